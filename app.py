@@ -1,0 +1,92 @@
+"""Build the workshop app and run its server. Nothing else lives here.
+
+    python app.py [--host H] [--port P] [--db PATH] [--public-url URL] [--async-mode eventlet|gevent]
+
+The async server is eventlet unless ``--async-mode gevent`` or ``WORKSHOP_ASYNC_MODE=gevent``;
+this is the only module that imports either.
+"""
+
+import argparse
+import os
+import sys
+import warnings
+
+
+def _async_mode(argv: list[str]) -> str:
+    for i, arg in enumerate(argv):
+        if arg.startswith("--async-mode="):
+            return arg.split("=", 1)[1]
+        if arg == "--async-mode" and i + 1 < len(argv):
+            return argv[i + 1]
+    return os.environ.get("WORKSHOP_ASYNC_MODE", "eventlet")
+
+
+ASYNC_MODE = _async_mode(sys.argv[1:]) if __name__ == "__main__" else os.environ.get("WORKSHOP_ASYNC_MODE", "eventlet")
+
+# Monkey-patch before anything else imports socket or threading.
+if __name__ == "__main__":
+    if ASYNC_MODE == "eventlet":
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message=r"\s*Eventlet is deprecated")
+            import eventlet
+
+        eventlet.monkey_patch()
+    elif ASYNC_MODE == "gevent":
+        from gevent import monkey
+
+        monkey.patch_all()
+
+import socket  # noqa: E402
+
+from workshop import create_app, socketio  # noqa: E402
+
+
+def lan_address() -> str:
+    """This machine's address on the local network, as phones on the same Wi-Fi reach it.
+
+    Connecting a UDP socket sends nothing; it only asks the OS which interface would be used.
+    """
+    probe = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    try:
+        probe.connect(("10.255.255.255", 1))
+        return probe.getsockname()[0]
+    except OSError:
+        return "127.0.0.1"
+    finally:
+        probe.close()
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(description="Run the team workshop app.")
+    parser.add_argument("--host", default=os.environ.get("WORKSHOP_HOST", "0.0.0.0"))
+    parser.add_argument("--port", type=int, default=int(os.environ.get("WORKSHOP_PORT", "5000")))
+    parser.add_argument("--db", default=os.environ.get("WORKSHOP_DB"), help="SQLite file (default: instance/workshops.sqlite3)")
+    parser.add_argument("--public-url", default=os.environ.get("WORKSHOP_PUBLIC_URL"),
+                        help="the address phones use, e.g. https://workshop.example.org")
+    parser.add_argument("--async-mode", choices=("eventlet", "gevent", "threading"), default=ASYNC_MODE)
+    return parser.parse_args(argv)
+
+
+def main(argv=None) -> None:
+    args = parse_args(argv)
+    if args.host in ("0.0.0.0", "::"):
+        reachable = lan_address()
+    else:
+        reachable = args.host
+    public_url = (args.public_url or f"http://{reachable}:{args.port}").rstrip("/")
+    config = {"PUBLIC_URL": public_url, "ASYNC_MODE": args.async_mode}
+    if args.db:
+        config["DATABASE"] = args.db
+    app = create_app(config)
+    print(f"Workshop app ({args.async_mode}) on {public_url}", flush=True)
+    print(f"  Phones on the same network join at {public_url}/", flush=True)
+    print(f"  Start a workshop at {public_url}/ (facilitator and board links appear there)", flush=True)
+    for workshop in app.extensions["workshop_store"].recent_workshops():
+        base = f"{public_url}/w/{workshop['code']}"
+        print(f"  Workshop {workshop['code']}: facilitator {base}/facilitate  board {base}/board", flush=True)
+    print(f"  Database: {app.config['DATABASE']}", flush=True)
+    socketio.run(app, host=args.host, port=args.port, log_output=False, allow_unsafe_werkzeug=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,124 @@
+"""The workshop app: ``create_app()`` wires the store, the pages, the API and the live channel."""
+
+from __future__ import annotations
+
+import logging
+import os
+
+from flask import Flask, jsonify, render_template, request
+from flask_babel import gettext as _
+from werkzeug.exceptions import HTTPException
+
+from .i18n import babel, select_locale
+from .live import socketio
+from .model import WorkshopError
+from .store import Store
+
+__all__ = ["create_app", "socketio"]
+
+MAX_MESSAGE_BYTES = 64 * 1024
+
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+
+HTTP_ERRORS = {400: "invalid", 401: "unauthorized", 403: "forbidden", 404: "not_found",
+               405: "invalid", 409: "conflict", 413: "too_large"}
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the app: config from defaults, then the environment, then ``test_config``."""
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    app = Flask(
+        __name__,
+        instance_path=os.path.join(root, "instance"),
+        template_folder=os.path.join(root, "templates"),
+        static_folder=os.path.join(root, "static"),
+    )
+    app.config.from_mapping(
+        DATABASE=os.path.join(app.instance_path, "workshops.sqlite3"),
+        PUBLIC_URL=None,
+        ASYNC_MODE=None,
+        MAX_CONTENT_LENGTH=MAX_MESSAGE_BYTES,
+        BABEL_DEFAULT_LOCALE="nl",
+        BABEL_TRANSLATION_DIRECTORIES=os.path.join(os.path.dirname(__file__), "translations"),
+    )
+    if os.environ.get("WORKSHOP_DB"):
+        app.config["DATABASE"] = os.environ["WORKSHOP_DB"]
+    if test_config:
+        app.config.from_mapping(test_config)
+
+    app.json.sort_keys = False  # keep payloads in the documented order
+    app.extensions["workshop_store"] = Store(app.config["DATABASE"])
+    babel.init_app(app, locale_selector=select_locale)
+
+    from . import api, events, views  # noqa: F401  (events registers the socket handlers)
+
+    app.register_blueprint(views.bp)
+    app.register_blueprint(api.bp)
+    socketio.init_app(
+        app,
+        async_mode=app.config["ASYNC_MODE"],
+        max_http_buffer_size=MAX_MESSAGE_BYTES,
+        cors_allowed_origins=app.config.get("ALLOWED_ORIGINS"),
+        manage_session=False,
+        logger=False,
+        engineio_logger=False,
+    )
+    _register_error_handlers(app)
+    _register_headers(app)
+    logging.getLogger("engineio").setLevel(logging.WARNING)
+    logging.getLogger("socketio").setLevel(logging.WARNING)
+    return app
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def _register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(WorkshopError)
+    def workshop_error(exc: WorkshopError):
+        if _wants_json():
+            return jsonify({"error": exc.as_dict()}), exc.status
+        return _error_page(exc.status)
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException):
+        code = HTTP_ERRORS.get(exc.code, "invalid" if exc.code < 500 else "internal")
+        if _wants_json():
+            return jsonify({"error": {"code": code, "message": exc.description}}), exc.code
+        return _error_page(exc.code)
+
+
+def _error_page(status: int):
+    messages = {
+        401: _("This page is for the workshop's facilitator. Open it with your facilitator link."),
+        403: _("This page is for the workshop's facilitator. Open it with your facilitator link."),
+        404: _("There is no workshop here. It may have been deleted, or the code is mistyped."),
+        413: _("That was too much at once."),
+    }
+    message = messages.get(status, _("Something went wrong. Please try again."))
+    return render_template("error.html", status=status, message=message), status
+
+
+def _register_headers(app: Flask) -> None:
+    @app.after_request
+    def security_headers(response):
+        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Referrer-Policy"] = "no-referrer"
+        response.headers["X-Frame-Options"] = "DENY"
+        if response.mimetype == "text/html":
+            response.headers["Cache-Control"] = "no-store"
+        return response

@@ -1,0 +1,194 @@
+"""Socket.IO handlers: check who is asking, parse the payload, call the service, emit.
+
+Every client → server event answers through its acknowledgement, ``{"ok": true, ...}`` or
+``{"ok": false, "error": {...}}``; an error also reaches the sender alone as ``rejected``.
+Nobody else hears about a refused request.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Callable, Optional
+
+from flask import current_app, request
+from flask_socketio import join_room
+from pydantic import Field
+
+from . import model, service
+from .live import broadcast, close_workshop_rooms, facilitator_room, participant_room, socketio, team_room
+from .model import Actor, WorkshopError
+from .web import cookie_name
+
+log = logging.getLogger(__name__)
+
+#: Every event a client may send, with the schema of its payload (docs/protocol.md lists them).
+CLIENT_EVENTS: dict[str, type] = {}
+
+
+class ConnectAuth(model.Inbound):
+    code: str = Field(max_length=16)
+    role: str = Field(pattern="^(facilitator|participant)$")
+    view: str = Field(pattern="^(console|board|phone)$")
+    token: Optional[str] = Field(default=None, max_length=200)
+
+
+VIEWS_BY_ROLE = {"facilitator": ("console", "board"), "participant": ("phone",)}
+
+
+def _store():
+    return current_app.extensions["workshop_store"]
+
+
+@socketio.on("connect")
+def connect(auth=None):
+    """A phone, board or console connects with ``auth`` (code, role, view, token or cookie).
+
+    Joins it to its rooms and sends it ``state``. A bad identity refuses the connection.
+    """
+    try:
+        creds = model.parse(ConnectAuth, auth)
+        code = model.normalize_code(creds.code)
+        token = creds.token or request.cookies.get(cookie_name(code, creds.role))
+        actor, workshop = service.authenticate(_store(), token, code)
+        if actor.role != creds.role or creds.view not in VIEWS_BY_ROLE[actor.role]:
+            raise model.unauthorized()
+    except WorkshopError as exc:
+        raise ConnectionRefusedError(exc.as_dict()) from None
+    socketio.server.save_session(request.sid, {"actor": actor, "view": creds.view})
+    if actor.is_facilitator and creds.view == "console":
+        join_room(facilitator_room(actor.workshop_id))
+    else:
+        join_room(team_room(actor.workshop_id))
+    if actor.participant_id:
+        join_room(participant_room(actor.participant_id))
+    socketio.emit("state", service.state_for(_store(), actor, creds.view), to=request.sid)
+
+
+def _connection() -> tuple[Actor, str]:
+    session = socketio.server.get_session(request.sid)
+    return session["actor"], session["view"]
+
+
+def client_event(name: str, schema: type) -> Callable:
+    """Register a handler for a client event: identity, parsing and error replies in one place.
+
+    The handler gets ``(actor, view, request)`` and returns a ``Change`` (acknowledged with
+    its payload, then broadcast) or a dict (the acknowledgement's extra fields).
+    """
+
+    def register(handler: Callable) -> Callable:
+        CLIENT_EVENTS[name] = schema
+
+        def on_event(data=None, *extra):
+            try:
+                if extra:
+                    raise model.invalid("Send one payload object.")
+                actor, view = _connection()
+                parsed = model.parse(schema, data)
+                result = handler(actor, view, parsed)
+            except WorkshopError as exc:
+                socketio.emit("rejected", {"event": name, "error": exc.as_dict()}, to=request.sid)
+                return {"ok": False, "error": exc.as_dict()}
+            except Exception:  # a bug must not take the connection or the server down
+                log.exception("handler %s failed", name)  # no payload: it may hold personal text
+                error = {"code": "internal", "message": "Something went wrong on the server."}
+                socketio.emit("rejected", {"event": name, "error": error}, to=request.sid)
+                return {"ok": False, "error": error}
+            if isinstance(result, service.Change):
+                ack = {"ok": True, **result.payload(_viewer(actor, view, result)), **result.reply}
+                broadcast(actor.workshop_id, result)
+                return ack
+            return {"ok": True, **result}
+
+        on_event.__name__ = f"on_{name}"
+        on_event.__doc__ = handler.__doc__
+        socketio.on_event(name, on_event)
+        return handler
+
+    return register
+
+
+def _viewer(actor: Actor, view: str, change: service.Change) -> str:
+    """Which view of a change its sender is acknowledged with (the same one they are broadcast)."""
+    if actor.is_facilitator and view == "console":
+        return "facilitator"
+    if change.private_to is not None and change.private_to == actor.participant_id:
+        return "facilitator"
+    return "team"
+
+
+@client_event("sync", model.Empty)
+def sync(actor, view, _):
+    """Anyone: the whole workshop as they may see it, after a gap in versions."""
+    state = service.state_for(_store(), actor, view)
+    if state is None:
+        raise model.not_found()
+    return {"state": state}
+
+
+@client_event("add_card", model.AddCard)
+def add_card(actor, view, req):
+    """A participant adds a drive (about themself) or a strength (about a colleague); broadcasts card_saved."""
+    return service.add_card(_store(), actor, req)
+
+
+@client_event("edit_card", model.EditCard)
+def edit_card(actor, view, req):
+    """The author edits a card's text; broadcasts card_saved."""
+    return service.edit_card(_store(), actor, req)
+
+
+@client_event("delete_card", model.ById)
+def delete_card(actor, view, req):
+    """Author, subject or facilitator deletes a card and its links; broadcasts card_deleted."""
+    return service.delete_card(_store(), actor, req)
+
+
+@client_event("add_link", model.AddLink)
+def add_link(actor, view, req):
+    """Facilitator, or a participant for their own card, links a card to a goal; broadcasts link_saved."""
+    return service.add_link(_store(), actor, req)
+
+
+@client_event("delete_link", model.ById)
+def delete_link(actor, view, req):
+    """Facilitator, the link's maker or the card's person removes a link; broadcasts link_deleted."""
+    return service.delete_link(_store(), actor, req)
+
+
+@client_event("add_goal", model.AddGoal)
+def add_goal(actor, view, req):
+    """Facilitator adds a goal, project or activity; broadcasts goal_saved."""
+    return service.add_goal(_store(), actor, req)
+
+
+@client_event("edit_goal", model.EditGoal)
+def edit_goal(actor, view, req):
+    """Facilitator edits a goal's text or kind; broadcasts goal_saved."""
+    return service.edit_goal(_store(), actor, req)
+
+
+@client_event("delete_goal", model.ById)
+def delete_goal(actor, view, req):
+    """Facilitator deletes a goal and its links; broadcasts goal_deleted."""
+    return service.delete_goal(_store(), actor, req)
+
+
+@client_event("set_phase", model.SetPhase)
+def set_phase(actor, view, req):
+    """Facilitator moves the workshop to a phase; broadcasts phase_changed."""
+    return service.set_phase(_store(), actor, req)
+
+
+@client_event("delete_workshop", model.DeleteWorkshop)
+def delete_workshop(actor, view, req):
+    """Facilitator erases the workshop (typing its code again); everyone gets workshop_deleted."""
+    workshop = _store().workshop(actor.workshop_id)
+    if workshop is None:
+        raise model.not_found()
+    model.check_facilitator(actor)
+    if model.normalize_code(req.code) != workshop["code"]:
+        raise model.invalid("code: type the workshop's code to confirm.")
+    service.delete_workshop(_store(), actor)
+    close_workshop_rooms(actor.workshop_id)
+    return {}

@@ -1,0 +1,33 @@
+"""Which language a page speaks: a workshop's own pages follow the workshop; the home page
+follows the visitor's choice (``?lang=``, remembered in a cookie) or their browser.
+Translations live in ``workshop/translations/<lang>/LC_MESSAGES/messages.po``.
+"""
+
+from __future__ import annotations
+
+from flask import g, request
+from flask_babel import Babel
+
+from .model import LANGUAGES
+
+babel = Babel()
+
+
+def chosen_language() -> str | None:
+    """The language asked for with ``?lang=`` or remembered in the ``lang`` cookie."""
+    for candidate in (request.args.get("lang"), request.cookies.get("lang")):
+        if candidate in LANGUAGES:
+            return candidate
+    return None
+
+
+def select_locale() -> str:
+    workshop_language = g.get("workshop_language")
+    if workshop_language in LANGUAGES:
+        return workshop_language
+    return chosen_language() or request.accept_languages.best_match(LANGUAGES) or "nl"
+
+
+def use_workshop_language(language: str) -> None:
+    """Make the rest of this request speak the workshop's language."""
+    g.workshop_language = language

@@ -1,0 +1,57 @@
+"""The live channel: the Socket.IO server, its rooms, and how a committed change is broadcast.
+
+Rooms are explicit: ``team:<workshop>`` holds phones and boards (what the team may see),
+``facilitator:<workshop>`` the consoles (everything), ``participant:<id>`` one person's phones
+(for what only they see, such as who named a strength).
+"""
+
+from __future__ import annotations
+
+from flask_socketio import SocketIO
+
+from .service import Change, is_replay
+
+socketio = SocketIO()
+
+
+def team_room(workshop_id: str) -> str:
+    return f"team:{workshop_id}"
+
+
+def facilitator_room(workshop_id: str) -> str:
+    return f"facilitator:{workshop_id}"
+
+
+def participant_room(participant_id: str) -> str:
+    return f"participant:{participant_id}"
+
+
+def sids_in(room: str) -> list[str]:
+    return [sid for sid, _ in socketio.server.manager.get_participants("/", room)]
+
+
+def broadcast(workshop_id: str, change: Change) -> None:
+    """Send a committed change to everyone in the workshop, each audience its own view.
+
+    A replay (a request that changed nothing) is not broadcast: everyone has it already.
+    """
+    if is_replay(change):
+        return
+    socketio.emit(change.event, change.payload("facilitator"), to=facilitator_room(workshop_id))
+    skip = None
+    if change.private_to is not None:
+        private = participant_room(change.private_to)
+        skip = sids_in(private)
+        if skip:
+            socketio.emit(change.event, change.payload("facilitator"), to=private)
+    socketio.emit(change.event, change.payload("team"), to=team_room(workshop_id), skip_sid=skip or None)
+
+
+def close_workshop_rooms(workshop_id: str) -> None:
+    """Tell everyone a workshop is gone, then disconnect them."""
+    rooms = (team_room(workshop_id), facilitator_room(workshop_id))
+    for room in rooms:
+        socketio.emit("workshop_deleted", {}, to=room)
+    for room in rooms:
+        for sid in sids_in(room):
+            socketio.server.disconnect(sid, namespace="/")

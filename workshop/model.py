@@ -1,0 +1,349 @@
+"""The rules of a workshop: words, phases, who may do what, what valid input is.
+
+Pure: imports neither Flask, Socket.IO nor SQLite, so every rule is tested without a server.
+Inbound data is parsed by the pydantic schemas here, one layer for HTTP and socket alike.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+import unicodedata
+from dataclasses import dataclass
+from typing import Annotated, Literal, Optional
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
+
+# --- Words ---------------------------------------------------------------------------------
+
+PHASES = ("join", "drives", "strengths", "linking", "agreements", "closed")
+GOAL_KINDS = ("goal", "project", "activity")
+CARD_KINDS = ("drive", "strength")
+LANGUAGES = ("nl", "en")
+ROLES = ("facilitator", "participant")
+VIEWS = ("console", "board", "phone")
+
+TITLE_MAX = 120
+TEXT_MAX = 280
+NAME_MAX = 40
+GOALS_MAX = 100
+PALETTE_SIZE = 8
+
+# Join codes avoid look-alikes (0/O, 1/I/L) so they can be read off a projector.
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+CODE_LENGTH = 6
+ID_PATTERN = r"^[A-Za-z0-9_-]{8,64}$"
+
+Phase = Literal["join", "drives", "strengths", "linking", "agreements", "closed"]
+GoalKind = Literal["goal", "project", "activity"]
+CardKind = Literal["drive", "strength"]
+Language = Literal["nl", "en"]
+
+
+# --- Errors ----------------------------------------------------------------------------------
+
+
+class WorkshopError(Exception):
+    """A refusal with a stable machine-readable code and a message for people."""
+
+    status = 400
+
+    def __init__(self, code: str, message: str, status: int | None = None):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        if status is not None:
+            self.status = status
+
+    def as_dict(self) -> dict:
+        """The error object sent to clients: ``{"code", "message"}``."""
+        return {"code": self.code, "message": self.message}
+
+
+def invalid(message: str) -> WorkshopError:
+    return WorkshopError("invalid", message, 400)
+
+
+def unauthorized(message: str = "Unknown or missing token.") -> WorkshopError:
+    return WorkshopError("unauthorized", message, 401)
+
+
+def forbidden(message: str = "You may not do that here.") -> WorkshopError:
+    return WorkshopError("forbidden", message, 403)
+
+
+def not_found(what: str = "workshop") -> WorkshopError:
+    return WorkshopError("not_found", f"No such {what}.", 404)
+
+
+def conflict(message: str) -> WorkshopError:
+    return WorkshopError("conflict", message, 409)
+
+
+def closed() -> WorkshopError:
+    return WorkshopError("closed", "This workshop is closed.", 409)
+
+
+# --- Secrets and codes -------------------------------------------------------------------------
+
+
+def new_token() -> str:
+    """A bearer secret: 256 random bits, URL-safe (43 characters)."""
+    return secrets.token_urlsafe(32)
+
+
+def hash_token(token: str) -> str:
+    """Tokens are stored only as SHA-256: they are long and random, so no salt or slow hash is needed."""
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def new_code() -> str:
+    """A 6-character join code without look-alike characters."""
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def new_id() -> str:
+    """A server-made id for goals, cards, links and participants (same shape as client ids)."""
+    return secrets.token_urlsafe(12)
+
+
+def normalize_code(raw: str) -> str:
+    """What a person typed as a join code, made comparable: upper case, no spaces or dashes."""
+    return re.sub(r"[\s-]", "", raw or "").upper()
+
+
+def looks_like_code(code: str) -> bool:
+    return len(code) == CODE_LENGTH and all(c in CODE_ALPHABET for c in code)
+
+
+def name_key(name: str) -> str:
+    """Names are unique per workshop whatever their case: 'Anna' and 'ANNA' are one person."""
+    return unicodedata.normalize("NFKC", name).casefold()
+
+
+# --- Text --------------------------------------------------------------------------------------
+
+
+def _clean_text(value: str) -> str:
+    value = unicodedata.normalize("NFC", value).strip()
+    if not value:
+        raise ValueError("must not be empty")
+    for ch in value:
+        if unicodedata.category(ch) == "Cc" and ch not in "\n\t":
+            raise ValueError("must not contain control characters")
+    return value
+
+
+def _one_line(value: str) -> str:
+    if "\n" in value or "\t" in value:
+        raise ValueError("must be one line")
+    return value
+
+
+Text = Annotated[str, Field(max_length=TEXT_MAX), AfterValidator(_clean_text)]
+Title = Annotated[str, Field(max_length=TITLE_MAX), AfterValidator(_clean_text), AfterValidator(_one_line)]
+Name = Annotated[str, Field(max_length=NAME_MAX), AfterValidator(_clean_text), AfterValidator(_one_line)]
+ItemId = Annotated[str, Field(pattern=ID_PATTERN)]
+
+
+# --- Inbound schemas (one layer for HTTP and socket) -----------------------------------------
+
+
+class Inbound(BaseModel):
+    """Strict: unknown fields and wrong types are refused, never coerced."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class GoalIn(Inbound):
+    text: Text
+    kind: GoalKind = "goal"
+
+
+class CreateWorkshop(Inbound):
+    title: Title
+    language: Language = "nl"
+    goals: list[GoalIn] = Field(default_factory=list, max_length=GOALS_MAX)
+
+
+class Join(Inbound):
+    name: Name
+
+
+class Empty(Inbound):
+    pass
+
+
+class AddCard(Inbound):
+    id: Optional[ItemId] = None
+    kind: CardKind
+    text: Text
+    prompt: Optional[Annotated[int, Field(ge=0, le=50)]] = None
+    about: Optional[ItemId] = None
+
+
+class EditCard(Inbound):
+    id: ItemId
+    text: Text
+
+
+class ById(Inbound):
+    id: ItemId
+
+
+class AddLink(Inbound):
+    id: Optional[ItemId] = None
+    card_id: ItemId
+    goal_id: ItemId
+
+
+class AddGoal(Inbound):
+    id: Optional[ItemId] = None
+    text: Text
+    kind: GoalKind = "goal"
+
+
+class EditGoal(Inbound):
+    id: ItemId
+    text: Optional[Text] = None
+    kind: Optional[GoalKind] = None
+
+
+class SetPhase(Inbound):
+    phase: Phase
+
+
+class DeleteWorkshop(Inbound):
+    code: Annotated[str, Field(max_length=16)]
+
+
+def parse(schema: type[BaseModel], data) -> BaseModel:
+    """Parse inbound data into a schema, or raise ``invalid`` naming the first bad field."""
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise invalid("The payload must be a JSON object.")
+    try:
+        return schema.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first.get("loc", ())) or "payload"
+        raise invalid(f"{where}: {first.get('msg', 'invalid')}") from None
+
+
+def parse_goal_lines(text: str, kind: str) -> list[dict]:
+    """A pasted list, one goal per line; bullets and numbering that came with the paste are dropped."""
+    goals = []
+    for line in (text or "").splitlines():
+        line = re.sub(r"^\s*(?:[-*•·]|\d+[.)])\s*", "", line).strip()
+        if line:
+            goals.append({"text": line, "kind": kind})
+    return goals
+
+
+# --- Identity and permissions ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is asking: the facilitator of a workshop, or one of its participants."""
+
+    workshop_id: str
+    role: str  # "facilitator" | "participant"
+    participant_id: Optional[str] = None
+
+    @property
+    def is_facilitator(self) -> bool:
+        return self.role == "facilitator"
+
+
+def check_can_change(actor: Actor, phase: str) -> None:
+    """In a closed workshop only the facilitator changes anything (to reopen it, or to tidy up)."""
+    if phase == "closed" and not actor.is_facilitator:
+        raise closed()
+
+
+def check_facilitator(actor: Actor) -> None:
+    if not actor.is_facilitator:
+        raise forbidden("Only the facilitator may do that.")
+
+
+def check_new_card(actor: Actor, kind: str, about: Optional[str], participant_ids: set[str]) -> str:
+    """Who a new card is about: a drive is one's own; a strength is a colleague's. Returns ``about``."""
+    if actor.is_facilitator or actor.participant_id is None:
+        raise forbidden("Cards are written by participants.")
+    if kind == "drive":
+        if about not in (None, actor.participant_id):
+            raise forbidden("A drive is named by the person themself.")
+        return actor.participant_id
+    if about is None:
+        raise invalid("about: a strength needs the colleague it is about.")
+    if about == actor.participant_id:
+        raise invalid("about: strengths are named by colleagues, not by yourself.")
+    if about not in participant_ids:
+        raise not_found("participant")
+    return about
+
+
+def can_edit_card(actor: Actor, card: dict) -> bool:
+    return actor.participant_id is not None and card["author"] == actor.participant_id
+
+
+def can_delete_card(actor: Actor, card: dict) -> bool:
+    return actor.is_facilitator or (
+        actor.participant_id is not None and actor.participant_id in (card["author"], card["about"])
+    )
+
+
+def can_link_card(actor: Actor, card: dict) -> bool:
+    return actor.is_facilitator or card["about"] == actor.participant_id
+
+
+def can_delete_link(actor: Actor, link: dict, card: dict) -> bool:
+    return actor.is_facilitator or (
+        actor.participant_id is not None
+        and actor.participant_id in (link["created_by"], card["about"])
+    )
+
+
+def team_view_of_card(card: dict, viewer: Optional[str] = None) -> dict:
+    """A card as the team sees it: who named a strength is known only to its author (and the facilitator)."""
+    if card["kind"] == "strength" and card["author"] != viewer:
+        return {**card, "author": None}
+    return card
+
+
+def default_prompts(language: str) -> list[str]:
+    """The method's questions (METHOD.md, step 1) in the workshop's language: self first, then team."""
+    return list(PROMPTS[language])
+
+
+PROMPTS = {
+    "nl": (
+        "Wat bezielt jou?",
+        "Wat geeft zin aan je werk en je leven?",
+        "Wat wil je nou écht?",
+        "Wat is voor jou werkelijk belangrijk?",
+        "Waarom werk je juist zo graag bij deze organisatie (behalve voor het geld, status en/of de auto)?",
+        "Welke persoonlijke ontwikkeling vind jij in deze baan?",
+        "Welke talenten heb je nog meer die je op dit moment niet vaak gebruikt?",
+        "Wat inspireert je?",
+        "Welke talenten zou je nog graag (meer) willen ontwikkelen?",
+        "Waar word je blij van?",
+        "Wat kan er beter? En wat wil jij daaraan bijdragen?",
+    ),
+    "en": (
+        "What moves you?",
+        "What gives meaning to your work and your life?",
+        "What do you really want?",
+        "What truly matters to you?",
+        "Why do you like working here (money, status and the car aside)?",
+        "What personal growth does this job give you?",
+        "Which other talents do you have that you rarely use now?",
+        "What inspires you?",
+        "Which talents would you like to develop (more)?",
+        "What makes you happy?",
+        "What could be better? And what do you want to contribute to that?",
+    ),
+}

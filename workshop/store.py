@@ -1,0 +1,433 @@
+"""The only module that speaks SQL: the schema, its migrations, and every read and write.
+
+One connection per process, used under one lock, in WAL mode: every write is a short
+transaction (``db.atomic()``) that is committed before its caller acknowledges or broadcasts it.
+Functions return plain dicts shaped as the protocol documents them.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import threading
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from typing import Iterator, Optional
+
+import sqlite_utils
+
+from . import model
+
+# Each step runs once, in order; PRAGMA user_version records how many have run.
+MIGRATIONS: list[str] = [
+    """
+    CREATE TABLE workshops (
+        id TEXT PRIMARY KEY,
+        code TEXT NOT NULL UNIQUE,
+        title TEXT NOT NULL,
+        language TEXT NOT NULL,
+        phase TEXT NOT NULL DEFAULT 'join',
+        version INTEGER NOT NULL DEFAULT 0,
+        prompts TEXT NOT NULL,
+        facilitator_token_hash TEXT NOT NULL UNIQUE,
+        created_at TEXT NOT NULL
+    );
+    CREATE TABLE goals (
+        id TEXT PRIMARY KEY,
+        workshop_id TEXT NOT NULL REFERENCES workshops(id) ON DELETE CASCADE,
+        kind TEXT NOT NULL,
+        text TEXT NOT NULL,
+        position INTEGER NOT NULL,
+        created_at TEXT NOT NULL
+    );
+    CREATE INDEX goals_workshop ON goals(workshop_id, position);
+    CREATE TABLE participants (
+        id TEXT PRIMARY KEY,
+        workshop_id TEXT NOT NULL REFERENCES workshops(id) ON DELETE CASCADE,
+        name TEXT NOT NULL,
+        name_key TEXT NOT NULL,
+        token_hash TEXT NOT NULL UNIQUE,
+        color INTEGER NOT NULL,
+        joined_at TEXT NOT NULL,
+        UNIQUE (workshop_id, name_key)
+    );
+    CREATE TABLE cards (
+        id TEXT PRIMARY KEY,
+        workshop_id TEXT NOT NULL REFERENCES workshops(id) ON DELETE CASCADE,
+        kind TEXT NOT NULL,
+        about TEXT NOT NULL REFERENCES participants(id) ON DELETE CASCADE,
+        author TEXT NOT NULL REFERENCES participants(id) ON DELETE CASCADE,
+        text TEXT NOT NULL,
+        prompt INTEGER,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    );
+    CREATE INDEX cards_workshop ON cards(workshop_id, created_at);
+    CREATE TABLE links (
+        id TEXT PRIMARY KEY,
+        workshop_id TEXT NOT NULL REFERENCES workshops(id) ON DELETE CASCADE,
+        card_id TEXT NOT NULL REFERENCES cards(id) ON DELETE CASCADE,
+        goal_id TEXT NOT NULL REFERENCES goals(id) ON DELETE CASCADE,
+        created_by TEXT REFERENCES participants(id) ON DELETE SET NULL,
+        created_at TEXT NOT NULL,
+        UNIQUE (card_id, goal_id)
+    );
+    CREATE INDEX links_workshop ON links(workshop_id, created_at);
+    """,
+]
+
+TABLES = ("workshops", "goals", "participants", "cards", "links")
+
+
+def now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
+
+
+def _goal(row) -> dict:
+    return {"id": row["id"], "kind": row["kind"], "text": row["text"], "position": row["position"]}
+
+
+def _participant(row) -> dict:
+    return {"id": row["id"], "name": row["name"], "color": row["color"]}
+
+
+def _card(row) -> dict:
+    return {
+        "id": row["id"],
+        "kind": row["kind"],
+        "about": row["about"],
+        "author": row["author"],
+        "text": row["text"],
+        "prompt": row["prompt"],
+        "created_at": row["created_at"],
+    }
+
+
+def _link(row) -> dict:
+    return {
+        "id": row["id"],
+        "card_id": row["card_id"],
+        "goal_id": row["goal_id"],
+        "created_by": row["created_by"],
+        "created_at": row["created_at"],
+    }
+
+
+def _workshop(row) -> dict:
+    return {
+        "id": row["id"],
+        "code": row["code"],
+        "title": row["title"],
+        "language": row["language"],
+        "phase": row["phase"],
+        "version": row["version"],
+        "prompts": json.loads(row["prompts"]),
+        "created_at": row["created_at"],
+    }
+
+
+class Store:
+    """The workshop database. Every method is safe to call from any green thread or thread."""
+
+    def __init__(self, path: str):
+        if path != ":memory:":
+            os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+        conn = sqlite3.connect(path, check_same_thread=False, timeout=5.0)
+        conn.row_factory = sqlite3.Row
+        self.db = sqlite_utils.Database(conn)
+        # One lock: SQLite calls never yield to other green threads, but a transaction spans
+        # several calls, and under real threads (tests) they must not interleave.
+        self._lock = threading.RLock()
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")  # durable at each commit in WAL across app crashes
+        self.db.execute("PRAGMA foreign_keys=ON")
+        self.migrate()
+
+    # --- plumbing -----------------------------------------------------------------------------
+
+    def migrate(self) -> int:
+        """Run the migrations not yet run; returns the schema version."""
+        with self._lock:
+            current = self.db.execute("PRAGMA user_version").fetchone()[0]
+            for number, script in enumerate(MIGRATIONS[current:], start=current + 1):
+                with self.db.atomic():
+                    for statement in script.split(";"):
+                        if statement.strip():
+                            self.db.execute(statement)
+                    self.db.execute(f"PRAGMA user_version = {number}")
+            return len(MIGRATIONS)
+
+    @contextmanager
+    def atomic(self) -> Iterator["Store"]:
+        """One short transaction, committed on exit (so before any acknowledgement or broadcast)."""
+        with self._lock, self.db.atomic():
+            yield self
+
+    def _one(self, sql: str, params=()) -> Optional[sqlite3.Row]:
+        return self.db.execute(sql, params).fetchone()
+
+    def _all(self, sql: str, params=()) -> list:
+        return self.db.execute(sql, params).fetchall()
+
+    def close(self) -> None:
+        with self._lock:
+            self.db.close()
+
+    def ping(self) -> bool:
+        with self._lock:
+            return self._one("SELECT 1")[0] == 1
+
+    # --- workshops ----------------------------------------------------------------------------
+
+    def create_workshop(self, title: str, language: str, goals: list[dict], token_hash: str) -> dict:
+        """Insert a workshop and its goals. Returns the workshop."""
+        with self.atomic():
+            code = model.new_code()
+            while self._one("SELECT 1 FROM workshops WHERE code = ?", (code,)):
+                code = model.new_code()
+            workshop_id = model.new_id()
+            created = now()
+            self.db["workshops"].insert(
+                {
+                    "id": workshop_id,
+                    "code": code,
+                    "title": title,
+                    "language": language,
+                    "phase": "join",
+                    "version": 0,
+                    "prompts": json.dumps(model.default_prompts(language), ensure_ascii=False),
+                    "facilitator_token_hash": token_hash,
+                    "created_at": created,
+                }
+            )
+            for position, goal in enumerate(goals):
+                self.db["goals"].insert(
+                    {
+                        "id": model.new_id(),
+                        "workshop_id": workshop_id,
+                        "kind": goal["kind"],
+                        "text": goal["text"],
+                        "position": position,
+                        "created_at": created,
+                    }
+                )
+            return self.workshop(workshop_id)
+
+    def workshop(self, workshop_id: str) -> Optional[dict]:
+        with self._lock:
+            row = self._one("SELECT * FROM workshops WHERE id = ?", (workshop_id,))
+            return _workshop(row) if row else None
+
+    def recent_workshops(self, limit: int = 5) -> list[dict]:
+        with self._lock:
+            rows = self._all("SELECT * FROM workshops ORDER BY created_at DESC LIMIT ?", (limit,))
+            return [_workshop(r) for r in rows]
+
+    def workshop_by_code(self, code: str) -> Optional[dict]:
+        with self._lock:
+            row = self._one("SELECT * FROM workshops WHERE code = ?", (code,))
+            return _workshop(row) if row else None
+
+    def workshop_by_facilitator(self, token_hash: str) -> Optional[dict]:
+        with self._lock:
+            row = self._one("SELECT * FROM workshops WHERE facilitator_token_hash = ?", (token_hash,))
+            return _workshop(row) if row else None
+
+    def bump_version(self, workshop_id: str) -> int:
+        """Inside a transaction: the workshop's next version, which every change carries."""
+        row = self._one(
+            "UPDATE workshops SET version = version + 1 WHERE id = ? RETURNING version", (workshop_id,)
+        )
+        return row[0]
+
+    def set_phase(self, workshop_id: str, phase: str) -> None:
+        self.db.execute("UPDATE workshops SET phase = ? WHERE id = ?", (phase, workshop_id))
+
+    def delete_workshop(self, workshop_id: str) -> None:
+        """Erase the workshop: the foreign keys cascade to every row about it."""
+        with self.atomic():
+            self.db.execute("DELETE FROM workshops WHERE id = ?", (workshop_id,))
+
+    def count_rows(self, workshop_id: str) -> int:
+        """How many rows in the whole database still belong to this workshop (0 after erasure)."""
+        with self._lock:
+            total = self._one("SELECT count(*) FROM workshops WHERE id = ?", (workshop_id,))[0]
+            for table in TABLES[1:]:
+                total += self._one(
+                    f"SELECT count(*) FROM {table} WHERE workshop_id = ?", (workshop_id,)
+                )[0]
+            return total
+
+    # --- participants ---------------------------------------------------------------------
+
+    def add_participant(self, workshop_id: str, name: str, token_hash: str) -> Optional[dict]:
+        """Inside a transaction: insert a participant, or return None when the name is taken."""
+        key = model.name_key(name)
+        if self._one(
+            "SELECT 1 FROM participants WHERE workshop_id = ? AND name_key = ?", (workshop_id, key)
+        ):
+            return None
+        count = self._one("SELECT count(*) FROM participants WHERE workshop_id = ?", (workshop_id,))[0]
+        participant_id = model.new_id()
+        self.db["participants"].insert(
+            {
+                "id": participant_id,
+                "workshop_id": workshop_id,
+                "name": name,
+                "name_key": key,
+                "token_hash": token_hash,
+                "color": count % model.PALETTE_SIZE,
+                "joined_at": now(),
+            }
+        )
+        return self.participant(workshop_id, participant_id)
+
+    def participant(self, workshop_id: str, participant_id: str) -> Optional[dict]:
+        with self._lock:
+            row = self._one(
+                "SELECT * FROM participants WHERE workshop_id = ? AND id = ?",
+                (workshop_id, participant_id),
+            )
+            return _participant(row) if row else None
+
+    def participant_by_token(self, token_hash: str) -> Optional[tuple[dict, dict]]:
+        """The participant holding this token, with their workshop."""
+        with self._lock:
+            row = self._one("SELECT * FROM participants WHERE token_hash = ?", (token_hash,))
+            if row is None:
+                return None
+            return _participant(row), self.workshop(row["workshop_id"])
+
+    def participant_ids(self, workshop_id: str) -> set[str]:
+        with self._lock:
+            return {
+                r[0] for r in self._all("SELECT id FROM participants WHERE workshop_id = ?", (workshop_id,))
+            }
+
+    # --- goals --------------------------------------------------------------------------------
+
+    def goal(self, workshop_id: str, goal_id: str) -> Optional[dict]:
+        with self._lock:
+            row = self._one("SELECT * FROM goals WHERE workshop_id = ? AND id = ?", (workshop_id, goal_id))
+            return _goal(row) if row else None
+
+    def goal_id_taken(self, goal_id: str) -> bool:
+        with self._lock:
+            return self._one("SELECT 1 FROM goals WHERE id = ?", (goal_id,)) is not None
+
+    def count_goals(self, workshop_id: str) -> int:
+        return self._one("SELECT count(*) FROM goals WHERE workshop_id = ?", (workshop_id,))[0]
+
+    def add_goal(self, workshop_id: str, goal_id: str, text: str, kind: str) -> dict:
+        position = self._one(
+            "SELECT coalesce(max(position), -1) + 1 FROM goals WHERE workshop_id = ?", (workshop_id,)
+        )[0]
+        self.db["goals"].insert(
+            {
+                "id": goal_id,
+                "workshop_id": workshop_id,
+                "kind": kind,
+                "text": text,
+                "position": position,
+                "created_at": now(),
+            }
+        )
+        return self.goal(workshop_id, goal_id)
+
+    def update_goal(self, workshop_id: str, goal_id: str, **fields) -> dict:
+        self.db["goals"].update(goal_id, fields)
+        return self.goal(workshop_id, goal_id)
+
+    def delete_goal(self, workshop_id: str, goal_id: str) -> list[str]:
+        """Delete a goal; returns the ids of the links that went with it."""
+        link_ids = [
+            r[0] for r in self._all("SELECT id FROM links WHERE goal_id = ? ORDER BY id", (goal_id,))
+        ]
+        self.db.execute("DELETE FROM goals WHERE workshop_id = ? AND id = ?", (workshop_id, goal_id))
+        return link_ids
+
+    # --- cards --------------------------------------------------------------------------------
+
+    def card(self, card_id: str) -> Optional[dict]:
+        """A card by id, with its workshop id (callers check it belongs to theirs)."""
+        with self._lock:
+            row = self._one("SELECT * FROM cards WHERE id = ?", (card_id,))
+            return {**_card(row), "workshop_id": row["workshop_id"]} if row else None
+
+    def add_card(self, workshop_id: str, card: dict) -> dict:
+        stamp = now()
+        self.db["cards"].insert(
+            {
+                "id": card["id"],
+                "workshop_id": workshop_id,
+                "kind": card["kind"],
+                "about": card["about"],
+                "author": card["author"],
+                "text": card["text"],
+                "prompt": card.get("prompt"),
+                "created_at": stamp,
+                "updated_at": stamp,
+            }
+        )
+        return _card(self._one("SELECT * FROM cards WHERE id = ?", (card["id"],)))
+
+    def update_card_text(self, card_id: str, text: str) -> dict:
+        self.db.execute("UPDATE cards SET text = ?, updated_at = ? WHERE id = ?", (text, now(), card_id))
+        return _card(self._one("SELECT * FROM cards WHERE id = ?", (card_id,)))
+
+    def delete_card(self, card_id: str) -> list[str]:
+        """Delete a card; returns the ids of the links that went with it."""
+        link_ids = [
+            r[0] for r in self._all("SELECT id FROM links WHERE card_id = ? ORDER BY id", (card_id,))
+        ]
+        self.db.execute("DELETE FROM cards WHERE id = ?", (card_id,))
+        return link_ids
+
+    # --- links --------------------------------------------------------------------------------
+
+    def link(self, link_id: str) -> Optional[dict]:
+        with self._lock:
+            row = self._one("SELECT * FROM links WHERE id = ?", (link_id,))
+            return {**_link(row), "workshop_id": row["workshop_id"]} if row else None
+
+    def link_between(self, card_id: str, goal_id: str) -> Optional[dict]:
+        row = self._one("SELECT * FROM links WHERE card_id = ? AND goal_id = ?", (card_id, goal_id))
+        return _link(row) if row else None
+
+    def add_link(self, workshop_id: str, link_id: str, card_id: str, goal_id: str, created_by) -> dict:
+        self.db["links"].insert(
+            {
+                "id": link_id,
+                "workshop_id": workshop_id,
+                "card_id": card_id,
+                "goal_id": goal_id,
+                "created_by": created_by,
+                "created_at": now(),
+            }
+        )
+        return _link(self._one("SELECT * FROM links WHERE id = ?", (link_id,)))
+
+    def delete_link(self, link_id: str) -> None:
+        self.db.execute("DELETE FROM links WHERE id = ?", (link_id,))
+
+    # --- the whole workshop ---------------------------------------------------------------
+
+    def snapshot(self, workshop_id: str) -> Optional[dict]:
+        """Everything about a workshop, in one consistent read (the version matches the rows)."""
+        with self.atomic():
+            workshop = self.workshop(workshop_id)
+            if workshop is None:
+                return None
+            params = (workshop_id,)
+            return {
+                "workshop": workshop,
+                "goals": [_goal(r) for r in self._all(
+                    "SELECT * FROM goals WHERE workshop_id = ? ORDER BY position, created_at", params)],
+                "participants": [_participant(r) for r in self._all(
+                    "SELECT * FROM participants WHERE workshop_id = ? ORDER BY joined_at, id", params)],
+                "cards": [_card(r) for r in self._all(
+                    "SELECT * FROM cards WHERE workshop_id = ? ORDER BY created_at, id", params)],
+                "links": [_link(r) for r in self._all(
+                    "SELECT * FROM links WHERE workshop_id = ? ORDER BY created_at, id", params)],
+            }

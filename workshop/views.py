@@ -1,0 +1,195 @@
+"""HTML pages: home, join, phone, facilitator console, board, summary, QR code."""
+
+from __future__ import annotations
+
+import io
+
+import segno
+from flask import Blueprint, Response, make_response, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from pydantic import ValidationError
+
+from . import model, service, summary
+from .i18n import chosen_language, use_workshop_language
+from .live import broadcast
+from .model import WorkshopError
+from .web import actor_for, public_base, set_identity_cookie, store, workshop_or_404, workshop_urls
+
+bp = Blueprint("views", __name__)
+
+
+def _home(form=None, errors=None, join_error=None, status=200):
+    response = make_response(
+        render_template("home.html", form=form or {"language": "nl"}, errors=errors or {}, join_error=join_error),
+        status,
+    )
+    language = chosen_language()
+    if language and request.args.get("lang"):
+        response.set_cookie("lang", language, max_age=60 * 60 * 24 * 365, samesite="Lax")
+    return response
+
+
+@bp.get("/")
+def home():
+    return _home()
+
+
+def _form_errors(exc: ValidationError) -> dict:
+    """Validation errors as one message per form field, for people."""
+    messages = {
+        "title": _("Give the workshop a title of at most %(n)s characters.", n=model.TITLE_MAX),
+        "language": _("Choose Dutch or English."),
+        "goals": _("Each line is one goal of at most %(n)s characters; at most %(max)s in all.",
+                   n=model.TEXT_MAX, max=model.GOALS_MAX),
+    }
+    errors = {}
+    for error in exc.errors():
+        field = str(error["loc"][0]) if error["loc"] else "title"
+        errors[field] = messages.get(field, _("Please check this field."))
+    return errors
+
+
+@bp.post("/workshops")
+def create_workshop():
+    """The home page's form: create a workshop, remember the facilitator, open the console."""
+    form = {k: request.form.get(k, "") for k in ("title", "language", "goals", "projects", "activities")}
+    goals = []
+    for field, kind in (("goals", "goal"), ("projects", "project"), ("activities", "activity")):
+        goals += model.parse_goal_lines(form[field], kind)
+    try:
+        req = model.CreateWorkshop.model_validate(
+            {"title": form["title"], "language": form["language"] or "nl", "goals": goals}
+        )
+    except ValidationError as exc:
+        return _home(form=form, errors=_form_errors(exc), status=400)
+    workshop, token = service.create_workshop(store(), req)
+    response = redirect(url_for("views.console", code=workshop["code"]), 303)
+    set_identity_cookie(response, workshop["code"], "facilitator", token)
+    return response
+
+
+@bp.post("/join")
+def join_by_code():
+    """The home page's code box."""
+    code = model.normalize_code(request.form.get("code", ""))
+    if not model.looks_like_code(code) or store().workshop_by_code(code) is None:
+        return _home(form={"language": "nl", "code": request.form.get("code", "")[:16]},
+                     join_error=_("No workshop has that code. Check the code on the screen."), status=404)
+    return redirect(url_for("views.join_page", code=code), 303)
+
+
+def _participant_or_none(workshop):
+    try:
+        return actor_for(workshop, "participant")
+    except WorkshopError:
+        return None
+
+
+@bp.get("/j/<code>")
+def join_page(code):
+    """Where the QR code leads: a first name and one button (or straight on, if already joined)."""
+    workshop = workshop_or_404(code)
+    use_workshop_language(workshop["language"])
+    if _participant_or_none(workshop):
+        return redirect(url_for("views.phone", code=workshop["code"]), 303)
+    return render_template("join.html", workshop=workshop, name="", error=None)
+
+
+@bp.post("/j/<code>")
+def join(code):
+    workshop = workshop_or_404(code)
+    use_workshop_language(workshop["language"])
+    name = request.form.get("name", "")
+    try:
+        req = model.Join.model_validate({"name": name})
+        participant, token, change = service.join(store(), workshop, req)
+    except ValidationError:
+        error = _("Type your first name (at most %(n)s characters).", n=model.NAME_MAX)
+        return render_template("join.html", workshop=workshop, name=name[:model.NAME_MAX], error=error), 400
+    except WorkshopError as exc:
+        if exc.code != "conflict":
+            raise
+        error = _("Someone here already uses that name. Add an initial, for example.")
+        return render_template("join.html", workshop=workshop, name=name, error=error), 409
+    broadcast(workshop["id"], change)
+    response = redirect(url_for("views.phone", code=workshop["code"]), 303)
+    set_identity_cookie(response, workshop["code"], "participant", token)
+    return response
+
+
+@bp.get("/w/<code>/phone")
+def phone(code):
+    workshop = workshop_or_404(code)
+    use_workshop_language(workshop["language"])
+    if _participant_or_none(workshop) is None:
+        return redirect(url_for("views.join_page", code=workshop["code"]), 303)
+    boot = {"code": workshop["code"], "role": "participant", "view": "phone"}
+    return render_template("phone.html", workshop=workshop, boot=boot)
+
+
+def _facilitator_page(code, template, view):
+    workshop = workshop_or_404(code)
+    use_workshop_language(workshop["language"])
+    actor_for(workshop, "facilitator")
+    urls = workshop_urls(workshop["code"])
+    return render_template(
+        template,
+        workshop=workshop,
+        join_url=urls["join"],
+        qr_url=url_for("views.qr_code", code=workshop["code"]),
+        board_url=url_for("views.board", code=workshop["code"]),
+        summary_url=url_for("views.summary_page", code=workshop["code"]),
+        boot={"code": workshop["code"], "role": "facilitator", "view": view, "join_url": urls["join"]},
+    )
+
+
+@bp.get("/w/<code>/facilitate")
+def console(code):
+    """The facilitator's console. ``?key=`` (the secret link) sets the cookie, then a clean redirect."""
+    key = request.args.get("key")
+    if key:
+        workshop = workshop_or_404(code)
+        actor, found = service.authenticate(store(), key, workshop["code"])
+        model.check_facilitator(actor)
+        response = redirect(url_for("views.console", code=workshop["code"]), 303)
+        set_identity_cookie(response, workshop["code"], "facilitator", key)
+        return response
+    return _facilitator_page(code, "console.html", "console")
+
+
+@bp.get("/w/<code>/board")
+def board(code):
+    return _facilitator_page(code, "board.html", "board")
+
+
+@bp.get("/w/<code>/summary")
+def summary_page(code):
+    workshop = workshop_or_404(code)
+    use_workshop_language(workshop["language"])
+    actor_for(workshop, "facilitator")
+    data = summary.build(store().snapshot(workshop["id"]))
+    downloads = {
+        ext: url_for(f"api.summary_{ext}", code=workshop["code"]) for ext in ("md", "csv", "json")
+    }
+    return render_template("summary.html", workshop=workshop, summary=data, downloads=downloads)
+
+
+@bp.get("/w/<code>/qr.svg")
+def qr_code(code):
+    """The join URL as an SVG QR code, dark on light, with a quiet zone for scanning from afar."""
+    workshop = workshop_or_404(code)
+    buffer = io.BytesIO()
+    segno.make(workshop_urls(workshop["code"])["join"], error="m").save(
+        buffer, kind="svg", scale=10, border=4, dark="#000", light="#fff", xmldecl=False, svgns=True,
+    )
+    response = Response(buffer.getvalue(), mimetype="image/svg+xml")
+    response.headers["Cache-Control"] = "private, max-age=300"
+    return response
+
+
+@bp.get("/healthz")
+def healthz():
+    return {"ok": store().ping()}
+
+
+__all__ = ["bp", "public_base"]
