@@ -48,10 +48,19 @@ def broadcast(workshop_id: str, change: Change) -> None:
 
 
 def close_workshop_rooms(workshop_id: str) -> None:
-    """Tell everyone a workshop is gone, then disconnect them."""
+    """Tell everyone a workshop is gone, then disconnect them.
+
+    The disconnect waits a moment in the background, so the request that erased the workshop
+    is still acknowledged on its own connection.
+    """
     rooms = (team_room(workshop_id), facilitator_room(workshop_id))
     for room in rooms:
         socketio.emit("workshop_deleted", {}, to=room)
-    for room in rooms:
-        for sid in sids_in(room):
+    sids = [sid for room in rooms for sid in sids_in(room)]
+
+    def disconnect_later():
+        socketio.sleep(0.5)
+        for sid in sids:
             socketio.server.disconnect(sid, namespace="/")
+
+    socketio.start_background_task(disconnect_later)

@@ -125,25 +125,42 @@ def name_key(name: str) -> str:
 # --- Text --------------------------------------------------------------------------------------
 
 
+LINE_BREAKS = "\n\r\t\v\f\x85\u2028\u2029"
+# Direction overrides can make a name display as something else; nobody needs them in a card.
+BIDI_CONTROLS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
 def _clean_text(value: str) -> str:
     value = unicodedata.normalize("NFC", value).strip()
     if not value:
         raise ValueError("must not be empty")
     for ch in value:
-        if unicodedata.category(ch) == "Cc" and ch not in "\n\t":
+        if (unicodedata.category(ch) == "Cc" and ch not in "\n\t") or ch in BIDI_CONTROLS:
             raise ValueError("must not contain control characters")
     return value
 
 
 def _one_line(value: str) -> str:
-    if "\n" in value or "\t" in value:
+    if any(ch in LINE_BREAKS for ch in value):
         raise ValueError("must be one line")
     return value
 
 
-Text = Annotated[str, Field(max_length=TEXT_MAX), AfterValidator(_clean_text)]
-Title = Annotated[str, Field(max_length=TITLE_MAX), AfterValidator(_clean_text), AfterValidator(_one_line)]
-Name = Annotated[str, Field(max_length=NAME_MAX), AfterValidator(_clean_text), AfterValidator(_one_line)]
+def _at_most(limit: int):
+    """Length is checked on the text as stored (trimmed and normalised), not as sent."""
+
+    def check(value: str) -> str:
+        if len(value) > limit:
+            raise ValueError(f"must be at most {limit} characters")
+        return value
+
+    return AfterValidator(check)
+
+
+# The raw bound only stops absurd payloads early; the real limit is checked after cleaning.
+Text = Annotated[str, Field(max_length=4 * TEXT_MAX), AfterValidator(_clean_text), _at_most(TEXT_MAX)]
+Title = Annotated[str, Field(max_length=4 * TITLE_MAX), AfterValidator(_clean_text), AfterValidator(_one_line), _at_most(TITLE_MAX)]
+Name = Annotated[str, Field(max_length=4 * NAME_MAX), AfterValidator(_clean_text), AfterValidator(_one_line), _at_most(NAME_MAX)]
 ItemId = Annotated[str, Field(pattern=ID_PATTERN)]
 
 

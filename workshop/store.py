@@ -423,11 +423,11 @@ class Store:
             return {
                 "workshop": workshop,
                 "goals": [_goal(r) for r in self._all(
-                    "SELECT * FROM goals WHERE workshop_id = ? ORDER BY position, created_at", params)],
+                    "SELECT * FROM goals WHERE workshop_id = ? ORDER BY position, rowid", params)],
                 "participants": [_participant(r) for r in self._all(
-                    "SELECT * FROM participants WHERE workshop_id = ? ORDER BY joined_at, id", params)],
+                    "SELECT * FROM participants WHERE workshop_id = ? ORDER BY rowid", params)],
                 "cards": [_card(r) for r in self._all(
-                    "SELECT * FROM cards WHERE workshop_id = ? ORDER BY created_at, id", params)],
+                    "SELECT * FROM cards WHERE workshop_id = ? ORDER BY rowid", params)],
                 "links": [_link(r) for r in self._all(
-                    "SELECT * FROM links WHERE workshop_id = ? ORDER BY created_at, id", params)],
+                    "SELECT * FROM links WHERE workshop_id = ? ORDER BY rowid", params)],
             }

@@ -1,0 +1,626 @@
+"""The workshop database (workshop/store.py) on a temporary SQLite file."""
+
+from __future__ import annotations
+
+import itertools
+import sqlite3
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from workshop import model, store as store_module
+from workshop.store import MIGRATIONS, TABLES, Store
+
+
+@pytest.fixture(autouse=True)
+def ticking_clock(monkeypatch):
+    """A clock that moves one millisecond per reading, so "in the order it was made" is defined.
+
+    The real clock often gives two quick writes the same millisecond; that case has its own tests.
+    """
+    start = datetime(2025, 1, 1, 9, 0, tzinfo=timezone.utc)
+    ticks = itertools.count()
+    monkeypatch.setattr(
+        store_module, "now",
+        lambda: (start + timedelta(milliseconds=next(ticks))).isoformat(timespec="milliseconds"))
+
+
+@pytest.fixture
+def db_path(tmp_path) -> str:
+    return str(tmp_path / "w.sqlite3")
+
+
+@pytest.fixture
+def store(db_path):
+    opened = Store(db_path)
+    yield opened
+    opened.close()
+
+
+GOALS = [
+    {"text": "Grow the team", "kind": "goal"},
+    {"text": "Ship v2", "kind": "project"},
+    {"text": "Demo day", "kind": "activity"},
+]
+
+
+def new_workshop(store, title="Team day", language="en", goals=GOALS) -> dict:
+    return store.create_workshop(title, language, goals, model.hash_token(model.new_token()))
+
+
+def join(store, workshop, name) -> dict | None:
+    with store.atomic():
+        return store.add_participant(workshop["id"], name, model.hash_token(model.new_token()))
+
+
+def write_card(store, workshop, card_id, author, about=None, kind="drive", text="Teaching", prompt=None) -> dict:
+    card = {"id": card_id, "kind": kind, "author": author["id"], "about": (about or author)["id"],
+            "text": text, "prompt": prompt}
+    with store.atomic():
+        return store.add_card(workshop["id"], card)
+
+
+def link(store, workshop, link_id, card_id, goal_id, created_by=None) -> dict:
+    with store.atomic():
+        return store.add_link(workshop["id"], link_id, card_id, goal_id, created_by)
+
+
+def goal_ids(store, workshop) -> list[str]:
+    return [g["id"] for g in store.snapshot(workshop["id"])["goals"]]
+
+
+def rows_in(store, table, workshop_id) -> int:
+    column = "id" if table == "workshops" else "workshop_id"
+    return store.db.execute(f"SELECT count(*) FROM {table} WHERE {column} = ?", (workshop_id,)).fetchone()[0]
+
+
+@pytest.fixture
+def team(store):
+    """A workshop with three goals, Anna and Bob, and two cards: Anna's drive and Anna's strength for Bob."""
+    workshop = new_workshop(store)
+    anna = join(store, workshop, "Anna")
+    bob = join(store, workshop, "Bob")
+    drive = write_card(store, workshop, "drive-0001", anna)
+    strength = write_card(store, workshop, "strength-01", anna, about=bob, kind="strength", text="Calm")
+    return {"workshop": workshop, "anna": anna, "bob": bob, "drive": drive, "strength": strength,
+            "goals": goal_ids(store, workshop)}
+
+
+# --- schema ------------------------------------------------------------------------------------
+
+
+def test_migrations_set_user_version_to_their_count(store):
+    assert len(MIGRATIONS) == store.db.execute("PRAGMA user_version").fetchone()[0]
+
+
+def test_migrate_returns_the_schema_version(store):
+    assert len(MIGRATIONS) == store.migrate()
+
+
+def test_migrating_again_is_a_no_op(store):
+    workshop = new_workshop(store)
+    store.migrate()
+    assert len(MIGRATIONS) == store.db.execute("PRAGMA user_version").fetchone()[0]
+    assert workshop == store.workshop(workshop["id"])
+
+
+def test_the_schema_has_every_table(store):
+    assert set(TABLES) <= set(store.db.table_names())
+
+
+def test_wal_mode_is_on(store):
+    assert "wal" == store.db.execute("PRAGMA journal_mode").fetchone()[0]
+
+
+def test_foreign_keys_are_enforced(store):
+    assert 1 == store.db.execute("PRAGMA foreign_keys").fetchone()[0]
+
+
+def test_ping_answers(store):
+    assert store.ping()
+
+
+# --- workshops -------------------------------------------------------------------------------
+
+
+def test_create_workshop_returns_the_workshop(store):
+    workshop = new_workshop(store, title="Team day", language="nl")
+    assert ("Team day", "nl", "join", 0) == (
+        workshop["title"], workshop["language"], workshop["phase"], workshop["version"])
+
+
+def test_a_new_workshop_has_a_join_code(store):
+    assert model.looks_like_code(new_workshop(store)["code"])
+
+
+def test_a_new_workshop_has_the_methods_prompts_in_its_language(store):
+    assert model.default_prompts("nl") == new_workshop(store, language="nl")["prompts"]
+
+
+def test_create_workshop_stores_goals_in_order(store):
+    workshop = new_workshop(store)
+    goals = store.snapshot(workshop["id"])["goals"]
+    assert [("Grow the team", "goal", 0), ("Ship v2", "project", 1), ("Demo day", "activity", 2)] == [
+        (g["text"], g["kind"], g["position"]) for g in goals
+    ]
+
+
+def test_create_workshop_without_goals(store):
+    assert [] == store.snapshot(new_workshop(store, goals=[])["id"])["goals"]
+
+
+def test_workshops_get_different_codes(store):
+    assert 20 == len({new_workshop(store)["code"] for _ in range(20)})
+
+
+def test_create_workshop_draws_again_when_the_code_is_taken(store, monkeypatch):
+    taken = new_workshop(store)["code"]
+    draws = iter([taken, taken, "ABCDEF"])
+    monkeypatch.setattr(model, "new_code", lambda: next(draws))
+    assert "ABCDEF" == new_workshop(store)["code"]
+
+
+def test_a_workshop_is_found_by_code(store):
+    workshop = new_workshop(store)
+    assert workshop == store.workshop_by_code(workshop["code"])
+
+
+def test_a_workshop_is_found_by_its_facilitator_token(store):
+    token_hash = model.hash_token(model.new_token())
+    workshop = store.create_workshop("Team day", "en", [], token_hash)
+    assert workshop == store.workshop_by_facilitator(token_hash)
+
+
+def test_the_facilitator_token_is_stored_only_as_its_hash(store):
+    token = model.new_token()
+    store.create_workshop("Team day", "en", [], model.hash_token(token))
+    stored = store.db.execute("SELECT facilitator_token_hash FROM workshops").fetchone()[0]
+    assert (model.hash_token(token), False) == (stored, token in stored)
+
+
+def test_unknown_workshops_are_none(store):
+    assert (None, None, None) == (
+        store.workshop("nope-0000"), store.workshop_by_code("ZZZZZZ"), store.workshop_by_facilitator("x"))
+
+
+def test_bump_version_increments(store):
+    workshop = new_workshop(store)
+    with store.atomic():
+        versions = [store.bump_version(workshop["id"]) for _ in range(3)]
+    assert ([1, 2, 3], 3) == (versions, store.workshop(workshop["id"])["version"])
+
+
+def test_bump_version_counts_per_workshop(store):
+    first, second = new_workshop(store), new_workshop(store)
+    with store.atomic():
+        store.bump_version(first["id"])
+        store.bump_version(first["id"])
+    with store.atomic():
+        assert 1 == store.bump_version(second["id"])
+
+
+def test_a_failed_transaction_changes_nothing(store):
+    workshop = new_workshop(store)
+    with pytest.raises(RuntimeError):
+        with store.atomic():
+            store.bump_version(workshop["id"])
+            store.add_participant(workshop["id"], "Anna", "hash-anna")
+            raise RuntimeError("refused half-way")
+    assert (0, []) == (store.workshop(workshop["id"])["version"], store.snapshot(workshop["id"])["participants"])
+
+
+def test_set_phase(store):
+    workshop = new_workshop(store)
+    with store.atomic():
+        store.set_phase(workshop["id"], "drives")
+    assert "drives" == store.workshop(workshop["id"])["phase"]
+
+
+def test_recent_workshops_are_newest_first_and_limited(store, monkeypatch):
+    stamps = iter(f"2025-01-0{n}T00:00:00.000+00:00" for n in range(1, 10))
+    monkeypatch.setattr(store_module, "now", lambda: next(stamps))
+    for n in range(1, 4):
+        new_workshop(store, title=f"Day {n}")
+    assert ["Day 3", "Day 2"] == [w["title"] for w in store.recent_workshops(limit=2)]
+
+
+# --- participants ------------------------------------------------------------------------------
+
+
+def test_add_participant_returns_the_participant(store):
+    anna = join(store, new_workshop(store), "Anna")
+    assert ("Anna", 0) == (anna["name"], anna["color"])
+
+
+@pytest.mark.parametrize("again", ["Anna", "anna", "ANNA", "aNNa", "ＡＮＮＡ"])
+def test_add_participant_refuses_a_taken_name_whatever_its_case(store, again):
+    workshop = new_workshop(store)
+    join(store, workshop, "Anna")
+    assert None is join(store, workshop, again)
+
+
+def test_a_refused_name_adds_nobody(store):
+    workshop = new_workshop(store)
+    join(store, workshop, "Anna")
+    join(store, workshop, "ANNA")
+    assert ["Anna"] == [p["name"] for p in store.snapshot(workshop["id"])["participants"]]
+
+
+def test_the_same_name_may_join_another_workshop(store):
+    join(store, new_workshop(store), "Anna")
+    assert "Anna" == join(store, new_workshop(store), "Anna")["name"]
+
+
+def test_participants_get_colours_zero_to_seven_cyclically(store):
+    workshop = new_workshop(store)
+    colours = [join(store, workshop, f"Person {n}")["color"] for n in range(10)]
+    assert [0, 1, 2, 3, 4, 5, 6, 7, 0, 1] == colours
+
+
+def test_a_participant_is_found_by_token(store):
+    workshop = new_workshop(store)
+    token = model.new_token()
+    with store.atomic():
+        anna = store.add_participant(workshop["id"], "Anna", model.hash_token(token))
+    assert (anna, workshop) == store.participant_by_token(model.hash_token(token))
+
+
+def test_an_unknown_participant_token_is_none(store):
+    assert None is store.participant_by_token(model.hash_token("nobody"))
+
+
+def test_a_participant_is_found_only_in_their_workshop(store):
+    workshop, other = new_workshop(store), new_workshop(store)
+    anna = join(store, workshop, "Anna")
+    assert (anna, None) == (store.participant(workshop["id"], anna["id"]), store.participant(other["id"], anna["id"]))
+
+
+def test_participant_ids(store):
+    workshop = new_workshop(store)
+    anna, bob = join(store, workshop, "Anna"), join(store, workshop, "Bob")
+    join(store, new_workshop(store), "Carol")
+    assert {anna["id"], bob["id"]} == store.participant_ids(workshop["id"])
+
+
+# --- goals -------------------------------------------------------------------------------------
+
+
+def test_add_goal_goes_last(store):
+    workshop = new_workshop(store)
+    with store.atomic():
+        goal = store.add_goal(workshop["id"], "goal-new-1", "Hire two", "project")
+    assert {"id": "goal-new-1", "kind": "project", "text": "Hire two", "position": 3} == goal
+
+
+def test_count_goals(store):
+    workshop = new_workshop(store)
+    assert (3, 0) == (store.count_goals(workshop["id"]), store.count_goals(new_workshop(store, goals=[])["id"]))
+
+
+def test_update_goal(store):
+    workshop = new_workshop(store)
+    first = goal_ids(store, workshop)[0]
+    with store.atomic():
+        goal = store.update_goal(workshop["id"], first, text="Grow the team to ten", kind="project")
+    assert ("Grow the team to ten", "project", 0) == (goal["text"], goal["kind"], goal["position"])
+
+
+def test_goal_id_taken(store):
+    workshop = new_workshop(store)
+    assert (True, False) == (store.goal_id_taken(goal_ids(store, workshop)[0]), store.goal_id_taken("free-0001"))
+
+
+def test_a_goal_is_found_only_in_its_workshop(store):
+    workshop, other = new_workshop(store), new_workshop(store)
+    first = goal_ids(store, workshop)[0]
+    assert ("Grow the team", None) == (store.goal(workshop["id"], first)["text"], store.goal(other["id"], first))
+
+
+def test_delete_goal_returns_its_link_ids(store, team):
+    workshop, goal = team["workshop"], team["goals"][0]
+    link(store, workshop, "link-b-001", team["drive"]["id"], goal)
+    link(store, workshop, "link-a-001", team["strength"]["id"], goal)
+    with store.atomic():
+        assert ["link-a-001", "link-b-001"] == store.delete_goal(workshop["id"], goal)
+
+
+def test_delete_goal_removes_the_goal_and_its_links(store, team):
+    workshop, goal, kept = team["workshop"], team["goals"][0], team["goals"][1]
+    link(store, workshop, "link-gone-1", team["drive"]["id"], goal)
+    link(store, workshop, "link-kept-1", team["drive"]["id"], kept)
+    with store.atomic():
+        store.delete_goal(workshop["id"], goal)
+    snapshot = store.snapshot(workshop["id"])
+    assert (None, None) == (store.goal(workshop["id"], goal), store.link("link-gone-1"))
+    assert ["link-kept-1"] == [l["id"] for l in snapshot["links"]]
+
+
+def test_delete_goal_keeps_the_cards(store, team):
+    workshop, goal = team["workshop"], team["goals"][0]
+    link(store, workshop, "link-gone-1", team["drive"]["id"], goal)
+    with store.atomic():
+        store.delete_goal(workshop["id"], goal)
+    assert [team["drive"], team["strength"]] == store.snapshot(workshop["id"])["cards"]
+
+
+# --- cards -------------------------------------------------------------------------------------
+
+
+def test_add_card_returns_the_card(store, team):
+    assert {"kind": "strength", "about": team["bob"]["id"], "author": team["anna"]["id"], "text": "Calm",
+            "prompt": None, "id": "strength-01"} == {k: v for k, v in team["strength"].items() if k != "created_at"}
+
+
+def test_add_card_keeps_the_prompt(store, team):
+    card = write_card(store, team["workshop"], "drive-0002", team["bob"], prompt=4)
+    assert 4 == card["prompt"]
+
+
+def test_a_card_is_found_with_its_workshop(store, team):
+    assert {**team["drive"], "workshop_id": team["workshop"]["id"]} == store.card("drive-0001")
+
+
+def test_an_unknown_card_is_none(store):
+    assert None is store.card("nope-0000")
+
+
+def test_a_card_id_is_used_once(store, team):
+    with pytest.raises(sqlite3.IntegrityError):
+        write_card(store, team["workshop"], "drive-0001", team["bob"])
+
+
+def test_a_card_must_be_about_a_participant(store, team):
+    with pytest.raises(sqlite3.IntegrityError):
+        write_card(store, team["workshop"], "drive-0002", {"id": "ghost-0001"})
+
+
+def test_update_card_text(store, team):
+    with store.atomic():
+        card = store.update_card_text("drive-0001", "Teaching and coaching")
+    assert {**team["drive"], "text": "Teaching and coaching"} == card
+
+
+def test_delete_card_removes_it(store, team):
+    with store.atomic():
+        store.delete_card("drive-0001")
+    assert (None, [team["strength"]]) == (store.card("drive-0001"), store.snapshot(team["workshop"]["id"])["cards"])
+
+
+def test_delete_card_returns_its_link_ids(store, team):
+    workshop, goals = team["workshop"], team["goals"]
+    link(store, workshop, "link-b-001", "drive-0001", goals[0])
+    link(store, workshop, "link-a-001", "drive-0001", goals[1])
+    link(store, workshop, "link-other", "strength-01", goals[0])
+    with store.atomic():
+        assert ["link-a-001", "link-b-001"] == store.delete_card("drive-0001")
+
+
+def test_delete_card_removes_its_links(store, team):
+    workshop, goals = team["workshop"], team["goals"]
+    link(store, workshop, "link-gone-1", "drive-0001", goals[0])
+    link(store, workshop, "link-kept-1", "strength-01", goals[0])
+    with store.atomic():
+        store.delete_card("drive-0001")
+    assert None is store.link("link-gone-1")
+    assert ["link-kept-1"] == [l["id"] for l in store.snapshot(workshop["id"])["links"]]
+
+
+def test_delete_card_without_links_returns_no_ids(store, team):
+    with store.atomic():
+        assert [] == store.delete_card("drive-0001")
+
+
+def test_deleting_a_card_again_is_harmless(store, team):
+    with store.atomic():
+        store.delete_card("drive-0001")
+        assert [] == store.delete_card("drive-0001")
+
+
+# --- links -------------------------------------------------------------------------------------
+
+
+def test_add_link_returns_the_link(store, team):
+    saved = link(store, team["workshop"], "link-0001", "drive-0001", team["goals"][0], team["anna"]["id"])
+    assert {"id": "link-0001", "card_id": "drive-0001", "goal_id": team["goals"][0],
+            "created_by": team["anna"]["id"]} == {k: v for k, v in saved.items() if k != "created_at"}
+
+
+def test_a_link_made_by_the_facilitator_has_no_creator(store, team):
+    assert None is link(store, team["workshop"], "link-0001", "drive-0001", team["goals"][0])["created_by"]
+
+
+def test_a_link_is_found_with_its_workshop(store, team):
+    saved = link(store, team["workshop"], "link-0001", "drive-0001", team["goals"][0])
+    assert {**saved, "workshop_id": team["workshop"]["id"]} == store.link("link-0001")
+
+
+def test_link_between_finds_the_pair(store, team):
+    saved = link(store, team["workshop"], "link-0001", "drive-0001", team["goals"][0])
+    assert (saved, None) == (store.link_between("drive-0001", team["goals"][0]),
+                             store.link_between("drive-0001", team["goals"][1]))
+
+
+def test_a_card_links_to_a_goal_once(store, team):
+    link(store, team["workshop"], "link-0001", "drive-0001", team["goals"][0])
+    with pytest.raises(sqlite3.IntegrityError):
+        link(store, team["workshop"], "link-0002", "drive-0001", team["goals"][0])
+
+
+def test_a_link_needs_an_existing_goal(store, team):
+    with pytest.raises(sqlite3.IntegrityError):
+        link(store, team["workshop"], "link-0001", "drive-0001", "ghost-goal")
+
+
+def test_delete_link(store, team):
+    link(store, team["workshop"], "link-0001", "drive-0001", team["goals"][0])
+    with store.atomic():
+        store.delete_link("link-0001")
+    assert (None, []) == (store.link("link-0001"), store.snapshot(team["workshop"]["id"])["links"])
+
+
+# --- the whole workshop ----------------------------------------------------------------------
+
+
+def test_snapshot_returns_everything(store, team):
+    workshop = team["workshop"]
+    saved = link(store, workshop, "link-0001", "drive-0001", team["goals"][2], team["anna"]["id"])
+    snapshot = store.snapshot(workshop["id"])
+    assert workshop == snapshot["workshop"]
+    assert team["goals"] == [g["id"] for g in snapshot["goals"]]
+    assert [team["anna"], team["bob"]] == snapshot["participants"]
+    assert [team["drive"], team["strength"]] == snapshot["cards"]
+    assert [saved] == snapshot["links"]
+
+
+def test_snapshot_carries_the_current_version(store, team):
+    with store.atomic():
+        store.bump_version(team["workshop"]["id"])
+    assert 1 == store.snapshot(team["workshop"]["id"])["workshop"]["version"]
+
+
+def test_snapshot_orders_goals_by_position(store):
+    workshop = new_workshop(store, goals=[])
+    with store.atomic():
+        for n, goal_id in enumerate(["goal-zzz-1", "goal-aaa-1", "goal-mmm-1"]):
+            store.add_goal(workshop["id"], goal_id, f"Goal {n}", "goal")
+    assert ["goal-zzz-1", "goal-aaa-1", "goal-mmm-1"] == goal_ids(store, workshop)
+
+
+def test_snapshot_orders_everything_in_the_order_it_was_made(store):
+    workshop = new_workshop(store)
+    people = [join(store, workshop, name)["id"] for name in ("Anna", "Bob", "Carol")]
+    ids = ["card-ccc-1", "card-aaa-1", "card-bbb-1"]
+    for card_id in ids:
+        write_card(store, workshop, card_id, {"id": people[0]})
+    goal = goal_ids(store, workshop)[0]
+    links = ["link-ccc-1", "link-aaa-1", "link-bbb-1"]
+    for link_id, card_id in zip(links, ids):
+        link(store, workshop, link_id, card_id, goal)
+    snapshot = store.snapshot(workshop["id"])
+    assert (people, ids, links) == (
+        [p["id"] for p in snapshot["participants"]],
+        [c["id"] for c in snapshot["cards"]],
+        [l["id"] for l in snapshot["links"]],
+    )
+
+
+@pytest.fixture
+def same_millisecond(monkeypatch):
+    """Everything happens within one millisecond, as when many phones write at once."""
+    monkeypatch.setattr(store_module, "now", lambda: "2025-01-01T10:00:00.000+00:00")
+
+
+def test_snapshot_keeps_cards_made_in_the_same_millisecond_in_order(store, same_millisecond):
+    workshop = new_workshop(store)
+    anna = join(store, workshop, "Anna")
+    ids = ["card-ccc-1", "card-bbb-1", "card-aaa-1"]
+    for card_id in ids:
+        write_card(store, workshop, card_id, anna)
+    assert ids == [c["id"] for c in store.snapshot(workshop["id"])["cards"]]
+
+
+def test_snapshot_keeps_people_who_join_in_the_same_millisecond_in_order(store, same_millisecond, monkeypatch):
+    descending = (f"person-{n:04d}" for n in itertools.count(9999, -1))
+    monkeypatch.setattr(model, "new_id", lambda: next(descending))
+    workshop = new_workshop(store)
+    for name in ("Anna", "Bob", "Carol"):
+        join(store, workshop, name)
+    assert [0, 1, 2] == [p["color"] for p in store.snapshot(workshop["id"])["participants"]]
+
+
+def test_snapshot_of_an_unknown_workshop_is_none(store):
+    assert None is store.snapshot("nope-0000")
+
+
+def test_snapshot_shows_only_its_own_workshop(store, team):
+    other = new_workshop(store, goals=[{"text": "Elsewhere", "kind": "goal"}])
+    join(store, other, "Zed")
+    snapshot = store.snapshot(team["workshop"]["id"])
+    assert (["Anna", "Bob"], ["Grow the team", "Ship v2", "Demo day"]) == (
+        [p["name"] for p in snapshot["participants"]], [g["text"] for g in snapshot["goals"]])
+
+
+# --- erasing a workshop ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def two_workshops(store, team):
+    """The team's workshop with a link, and another workshop with its own people, cards and links."""
+    link(store, team["workshop"], "link-0001", "drive-0001", team["goals"][0], team["anna"]["id"])
+    other = new_workshop(store, title="Other")
+    zed = join(store, other, "Zed")
+    yan = join(store, other, "Yan")
+    write_card(store, other, "zed-drive-1", zed)
+    write_card(store, other, "yan-strong1", yan, about=zed, kind="strength")
+    link(store, other, "zed-link-01", "zed-drive-1", goal_ids(store, other)[0], zed["id"])
+    return team["workshop"], other
+
+
+def test_count_rows_counts_every_row_of_a_workshop(store, two_workshops):
+    workshop, _ = two_workshops
+    # 1 workshop + 3 goals + 2 participants + 2 cards + 1 link
+    assert 9 == store.count_rows(workshop["id"])
+
+
+def test_delete_workshop_leaves_no_rows(store, two_workshops):
+    workshop, _ = two_workshops
+    store.delete_workshop(workshop["id"])
+    assert 0 == store.count_rows(workshop["id"])
+
+
+@pytest.mark.parametrize("table", TABLES)
+def test_delete_workshop_empties_every_table_of_it(store, two_workshops, table):
+    workshop, _ = two_workshops
+    store.delete_workshop(workshop["id"])
+    assert 0 == rows_in(store, table, workshop["id"])
+
+
+def test_delete_workshop_leaves_another_workshop_intact(store, two_workshops):
+    workshop, other = two_workshops
+    before = store.snapshot(other["id"])
+    store.delete_workshop(workshop["id"])
+    assert (before, 9) == (store.snapshot(other["id"]), store.count_rows(other["id"]))
+
+
+def test_a_deleted_workshop_is_not_found(store, two_workshops):
+    workshop, _ = two_workshops
+    store.delete_workshop(workshop["id"])
+    assert (None, None) == (store.workshop_by_code(workshop["code"]), store.snapshot(workshop["id"]))
+
+
+# --- durability --------------------------------------------------------------------------------
+
+
+def test_data_survives_closing_and_reopening(db_path):
+    first = Store(db_path)
+    workshop = new_workshop(first)
+    anna = join(first, workshop, "Anna")
+    write_card(first, workshop, "drive-0001", anna)
+    link(first, workshop, "link-0001", "drive-0001", goal_ids(first, workshop)[0])
+    with first.atomic():
+        first.bump_version(workshop["id"])
+    before = first.snapshot(workshop["id"])
+    first.close()
+
+    reopened = Store(db_path)
+    try:
+        assert before == reopened.snapshot(workshop["id"])
+    finally:
+        reopened.close()
+
+
+def test_reopening_does_not_migrate_again(db_path):
+    Store(db_path).close()
+    reopened = Store(db_path)
+    try:
+        assert len(MIGRATIONS) == reopened.db.execute("PRAGMA user_version").fetchone()[0]
+    finally:
+        reopened.close()
+
+
+def test_a_new_store_makes_its_folder(tmp_path):
+    opened = Store(str(tmp_path / "nested" / "deeper" / "w.sqlite3"))
+    try:
+        assert opened.ping() and (tmp_path / "nested" / "deeper" / "w.sqlite3").exists()
+    finally:
+        opened.close()
