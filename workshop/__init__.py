@@ -6,7 +6,7 @@ import logging
 import os
 
 from flask import Flask, jsonify, render_template, request
-from flask_babel import gettext as _
+from flask_babel import get_locale, gettext as _
 from werkzeug.exceptions import HTTPException
 
 from .i18n import babel, select_locale
@@ -75,6 +75,10 @@ def create_app(test_config: dict | None = None) -> Flask:
         logger=False,
         engineio_logger=False,
     )
+    @app.context_processor
+    def language():
+        return {"lang": str(get_locale())}
+
     _register_error_handlers(app)
     _register_headers(app)
     logging.getLogger("engineio").setLevel(logging.WARNING)
