@@ -13,7 +13,8 @@ from . import model, service, summary
 from .i18n import chosen_language, use_workshop_language
 from .live import broadcast
 from .model import WorkshopError
-from .web import actor_for, public_base, set_identity_cookie, store, workshop_or_404, workshop_urls
+from .web import (actor_for, bearer_token, cookie_name, public_base, set_identity_cookie, store, workshop_or_404,
+                  workshop_urls)
 
 bp = Blueprint("views", __name__)
 
@@ -132,8 +133,11 @@ def _facilitator_page(code, template, view):
     use_workshop_language(workshop["language"])
     actor_for(workshop, "facilitator")
     urls = workshop_urls(workshop["code"])
+    # The secret link, to keep: it opens the console on another device (the cookie holds the token).
+    token = bearer_token() or request.cookies.get(cookie_name(workshop["code"], "facilitator"))
     return render_template(
         template,
+        facilitator_link=workshop_urls(workshop["code"], token)["facilitator"],
         workshop=workshop,
         join_url=urls["join"],
         qr_url=url_for("views.qr_code", code=workshop["code"]),

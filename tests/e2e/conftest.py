@@ -1,0 +1,80 @@
+"""Real-browser fixtures: Playwright for Python driving Debian's Chromium (never a downloaded one).
+
+Without /usr/bin/chromium the browser tests skip, except where WORKSHOP_REQUIRE_BROWSER or CI is
+set: there a missing browser is a failure.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+PHONE = {"viewport": {"width": 360, "height": 740}, "device_scale_factor": 2, "is_mobile": True, "has_touch": True}
+BOARD = {"viewport": {"width": 1920, "height": 1080}}
+LAPTOP = {"viewport": {"width": 1440, "height": 900}}
+
+
+def _browser_required() -> bool:
+    return bool(os.environ.get("WORKSHOP_REQUIRE_BROWSER") or os.environ.get("CI"))
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not (os.path.exists(CHROMIUM) or shutil.which("chromium")):
+        if _browser_required():
+            pytest.fail("chromium is required here (CI): apt-get install -y chromium")
+        pytest.skip("no /usr/bin/chromium on this machine")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        )
+        yield browser
+        browser.close()
+
+
+class Watched:
+    """A page whose console errors and uncaught exceptions (CSP violations included) are kept."""
+
+    def __init__(self, context):
+        self.context = context
+        self.page = context.new_page()
+        self.errors: list[str] = []
+        self.page.on("pageerror", lambda exc: self.errors.append(f"pageerror: {exc}"))
+        self.page.on("console", lambda msg: msg.type == "error" and self.errors.append(f"console: {msg.text}"))
+
+
+@pytest.fixture
+def open_page(browser):
+    """``open_page(kind, locale=...)`` → a Watched page in a fresh context (phone, board or laptop)."""
+    made = []
+
+    def make(kind: str = "laptop", locale: str = "en-US") -> Watched:
+        options = {"phone": PHONE, "board": BOARD, "laptop": LAPTOP}[kind]
+        context = browser.new_context(locale=locale, **options)
+        context.set_default_timeout(10_000)
+        watched = Watched(context)
+        made.append(watched)
+        return watched
+
+    yield make
+    for watched in made:
+        watched.context.close()
+    errors = [e for w in made for e in w.errors]
+    assert errors == [], errors
+
+
+def screenshot(page, name: str, full_page: bool = False) -> Path:
+    """Save a screenshot under docs/screenshots/ (the README shows them)."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=full_page)
+    return path
