@@ -10,6 +10,7 @@ def test_connecting_sends_the_state_as_that_client_may_see_it(workshop):
     assert phone.state["me"] == {"role": "participant", "id": phone.id, "view": "phone"}
     assert [p["name"] for p in phone.state["participants"]] == ["Anna"]
     assert phone.state["workshop"]["code"] == workshop.code
+    assert phone.state["workshop"]["join_url"] == workshop.urls["join"]
     assert len(phone.state["workshop"]["prompts"]) == 11
     assert [g["kind"] for g in phone.state["goals"]] == ["goal", "project", "activity"]
 

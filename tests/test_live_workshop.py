@@ -3,7 +3,7 @@
 import pytest
 import requests
 
-from conftest import Api, Client, LiveServer
+from helpers import Api, Client, LiveServer
 
 
 def test_a_whole_workshop_from_creation_to_summary(workshop):

@@ -1,0 +1,232 @@
+// The workshop state and how each server event changes it. Pure: no DOM, no socket.
+// Every function returns a new state object and leaves its input untouched.
+
+import { RECEIVE } from "./events.js";
+
+/**
+ * @typedef {{id: string, kind: "goal"|"project"|"activity", text: string, position: number}} Goal
+ * @typedef {{id: string, name: string, color: number}} Participant
+ * @typedef {{id: string, kind: "drive"|"strength", about: string, author: ?string, text: string,
+ *            prompt: ?number, created_at: string}} Card
+ * @typedef {{id: string, card_id: string, goal_id: string, created_by: ?string, created_at: string}} Link
+ * @typedef {{version: number,
+ *            workshop: {code: string, title: string, language: string, phase: string, prompts: string[], join_url: string},
+ *            goals: Goal[], participants: Participant[], cards: Card[], links: Link[],
+ *            me: {role: string, id: ?string, view: string}}} State
+ */
+
+/**
+ * Put an item in a list by id: replace the one with the same id, or append.
+ * @template {{id: string}} T
+ * @param {T[]} list
+ * @param {T} item
+ * @returns {T[]}
+ */
+function upsert(list, item) {
+  const index = list.findIndex((x) => x.id === item.id);
+  if (index === -1) return [...list, item];
+  const copy = list.slice();
+  copy[index] = item;
+  return copy;
+}
+
+/**
+ * Drop items whose id is in `ids`.
+ * @template {{id: string}} T
+ * @param {T[]} list
+ * @param {Iterable<string>} ids
+ * @returns {T[]}
+ */
+function without(list, ids) {
+  const gone = new Set(ids);
+  return list.filter((x) => !gone.has(x.id));
+}
+
+/**
+ * A state as received (event `state`, or the `sync` acknowledgement), with missing lists filled.
+ * @param {Partial<State>} raw
+ * @returns {State}
+ */
+export function fromServer(raw) {
+  return {
+    version: raw.version ?? 0,
+    workshop: { prompts: [], ...(raw.workshop || {}) },
+    goals: raw.goals || [],
+    participants: raw.participants || [],
+    cards: raw.cards || [],
+    links: raw.links || [],
+    me: raw.me || { role: null, id: null, view: null },
+  };
+}
+
+/** How each versioned server event changes the state. */
+const REDUCERS = {
+  [RECEIVE.PARTICIPANT_JOINED]: (state, data) => ({ ...state, participants: upsert(state.participants, data.participant) }),
+  [RECEIVE.CARD_SAVED]: (state, data) => ({ ...state, cards: upsert(state.cards, data.card) }),
+  [RECEIVE.CARD_DELETED]: (state, data) => ({
+    ...state,
+    cards: without(state.cards, [data.id]),
+    links: state.links.filter((l) => l.card_id !== data.id && !(data.link_ids || []).includes(l.id)),
+  }),
+  [RECEIVE.LINK_SAVED]: (state, data) => ({ ...state, links: upsert(state.links, data.link) }),
+  [RECEIVE.LINK_DELETED]: (state, data) => ({ ...state, links: without(state.links, [data.id]) }),
+  [RECEIVE.GOAL_SAVED]: (state, data) => ({ ...state, goals: upsert(state.goals, data.goal) }),
+  [RECEIVE.GOAL_DELETED]: (state, data) => ({
+    ...state,
+    goals: without(state.goals, [data.id]),
+    links: state.links.filter((l) => l.goal_id !== data.id && !(data.link_ids || []).includes(l.id)),
+  }),
+  [RECEIVE.PHASE_CHANGED]: (state, data) => ({ ...state, workshop: { ...state.workshop, phase: data.phase } }),
+};
+
+/**
+ * Apply one versioned server event.
+ * @param {State} state
+ * @param {string} event one of CHANGES
+ * @param {{version: number}} data the event's payload
+ * @returns {State} the new state, at data.version
+ */
+export function applyChange(state, event, data) {
+  const reducer = REDUCERS[event];
+  const next = reducer ? reducer(state, data) : state;
+  return { ...next, version: data.version };
+}
+
+/**
+ * How an event's version relates to the local one.
+ * @param {State|null} state
+ * @param {{version?: number}} data
+ * @returns {"next"|"stale"|"gap"} next: apply it; stale: already have it; gap: something was missed
+ */
+export function ordering(state, data) {
+  if (!state || typeof data.version !== "number") return "gap";
+  if (data.version === state.version + 1) return "next";
+  if (data.version <= state.version) return "stale";
+  return "gap";
+}
+
+// --- Selectors ------------------------------------------------------------------------------
+
+/**
+ * Order by creation time, then id, so every screen lists cards alike.
+ * @param {{created_at?: string, id: string}} a
+ * @param {{created_at?: string, id: string}} b
+ * @returns {number}
+ */
+function byCreation(a, b) {
+  return String(a.created_at || "").localeCompare(String(b.created_at || "")) || a.id.localeCompare(b.id);
+}
+
+/**
+ * Goals in the facilitator's order.
+ * @param {State} state
+ * @returns {Goal[]}
+ */
+export function goalsInOrder(state) {
+  return state.goals.slice().sort((a, b) => (a.position ?? 0) - (b.position ?? 0) || a.id.localeCompare(b.id));
+}
+
+/**
+ * Participants in the order they joined (the server's order).
+ * @param {State} state
+ * @returns {Participant[]}
+ */
+export function participantsInOrder(state) {
+  return state.participants.slice();
+}
+
+/**
+ * @param {State} state
+ * @param {string} id
+ * @returns {Participant|undefined}
+ */
+export function participantById(state, id) {
+  return state.participants.find((p) => p.id === id);
+}
+
+/**
+ * @param {State} state
+ * @param {string} id
+ * @returns {Card|undefined}
+ */
+export function cardById(state, id) {
+  return state.cards.find((c) => c.id === id);
+}
+
+/**
+ * @param {State} state
+ * @param {string} id
+ * @returns {Goal|undefined}
+ */
+export function goalById(state, id) {
+  return state.goals.find((g) => g.id === id);
+}
+
+/**
+ * Cards about a person, optionally of one kind, oldest first.
+ * @param {State} state
+ * @param {string} participantId
+ * @param {"drive"|"strength"} [kind]
+ * @returns {Card[]}
+ */
+export function cardsAbout(state, participantId, kind) {
+  return state.cards.filter((c) => c.about === participantId && (!kind || c.kind === kind)).sort(byCreation);
+}
+
+/**
+ * Strengths a person named for colleagues (known only to that author and the facilitator).
+ * @param {State} state
+ * @param {string} participantId
+ * @returns {Card[]}
+ */
+export function strengthsGivenBy(state, participantId) {
+  return state.cards.filter((c) => c.kind === "strength" && c.author === participantId && c.about !== participantId).sort(byCreation);
+}
+
+/**
+ * Links of one card.
+ * @param {State} state
+ * @param {string} cardId
+ * @returns {Link[]}
+ */
+export function linksOfCard(state, cardId) {
+  return state.links.filter((l) => l.card_id === cardId);
+}
+
+/**
+ * Links to one goal, oldest first.
+ * @param {State} state
+ * @param {string} goalId
+ * @returns {Link[]}
+ */
+export function linksOfGoal(state, goalId) {
+  return state.links.filter((l) => l.goal_id === goalId).sort(byCreation);
+}
+
+/**
+ * The link between a card and a goal, if any.
+ * @param {State} state
+ * @param {string} cardId
+ * @param {string} goalId
+ * @returns {Link|undefined}
+ */
+export function linkBetween(state, cardId, goalId) {
+  return state.links.find((l) => l.card_id === cardId && l.goal_id === goalId);
+}
+
+/**
+ * Counts the console and the board show.
+ * @param {State} state
+ * @returns {{participants: number, drives: number, strengths: number, links: number, goals: number, openGoals: number}}
+ */
+export function counts(state) {
+  const linkedGoals = new Set(state.links.map((l) => l.goal_id));
+  return {
+    participants: state.participants.length,
+    drives: state.cards.filter((c) => c.kind === "drive").length,
+    strengths: state.cards.filter((c) => c.kind === "strength").length,
+    links: state.links.length,
+    goals: state.goals.length,
+    openGoals: state.goals.filter((g) => !linkedGoals.has(g.id)).length,
+  };
+}

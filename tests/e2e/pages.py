@@ -1,0 +1,77 @@
+"""Driving the app's pages in a real browser, as its users do (shared by the browser tests)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+
+HOSTILE = '<img src=x onerror="window.__pwned=1">'
+
+
+def screenshot(page, name: str, full_page: bool = False) -> None:
+    """Save a screenshot under docs/screenshots/ (as the e2e conftest's helper does)."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=full_page)
+
+
+def local(server, url: str) -> str:
+    """The same URL on the address the test server listens on."""
+    return re.sub(r"^https?://[^/]+", server.url, url)
+
+
+def facilitator(open_page, server, workshop, kind="laptop"):
+    """A console (or board) page of the workshop, opened with the facilitator link."""
+    watched = open_page(kind)
+    watched.page.goto(local(server, workshop.urls["facilitator"]))
+    if kind == "board":
+        watched.page.goto(local(server, workshop.urls["board"]))
+    wait_live(watched.page)
+    return watched
+
+
+def phone(open_page, server, workshop, name: str):
+    """A phone that joined the workshop through the join page, as a participant would."""
+    watched = open_page("phone")
+    page = watched.page
+    page.goto(local(server, workshop.urls["join"]))
+    page.get_by_test_id("join-name").fill(name)
+    page.get_by_test_id("join-name-submit").click()
+    page.wait_for_url(re.compile(r"/w/[A-Z0-9]+/phone$"))
+    wait_live(page)
+    return watched
+
+
+def wait_live(page) -> None:
+    page.wait_for_selector('[data-testid="connection"][data-status="connected"]', state="attached")
+
+
+def set_phase(console_page, phase: str) -> None:
+    console_page.get_by_test_id(f"phase-{phase}").click()
+    console_page.wait_for_selector(f'[data-testid="phase-{phase}"][aria-current="step"]')
+
+
+def drag(page, source, target, steps=8) -> None:
+    a, b = source.bounding_box(), target.bounding_box()
+    start = (a["x"] + 40, a["y"] + a["height"] / 2)
+    end = (b["x"] + b["width"] / 2, b["y"] + b["height"] / 2)
+    page.mouse.move(*start)
+    page.mouse.down()
+    for i in range(1, steps + 1):
+        page.mouse.move(start[0] + (end[0] - start[0]) * i / steps, start[1] + (end[1] - start[1]) * i / steps)
+    page.mouse.up()
+
+
+def touch_drag(page, source, target, steps=8) -> None:
+    """A finger drag, as real touch input (Chromium turns it into pointer events)."""
+    cdp = page.context.new_cdp_session(page)
+    a, b = source.bounding_box(), target.bounding_box()
+    start = (a["x"] + 40, a["y"] + a["height"] / 2)
+    end = (b["x"] + b["width"] / 2, b["y"] + b["height"] / 2)
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": start[0], "y": start[1]}]})
+    for i in range(1, steps + 1):
+        x = start[0] + (end[0] - start[0]) * i / steps
+        y = start[1] + (end[1] - start[1]) * i / steps
+        cdp.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [{"x": x, "y": y}]})
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})

@@ -1,0 +1,170 @@
+"""Real clients for a real server: the app in a subprocess, REST and Socket.IO clients against it."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import requests
+import socketio
+
+ROOT = Path(__file__).resolve().parent.parent
+ASYNC_MODE = os.environ.get("WORKSHOP_ASYNC_MODE", "eventlet")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class LiveServer:
+    """``python app.py`` in a subprocess, on its own port and database file."""
+
+    def __init__(self, db_path: Path, port: int | None = None):
+        self.db_path = db_path
+        self.port = port or free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.process: subprocess.Popen | None = None
+        self.log_path = db_path.with_suffix(".log")
+
+    def start(self) -> "LiveServer":
+        self.log = open(self.log_path, "ab")
+        self.process = subprocess.Popen(
+            [sys.executable, "app.py", "--host", "127.0.0.1", "--port", str(self.port),
+             "--db", str(self.db_path), "--public-url", self.url, "--async-mode", ASYNC_MODE],
+            cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"server exited: {self.log_path.read_text()}")
+            try:
+                if requests.get(self.url + "/healthz", timeout=1).ok:
+                    return self
+            except requests.ConnectionError:
+                time.sleep(0.1)
+        raise RuntimeError("server did not start")
+
+    def stop(self, kill: bool = False) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.kill() if kill else self.process.terminate()
+            self.process.wait(10)
+        self.log.close()
+
+    def output(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+
+class Api:
+    """A tiny REST client for one server."""
+
+    def __init__(self, base: str):
+        self.base = base
+        self.http = requests.Session()
+
+    def create_workshop(self, title="Team day", language="en", goals=None) -> dict:
+        goals = goals if goals is not None else [
+            {"text": "Grow sales in the north", "kind": "goal"},
+            {"text": "New onboarding", "kind": "project"},
+            {"text": "Weekly customer calls", "kind": "activity"},
+        ]
+        r = self.http.post(self.base + "/api/workshops", json={"title": title, "language": language, "goals": goals})
+        assert r.status_code == 201, r.text
+        return r.json()
+
+    def join(self, code: str, name: str) -> dict:
+        r = self.http.post(f"{self.base}/api/workshops/{code}/participants", json={"name": name})
+        assert r.status_code == 201, r.text
+        return r.json()
+
+    def workshop(self, code: str, token: str) -> dict:
+        r = self.http.get(f"{self.base}/api/workshops/{code}", headers={"Authorization": f"Bearer {token}"})
+        assert r.status_code == 200, r.text
+        return r.json()
+
+
+class Client:
+    """A connected Socket.IO client that records every event it receives."""
+
+    def __init__(self, base: str, auth: dict, name: str = ""):
+        self.name = name
+        self.events: list[tuple[str, dict]] = []
+        self._cond = threading.Condition()
+        self.sio = socketio.Client(reconnection=False)
+
+        @self.sio.on("*")
+        def record(event, data=None):
+            with self._cond:
+                self.events.append((event, data))
+                self._cond.notify_all()
+
+        self.sio.connect(base, auth=auth, transports=["websocket"], wait_timeout=10)
+        self.state = self.wait_for("state")
+
+    def call(self, event: str, payload=None) -> dict:
+        return self.sio.call(event, payload if payload is not None else {}, timeout=10)
+
+    def wait_for(self, event: str, where=lambda data: True, timeout: float = 5.0) -> dict:
+        """The first received ``event`` whose payload satisfies ``where`` (waiting for it if needed)."""
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            while True:
+                for name, data in self.events:
+                    if name == event and where(data):
+                        return data
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise AssertionError(f"{self.name}: no {event} within {timeout}s; got {[e for e, _ in self.events]}")
+                self._cond.wait(left)
+
+    def received(self, event: str) -> list[dict]:
+        with self._cond:
+            return [data for name, data in self.events if name == event]
+
+    def names(self) -> list[str]:
+        with self._cond:
+            return [name for name, _ in self.events]
+
+    def disconnect(self) -> None:
+        if self.sio.connected:
+            self.sio.disconnect()
+
+
+class Workshop:
+    """One workshop on the live server, with a way to connect its facilitator and phones."""
+
+    def __init__(self, server: LiveServer, api: Api, clients: list, **kwargs):
+        self.server, self.api, self._clients = server, api, clients
+        created = api.create_workshop(**kwargs)
+        self.code = created["code"]
+        self.token = created["facilitator_token"]
+        self.urls = created["urls"]
+        self.people: dict[str, dict] = {}
+
+    def _connect(self, auth: dict, name: str) -> Client:
+        client = Client(self.server.url, auth, name)
+        self._clients.append(client)
+        return client
+
+    def facilitator(self, view: str = "console") -> Client:
+        return self._connect({"code": self.code, "role": "facilitator", "view": view, "token": self.token}, "facilitator")
+
+    def participant(self, name: str) -> Client:
+        """A phone: joins as ``name`` (once) and connects."""
+        if name not in self.people:
+            self.people[name] = self.api.join(self.code, name)
+        person = self.people[name]
+        client = self._connect(
+            {"code": self.code, "role": "participant", "view": "phone", "token": person["participant_token"]}, name
+        )
+        client.id = person["participant_id"]
+        return client
+
+    def snapshot(self) -> dict:
+        return self.api.workshop(self.code, self.token)
