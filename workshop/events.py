@@ -17,7 +17,7 @@ from pydantic import Field
 from . import model, service
 from .live import broadcast, close_workshop_rooms, facilitator_room, participant_room, socketio, team_room
 from .model import Actor, WorkshopError
-from .web import cookie_name
+from .web import cookie_name, workshop_urls
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +61,15 @@ def connect(auth=None):
         join_room(team_room(actor.workshop_id))
     if actor.participant_id:
         join_room(participant_room(actor.participant_id))
-    socketio.emit("state", service.state_for(_store(), actor, creds.view), to=request.sid)
+    socketio.emit("state", _state(actor, creds.view), to=request.sid)
+
+
+def _state(actor: Actor, view: str) -> dict:
+    state = service.state_for(_store(), actor, view)
+    if state is None:
+        raise model.not_found()
+    state["workshop"]["join_url"] = workshop_urls(state["workshop"]["code"])["join"]
+    return state
 
 
 def _connection() -> tuple[Actor, str]:
@@ -120,10 +128,7 @@ def _viewer(actor: Actor, view: str, change: service.Change) -> str:
 @client_event("sync", model.Empty)
 def sync(actor, view, _):
     """Anyone: the whole workshop as they may see it, after a gap in versions."""
-    state = service.state_for(_store(), actor, view)
-    if state is None:
-        raise model.not_found()
-    return {"state": state}
+    return {"state": _state(actor, view)}
 
 
 @client_event("add_card", model.AddCard)

@@ -6,7 +6,7 @@ Translations live in ``workshop/translations/<lang>/LC_MESSAGES/messages.po``.
 from __future__ import annotations
 
 from flask import g, request
-from flask_babel import Babel
+from flask_babel import Babel, lazy_gettext as _l
 
 from .model import LANGUAGES
 
@@ -31,3 +31,7 @@ def select_locale() -> str:
 def use_workshop_language(language: str) -> None:
     """Make the rest of this request speak the workshop's language."""
     g.workshop_language = language
+
+
+# Words used as data (a goal's kind, a card's kind) and translated where they are shown.
+KIND_WORDS = (_l("goal"), _l("project"), _l("activity"), _l("drive"), _l("strength"))

@@ -105,36 +105,41 @@ def _md_escape(text: str) -> str:
 
 def to_markdown(summary: dict, _: Callable[[str], str] = _identity) -> str:
     """The summary as a Markdown document (headings in the workshop's language via ``_``)."""
+    # Each label is looked up on its own line: the message extractor does not read f-strings.
+    per_goal, per_person = _("Per goal"), _("Per person")
+    nobody_yet, no_goal_yet, none = _("Nobody linked yet"), _("no goal yet"), _("None")
+    goals_with_nobody, drives_without_outlet = _("Goals with nobody"), _("Drives with no outlet")
+    drives_label, strengths_label = _("Drives"), _("Strengths")
     t = summary["totals"]
     lines = [f"# {_md_escape(summary['workshop']['title'])}", ""]
     lines.append(
         _("%(with)s of %(goals)s goals have energy behind them; %(drives)s of %(all)s drives found no outlet yet.")
         % {"with": t["goals_with_energy"], "goals": t["goals"], "drives": t["unlinked_drives"], "all": t["drives"]}
     )
-    lines += ["", f"## {_('Per goal')}", ""]
+    lines += ["", f"## {per_goal}", ""]
     for goal in summary["goals"]:
         lines.append(f"### {_md_escape(goal['text'])} ({_(goal['kind'])})")
         if not goal["links"]:
-            lines.append(f"- _{_('Nobody linked yet')}_")
+            lines.append(f"- _{nobody_yet}_")
         for link in goal["links"]:
             lines.append(
                 f"- **{_md_escape(link['person']['name'])}**: {_md_escape(link['card']['text'])} ({_(link['card']['kind'])})"
             )
         lines.append("")
-    lines += [f"## {_('Per person')}", ""]
+    lines += [f"## {per_person}", ""]
     for p in summary["people"]:
         lines.append(f"### {_md_escape(p['name'])}")
-        for label, key in ((_("Drives"), "drives"), (_("Strengths"), "strengths")):
+        for label, key in ((drives_label, "drives"), (strengths_label, "strengths")):
             for card in p[key]:
-                goals = ", ".join(_md_escape(g) for g in card["goals"]) or _("no goal yet")
+                goals = ", ".join(_md_escape(g) for g in card["goals"]) or no_goal_yet
                 lines.append(f"- {label}: {_md_escape(card['text'])} → {goals}")
         lines.append("")
-    lines += [f"## {_('Goals with nobody')}", ""]
-    lines += [f"- {_md_escape(g['text'])}" for g in summary["open_goals"]] or [f"- _{_('None')}_"]
-    lines += ["", f"## {_('Drives with no outlet')}", ""]
+    lines += [f"## {goals_with_nobody}", ""]
+    lines += [f"- {_md_escape(g['text'])}" for g in summary["open_goals"]] or [f"- _{none}_"]
+    lines += ["", f"## {drives_without_outlet}", ""]
     lines += [
         f"- **{_md_escape(d['person'])}**: {_md_escape(d['text'])}" for d in summary["unlinked_drives"]
-    ] or [f"- _{_('None')}_"]
+    ] or [f"- _{none}_"]
     return "\n".join(lines) + "\n"
 
 

@@ -11,9 +11,9 @@ HOSTILE = '<img src=x onerror="window.__pwned=1">'
 
 
 def screenshot(page, name: str, full_page: bool = False) -> None:
-    """Save a screenshot under docs/screenshots/ (as the e2e conftest's helper does)."""
+    """Save a screenshot under docs/screenshots/ (the README shows them), animations settled."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=full_page)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=full_page, animations="disabled")
 
 
 def local(server, url: str) -> str:
