@@ -92,7 +92,7 @@ class Api:
 class Client:
     """A connected Socket.IO client that records every event it receives."""
 
-    def __init__(self, base: str, auth: dict, name: str = ""):
+    def __init__(self, base: str, auth: dict, name: str = "", headers: dict | None = None):
         self.name = name
         self.events: list[tuple[str, dict]] = []
         self._cond = threading.Condition()
@@ -104,7 +104,7 @@ class Client:
                 self.events.append((event, data))
                 self._cond.notify_all()
 
-        self.sio.connect(base, auth=auth, transports=["websocket"], wait_timeout=10)
+        self.sio.connect(base, auth=auth, headers=headers or {}, transports=["websocket"], wait_timeout=10)
         self.state = self.wait_for("state")
 
     def call(self, event: str, payload=None) -> dict:

@@ -21,7 +21,9 @@ def test_a_whole_workshop_from_creation_to_summary(workshop):
 
     console.call("set_phase", {"phase": "strengths"})
     strength = anna.call("add_card", {"kind": "strength", "text": "Explains clearly", "about": bram.id})["card"]
+    assert strength["status"] == "pending"
     bram.wait_for("card_saved", lambda d: d["card"]["id"] == strength["id"])
+    assert bram.call("respond_strength", {"id": strength["id"], "answer": "accept"})["card"]["status"] == "accepted"
 
     console.call("set_phase", {"phase": "linking"})
     anna.call("add_link", {"card_id": drives["Anna"]["id"], "goal_id": goals["Grow sales in the north"]})

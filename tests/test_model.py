@@ -29,7 +29,8 @@ carol = Actor(WORKSHOP, "participant", CAROL)
 
 def card(kind="drive", author=ANNA, about=ANNA, **extra) -> dict:
     return {"id": "card-0001", "kind": kind, "author": author, "about": about, "text": "x",
-            "prompt": None, "created_at": "2025-01-01T00:00:00.000+00:00", **extra}
+            "prompt": None, "visibility": "named", "status": "accepted", "signed": False,
+            "created_at": "2025-01-01T00:00:00.000+00:00", **extra}
 
 
 def link(created_by=None) -> dict:
@@ -334,7 +335,6 @@ def test_the_refusal_as_a_dict_has_code_and_message():
         (model.AddCard, "kind"),
         (model.AddCard, "text"),
         (model.EditCard, "id"),
-        (model.EditCard, "text"),
         (model.ById, "id"),
         (model.AddLink, "card_id"),
         (model.AddLink, "goal_id"),
@@ -703,31 +703,94 @@ def test_only_the_facilitator_passes_check_facilitator():
 # --- what the team sees ------------------------------------------------------------------------
 
 
-def test_the_team_does_not_see_who_named_a_strength():
-    assert None is model.team_view_of_card(card("strength", author=ANNA, about=BOB), viewer=BOB)["author"]
+BOB_PHONE = model.Viewer("participant", BOB)
+ANNA_PHONE = model.Viewer("participant", ANNA)
+CAROL_PHONE = model.Viewer("participant", CAROL)
+EVERYONE = (model.FACILITATOR, model.TEAM, ANNA_PHONE, BOB_PHONE, CAROL_PHONE)
 
 
-def test_the_team_view_without_a_viewer_hides_who_named_a_strength():
-    assert None is model.team_view_of_card(card("strength", author=ANNA, about=BOB))["author"]
+def seen_by(item, viewers=EVERYONE):
+    return [viewer for viewer in viewers if model.card_for(item, viewer) is not None]
 
 
-def test_the_author_of_a_strength_sees_that_they_named_it():
-    assert ANNA == model.team_view_of_card(card("strength", author=ANNA, about=BOB), viewer=ANNA)["author"]
+def test_a_named_drive_is_seen_by_everyone_with_its_name():
+    drive = card("drive")
+    assert all(model.card_for(drive, v) == drive for v in EVERYONE)
 
 
-def test_the_team_sees_who_wrote_a_drive():
-    assert ANNA == model.team_view_of_card(card("drive", author=ANNA, about=ANNA), viewer=BOB)["author"]
+def test_an_anonymous_drive_is_seen_by_everyone_but_only_its_person_and_the_facilitator_know_whose():
+    drive = card("drive", visibility="anonymous")
+    assert drive == model.card_for(drive, ANNA_PHONE) == model.card_for(drive, model.FACILITATOR)
+    for viewer in (model.TEAM, BOB_PHONE):
+        assert {**drive, "about": None, "author": None} == model.card_for(drive, viewer)
 
 
-def test_the_team_view_keeps_everything_else_of_a_strength():
+def test_a_facilitator_only_drive_reaches_only_its_person_and_the_facilitator():
+    assert [model.FACILITATOR, ANNA_PHONE] == seen_by(card("drive", visibility="facilitator"))
+
+
+def test_a_pending_strength_is_seen_by_its_author_its_person_and_the_facilitator_only():
+    strength = card("strength", author=ANNA, about=BOB, status="pending")
+    assert [model.FACILITATOR, ANNA_PHONE, BOB_PHONE] == seen_by(strength)
+
+
+def test_an_accepted_strength_is_seen_by_everyone():
+    assert list(EVERYONE) == seen_by(card("strength", author=ANNA, about=BOB))
+
+
+def test_who_named_an_unsigned_strength_is_known_to_the_author_and_the_facilitator_only():
     strength = card("strength", author=ANNA, about=BOB)
-    assert {**strength, "author": None} == model.team_view_of_card(strength, viewer=CAROL)
+    assert ANNA == model.card_for(strength, ANNA_PHONE)["author"] == model.card_for(strength, model.FACILITATOR)["author"]
+    for viewer in (model.TEAM, BOB_PHONE, CAROL_PHONE):
+        assert None is model.card_for(strength, viewer)["author"]
 
 
-def test_the_team_view_leaves_the_card_itself_alone():
+def test_a_signed_strength_shows_its_author_to_everyone():
+    strength = card("strength", author=ANNA, about=BOB, signed=True)
+    assert all(model.card_for(strength, v)["author"] == ANNA for v in EVERYONE)
+
+
+def test_a_view_leaves_the_card_itself_alone():
     strength = card("strength", author=ANNA, about=BOB)
-    model.team_view_of_card(strength, viewer=CAROL)
+    model.card_for(strength, CAROL_PHONE)
     assert ANNA == strength["author"]
+
+
+def test_a_link_is_seen_by_whoever_sees_its_card():
+    private = card("drive", visibility="facilitator")
+    assert None is model.link_for(link(created_by=ANNA), private, BOB_PHONE)
+    assert link(created_by=ANNA) == model.link_for(link(created_by=ANNA), private, ANNA_PHONE)
+
+
+def test_a_link_on_an_anonymous_card_does_not_tell_who_made_it():
+    anonymous = card("drive", visibility="anonymous")
+    assert None is model.link_for(link(created_by=ANNA), anonymous, model.TEAM)["created_by"]
+
+
+def test_the_board_sees_what_the_team_sees_and_the_console_everything():
+    assert model.TEAM == model.viewer_of(facilitator, "board")
+    assert model.FACILITATOR == model.viewer_of(facilitator, "console")
+    assert model.Viewer("participant", ANNA) == model.viewer_of(anna, "phone")
+
+
+def test_a_pending_strength_cannot_be_linked_yet():
+    assert False is model.can_link_card(facilitator, card("strength", author=ANNA, about=BOB, status="pending"))
+
+
+def test_visibility_is_for_drives_and_signing_for_strengths():
+    for kind, visibility, signed in (("strength", "anonymous", None), ("drive", None, True)):
+        with pytest.raises(WorkshopError) as caught:
+            model.check_card_fields(kind, visibility, signed)
+        assert "invalid" == caught.value.code
+
+
+def test_only_the_person_a_strength_is_about_may_answer_it():
+    strength = card("strength", author=ANNA, about=BOB, status="pending")
+    assert model.check_can_respond(Actor(WORKSHOP, "participant", BOB), strength) is None
+    for actor in (anna, facilitator):
+        with pytest.raises(WorkshopError) as caught:
+            model.check_can_respond(actor, strength)
+        assert "forbidden" == caught.value.code
 
 
 # --- the method's questions --------------------------------------------------------------------

@@ -8,7 +8,8 @@ PYBABEL=${PYBABEL:-.venv/bin/pybabel}
 case "${1:-}" in
   update)
     "$PYBABEL" extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output -o workshop/translations/messages.pot .
-    "$PYBABEL" update -i workshop/translations/messages.pot -d workshop/translations --no-fuzzy-matching
+    "$PYBABEL" update -i workshop/translations/messages.pot -d workshop/translations --no-fuzzy-matching --width 0
+    "$(dirname "$PYBABEL")/python" tools/fill_en.py   # English is the source; lists Dutch still to do
     ;;
   compile)
     "$PYBABEL" compile -d workshop/translations --statistics

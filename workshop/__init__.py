@@ -9,7 +9,7 @@ from flask import Flask, jsonify, render_template, request
 from flask_babel import get_locale, gettext as _
 from werkzeug.exceptions import HTTPException
 
-from .i18n import babel, select_locale
+from .i18n import babel, remember_chosen_language, select_locale
 from .live import socketio
 from .model import WorkshopError
 from .store import Store
@@ -117,6 +117,8 @@ def _error_page(status: int):
 
 
 def _register_headers(app: Flask) -> None:
+    app.after_request(remember_chosen_language)
+
     @app.after_request
     def security_headers(response):
         response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)

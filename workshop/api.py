@@ -52,7 +52,8 @@ def get_workshop(code):
     w = snap["workshop"]
     return jsonify(
         {
-            **{k: w[k] for k in ("code", "title", "language", "phase", "version", "prompts", "created_at")},
+            **{k: w[k] for k in ("code", "title", "language", "phase", "version", "prompts", "default_visibility",
+                                 "created_at")},
             "goals": snap["goals"],
             "participants": snap["participants"],
             "drives": [c for c in snap["cards"] if c["kind"] == "drive"],

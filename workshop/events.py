@@ -15,8 +15,10 @@ from flask_socketio import join_room
 from pydantic import Field
 
 from . import model, service
-from .live import broadcast, close_workshop_rooms, facilitator_room, participant_room, socketio, team_room
+from .live import (broadcast, close_workshop_rooms, disconnect_later, facilitator_room, participant_room, sids_in,
+                   socketio, team_room)
 from .model import Actor, WorkshopError
+from .i18n import chosen_language
 from .web import cookie_name, workshop_urls
 
 log = logging.getLogger(__name__)
@@ -65,7 +67,7 @@ def connect(auth=None):
 
 
 def _state(actor: Actor, view: str) -> dict:
-    state = service.state_for(_store(), actor, view)
+    state = service.state_for(_store(), actor, view, chosen_language())
     if state is None:
         raise model.not_found()
     state["workshop"]["join_url"] = workshop_urls(state["workshop"]["code"])["join"]
@@ -103,9 +105,9 @@ def client_event(name: str, schema: type) -> Callable:
                 socketio.emit("rejected", {"event": name, "error": error}, to=request.sid)
                 return {"ok": False, "error": error}
             if isinstance(result, service.Change):
-                ack = {"ok": True, **result.payload(_viewer(actor, view, result)), **result.reply}
+                _, payload = result.view(model.viewer_of(actor, view))
                 broadcast(actor.workshop_id, result)
-                return ack
+                return {"ok": True, **payload, **result.reply}
             return {"ok": True, **result}
 
         on_event.__name__ = f"on_{name}"
@@ -114,15 +116,6 @@ def client_event(name: str, schema: type) -> Callable:
         return handler
 
     return register
-
-
-def _viewer(actor: Actor, view: str, change: service.Change) -> str:
-    """Which view of a change its sender is acknowledged with (the same one they are broadcast)."""
-    if actor.is_facilitator and view == "console":
-        return "facilitator"
-    if change.private_to is not None and change.private_to == actor.participant_id:
-        return "facilitator"
-    return "team"
 
 
 @client_event("sync", model.Empty)
@@ -141,6 +134,37 @@ def add_card(actor, view, req):
 def edit_card(actor, view, req):
     """The author edits a card's text; broadcasts card_saved."""
     return service.edit_card(_store(), actor, req)
+
+
+@client_event("respond_strength", model.RespondStrength)
+def respond_strength(actor, view, req):
+    """The person a strength is about accepts (maybe rewording) or declines it; broadcasts card_saved or card_deleted."""
+    return service.respond_strength(_store(), actor, req)
+
+
+@client_event("leave_workshop", model.Empty)
+def leave_workshop(actor, view, req):
+    """A participant leaves and erases everything by or about them; broadcasts participant_left."""
+    if actor.participant_id is None:
+        raise model.forbidden("Only participants leave; the facilitator deletes the workshop.")
+    change = service.remove_participant(_store(), actor, actor.participant_id)
+    disconnect_later(sids_in(participant_room(actor.participant_id)))
+    return change
+
+
+@client_event("remove_participant", model.ById)
+def remove_participant(actor, view, req):
+    """The facilitator removes a person and everything by or about them; broadcasts participant_left."""
+    model.check_facilitator(actor)
+    change = service.remove_participant(_store(), actor, req.id)
+    disconnect_later(sids_in(participant_room(req.id)))
+    return change
+
+
+@client_event("set_default_visibility", model.SetDefaultVisibility)
+def set_default_visibility(actor, view, req):
+    """The facilitator sets the visibility new drives get by default; broadcasts settings_changed."""
+    return service.set_default_visibility(_store(), actor, req)
 
 
 @client_event("delete_card", model.ById)

@@ -22,10 +22,22 @@ def chosen_language() -> str | None:
 
 
 def select_locale() -> str:
+    """A person's own choice first; then the workshop's language on its pages; then the browser's."""
+    chosen = chosen_language()
+    if chosen:
+        return chosen
     workshop_language = g.get("workshop_language")
     if workshop_language in LANGUAGES:
         return workshop_language
-    return chosen_language() or request.accept_languages.best_match(LANGUAGES) or "nl"
+    return request.accept_languages.best_match(LANGUAGES) or "nl"
+
+
+def remember_chosen_language(response):
+    """``?lang=`` on any page is remembered for this browser (a cookie for a year)."""
+    language = request.args.get("lang")
+    if language in LANGUAGES and request.cookies.get("lang") != language:
+        response.set_cookie("lang", language, max_age=60 * 60 * 24 * 365, samesite="Lax")
+    return response
 
 
 def use_workshop_language(language: str) -> None:

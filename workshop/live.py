@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from flask_socketio import SocketIO
 
+from .model import FACILITATOR, TEAM, Viewer
 from .service import Change, is_replay
 
 socketio = SocketIO()
@@ -33,18 +34,35 @@ def sids_in(room: str) -> list[str]:
 def broadcast(workshop_id: str, change: Change) -> None:
     """Send a committed change to everyone in the workshop, each audience its own view.
 
-    A replay (a request that changed nothing) is not broadcast: everyone has it already.
+    The facilitator's consoles get everything; each participant whose view may differ (the
+    card's person and author) gets theirs on their own room and is skipped in the team's
+    broadcast; everyone else (phones and boards) gets the team's view. A replay (a request that
+    changed nothing) is not broadcast: everyone has it already.
     """
     if is_replay(change):
         return
-    socketio.emit(change.event, change.payload("facilitator"), to=facilitator_room(workshop_id))
-    skip = None
-    if change.private_to is not None:
-        private = participant_room(change.private_to)
-        skip = sids_in(private)
-        if skip:
-            socketio.emit(change.event, change.payload("facilitator"), to=private)
-    socketio.emit(change.event, change.payload("team"), to=team_room(workshop_id), skip_sid=skip or None)
+    socketio.emit(*change.view(FACILITATOR), to=facilitator_room(workshop_id))
+    skip: list[str] = []
+    for participant_id in change.special:
+        if participant_id is None:
+            continue
+        room = participant_room(participant_id)
+        sids = sids_in(room)
+        if sids:
+            socketio.emit(*change.view(Viewer("participant", participant_id)), to=room)
+            skip += sids
+    socketio.emit(*change.view(TEAM), to=team_room(workshop_id), skip_sid=skip or None)
+
+
+def disconnect_later(sids: list[str]) -> None:
+    """Close these connections a moment from now, so the request at hand is still acknowledged."""
+
+    def close():
+        socketio.sleep(0.5)
+        for sid in sids:
+            socketio.server.disconnect(sid, namespace="/")
+
+    socketio.start_background_task(close)
 
 
 def close_workshop_rooms(workshop_id: str) -> None:
@@ -56,11 +74,4 @@ def close_workshop_rooms(workshop_id: str) -> None:
     rooms = (team_room(workshop_id), facilitator_room(workshop_id))
     for room in rooms:
         socketio.emit("workshop_deleted", {}, to=room)
-    sids = [sid for room in rooms for sid in sids_in(room)]
-
-    def disconnect_later():
-        socketio.sleep(0.5)
-        for sid in sids:
-            socketio.server.disconnect(sid, namespace="/")
-
-    socketio.start_background_task(disconnect_later)
+    disconnect_later([sid for room in rooms for sid in sids_in(room)])

@@ -22,6 +22,8 @@ GOAL_KINDS = ("goal", "project", "activity")
 CARD_KINDS = ("drive", "strength")
 LANGUAGES = ("nl", "en")
 ROLES = ("facilitator", "participant")
+VISIBILITIES = ("named", "anonymous", "facilitator")
+STRENGTH_ANSWERS = ("accept", "decline")
 VIEWS = ("console", "board", "phone")
 
 TITLE_MAX = 120
@@ -39,6 +41,7 @@ Phase = Literal["join", "drives", "strengths", "linking", "agreements", "closed"
 GoalKind = Literal["goal", "project", "activity"]
 CardKind = Literal["drive", "strength"]
 Language = Literal["nl", "en"]
+Visibility = Literal["named", "anonymous", "facilitator"]
 
 
 # --- Errors ----------------------------------------------------------------------------------
@@ -182,6 +185,7 @@ class CreateWorkshop(Inbound):
     title: Title
     language: Language = "nl"
     goals: list[GoalIn] = Field(default_factory=list, max_length=GOALS_MAX)
+    default_visibility: Visibility = "named"
 
 
 class Join(Inbound):
@@ -198,11 +202,25 @@ class AddCard(Inbound):
     text: Text
     prompt: Optional[Annotated[int, Field(ge=0, le=50)]] = None
     about: Optional[ItemId] = None
+    visibility: Optional[Visibility] = None
+    signed: Optional[bool] = None
 
 
 class EditCard(Inbound):
     id: ItemId
-    text: Text
+    text: Optional[Text] = None
+    visibility: Optional[Visibility] = None
+    signed: Optional[bool] = None
+
+
+class RespondStrength(Inbound):
+    id: ItemId
+    answer: Literal["accept", "decline"]
+    text: Optional[Text] = None
+
+
+class SetDefaultVisibility(Inbound):
+    visibility: Visibility
 
 
 class ById(Inbound):
@@ -314,7 +332,25 @@ def can_delete_card(actor: Actor, card: dict) -> bool:
 
 
 def can_link_card(actor: Actor, card: dict) -> bool:
+    """A card can be linked once it is shared: a strength waits for its person's consent."""
+    if card["status"] != "accepted":
+        return False
     return actor.is_facilitator or card["about"] == actor.participant_id
+
+
+def check_card_fields(card_kind: str, visibility: Optional[str], signed: Optional[bool]) -> None:
+    """Visibility is chosen for drives; signing is chosen for strengths."""
+    if card_kind == "strength" and visibility is not None:
+        raise invalid("visibility: a strength is shared once its person accepts it.")
+    if card_kind == "drive" and signed is not None:
+        raise invalid("signed: only strengths are signed.")
+
+
+def check_can_respond(actor: Actor, card: dict) -> None:
+    if card["kind"] != "strength":
+        raise invalid("id: only strengths are accepted or declined.")
+    if actor.participant_id is None or card["about"] != actor.participant_id:
+        raise forbidden("Only the person a strength is about can accept or decline it.")
 
 
 def can_delete_link(actor: Actor, link: dict, card: dict) -> bool:
@@ -324,11 +360,63 @@ def can_delete_link(actor: Actor, link: dict, card: dict) -> bool:
     )
 
 
-def team_view_of_card(card: dict, viewer: Optional[str] = None) -> dict:
-    """A card as the team sees it: who named a strength is known only to its author (and the facilitator)."""
-    if card["kind"] == "strength" and card["author"] != viewer:
-        return {**card, "author": None}
-    return card
+@dataclass(frozen=True)
+class Viewer:
+    """Who is looking: the facilitator's console, one participant, or the team (the board and
+    any participant for whom a card is nobody's business)."""
+
+    kind: str  # "facilitator" | "participant" | "team"
+    participant_id: Optional[str] = None
+
+    @property
+    def is_facilitator(self) -> bool:
+        return self.kind == "facilitator"
+
+
+FACILITATOR = Viewer("facilitator")
+TEAM = Viewer("team")
+
+
+def viewer_of(actor: Actor, view: str) -> Viewer:
+    """The console sees everything; the board sees what the team sees; a phone is its person."""
+    if actor.is_facilitator:
+        return FACILITATOR if view == "console" else TEAM
+    return Viewer("participant", actor.participant_id)
+
+
+def card_for(card: dict, viewer: Viewer) -> Optional[dict]:
+    """A card as this viewer may see it, or None when it is none of their business.
+
+    Drives: the person sees their own; others see named ones, anonymous ones without whose,
+    and never facilitator-only ones. Strengths: the author and the person see it from the start
+    (the author's name only if signed); the team only once the person accepted it.
+    """
+    if viewer.is_facilitator:
+        return card
+    me = viewer.participant_id
+    if card["kind"] == "drive":
+        if me is not None and me == card["about"]:
+            return card
+        if card["visibility"] == "facilitator":
+            return None
+        if card["visibility"] == "anonymous":
+            return {**card, "about": None, "author": None}
+        return card
+    if me is not None and me == card["author"]:
+        return card
+    if card["status"] != "accepted" and not (me is not None and me == card["about"]):
+        return None
+    return card if card["signed"] else {**card, "author": None}
+
+
+def link_for(link: dict, card: dict, viewer: Viewer) -> Optional[dict]:
+    """A link is seen by whoever sees its card; on an anonymous card, without who made it."""
+    shown = card_for(card, viewer)
+    if shown is None:
+        return None
+    if shown["about"] is None and link["created_by"] is not None:
+        return {**link, "created_by": None}
+    return link
 
 
 def default_prompts(language: str) -> list[str]:

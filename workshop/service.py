@@ -7,33 +7,44 @@ the same way on every channel.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Optional
+from dataclasses import dataclass, field, replace
+from typing import Callable, Optional
 
 from . import model
-from .model import Actor, WorkshopError
+from .model import Actor, Viewer, WorkshopError
 from .store import Store
 
 
 @dataclass(frozen=True)
 class Change:
-    """A committed change: the event to broadcast and its payload.
+    """A committed change: the event to broadcast, and how each viewer sees it.
 
-    ``data`` is what the facilitator sees. ``team_data`` is what phones and boards see when it
-    differs (None: the same). ``private_to`` names a participant who sees ``data`` rather than
-    ``team_data`` (the author of a strength).
+    ``data`` is the facilitator's payload (everything). ``render`` gives another viewer's
+    ``(event, payload)``, or None when the change is none of their business (they receive
+    ``hidden_change`` with the version only); without ``render`` everyone sees ``data``.
+    ``special`` names the participants whose view may differ from the team's.
     """
 
     event: str
     version: int
     data: dict
-    team_data: Optional[dict] = None
-    private_to: Optional[str] = None
+    render: Optional[Callable[[Viewer], Optional[tuple[str, dict]]]] = None
+    special: frozenset = frozenset()
     reply: dict = field(default_factory=dict)
 
-    def payload(self, view: str = "facilitator") -> dict:
-        body = self.data if view == "facilitator" or self.team_data is None else self.team_data
-        return {"version": self.version, **body}
+    def view(self, viewer: Viewer) -> tuple[str, dict]:
+        """The event name and payload this viewer receives."""
+        if viewer.is_facilitator or self.render is None:
+            return self.event, {"version": self.version, **self.data}
+        shown = self.render(viewer)
+        if shown is None:
+            return "hidden_change", {"version": self.version}
+        event, body = shown
+        return event, {"version": self.version, **body}
+
+    def replayed(self) -> "Change":
+        """The same change acknowledged again: nothing new, so nothing is broadcast."""
+        return replace(self, reply={"replayed": True})
 
 
 # --- workshops and people ----------------------------------------------------------------
@@ -43,7 +54,8 @@ def create_workshop(store: Store, request: model.CreateWorkshop) -> tuple[dict, 
     """Create a workshop; returns it with the facilitator token (shown once, stored hashed)."""
     token = model.new_token()
     goals = [{"text": g.text, "kind": g.kind} for g in request.goals]
-    workshop = store.create_workshop(request.title, request.language, goals, model.hash_token(token))
+    workshop = store.create_workshop(request.title, request.language, goals, model.hash_token(token),
+                                     request.default_visibility)
     return workshop, token
 
 
@@ -100,7 +112,7 @@ def add_goal(store: Store, actor: Actor, request: model.AddGoal) -> Change:
             existing = store.goal(actor.workshop_id, request.id)
             if existing is not None:
                 if (existing["text"], existing["kind"]) == (request.text, request.kind):
-                    return _replayed("goal_saved", store, actor, {"goal": existing})
+                    return Change("goal_saved", store.workshop(actor.workshop_id)["version"], {"goal": existing}).replayed()
                 raise model.conflict("That id is already used.")
             if store.goal_id_taken(request.id):
                 raise model.conflict("That id is already used.")
@@ -128,7 +140,8 @@ def delete_goal(store: Store, actor: Actor, request: model.ById) -> Change:
     model.check_facilitator(actor)
     with store.atomic():
         if store.goal(actor.workshop_id, request.id) is None:
-            return _replayed("goal_deleted", store, actor, {"id": request.id, "link_ids": []})
+            return Change("goal_deleted", store.workshop(actor.workshop_id)["version"],
+                          {"id": request.id, "link_ids": []}).replayed()
         link_ids = store.delete_goal(actor.workshop_id, request.id)
         version = store.bump_version(actor.workshop_id)
     return Change("goal_deleted", version, {"id": request.id, "link_ids": link_ids})
@@ -137,15 +150,28 @@ def delete_goal(store: Store, actor: Actor, request: model.ById) -> Change:
 # --- cards --------------------------------------------------------------------------------
 
 
-def _card_change(card: dict, version: int) -> Change:
-    team = model.team_view_of_card(card)
-    return Change(
-        "card_saved",
-        version,
-        {"card": card},
-        team_data={"card": team} if team is not card else None,
-        private_to=card["author"] if team is not card else None,
-    )
+def _card_saved(card: dict, version: int, before: Optional[dict] = None, link_ids=()) -> Change:
+    """A card added or changed: each viewer sees it as they may, and loses it if they no longer may."""
+
+    def render(viewer: Viewer):
+        shown = model.card_for(card, viewer)
+        if shown is not None:
+            return "card_saved", {"card": shown}
+        if before is not None and model.card_for(before, viewer) is not None:
+            return "card_deleted", {"id": card["id"], "link_ids": list(link_ids)}
+        return None
+
+    return Change("card_saved", version, {"card": card}, render, frozenset({card["about"], card["author"]}))
+
+
+def _card_deleted(card: dict, link_ids: list[str], version: int) -> Change:
+    def render(viewer: Viewer):
+        if model.card_for(card, viewer) is None:
+            return None
+        return "card_deleted", {"id": card["id"], "link_ids": link_ids}
+
+    return Change("card_deleted", version, {"id": card["id"], "link_ids": link_ids}, render,
+                  frozenset({card["about"], card["author"]}))
 
 
 def _own_card(store: Store, actor: Actor, card_id: str) -> Optional[dict]:
@@ -157,12 +183,14 @@ def _own_card(store: Store, actor: Actor, card_id: str) -> Optional[dict]:
 
 def add_card(store: Store, actor: Actor, request: model.AddCard) -> Change:
     """A new drive or strength card. Replaying the same id with the same content is a no-op."""
+    model.check_card_fields(request.kind, request.visibility, request.signed)
     with store.atomic():
-        phase = store.workshop(actor.workshop_id)["phase"]
-        model.check_can_change(actor, phase)
+        workshop = store.workshop(actor.workshop_id)
+        model.check_can_change(actor, workshop["phase"])
         about = model.check_new_card(
             actor, request.kind, request.about, store.participant_ids(actor.workshop_id)
         )
+        drive = request.kind == "drive"
         card = {
             "id": request.id or model.new_id(),
             "kind": request.kind,
@@ -170,6 +198,9 @@ def add_card(store: Store, actor: Actor, request: model.AddCard) -> Change:
             "author": actor.participant_id,
             "text": request.text,
             "prompt": request.prompt,
+            "visibility": (request.visibility or workshop["default_visibility"]) if drive else "named",
+            "status": "accepted" if drive else "pending",
+            "signed": bool(request.signed) if not drive else False,
         }
         if request.id is not None:
             existing = store.card(request.id)
@@ -179,58 +210,142 @@ def add_card(store: Store, actor: Actor, request: model.AddCard) -> Change:
                 )
                 if not same:
                     raise model.conflict("That id is already used.")
-                return _replayed_card(store, actor, existing)
+                return _card_saved(existing, workshop["version"]).replayed()
         saved = store.add_card(actor.workshop_id, card)
         version = store.bump_version(actor.workshop_id)
-    return _card_change(saved, version)
+    return _card_saved(saved, version)
 
 
 def edit_card(store: Store, actor: Actor, request: model.EditCard) -> Change:
+    """The author changes a card's text, visibility (drives) or signature (strengths).
+
+    A strength whose text changes waits for its person's consent again.
+    """
+    fields = {k: v for k, v in (("text", request.text), ("visibility", request.visibility),
+                                ("signed", request.signed)) if v is not None}
+    if not fields:
+        raise model.invalid("Nothing to change: give text, visibility or signed.")
     with store.atomic():
-        model.check_can_change(actor, store.workshop(actor.workshop_id)["phase"])
+        workshop = store.workshop(actor.workshop_id)
+        model.check_can_change(actor, workshop["phase"])
         card = _own_card(store, actor, request.id)
         if card is None:
             raise model.not_found("card")
         if not model.can_edit_card(actor, card):
             raise model.forbidden("Only the person who wrote a card can edit it.")
-        if card["text"] == request.text:
-            return _replayed_card(store, actor, card)
-        saved = store.update_card_text(request.id, request.text)
+        model.check_card_fields(card["kind"], request.visibility, request.signed)
+        fields = {k: v for k, v in fields.items() if card[k] != v}
+        if not fields:
+            return _card_saved(card, workshop["version"]).replayed()
+        if card["kind"] == "strength" and "text" in fields:
+            fields["status"] = "pending"
+        link_ids = store.link_ids_of_card(card["id"])
+        saved = store.update_card(card["id"], **fields)
         version = store.bump_version(actor.workshop_id)
-    return _card_change(saved, version)
+    return _card_saved(saved, version, before=card, link_ids=link_ids)
+
+
+def respond_strength(store: Store, actor: Actor, request: model.RespondStrength) -> Change:
+    """The person a strength is about accepts it (maybe in their own words) or declines it."""
+    with store.atomic():
+        workshop = store.workshop(actor.workshop_id)
+        model.check_can_change(actor, workshop["phase"])
+        card = _own_card(store, actor, request.id)
+        if card is None:
+            if request.answer == "decline":  # already gone: the wish is fulfilled
+                return Change("card_deleted", workshop["version"], {"id": request.id, "link_ids": []},
+                              reply={"replayed": True})
+            raise model.not_found("card")
+        model.check_can_respond(actor, card)
+        if request.answer == "decline":
+            link_ids = store.delete_card(card["id"])
+            version = store.bump_version(actor.workshop_id)
+            return _card_deleted(card, link_ids, version)
+        fields = {"status": "accepted"}
+        if request.text is not None and request.text != card["text"]:
+            fields["text"] = request.text
+        if all(card[k] == v for k, v in fields.items()):
+            return _card_saved(card, workshop["version"]).replayed()
+        saved = store.update_card(card["id"], **fields)
+        version = store.bump_version(actor.workshop_id)
+    return _card_saved(saved, version, before=card)
 
 
 def delete_card(store: Store, actor: Actor, request: model.ById) -> Change:
     with store.atomic():
-        model.check_can_change(actor, store.workshop(actor.workshop_id)["phase"])
+        workshop = store.workshop(actor.workshop_id)
+        model.check_can_change(actor, workshop["phase"])
         card = _own_card(store, actor, request.id)
         if card is None:
             # Already gone (a replay, or someone else removed it): the wish is fulfilled.
-            return _replayed("card_deleted", store, actor, {"id": request.id, "link_ids": []})
+            return Change("card_deleted", workshop["version"], {"id": request.id, "link_ids": []},
+                          reply={"replayed": True})
         if not model.can_delete_card(actor, card):
             raise model.forbidden("You may only delete your own cards.")
         link_ids = store.delete_card(request.id)
         version = store.bump_version(actor.workshop_id)
-    return Change("card_deleted", version, {"id": request.id, "link_ids": link_ids})
+    return _card_deleted(card, link_ids, version)
+
+
+# --- people leaving -----------------------------------------------------------------------
+
+
+def remove_participant(store: Store, actor: Actor, participant_id: str) -> Change:
+    """Erase a person and everything by or about them: they leave, or the facilitator removes them."""
+    if not actor.is_facilitator and actor.participant_id != participant_id:
+        raise model.forbidden("Only the facilitator may remove someone else.")
+    with store.atomic():
+        if store.participant(actor.workshop_id, participant_id) is None:
+            raise model.not_found("participant")
+        cards, links = store.delete_participant(actor.workshop_id, participant_id)
+        version = store.bump_version(actor.workshop_id)
+    cards_by_id = {c["id"]: c for c in cards}
+
+    def render(viewer: Viewer):
+        return "participant_left", {
+            "id": participant_id,
+            "card_ids": [c["id"] for c in cards if model.card_for(c, viewer) is not None],
+            "link_ids": [l["id"] for l in links if model.link_for(l, cards_by_id[l["card_id"]], viewer) is not None],
+        }
+
+    everyone = {"id": participant_id, "card_ids": [c["id"] for c in cards], "link_ids": [l["id"] for l in links]}
+    special = frozenset({c["about"] for c in cards} | {c["author"] for c in cards}) - {participant_id}
+    return Change("participant_left", version, everyone, render, special)
 
 
 # --- links --------------------------------------------------------------------------------
 
 
+def _link_change(event: str, link: dict, card: dict, version: int) -> Change:
+    body_key = "link" if event == "link_saved" else None
+
+    def render(viewer: Viewer):
+        shown = model.link_for(link, card, viewer)
+        if shown is None:
+            return None
+        return event, ({"link": shown} if body_key else {"id": link["id"]})
+
+    data = {"link": link} if body_key else {"id": link["id"]}
+    return Change(event, version, data, render, frozenset({card["about"], card["author"]}))
+
+
 def add_link(store: Store, actor: Actor, request: model.AddLink) -> Change:
     """Connect a card to a goal; a pair is linked at most once (re-linking acks the link)."""
     with store.atomic():
-        model.check_can_change(actor, store.workshop(actor.workshop_id)["phase"])
+        workshop = store.workshop(actor.workshop_id)
+        model.check_can_change(actor, workshop["phase"])
         card = _own_card(store, actor, request.card_id)
         if card is None:
             raise model.not_found("card")
         if store.goal(actor.workshop_id, request.goal_id) is None:
             raise model.not_found("goal")
         if not model.can_link_card(actor, card):
+            if card["status"] != "accepted":
+                raise model.forbidden("This strength waits for its person's OK before it can be linked.")
             raise model.forbidden("You may link only your own cards.")
         existing = store.link_between(request.card_id, request.goal_id)
         if existing is not None:
-            return _replayed("link_saved", store, actor, {"link": existing})
+            return _link_change("link_saved", existing, card, workshop["version"]).replayed()
         if request.id is not None and store.link(request.id) is not None:
             raise model.conflict("That id is already used.")
         link = store.add_link(
@@ -238,58 +353,62 @@ def add_link(store: Store, actor: Actor, request: model.AddLink) -> Change:
             actor.participant_id,
         )
         version = store.bump_version(actor.workshop_id)
-    return Change("link_saved", version, {"link": link})
+    return _link_change("link_saved", link, card, version)
 
 
 def delete_link(store: Store, actor: Actor, request: model.ById) -> Change:
     with store.atomic():
-        model.check_can_change(actor, store.workshop(actor.workshop_id)["phase"])
+        workshop = store.workshop(actor.workshop_id)
+        model.check_can_change(actor, workshop["phase"])
         link = store.link(request.id)
         if link is None or link.pop("workshop_id") != actor.workshop_id:
-            return _replayed("link_deleted", store, actor, {"id": request.id})
+            return Change("link_deleted", workshop["version"], {"id": request.id}, reply={"replayed": True})
         card = _own_card(store, actor, link["card_id"])
         if not model.can_delete_link(actor, link, card):
             raise model.forbidden("You may remove only your own links.")
         store.delete_link(request.id)
         version = store.bump_version(actor.workshop_id)
-    return Change("link_deleted", version, {"id": request.id})
+    return _link_change("link_deleted", link, card, version)
 
 
-# --- replays ------------------------------------------------------------------------------
-
-
-def _replayed(event: str, store: Store, actor: Actor, data: dict) -> Change:
-    """A request that changed nothing: acknowledged at the current version, never broadcast."""
-    version = store.workshop(actor.workshop_id)["version"]
-    return Change(event, version, data, reply={"replayed": True})
-
-
-def _replayed_card(store: Store, actor: Actor, card: dict) -> Change:
-    visible = card if actor.is_facilitator or actor.participant_id == card["author"] else model.team_view_of_card(card)
-    return _replayed("card_saved", store, actor, {"card": visible})
+def set_default_visibility(store: Store, actor: Actor, request: model.SetDefaultVisibility) -> Change:
+    model.check_facilitator(actor)
+    with store.atomic():
+        store.set_default_visibility(actor.workshop_id, request.visibility)
+        version = store.bump_version(actor.workshop_id)
+    return Change("settings_changed", version, {"default_visibility": request.visibility})
 
 
 # --- reading ------------------------------------------------------------------------------
 
 
-def state_for(store: Store, actor: Actor, view: str) -> Optional[dict]:
-    """The whole workshop as this viewer may see it (the socket ``state`` event)."""
+def state_for(store: Store, actor: Actor, view: str, language: Optional[str] = None) -> Optional[dict]:
+    """The whole workshop as this viewer may see it (the socket ``state`` event).
+
+    The method's prompts come in the viewer's language when they chose one.
+    """
     snap = store.snapshot(actor.workshop_id)
     if snap is None:
         return None
+    viewer = model.viewer_of(actor, view)
     workshop = snap["workshop"]
-    team = not actor.is_facilitator or view == "board"
-    cards = snap["cards"]
-    if team:
-        viewer = None if actor.is_facilitator else actor.participant_id
-        cards = [model.team_view_of_card(c, viewer) for c in cards]
+    cards_by_id = {c["id"]: c for c in snap["cards"]}
+    cards = [shown for c in snap["cards"] if (shown := model.card_for(c, viewer)) is not None]
+    links = [shown for l in snap["links"]
+             if (shown := model.link_for(l, cards_by_id[l["card_id"]], viewer)) is not None]
+    prompts = workshop["prompts"]
+    if language and language != workshop["language"] and prompts == model.default_prompts(workshop["language"]):
+        prompts = model.default_prompts(language)
     return {
         "version": workshop["version"],
-        "workshop": {k: workshop[k] for k in ("code", "title", "language", "phase", "prompts")},
+        "workshop": {
+            **{k: workshop[k] for k in ("code", "title", "language", "phase", "default_visibility")},
+            "prompts": prompts,
+        },
         "goals": snap["goals"],
         "participants": snap["participants"],
         "cards": cards,
-        "links": snap["links"],
+        "links": links,
         "me": {"role": actor.role, "id": actor.participant_id, "view": view},
     }
 

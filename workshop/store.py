@@ -75,6 +75,15 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX links_workshop ON links(workshop_id, created_at);
     """,
+    # Privacy: each drive's visibility, each strength's consent and signature (issue 3).
+    """
+    ALTER TABLE workshops ADD COLUMN default_visibility TEXT NOT NULL DEFAULT 'named';
+    ALTER TABLE cards ADD COLUMN visibility TEXT NOT NULL DEFAULT 'named';
+    ALTER TABLE cards ADD COLUMN status TEXT NOT NULL DEFAULT 'accepted';
+    ALTER TABLE cards ADD COLUMN signed INTEGER NOT NULL DEFAULT 0;
+    CREATE INDEX cards_about ON cards(about);
+    CREATE INDEX cards_author ON cards(author);
+    """,
 ]
 
 TABLES = ("workshops", "goals", "participants", "cards", "links")
@@ -100,6 +109,9 @@ def _card(row) -> dict:
         "author": row["author"],
         "text": row["text"],
         "prompt": row["prompt"],
+        "visibility": row["visibility"],
+        "status": row["status"],
+        "signed": bool(row["signed"]),
         "created_at": row["created_at"],
     }
 
@@ -123,6 +135,7 @@ def _workshop(row) -> dict:
         "phase": row["phase"],
         "version": row["version"],
         "prompts": json.loads(row["prompts"]),
+        "default_visibility": row["default_visibility"],
         "created_at": row["created_at"],
     }
 
@@ -180,7 +193,8 @@ class Store:
 
     # --- workshops ----------------------------------------------------------------------------
 
-    def create_workshop(self, title: str, language: str, goals: list[dict], token_hash: str) -> dict:
+    def create_workshop(self, title: str, language: str, goals: list[dict], token_hash: str,
+                        default_visibility: str = "named") -> dict:
         """Insert a workshop and its goals. Returns the workshop."""
         with self.atomic():
             code = model.new_code()
@@ -199,6 +213,7 @@ class Store:
                     "prompts": json.dumps(model.default_prompts(language), ensure_ascii=False),
                     "facilitator_token_hash": token_hash,
                     "created_at": created,
+                    "default_visibility": default_visibility,
                 }
             )
             for position, goal in enumerate(goals):
@@ -243,6 +258,9 @@ class Store:
 
     def set_phase(self, workshop_id: str, phase: str) -> None:
         self.db.execute("UPDATE workshops SET phase = ? WHERE id = ?", (phase, workshop_id))
+
+    def set_default_visibility(self, workshop_id: str, visibility: str) -> None:
+        self.db.execute("UPDATE workshops SET default_visibility = ? WHERE id = ?", (visibility, workshop_id))
 
     def delete_workshop(self, workshop_id: str) -> None:
         """Erase the workshop: the foreign keys cascade to every row about it."""
@@ -298,6 +316,18 @@ class Store:
             if row is None:
                 return None
             return _participant(row), self.workshop(row["workshop_id"])
+
+    def delete_participant(self, workshop_id: str, participant_id: str) -> tuple[list[dict], list[dict]]:
+        """Inside a transaction: erase a person with every card by or about them and those cards'
+        links. Returns the deleted cards and links (links they made elsewhere stay, unnamed)."""
+        cards = [_card(r) for r in self._all(
+            "SELECT * FROM cards WHERE workshop_id = ? AND (about = ? OR author = ?) ORDER BY rowid",
+            (workshop_id, participant_id, participant_id))]
+        links = []
+        for card in cards:
+            links += [_link(r) for r in self._all("SELECT * FROM links WHERE card_id = ? ORDER BY rowid", (card["id"],))]
+        self.db.execute("DELETE FROM participants WHERE workshop_id = ? AND id = ?", (workshop_id, participant_id))
+        return cards, links
 
     def participant_ids(self, workshop_id: str) -> set[str]:
         with self._lock:
@@ -366,6 +396,9 @@ class Store:
                 "author": card["author"],
                 "text": card["text"],
                 "prompt": card.get("prompt"),
+                "visibility": card.get("visibility", "named"),
+                "status": card.get("status", "accepted"),
+                "signed": int(bool(card.get("signed", False))),
                 "created_at": stamp,
                 "updated_at": stamp,
             }
@@ -373,8 +406,22 @@ class Store:
         return _card(self._one("SELECT * FROM cards WHERE id = ?", (card["id"],)))
 
     def update_card_text(self, card_id: str, text: str) -> dict:
-        self.db.execute("UPDATE cards SET text = ?, updated_at = ? WHERE id = ?", (text, now(), card_id))
+        return self.update_card(card_id, text=text)
+
+    def update_card(self, card_id: str, **fields) -> dict:
+        """Change some of a card's text, visibility, status or signature."""
+        allowed = {"text", "visibility", "status", "signed"}
+        assert fields and set(fields) <= allowed, fields
+        if "signed" in fields:
+            fields["signed"] = int(bool(fields["signed"]))
+        assignments = ", ".join(f"{name} = ?" for name in fields)
+        self.db.execute(
+            f"UPDATE cards SET {assignments}, updated_at = ? WHERE id = ?", (*fields.values(), now(), card_id)
+        )
         return _card(self._one("SELECT * FROM cards WHERE id = ?", (card_id,)))
+
+    def link_ids_of_card(self, card_id: str) -> list[str]:
+        return [r[0] for r in self._all("SELECT id FROM links WHERE card_id = ? ORDER BY id", (card_id,))]
 
     def delete_card(self, card_id: str) -> list[str]:
         """Delete a card; returns the ids of the links that went with it."""

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from pydantic import ValidationError
 
 from . import model, service, summary
-from .i18n import chosen_language, use_workshop_language
+from .i18n import use_workshop_language
 from .live import broadcast
 from .model import WorkshopError
 from .web import (actor_for, bearer_token, cookie_name, public_base, set_identity_cookie, store, workshop_or_404,
@@ -20,14 +20,10 @@ bp = Blueprint("views", __name__)
 
 
 def _home(form=None, errors=None, join_error=None, status=200):
-    response = make_response(
+    return make_response(
         render_template("home.html", form=form or {"language": "nl"}, errors=errors or {}, join_error=join_error),
         status,
     )
-    language = chosen_language()
-    if language and request.args.get("lang"):
-        response.set_cookie("lang", language, max_age=60 * 60 * 24 * 365, samesite="Lax")
-    return response
 
 
 @bp.get("/")
@@ -40,6 +36,7 @@ def _form_errors(exc: ValidationError) -> dict:
     messages = {
         "title": _("Give the workshop a title of at most %(n)s characters.", n=model.TITLE_MAX),
         "language": _("Choose Dutch or English."),
+        "default_visibility": _("Choose who sees drive cards by default."),
         "goals": _("Each line is one goal of at most %(n)s characters; at most %(max)s in all.",
                    n=model.TEXT_MAX, max=model.GOALS_MAX),
     }
@@ -53,13 +50,15 @@ def _form_errors(exc: ValidationError) -> dict:
 @bp.post("/workshops")
 def create_workshop():
     """The home page's form: create a workshop, remember the facilitator, open the console."""
-    form = {k: request.form.get(k, "") for k in ("title", "language", "goals", "projects", "activities")}
+    form = {k: request.form.get(k, "") for k in ("title", "language", "goals", "projects", "activities",
+                                                  "default_visibility")}
     goals = []
     for field, kind in (("goals", "goal"), ("projects", "project"), ("activities", "activity")):
         goals += model.parse_goal_lines(form[field], kind)
     try:
         req = model.CreateWorkshop.model_validate(
-            {"title": form["title"], "language": form["language"] or "nl", "goals": goals}
+            {"title": form["title"], "language": form["language"] or "nl", "goals": goals,
+             "default_visibility": form["default_visibility"] or "named"}
         )
     except ValidationError as exc:
         return _home(form=form, errors=_form_errors(exc), status=400)
