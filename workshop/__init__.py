@@ -6,6 +6,7 @@ import logging
 import os
 
 from flask import Flask, jsonify, render_template, request
+from flask_compress import Compress
 from flask_babel import get_locale, gettext as _
 from werkzeug.exceptions import HTTPException
 
@@ -52,6 +53,10 @@ def create_app(test_config: dict | None = None) -> Flask:
         MAX_CONTENT_LENGTH=MAX_MESSAGE_BYTES,
         BABEL_DEFAULT_LOCALE="nl",
         BABEL_TRANSLATION_DIRECTORIES=os.path.join(os.path.dirname(__file__), "translations"),
+        COMPRESS_ALGORITHM=["br", "gzip"],
+        COMPRESS_MIMETYPES=["text/html", "text/css", "text/javascript", "application/javascript",
+                            "application/json", "image/svg+xml", "text/markdown", "text/csv"],
+        COMPRESS_MIN_SIZE=512,
     )
     if os.environ.get("WORKSHOP_DB"):
         app.config["DATABASE"] = os.environ["WORKSHOP_DB"]
@@ -61,6 +66,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.json.sort_keys = False  # keep payloads in the documented order
     app.extensions["workshop_store"] = Store(app.config["DATABASE"])
     babel.init_app(app, locale_selector=select_locale)
+    Compress(app)
 
     from . import api, events, views  # noqa: F401  (events registers the socket handlers)
 
