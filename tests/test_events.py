@@ -28,8 +28,9 @@ def test_a_drive_reaches_every_client_of_the_workshop_and_nobody_elses(new_works
         saved = client.wait_for("card_saved")
         assert saved == {"version": ack["version"], "card": ack["card"]}
     bram.call("sync")  # a round trip: anything for the other workshop would have arrived by now
-    assert stranger.names() == ["state"]
-    assert stranger_console.names() == ["state"]
+    for client in (stranger, stranger_console):  # only their own workshop's state and presence
+        assert [n for n in client.names() if n not in ("state", "presence")] == []
+        assert all(data["connected"] == [stranger.id] for data in client.received("presence"))
 
 
 def test_a_new_participant_is_announced_to_everyone_already_there(workshop):
@@ -99,7 +100,7 @@ def test_every_change_carries_the_next_version(workshop):
     console.call("add_goal", {"text": "Fewer complaints", "kind": "goal"})
     console.call("set_phase", {"phase": "linking"})
     anna.call("delete_card", {"id": card["id"]})
-    versions = [data["version"] for name, data in console.events if name != "state"]
+    versions = [data["version"] for name, data in console.events if name not in ("state", "presence")]
     assert versions == list(range(1, 7))  # Anna joining was version 1
     assert workshop.snapshot()["version"] == 6
 

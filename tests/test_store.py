@@ -349,7 +349,7 @@ def test_delete_goal_keeps_the_cards(store, team):
 def test_add_card_returns_the_card(store, team):
     assert {"kind": "strength", "about": team["bob"]["id"], "author": team["anna"]["id"], "text": "Calm",
             "prompt": None, "id": "strength-01", "visibility": "named", "status": "accepted", "signed": False,
-            } == {k: v for k, v in team["strength"].items() if k != "created_at"}
+            "hidden": False} == {k: v for k, v in team["strength"].items() if k != "created_at"}
 
 
 def test_add_card_keeps_the_prompt(store, team):
@@ -422,8 +422,8 @@ def test_deleting_a_card_again_is_harmless(store, team):
 
 def test_add_link_returns_the_link(store, team):
     saved = link(store, team["workshop"], "link-0001", "drive-0001", team["goals"][0], team["anna"]["id"])
-    assert {"id": "link-0001", "card_id": "drive-0001", "goal_id": team["goals"][0],
-            "created_by": team["anna"]["id"]} == {k: v for k, v in saved.items() if k != "created_at"}
+    assert {"id": "link-0001", "card_id": "drive-0001", "goal_id": team["goals"][0], "type": "energises",
+            "endorsements": [], "created_by": team["anna"]["id"]} == {k: v for k, v in saved.items() if k != "created_at"}
 
 
 def test_a_link_made_by_the_facilitator_has_no_creator(store, team):

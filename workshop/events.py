@@ -61,9 +61,37 @@ def connect(auth=None):
         join_room(facilitator_room(actor.workshop_id))
     else:
         join_room(team_room(actor.workshop_id))
+    first_connection = False
     if actor.participant_id:
+        first_connection = not sids_in(participant_room(actor.participant_id))
         join_room(participant_room(actor.participant_id))
     socketio.emit("state", _state(actor, creds.view), to=request.sid)
+    if first_connection:
+        _announce_presence(actor.workshop_id)
+
+
+@socketio.on("disconnect")
+def disconnect(*_):
+    """When a participant's last connection closes, everyone's presence list is updated."""
+    session = socketio.server.get_session(request.sid) or {}
+    actor = session.get("actor")
+    if actor is None or actor.participant_id is None:
+        return
+    room = participant_room(actor.participant_id)
+    if not [sid for sid in sids_in(room) if sid != request.sid]:
+        _announce_presence(actor.workshop_id, leaving=request.sid)
+
+
+def connected_participants(workshop_id: str, leaving: Optional[str] = None) -> list[str]:
+    """Who has a phone connected right now (in joining order)."""
+    return [pid for pid in _store().participant_ids_in_order(workshop_id)
+            if [sid for sid in sids_in(participant_room(pid)) if sid != leaving]]
+
+
+def _announce_presence(workshop_id: str, leaving: Optional[str] = None) -> None:
+    payload = {"connected": connected_participants(workshop_id, leaving)}
+    for room in (facilitator_room(workshop_id), team_room(workshop_id)):
+        socketio.emit("presence", payload, to=room)
 
 
 def _state(actor: Actor, view: str) -> dict:
@@ -71,6 +99,7 @@ def _state(actor: Actor, view: str) -> dict:
     if state is None:
         raise model.not_found()
     state["workshop"]["join_url"] = workshop_urls(state["workshop"]["code"])["join"]
+    state["connected"] = connected_participants(actor.workshop_id)
     return state
 
 
@@ -165,6 +194,78 @@ def remove_participant(actor, view, req):
 def set_default_visibility(actor, view, req):
     """The facilitator sets the visibility new drives get by default; broadcasts settings_changed."""
     return service.set_default_visibility(_store(), actor, req)
+
+
+@client_event("set_timer", model.SetTimer)
+def set_timer(actor, view, req):
+    """Facilitator starts or stops the phase timer (optionally locking input at the end); broadcasts settings_changed."""
+    return service.set_timer(_store(), actor, req)
+
+
+@client_event("set_revealed", model.SetRevealed)
+def set_revealed(actor, view, req):
+    """Facilitator shows or hides the cards on the board during drives and strengths; broadcasts settings_changed."""
+    return service.set_revealed(_store(), actor, req)
+
+
+@client_event("set_joining_locked", model.SetJoiningLocked)
+def set_joining_locked(actor, view, req):
+    """Facilitator locks or unlocks joining; broadcasts settings_changed."""
+    return service.set_joining_locked(_store(), actor, req)
+
+
+@client_event("assign_strength_round", model.AssignStrengthRound)
+def assign_strength_round(actor, view, req):
+    """Facilitator gives everyone colleagues to name strengths for; broadcasts assignments_changed."""
+    return service.assign_strength_round(_store(), actor, req)
+
+
+@client_event("set_card_hidden", model.SetCardHidden)
+def set_card_hidden(actor, view, req):
+    """Facilitator hides a card from the team or shows it again; broadcasts card_saved/card_deleted per viewer."""
+    return service.set_card_hidden(_store(), actor, req)
+
+
+@client_event("rename_participant", model.RenameParticipant)
+def rename_participant(actor, view, req):
+    """Facilitator renames a participant; broadcasts participant_updated."""
+    return service.rename_participant(_store(), actor, req)
+
+
+@client_event("set_done", model.SetDone)
+def set_done(actor, view, req):
+    """A participant says they are done with a phase; broadcasts participant_updated."""
+    return service.set_done(_store(), actor, req)
+
+
+@client_event("edit_link", model.EditLink)
+def edit_link(actor, view, req):
+    """The link's maker, the card's person or the facilitator sets how a card relates to a goal; broadcasts link_saved."""
+    return service.edit_link(_store(), actor, req)
+
+
+@client_event("endorse_link", model.EndorseLink)
+def endorse_link(actor, view, req):
+    """A colleague +1s a link (or takes it back); broadcasts link_saved."""
+    return service.endorse_link(_store(), actor, req)
+
+
+@client_event("add_agreement", model.AddAgreement)
+def add_agreement(actor, view, req):
+    """Facilitator or the card's person records who does what by when for a link; broadcasts agreement_saved."""
+    return service.add_agreement(_store(), actor, req)
+
+
+@client_event("edit_agreement", model.EditAgreement)
+def edit_agreement(actor, view, req):
+    """Change an agreement's text, owner, date or done; broadcasts agreement_saved."""
+    return service.edit_agreement(_store(), actor, req)
+
+
+@client_event("delete_agreement", model.ById)
+def delete_agreement(actor, view, req):
+    """Remove an agreement; broadcasts agreement_deleted."""
+    return service.delete_agreement(_store(), actor, req)
 
 
 @client_event("delete_card", model.ById)

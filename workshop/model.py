@@ -11,6 +11,7 @@ import re
 import secrets
 import unicodedata
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Annotated, Literal, Optional
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
@@ -23,6 +24,9 @@ CARD_KINDS = ("drive", "strength")
 LANGUAGES = ("nl", "en")
 ROLES = ("facilitator", "participant")
 VISIBILITIES = ("named", "anonymous", "facilitator")
+LINK_TYPES = ("energises", "grow", "already")
+TIMER_MAX_SECONDS = 2 * 60 * 60
+ROUND_MAX = 3
 STRENGTH_ANSWERS = ("accept", "decline")
 VIEWS = ("console", "board", "phone")
 
@@ -42,6 +46,7 @@ GoalKind = Literal["goal", "project", "activity"]
 CardKind = Literal["drive", "strength"]
 Language = Literal["nl", "en"]
 Visibility = Literal["named", "anonymous", "facilitator"]
+LinkType = Literal["energises", "grow", "already"]
 
 
 # --- Errors ----------------------------------------------------------------------------------
@@ -231,6 +236,70 @@ class AddLink(Inbound):
     id: Optional[ItemId] = None
     card_id: ItemId
     goal_id: ItemId
+    type: LinkType = "energises"
+
+
+class EditLink(Inbound):
+    id: ItemId
+    type: LinkType
+
+
+class EndorseLink(Inbound):
+    id: ItemId
+    endorsed: bool
+
+
+Day = Annotated[str, Field(pattern=r"^\d{4}-\d{2}-\d{2}$")]
+
+
+class AddAgreement(Inbound):
+    id: Optional[ItemId] = None
+    link_id: ItemId
+    text: Text
+    owner: Optional[ItemId] = None
+    due: Optional[Day] = None
+
+
+class EditAgreement(Inbound):
+    """Fields left out stay as they are; ``owner`` or ``due`` sent as null are cleared."""
+
+    id: ItemId
+    text: Optional[Text] = None
+    owner: Optional[ItemId] = None
+    due: Optional[Day] = None
+    done: Optional[bool] = None
+
+
+class SetTimer(Inbound):
+    seconds: Annotated[int, Field(ge=0, le=TIMER_MAX_SECONDS)]
+    lock: bool = False
+
+
+class SetRevealed(Inbound):
+    revealed: bool
+
+
+class SetJoiningLocked(Inbound):
+    locked: bool
+
+
+class AssignStrengthRound(Inbound):
+    per_person: Annotated[int, Field(ge=1, le=ROUND_MAX)]
+
+
+class SetCardHidden(Inbound):
+    id: ItemId
+    hidden: bool
+
+
+class RenameParticipant(Inbound):
+    id: ItemId
+    name: Name
+
+
+class SetDone(Inbound):
+    phase: Phase
+    done: bool
 
 
 class AddGoal(Inbound):
@@ -299,6 +368,30 @@ def check_can_change(actor: Actor, phase: str) -> None:
         raise closed()
 
 
+def input_locked(workshop: dict, now: datetime) -> bool:
+    """A phase timer with its lock on has run out."""
+    ends = workshop.get("timer_ends_at")
+    return bool(workshop.get("timer_lock")) and ends is not None and now >= datetime.fromisoformat(ends)
+
+
+def check_can_write(actor: Actor, workshop: dict, now: datetime) -> None:
+    """Participants write while the workshop is open and the phase's timer has not locked input."""
+    check_can_change(actor, workshop["phase"])
+    if not actor.is_facilitator and input_locked(workshop, now):
+        raise WorkshopError("locked", "Time is up for this phase.", 409)
+
+
+def strength_round(participant_ids: list[str], per_person: int) -> list[tuple[str, str]]:
+    """Round robin in joining order: each gives to the next ``per_person`` colleagues, so that
+    everyone receives as many strengths as they give."""
+    n = len(participant_ids)
+    pairs = []
+    for i, giver in enumerate(participant_ids):
+        for k in range(1, min(per_person, n - 1) + 1):
+            pairs.append((giver, participant_ids[(i + k) % n]))
+    return pairs
+
+
 def check_facilitator(actor: Actor) -> None:
     if not actor.is_facilitator:
         raise forbidden("Only the facilitator may do that.")
@@ -353,6 +446,14 @@ def check_can_respond(actor: Actor, card: dict) -> None:
         raise forbidden("Only the person a strength is about can accept or decline it.")
 
 
+def can_arrange_agreement(actor: Actor, card: dict, agreement: Optional[dict] = None) -> bool:
+    """Agreements on a link are made by the facilitator, the card's person, or the owner named."""
+    if actor.is_facilitator:
+        return True
+    me = actor.participant_id
+    return me is not None and (me == card["about"] or (agreement is not None and agreement["owner"] == me))
+
+
 def can_delete_link(actor: Actor, link: dict, card: dict) -> bool:
     return actor.is_facilitator or (
         actor.participant_id is not None
@@ -394,6 +495,8 @@ def card_for(card: dict, viewer: Viewer) -> Optional[dict]:
     if viewer.is_facilitator:
         return card
     me = viewer.participant_id
+    if card.get("hidden") and me not in (card["about"], card["author"]):
+        return None  # moderated away from the team
     if card["kind"] == "drive":
         if me is not None and me == card["about"]:
             return card

@@ -8,6 +8,7 @@ the same way on every channel.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta, timezone
 from typing import Callable, Optional
 
 from . import model
@@ -47,6 +48,10 @@ class Change:
         return replace(self, reply={"replayed": True})
 
 
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
 # --- workshops and people ----------------------------------------------------------------
 
 
@@ -63,6 +68,8 @@ def join(store: Store, workshop: dict, request: model.Join) -> tuple[dict, str, 
     """Add a participant; returns them, their token and the change to broadcast."""
     token = model.new_token()
     with store.atomic():
+        if store.workshop(workshop["id"])["joining_locked"]:
+            raise WorkshopError("locked", "Joining this workshop is closed for now.", 403)
         participant = store.add_participant(workshop["id"], request.name, model.hash_token(token))
         if participant is None:
             raise model.conflict("That name is already taken in this workshop.")
@@ -186,7 +193,7 @@ def add_card(store: Store, actor: Actor, request: model.AddCard) -> Change:
     model.check_card_fields(request.kind, request.visibility, request.signed)
     with store.atomic():
         workshop = store.workshop(actor.workshop_id)
-        model.check_can_change(actor, workshop["phase"])
+        model.check_can_write(actor, workshop, _now())
         about = model.check_new_card(
             actor, request.kind, request.about, store.participant_ids(actor.workshop_id)
         )
@@ -227,7 +234,7 @@ def edit_card(store: Store, actor: Actor, request: model.EditCard) -> Change:
         raise model.invalid("Nothing to change: give text, visibility or signed.")
     with store.atomic():
         workshop = store.workshop(actor.workshop_id)
-        model.check_can_change(actor, workshop["phase"])
+        model.check_can_write(actor, workshop, _now())
         card = _own_card(store, actor, request.id)
         if card is None:
             raise model.not_found("card")
@@ -249,7 +256,7 @@ def respond_strength(store: Store, actor: Actor, request: model.RespondStrength)
     """The person a strength is about accepts it (maybe in their own words) or declines it."""
     with store.atomic():
         workshop = store.workshop(actor.workshop_id)
-        model.check_can_change(actor, workshop["phase"])
+        model.check_can_write(actor, workshop, _now())
         card = _own_card(store, actor, request.id)
         if card is None:
             if request.answer == "decline":  # already gone: the wish is fulfilled
@@ -274,7 +281,7 @@ def respond_strength(store: Store, actor: Actor, request: model.RespondStrength)
 def delete_card(store: Store, actor: Actor, request: model.ById) -> Change:
     with store.atomic():
         workshop = store.workshop(actor.workshop_id)
-        model.check_can_change(actor, workshop["phase"])
+        model.check_can_write(actor, workshop, _now())
         card = _own_card(store, actor, request.id)
         if card is None:
             # Already gone (a replay, or someone else removed it): the wish is fulfilled.
@@ -333,7 +340,7 @@ def add_link(store: Store, actor: Actor, request: model.AddLink) -> Change:
     """Connect a card to a goal; a pair is linked at most once (re-linking acks the link)."""
     with store.atomic():
         workshop = store.workshop(actor.workshop_id)
-        model.check_can_change(actor, workshop["phase"])
+        model.check_can_write(actor, workshop, _now())
         card = _own_card(store, actor, request.card_id)
         if card is None:
             raise model.not_found("card")
@@ -350,7 +357,7 @@ def add_link(store: Store, actor: Actor, request: model.AddLink) -> Change:
             raise model.conflict("That id is already used.")
         link = store.add_link(
             actor.workshop_id, request.id or model.new_id(), request.card_id, request.goal_id,
-            actor.participant_id,
+            actor.participant_id, request.type,
         )
         version = store.bump_version(actor.workshop_id)
     return _link_change("link_saved", link, card, version)
@@ -359,7 +366,7 @@ def add_link(store: Store, actor: Actor, request: model.AddLink) -> Change:
 def delete_link(store: Store, actor: Actor, request: model.ById) -> Change:
     with store.atomic():
         workshop = store.workshop(actor.workshop_id)
-        model.check_can_change(actor, workshop["phase"])
+        model.check_can_write(actor, workshop, _now())
         link = store.link(request.id)
         if link is None or link.pop("workshop_id") != actor.workshop_id:
             return Change("link_deleted", workshop["version"], {"id": request.id}, reply={"replayed": True})
@@ -371,12 +378,229 @@ def delete_link(store: Store, actor: Actor, request: model.ById) -> Change:
     return _link_change("link_deleted", link, card, version)
 
 
-def set_default_visibility(store: Store, actor: Actor, request: model.SetDefaultVisibility) -> Change:
+# --- running the room ---------------------------------------------------------------------
+
+SETTINGS = ("default_visibility", "timer_ends_at", "timer_seconds", "timer_lock", "revealed", "joining_locked")
+
+
+def settings_of(workshop: dict) -> dict:
+    """The settings every screen follows, with the server's clock (timers count down on skewed clocks)."""
+    return {"server_time": _now().isoformat(timespec="milliseconds"), **{k: workshop[k] for k in SETTINGS}}
+
+
+def _update_settings(store: Store, actor: Actor, **fields) -> Change:
     model.check_facilitator(actor)
     with store.atomic():
-        store.set_default_visibility(actor.workshop_id, request.visibility)
+        store.update_workshop(actor.workshop_id, **fields)
         version = store.bump_version(actor.workshop_id)
-    return Change("settings_changed", version, {"default_visibility": request.visibility})
+        workshop = store.workshop(actor.workshop_id)
+    return Change("settings_changed", version, settings_of(workshop))
+
+
+def set_default_visibility(store: Store, actor: Actor, request: model.SetDefaultVisibility) -> Change:
+    return _update_settings(store, actor, default_visibility=request.visibility)
+
+
+def set_timer(store: Store, actor: Actor, request: model.SetTimer) -> Change:
+    """Start (or with 0 seconds, stop) the phase's timer; with ``lock``, input stops when it ends."""
+    ends = (_now() + timedelta(seconds=request.seconds)).isoformat(timespec="milliseconds") if request.seconds else None
+    return _update_settings(store, actor, timer_ends_at=ends, timer_seconds=request.seconds,
+                            timer_lock=int(request.lock and bool(request.seconds)))
+
+
+def set_revealed(store: Store, actor: Actor, request: model.SetRevealed) -> Change:
+    return _update_settings(store, actor, revealed=int(request.revealed))
+
+
+def set_joining_locked(store: Store, actor: Actor, request: model.SetJoiningLocked) -> Change:
+    return _update_settings(store, actor, joining_locked=int(request.locked))
+
+
+def assign_strength_round(store: Store, actor: Actor, request: model.AssignStrengthRound) -> Change:
+    """Give each participant colleagues to name strengths for, round robin, so everyone receives some."""
+    model.check_facilitator(actor)
+    with store.atomic():
+        pairs = model.strength_round(store.participant_ids_in_order(actor.workshop_id), request.per_person)
+        assignments = store.replace_assignments(actor.workshop_id, pairs)
+        version = store.bump_version(actor.workshop_id)
+    return Change("assignments_changed", version, {"assignments": assignments})
+
+
+def set_card_hidden(store: Store, actor: Actor, request: model.SetCardHidden) -> Change:
+    """The facilitator moderates a card away from the team (or back)."""
+    model.check_facilitator(actor)
+    with store.atomic():
+        workshop = store.workshop(actor.workshop_id)
+        card = _own_card(store, actor, request.id)
+        if card is None:
+            raise model.not_found("card")
+        if card["hidden"] == request.hidden:
+            return _card_saved(card, workshop["version"]).replayed()
+        link_ids = store.link_ids_of_card(card["id"])
+        saved = store.update_card(card["id"], hidden=request.hidden)
+        version = store.bump_version(actor.workshop_id)
+    return _card_saved(saved, version, before=card, link_ids=link_ids)
+
+
+def rename_participant(store: Store, actor: Actor, request: model.RenameParticipant) -> Change:
+    model.check_facilitator(actor)
+    with store.atomic():
+        if store.participant(actor.workshop_id, request.id) is None:
+            raise model.not_found("participant")
+        participant = store.rename_participant(actor.workshop_id, request.id, request.name)
+        if participant is None:
+            raise model.conflict("That name is already taken in this workshop.")
+        version = store.bump_version(actor.workshop_id)
+    return Change("participant_updated", version, {"participant": participant})
+
+
+def set_done(store: Store, actor: Actor, request: model.SetDone) -> Change:
+    """A participant says they are done with a phase (or not yet)."""
+    if actor.participant_id is None:
+        raise model.forbidden("Only participants mark themselves done.")
+    with store.atomic():
+        participant = store.participant(actor.workshop_id, actor.participant_id)
+        done = [p for p in participant["done"] if p != request.phase] + ([request.phase] if request.done else [])
+        if sorted(done) == sorted(participant["done"]):
+            return Change("participant_updated", store.workshop(actor.workshop_id)["version"],
+                          {"participant": participant}).replayed()
+        participant = store.set_done(actor.workshop_id, actor.participant_id, sorted(done, key=model.PHASES.index))
+        version = store.bump_version(actor.workshop_id)
+    return Change("participant_updated", version, {"participant": participant})
+
+
+def _link_and_card(store: Store, actor: Actor, link_id: str) -> tuple[Optional[dict], Optional[dict]]:
+    link = store.link(link_id)
+    if link is None or link.pop("workshop_id") != actor.workshop_id:
+        return None, None
+    return link, _own_card(store, actor, link["card_id"])
+
+
+def edit_link(store: Store, actor: Actor, request: model.EditLink) -> Change:
+    """Say how a card relates to its goal: it energises me, I want to grow in this, I already do this."""
+    with store.atomic():
+        workshop = store.workshop(actor.workshop_id)
+        model.check_can_write(actor, workshop, _now())
+        link, card = _link_and_card(store, actor, request.id)
+        if link is None:
+            raise model.not_found("link")
+        if not model.can_delete_link(actor, link, card):
+            raise model.forbidden("You may change only your own links.")
+        if link["type"] == request.type:
+            return _link_change("link_saved", link, card, workshop["version"]).replayed()
+        link = store.set_link_type(request.id, request.type)
+        version = store.bump_version(actor.workshop_id)
+    return _link_change("link_saved", link, card, version)
+
+
+def endorse_link(store: Store, actor: Actor, request: model.EndorseLink) -> Change:
+    """A colleague's +1 on a link they can see (not on their own card)."""
+    if actor.participant_id is None:
+        raise model.forbidden("Endorsing is for participants.")
+    with store.atomic():
+        workshop = store.workshop(actor.workshop_id)
+        model.check_can_write(actor, workshop, _now())
+        link, card = _link_and_card(store, actor, request.id)
+        if link is None or model.link_for(link, card, model.Viewer("participant", actor.participant_id)) is None:
+            raise model.not_found("link")
+        if card["about"] == actor.participant_id:
+            raise model.forbidden("Endorsing is for colleagues, not for your own card.")
+        if (actor.participant_id in link["endorsements"]) == request.endorsed:
+            return _link_change("link_saved", link, card, workshop["version"]).replayed()
+        link = store.set_endorsement(actor.workshop_id, request.id, actor.participant_id, request.endorsed)
+        version = store.bump_version(actor.workshop_id)
+    return _link_change("link_saved", link, card, version)
+
+
+# --- agreements ---------------------------------------------------------------------------
+
+
+def _agreement_change(event: str, agreement: dict, link: dict, card: dict, version: int) -> Change:
+    data = {"agreement": agreement} if event == "agreement_saved" else {"id": agreement["id"]}
+
+    def render(viewer: Viewer):
+        if model.link_for(link, card, viewer) is None:
+            return None
+        return event, data
+
+    special = frozenset({card["about"], card["author"], agreement.get("owner")} - {None})
+    return Change(event, version, data, render, special)
+
+
+def _check_owner(store: Store, actor: Actor, owner: Optional[str]) -> None:
+    if owner is not None and store.participant(actor.workshop_id, owner) is None:
+        raise model.not_found("participant")
+
+
+def add_agreement(store: Store, actor: Actor, request: model.AddAgreement) -> Change:
+    """Who does what by when, for a link (the agreements phase)."""
+    with store.atomic():
+        workshop = store.workshop(actor.workshop_id)
+        model.check_can_write(actor, workshop, _now())
+        link, card = _link_and_card(store, actor, request.link_id)
+        if link is None:
+            raise model.not_found("link")
+        if not model.can_arrange_agreement(actor, card):
+            raise model.forbidden("Agreements are made by the facilitator or the card's person.")
+        _check_owner(store, actor, request.owner)
+        if request.id is not None:
+            existing = store.agreement(request.id)
+            if existing is not None:
+                if existing.pop("workshop_id") == actor.workshop_id and existing["link_id"] == link["id"] \
+                        and existing["text"] == request.text:
+                    return _agreement_change("agreement_saved", existing, link, card, workshop["version"]).replayed()
+                raise model.conflict("That id is already used.")
+        agreement = store.add_agreement(actor.workshop_id, {
+            "id": request.id or model.new_id(), "link_id": link["id"], "text": request.text,
+            "owner": request.owner, "due": request.due,
+        })
+        version = store.bump_version(actor.workshop_id)
+    return _agreement_change("agreement_saved", agreement, link, card, version)
+
+
+def _own_agreement(store: Store, actor: Actor, agreement_id: str):
+    agreement = store.agreement(agreement_id)
+    if agreement is None or agreement.pop("workshop_id") != actor.workshop_id:
+        return None, None, None
+    link, card = _link_and_card(store, actor, agreement["link_id"])
+    return agreement, link, card
+
+
+def edit_agreement(store: Store, actor: Actor, request: model.EditAgreement) -> Change:
+    fields = {k: getattr(request, k) for k in ("text", "owner", "due", "done") if k in request.model_fields_set}
+    if fields.get("text", "") is None or fields.get("done", False) is None:
+        raise model.invalid("text and done cannot be empty.")
+    if not fields:
+        raise model.invalid("Nothing to change.")
+    with store.atomic():
+        workshop = store.workshop(actor.workshop_id)
+        model.check_can_write(actor, workshop, _now())
+        agreement, link, card = _own_agreement(store, actor, request.id)
+        if agreement is None:
+            raise model.not_found("agreement")
+        if not model.can_arrange_agreement(actor, card, agreement):
+            raise model.forbidden("Only the facilitator, the card's person or the owner change an agreement.")
+        _check_owner(store, actor, fields.get("owner"))
+        fields = {k: v for k, v in fields.items() if agreement[k] != v}
+        if not fields:
+            return _agreement_change("agreement_saved", agreement, link, card, workshop["version"]).replayed()
+        saved = store.update_agreement(request.id, **fields)
+        version = store.bump_version(actor.workshop_id)
+    return _agreement_change("agreement_saved", saved, link, card, version)
+
+
+def delete_agreement(store: Store, actor: Actor, request: model.ById) -> Change:
+    with store.atomic():
+        workshop = store.workshop(actor.workshop_id)
+        model.check_can_write(actor, workshop, _now())
+        agreement, link, card = _own_agreement(store, actor, request.id)
+        if agreement is None:
+            return Change("agreement_deleted", workshop["version"], {"id": request.id}, reply={"replayed": True})
+        if not model.can_arrange_agreement(actor, card, agreement):
+            raise model.forbidden("Only the facilitator, the card's person or the owner remove an agreement.")
+        store.delete_agreement(request.id)
+        version = store.bump_version(actor.workshop_id)
+    return _agreement_change("agreement_deleted", agreement, link, card, version)
 
 
 # --- reading ------------------------------------------------------------------------------
@@ -396,19 +620,26 @@ def state_for(store: Store, actor: Actor, view: str, language: Optional[str] = N
     cards = [shown for c in snap["cards"] if (shown := model.card_for(c, viewer)) is not None]
     links = [shown for l in snap["links"]
              if (shown := model.link_for(l, cards_by_id[l["card_id"]], viewer)) is not None]
+    links_by_id = {l["id"]: l for l in snap["links"]}
+    agreements = [a for a in snap["agreements"]
+                  if model.link_for(links_by_id[a["link_id"]], cards_by_id[links_by_id[a["link_id"]]["card_id"]], viewer)]
     prompts = workshop["prompts"]
     if language and language != workshop["language"] and prompts == model.default_prompts(workshop["language"]):
         prompts = model.default_prompts(language)
     return {
         "version": workshop["version"],
+        "server_time": _now().isoformat(timespec="milliseconds"),
         "workshop": {
-            **{k: workshop[k] for k in ("code", "title", "language", "phase", "default_visibility")},
+            **{k: workshop[k] for k in ("code", "title", "language", "phase")},
+            **{k: workshop[k] for k in SETTINGS},
             "prompts": prompts,
         },
         "goals": snap["goals"],
         "participants": snap["participants"],
         "cards": cards,
         "links": links,
+        "agreements": agreements,
+        "assignments": snap["assignments"],
         "me": {"role": actor.role, "id": actor.participant_id, "view": view},
     }
 

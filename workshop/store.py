@@ -84,9 +84,48 @@ MIGRATIONS: list[str] = [
     CREATE INDEX cards_about ON cards(about);
     CREATE INDEX cards_author ON cards(author);
     """,
+    # Running the room (issue 4): timer, reveal, joining lock, moderation, "done", link types,
+    # endorsements, the strength round's assignments, and agreements on links.
+    """
+    ALTER TABLE workshops ADD COLUMN timer_ends_at TEXT;
+    ALTER TABLE workshops ADD COLUMN timer_seconds INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE workshops ADD COLUMN timer_lock INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE workshops ADD COLUMN revealed INTEGER NOT NULL DEFAULT 1;
+    ALTER TABLE workshops ADD COLUMN joining_locked INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE cards ADD COLUMN hidden INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE participants ADD COLUMN done TEXT NOT NULL DEFAULT '[]';
+    ALTER TABLE links ADD COLUMN type TEXT NOT NULL DEFAULT 'energises';
+    CREATE TABLE endorsements (
+        workshop_id TEXT NOT NULL REFERENCES workshops(id) ON DELETE CASCADE,
+        link_id TEXT NOT NULL REFERENCES links(id) ON DELETE CASCADE,
+        participant_id TEXT NOT NULL REFERENCES participants(id) ON DELETE CASCADE,
+        created_at TEXT NOT NULL,
+        PRIMARY KEY (link_id, participant_id)
+    );
+    CREATE INDEX endorsements_workshop ON endorsements(workshop_id);
+    CREATE TABLE assignments (
+        workshop_id TEXT NOT NULL REFERENCES workshops(id) ON DELETE CASCADE,
+        giver TEXT NOT NULL REFERENCES participants(id) ON DELETE CASCADE,
+        receiver TEXT NOT NULL REFERENCES participants(id) ON DELETE CASCADE,
+        position INTEGER NOT NULL,
+        PRIMARY KEY (workshop_id, giver, receiver)
+    );
+    CREATE TABLE agreements (
+        id TEXT PRIMARY KEY,
+        workshop_id TEXT NOT NULL REFERENCES workshops(id) ON DELETE CASCADE,
+        link_id TEXT NOT NULL REFERENCES links(id) ON DELETE CASCADE,
+        text TEXT NOT NULL,
+        owner TEXT REFERENCES participants(id) ON DELETE SET NULL,
+        due TEXT,
+        done INTEGER NOT NULL DEFAULT 0,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    );
+    CREATE INDEX agreements_workshop ON agreements(workshop_id, created_at);
+    """,
 ]
 
-TABLES = ("workshops", "goals", "participants", "cards", "links")
+TABLES = ("workshops", "goals", "participants", "cards", "links", "endorsements", "assignments", "agreements")
 
 
 def now() -> str:
@@ -98,7 +137,7 @@ def _goal(row) -> dict:
 
 
 def _participant(row) -> dict:
-    return {"id": row["id"], "name": row["name"], "color": row["color"]}
+    return {"id": row["id"], "name": row["name"], "color": row["color"], "done": json.loads(row["done"])}
 
 
 def _card(row) -> dict:
@@ -112,16 +151,31 @@ def _card(row) -> dict:
         "visibility": row["visibility"],
         "status": row["status"],
         "signed": bool(row["signed"]),
+        "hidden": bool(row["hidden"]),
         "created_at": row["created_at"],
     }
 
 
-def _link(row) -> dict:
+def _link(row, endorsements=()) -> dict:
     return {
         "id": row["id"],
         "card_id": row["card_id"],
         "goal_id": row["goal_id"],
+        "type": row["type"],
+        "endorsements": list(endorsements),
         "created_by": row["created_by"],
+        "created_at": row["created_at"],
+    }
+
+
+def _agreement(row) -> dict:
+    return {
+        "id": row["id"],
+        "link_id": row["link_id"],
+        "text": row["text"],
+        "owner": row["owner"],
+        "due": row["due"],
+        "done": bool(row["done"]),
         "created_at": row["created_at"],
     }
 
@@ -136,6 +190,11 @@ def _workshop(row) -> dict:
         "version": row["version"],
         "prompts": json.loads(row["prompts"]),
         "default_visibility": row["default_visibility"],
+        "timer_ends_at": row["timer_ends_at"],
+        "timer_seconds": row["timer_seconds"],
+        "timer_lock": bool(row["timer_lock"]),
+        "revealed": bool(row["revealed"]),
+        "joining_locked": bool(row["joining_locked"]),
         "created_at": row["created_at"],
     }
 
@@ -260,7 +319,14 @@ class Store:
         self.db.execute("UPDATE workshops SET phase = ? WHERE id = ?", (phase, workshop_id))
 
     def set_default_visibility(self, workshop_id: str, visibility: str) -> None:
-        self.db.execute("UPDATE workshops SET default_visibility = ? WHERE id = ?", (visibility, workshop_id))
+        self.update_workshop(workshop_id, default_visibility=visibility)
+
+    def update_workshop(self, workshop_id: str, **fields) -> None:
+        """Inside a transaction: change some of a workshop's settings."""
+        allowed = {"default_visibility", "timer_ends_at", "timer_seconds", "timer_lock", "revealed", "joining_locked"}
+        assert fields and set(fields) <= allowed, fields
+        assignments = ", ".join(f"{name} = ?" for name in fields)
+        self.db.execute(f"UPDATE workshops SET {assignments} WHERE id = ?", (*fields.values(), workshop_id))
 
     def delete_workshop(self, workshop_id: str) -> None:
         """Erase the workshop: the foreign keys cascade to every row about it."""
@@ -316,6 +382,35 @@ class Store:
             if row is None:
                 return None
             return _participant(row), self.workshop(row["workshop_id"])
+
+    def rename_participant(self, workshop_id: str, participant_id: str, name: str) -> Optional[dict]:
+        """Inside a transaction: rename, or return None when the name is someone else's."""
+        key = model.name_key(name)
+        if self._one("SELECT 1 FROM participants WHERE workshop_id = ? AND name_key = ? AND id != ?",
+                     (workshop_id, key, participant_id)):
+            return None
+        self.db.execute("UPDATE participants SET name = ?, name_key = ? WHERE id = ?", (name, key, participant_id))
+        return self.participant(workshop_id, participant_id)
+
+    def set_done(self, workshop_id: str, participant_id: str, done: list[str]) -> dict:
+        self.db.execute("UPDATE participants SET done = ? WHERE id = ?", (json.dumps(done), participant_id))
+        return self.participant(workshop_id, participant_id)
+
+    def participant_ids_in_order(self, workshop_id: str) -> list[str]:
+        with self._lock:
+            return [r[0] for r in self._all(
+                "SELECT id FROM participants WHERE workshop_id = ? ORDER BY rowid", (workshop_id,))]
+
+    def replace_assignments(self, workshop_id: str, pairs: list[tuple[str, str]]) -> list[dict]:
+        self.db.execute("DELETE FROM assignments WHERE workshop_id = ?", (workshop_id,))
+        for position, (giver, receiver) in enumerate(pairs):
+            self.db["assignments"].insert(
+                {"workshop_id": workshop_id, "giver": giver, "receiver": receiver, "position": position})
+        return self.assignments(workshop_id)
+
+    def assignments(self, workshop_id: str) -> list[dict]:
+        return [{"giver": r["giver"], "receiver": r["receiver"]} for r in self._all(
+            "SELECT giver, receiver FROM assignments WHERE workshop_id = ? ORDER BY position", (workshop_id,))]
 
     def delete_participant(self, workshop_id: str, participant_id: str) -> tuple[list[dict], list[dict]]:
         """Inside a transaction: erase a person with every card by or about them and those cards'
@@ -410,10 +505,11 @@ class Store:
 
     def update_card(self, card_id: str, **fields) -> dict:
         """Change some of a card's text, visibility, status or signature."""
-        allowed = {"text", "visibility", "status", "signed"}
+        allowed = {"text", "visibility", "status", "signed", "hidden"}
         assert fields and set(fields) <= allowed, fields
-        if "signed" in fields:
-            fields["signed"] = int(bool(fields["signed"]))
+        for flag in ("signed", "hidden"):
+            if flag in fields:
+                fields[flag] = int(bool(fields[flag]))
         assignments = ", ".join(f"{name} = ?" for name in fields)
         self.db.execute(
             f"UPDATE cards SET {assignments}, updated_at = ? WHERE id = ?", (*fields.values(), now(), card_id)
@@ -433,22 +529,73 @@ class Store:
 
     # --- links --------------------------------------------------------------------------------
 
+    def _endorsers(self, link_id: str) -> list[str]:
+        return [r[0] for r in self._all(
+            "SELECT participant_id FROM endorsements WHERE link_id = ? ORDER BY created_at, rowid", (link_id,))]
+
     def link(self, link_id: str) -> Optional[dict]:
         with self._lock:
             row = self._one("SELECT * FROM links WHERE id = ?", (link_id,))
-            return {**_link(row), "workshop_id": row["workshop_id"]} if row else None
+            if row is None:
+                return None
+            return {**_link(row, self._endorsers(link_id)), "workshop_id": row["workshop_id"]}
 
     def link_between(self, card_id: str, goal_id: str) -> Optional[dict]:
         row = self._one("SELECT * FROM links WHERE card_id = ? AND goal_id = ?", (card_id, goal_id))
-        return _link(row) if row else None
+        return _link(row, self._endorsers(row["id"])) if row else None
 
-    def add_link(self, workshop_id: str, link_id: str, card_id: str, goal_id: str, created_by) -> dict:
+    def set_link_type(self, link_id: str, link_type: str) -> dict:
+        self.db.execute("UPDATE links SET type = ? WHERE id = ?", (link_type, link_id))
+        link = self.link(link_id)
+        link.pop("workshop_id")
+        return link
+
+    def set_endorsement(self, workshop_id: str, link_id: str, participant_id: str, endorsed: bool) -> dict:
+        if endorsed:
+            self.db.execute(
+                "INSERT OR IGNORE INTO endorsements (workshop_id, link_id, participant_id, created_at) VALUES (?, ?, ?, ?)",
+                (workshop_id, link_id, participant_id, now()))
+        else:
+            self.db.execute("DELETE FROM endorsements WHERE link_id = ? AND participant_id = ?", (link_id, participant_id))
+        link = self.link(link_id)
+        link.pop("workshop_id")
+        return link
+
+    # --- agreements ---------------------------------------------------------------------------
+
+    def agreement(self, agreement_id: str) -> Optional[dict]:
+        with self._lock:
+            row = self._one("SELECT * FROM agreements WHERE id = ?", (agreement_id,))
+            return {**_agreement(row), "workshop_id": row["workshop_id"]} if row else None
+
+    def add_agreement(self, workshop_id: str, agreement: dict) -> dict:
+        stamp = now()
+        self.db["agreements"].insert({**agreement, "workshop_id": workshop_id, "done": 0,
+                                      "created_at": stamp, "updated_at": stamp})
+        return _agreement(self._one("SELECT * FROM agreements WHERE id = ?", (agreement["id"],)))
+
+    def update_agreement(self, agreement_id: str, **fields) -> dict:
+        allowed = {"text", "owner", "due", "done"}
+        assert fields and set(fields) <= allowed, fields
+        if "done" in fields:
+            fields["done"] = int(bool(fields["done"]))
+        assignments = ", ".join(f"{name} = ?" for name in fields)
+        self.db.execute(f"UPDATE agreements SET {assignments}, updated_at = ? WHERE id = ?",
+                        (*fields.values(), now(), agreement_id))
+        return _agreement(self._one("SELECT * FROM agreements WHERE id = ?", (agreement_id,)))
+
+    def delete_agreement(self, agreement_id: str) -> None:
+        self.db.execute("DELETE FROM agreements WHERE id = ?", (agreement_id,))
+
+    def add_link(self, workshop_id: str, link_id: str, card_id: str, goal_id: str, created_by,
+                 link_type: str = "energises") -> dict:
         self.db["links"].insert(
             {
                 "id": link_id,
                 "workshop_id": workshop_id,
                 "card_id": card_id,
                 "goal_id": goal_id,
+                "type": link_type,
                 "created_by": created_by,
                 "created_at": now(),
             }
@@ -467,6 +614,10 @@ class Store:
             if workshop is None:
                 return None
             params = (workshop_id,)
+            endorsers: dict[str, list[str]] = {}
+            for r in self._all("SELECT link_id, participant_id FROM endorsements WHERE workshop_id = ? "
+                               "ORDER BY created_at, rowid", params):
+                endorsers.setdefault(r[0], []).append(r[1])
             return {
                 "workshop": workshop,
                 "goals": [_goal(r) for r in self._all(
@@ -475,6 +626,9 @@ class Store:
                     "SELECT * FROM participants WHERE workshop_id = ? ORDER BY rowid", params)],
                 "cards": [_card(r) for r in self._all(
                     "SELECT * FROM cards WHERE workshop_id = ? ORDER BY rowid", params)],
-                "links": [_link(r) for r in self._all(
+                "links": [_link(r, endorsers.get(r["id"], ())) for r in self._all(
                     "SELECT * FROM links WHERE workshop_id = ? ORDER BY rowid", params)],
+                "agreements": [_agreement(r) for r in self._all(
+                    "SELECT * FROM agreements WHERE workshop_id = ? ORDER BY rowid", params)],
+                "assignments": self.assignments(workshop_id),
             }

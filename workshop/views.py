@@ -160,6 +160,27 @@ def console(code):
     return _facilitator_page(code, "console.html", "console")
 
 
+@bp.post("/w/<code>/take-part")
+def take_part(code):
+    """The facilitator joins their own workshop as a participant too (the manager answers first)."""
+    workshop = workshop_or_404(code)
+    use_workshop_language(workshop["language"])
+    actor_for(workshop, "facilitator")
+    try:
+        req = model.Join.model_validate({"name": request.form.get("name", "")})
+        participant, token, change = service.join(store(), workshop, req)
+    except (ValidationError, WorkshopError) as exc:
+        status = exc.status if isinstance(exc, WorkshopError) else 400
+        if isinstance(exc, WorkshopError) and exc.code not in ("conflict", "locked"):
+            raise
+        return render_template("error.html", status=status,
+                               message=_("Choose another first name to take part.")), status
+    broadcast(workshop["id"], change)
+    response = redirect(url_for("views.phone", code=workshop["code"]), 303)
+    set_identity_cookie(response, workshop["code"], "participant", token)
+    return response
+
+
 @bp.get("/w/<code>/board")
 def board(code):
     return _facilitator_page(code, "board.html", "board")
