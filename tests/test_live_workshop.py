@@ -50,7 +50,8 @@ def test_a_whole_workshop_from_creation_to_summary(workshop):
     by_goal = {g["text"]: g for g in summary["goals"]}
     assert by_goal["New onboarding"]["people"] == ["Bram"]
     assert [o["text"] for o in summary["open_goals"]] == ["Weekly customer calls"]
-    assert summary["unlinked_drives"] == [{"id": drives["Cas"]["id"], "text": "Quiet, deep work", "person": "Cas"}]
+    assert summary["unlinked_drives"] == [{"id": drives["Cas"]["id"], "text": "Quiet, deep work", "person": "Cas",
+                                           "visibility": "named"}]
     people = {p["name"]: p for p in summary["people"]}
     assert people["Bram"]["strengths"][0]["goals"] == ["New onboarding"]
 

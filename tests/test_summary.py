@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from workshop import summary
+from workshop import model, summary
 
 STAMP = "2025-03-01T10:00:00.000+00:00"
 ANNA, BOB, CAROL = "anna-0001", "bob-00001", "carol-001"
@@ -24,9 +24,10 @@ def person(participant_id, name, color=0) -> dict:
     return {"id": participant_id, "name": name, "color": color}
 
 
-def card(card_id, kind, about, author, text, prompt=None) -> dict:
+def card(card_id, kind, about, author, text, prompt=None, visibility="named", status="accepted") -> dict:
     return {"id": card_id, "kind": kind, "about": about, "author": author, "text": text,
-            "prompt": prompt, "created_at": STAMP}
+            "prompt": prompt, "visibility": visibility, "status": status, "signed": False, "hidden": False,
+            "created_at": STAMP}
 
 
 def link(link_id, card_id, goal_id, created_by=None) -> dict:
@@ -89,7 +90,7 @@ def test_build_lists_goals_in_snapshot_order(team):
 
 def test_build_gives_each_goal_its_links(team):
     grow = summary.build(team)["goals"][0]
-    assert [{"card": {"id": "card-teach", "kind": "drive", "text": "Teaching"},
+    assert [{"card": {"id": "card-teach", "kind": "drive", "text": "Teaching", "visibility": "named"},
              "person": {"id": ANNA, "name": "Anna"}, "linked_by": "Anna"}] == grow["links"]
 
 
@@ -119,7 +120,7 @@ def test_open_goals_are_the_goals_with_nobody(team):
 
 
 def test_unlinked_drives_are_drives_with_no_outlet(team):
-    assert [{"id": "card-trav1", "text": "Travel", "person": "Carol"}] == summary.build(team)["unlinked_drives"]
+    assert [{"id": "card-trav1", "text": "Travel", "person": "Carol", "visibility": "named"}] == summary.build(team)["unlinked_drives"]
 
 
 def test_an_unlinked_strength_is_not_an_unlinked_drive(team):
@@ -135,14 +136,14 @@ def test_totals(team):
 def test_build_gives_each_person_their_drives_strengths_and_goals(team):
     anna, bob, carol = summary.build(team)["people"]
     assert {"id": ANNA, "name": "Anna",
-            "drives": [{"id": "card-teach", "text": "Teaching", "goals": ["Grow the team", "Ship v2"]}],
+            "drives": [{"id": "card-teach", "text": "Teaching", "visibility": "named", "goals": ["Grow the team", "Ship v2"]}],
             "strengths": [], "goals": ["Grow the team", "Ship v2"]} == anna
     assert {"id": BOB, "name": "Bob",
-            "drives": [{"id": "card-build", "text": "Building things", "goals": ["Ship v2"]}],
-            "strengths": [{"id": "card-calm1", "text": "Calm", "goals": ["Ship v2"]}],
+            "drives": [{"id": "card-build", "text": "Building things", "visibility": "named", "goals": ["Ship v2"]}],
+            "strengths": [{"id": "card-calm1", "text": "Calm", "visibility": "named", "goals": ["Ship v2"]}],
             "goals": ["Ship v2"]} == bob
     assert {"id": CAROL, "name": "Carol",
-            "drives": [{"id": "card-trav1", "text": "Travel", "goals": []}],
+            "drives": [{"id": "card-trav1", "text": "Travel", "visibility": "named", "goals": []}],
             "strengths": [], "goals": []} == carol
 
 
@@ -397,3 +398,16 @@ def test_csv_neutralises_a_formula_in_every_column(start):
 def test_csv_leaves_ordinary_text_alone(team, text):
     team["cards"][0]["text"] = text
     assert text == rows(summary.to_csv(summary.build(team)))[1][4]
+
+
+def test_the_teams_summary_keeps_every_privacy_choice(team):
+    team["cards"].append(card("card-priv1", "drive", "anna-0001", "anna-0001", "Private matter", visibility="facilitator"))
+    team["cards"].append(card("card-anon1", "drive", "bob-00001", "bob-00001", "Anonymous wish", visibility="anonymous"))
+    team["cards"].append(card("card-pend1", "strength", "bob-00001", "anna-0001", "Not yet agreed", status="pending"))
+    team_view = summary.build(team, model.TEAM)
+    text = str(team_view)
+    assert "Private matter" not in text and "Not yet agreed" not in text
+    assert {"id": "card-anon1", "text": "Anonymous wish", "person": None, "visibility": "anonymous"} in team_view["unlinked_drives"]
+    facilitator_view = summary.build(team)
+    assert "Private matter" in str(facilitator_view)
+    assert "Not yet agreed" not in str(facilitator_view)  # not a result until its person agrees

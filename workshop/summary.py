@@ -9,15 +9,30 @@ from __future__ import annotations
 
 import csv
 import io
-from typing import Callable
+from typing import Callable, Optional
+
+from .model import FACILITATOR, Viewer, card_for, link_for
 
 
 def _identity(text: str) -> str:
     return text
 
 
-def build(snapshot: dict) -> dict:
-    """The summary of a workshop snapshot (store.snapshot), in the shape docs/protocol.md gives."""
+def visible_part(snapshot: dict, viewer: Viewer) -> dict:
+    """The snapshot as a viewer may see it. Strengths still waiting for consent are not a result
+    of the workshop yet, so no summary counts them, not even the facilitator's."""
+    cards = {c["id"]: c for c in snapshot["cards"]}
+    shown = [v for c in snapshot["cards"] if c["status"] == "accepted" and (v := card_for(c, viewer)) is not None]
+    shown_ids = {c["id"] for c in shown}
+    links = [v for l in snapshot["links"]
+             if l["card_id"] in shown_ids and (v := link_for(l, cards[l["card_id"]], viewer)) is not None]
+    return {**snapshot, "cards": shown, "links": links}
+
+
+def build(snapshot: dict, viewer: Viewer = FACILITATOR) -> dict:
+    """The summary of a workshop snapshot (store.snapshot) as ``viewer`` may see it, in the
+    shape docs/protocol.md gives. Anonymous cards have no person (``person.name`` is None)."""
+    snapshot = visible_part(snapshot, viewer)
     workshop = snapshot["workshop"]
     people = {p["id"]: p for p in snapshot["participants"]}
     cards = {c["id"]: c for c in snapshot["cards"]}
@@ -32,9 +47,9 @@ def build(snapshot: dict) -> dict:
         links_by_goal[link["goal_id"]].append(link)
         goals_by_card[card["id"]].append(link["goal_id"])
 
-    def person(pid):
+    def person(pid: Optional[str]) -> dict:
         p = people.get(pid)
-        return {"id": pid, "name": p["name"] if p else "?"}
+        return {"id": pid, "name": p["name"] if p else None}
 
     goal_rows = []
     for goal in goals:
@@ -43,12 +58,13 @@ def build(snapshot: dict) -> dict:
             card = cards[link["card_id"]]
             links.append(
                 {
-                    "card": {"id": card["id"], "kind": card["kind"], "text": card["text"]},
+                    "card": {"id": card["id"], "kind": card["kind"], "text": card["text"],
+                             "visibility": card["visibility"]},
                     "person": person(card["about"]),
                     "linked_by": person(link["created_by"])["name"] if link["created_by"] else None,
                 }
             )
-        names = list(dict.fromkeys(link["person"]["name"] for link in links))
+        names = list(dict.fromkeys(link["person"]["name"] for link in links if link["person"]["name"]))
         goal_rows.append({"id": goal["id"], "kind": goal["kind"], "text": goal["text"], "links": links, "people": names})
 
     people_rows = []
@@ -56,7 +72,8 @@ def build(snapshot: dict) -> dict:
         mine = [c for c in snapshot["cards"] if c["about"] == p["id"]]
 
         def entry(card):
-            return {"id": card["id"], "text": card["text"], "goals": [goal_text[g] for g in goals_by_card[card["id"]]]}
+            return {"id": card["id"], "text": card["text"], "visibility": card["visibility"],
+                    "goals": [goal_text[g] for g in goals_by_card[card["id"]]]}
 
         linked_goals = list(dict.fromkeys(goal_text[g] for c in mine for g in goals_by_card[c["id"]]))
         people_rows.append(
@@ -71,7 +88,7 @@ def build(snapshot: dict) -> dict:
 
     open_goals = [{"id": g["id"], "kind": g["kind"], "text": g["text"]} for g in goal_rows if not g["links"]]
     unlinked = [
-        {"id": c["id"], "text": c["text"], "person": person(c["about"])["name"]}
+        {"id": c["id"], "text": c["text"], "person": person(c["about"])["name"], "visibility": c["visibility"]}
         for c in snapshot["cards"]
         if c["kind"] == "drive" and not goals_by_card[c["id"]]
     ]
