@@ -64,6 +64,8 @@ def parse_args(argv=None):
     parser.add_argument("--public-url", default=os.environ.get("WORKSHOP_PUBLIC_URL"),
                         help="the address phones use, e.g. https://workshop.example.org")
     parser.add_argument("--async-mode", choices=("eventlet", "gevent", "threading"), default=ASYNC_MODE)
+    parser.add_argument("--retention-days", type=float, default=os.environ.get("WORKSHOP_RETENTION_DAYS"),
+                        help="erase closed workshops this many days after closing (default: keep)")
     return parser.parse_args(argv)
 
 
@@ -77,7 +79,15 @@ def main(argv=None) -> None:
     config = {"PUBLIC_URL": public_url, "ASYNC_MODE": args.async_mode}
     if args.db:
         config["DATABASE"] = args.db
+    if args.retention_days is not None:
+        config["RETENTION_DAYS"] = float(args.retention_days)
+        config["RETENTION_SWEEP_SECONDS"] = float(os.environ.get("WORKSHOP_RETENTION_SWEEP_SECONDS", "3600"))
     app = create_app(config)
+    if app.config.get("RETENTION_DAYS") is not None:
+        from workshop.retention import keep_sweeping
+
+        socketio.start_background_task(keep_sweeping, app)
+        print(f"  Closed workshops are erased {app.config['RETENTION_DAYS']:g} days after closing", flush=True)
     print(f"Workshop app ({args.async_mode}) on {public_url}", flush=True)
     print(f"  Phones on the same network join at {public_url}/", flush=True)
     print(f"  Start a workshop at {public_url}/ (facilitator and board links appear there)", flush=True)

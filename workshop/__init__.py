@@ -49,6 +49,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.from_mapping(
         DATABASE=os.path.join(app.instance_path, "workshops.sqlite3"),
         PUBLIC_URL=None,
+        RETENTION_DAYS=None,
         ASYNC_MODE=None,
         MAX_CONTENT_LENGTH=MAX_MESSAGE_BYTES,
         BABEL_DEFAULT_LOCALE="nl",

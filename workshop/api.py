@@ -12,7 +12,7 @@ from flask import Blueprint, Response, jsonify, request
 from . import model, service, summary
 from .i18n import use_workshop_language
 from .live import broadcast, close_workshop_rooms
-from .web import actor_for, store, workshop_or_404, workshop_urls
+from .web import absolute, actor_for, bearer_token, store, workshop_or_404, workshop_urls
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -67,7 +67,39 @@ def _summary_for(code: str) -> tuple[dict, dict]:
     workshop = workshop_or_404(code)
     actor_for(workshop, "facilitator")
     use_workshop_language(workshop["language"])
-    return workshop, summary.build(store().snapshot(workshop["id"]))
+    return workshop, full_summary(workshop, model.FACILITATOR)
+
+
+def full_summary(workshop: dict, viewer) -> dict:
+    """The summary as ``viewer`` may see it, with what changed since the previous workshop
+    (for a follow-up) and the check-ins' trend."""
+    snapshot = store().snapshot(workshop["id"])
+    data = summary.build(snapshot, viewer)
+    previous = store().snapshot(workshop["previous_id"]) if workshop["previous_id"] else None
+    data["changes"] = (summary.changes_since(snapshot, previous, store().origins(workshop["id"]), viewer)
+                       if previous else None)
+    data["checkins"] = summary.checkin_trend(snapshot, store().checkins(workshop["id"]), viewer)
+    data["agreements"] = agreements_of(snapshot, viewer)
+    return data
+
+
+def agreements_of(snapshot: dict, viewer) -> list[dict]:
+    """The agreements as a viewer may see them, with their goal, card and owner spelled out."""
+    seen = summary.visible_part(snapshot, viewer)
+    links = {l["id"]: l for l in seen["links"]}
+    cards = {c["id"]: c for c in seen["cards"]}
+    goals = {g["id"]: g["text"] for g in seen["goals"]}
+    people = {p["id"]: p["name"] for p in seen["participants"]}
+    rows = []
+    for agreement in snapshot["agreements"]:
+        link = links.get(agreement["link_id"])
+        if link is None:
+            continue
+        card = cards[link["card_id"]]
+        rows.append({"id": agreement["id"], "text": agreement["text"], "owner": people.get(agreement["owner"]),
+                     "due": agreement["due"], "done": agreement["done"], "goal": goals[link["goal_id"]],
+                     "card": card["text"], "person": people.get(card["about"])})
+    return rows
 
 
 def _download(body: str, mimetype: str, code: str, ext: str) -> Response:
@@ -96,11 +128,89 @@ def summary_csv(code):
     return _download(summary.to_csv(data), "text/csv", workshop["code"], "csv")
 
 
-@bp.delete("/workshops/<code>")
-def delete_workshop(code):
-    """Erase a workshop and everything in it (bearer token only: no cookie-driven erasure)."""
+@bp.get("/workshops/<code>/links.csv")
+def links_csv(code):
+    workshop, data = _summary_for(code)
+    return _download(summary.links_csv(data), "text/csv", workshop["code"] + "-links", "csv")
+
+
+@bp.get("/workshops/<code>/cards.csv")
+def cards_csv(code):
+    workshop, data = _summary_for(code)
+    return _download(summary.cards_csv(data), "text/csv", workshop["code"] + "-cards", "csv")
+
+
+@bp.get("/workshops/<code>/map.svg")
+def map_svg(code):
+    from flask_babel import gettext
+
+    workshop, data = _summary_for(code)
+    return _download(summary.link_map_svg(data, gettext("Anonymous")), "image/svg+xml", workshop["code"] + "-map", "svg")
+
+
+def _team_summary_for(code: str) -> tuple[dict, dict]:
+    """For exports that leave the room (an intranet marketplace): only what the team may see."""
+    workshop, _ = _summary_for(code)
+    return workshop, summary.build(store().snapshot(workshop["id"]), model.TEAM)
+
+
+@bp.get("/workshops/<code>/marketplace.json")
+def marketplace_json(code):
+    workshop, data = _team_summary_for(code)
+    return _download(json.dumps(summary.marketplace(data), ensure_ascii=False, indent=2), "application/json",
+                     workshop["code"] + "-marketplace", "json")
+
+
+@bp.get("/workshops/<code>/marketplace.csv")
+def marketplace_csv(code):
+    workshop, data = _team_summary_for(code)
+    return _download(summary.marketplace_csv(data), "text/csv", workshop["code"] + "-marketplace", "csv")
+
+
+@bp.post("/workshops/<code>/follow-up")
+def follow_up(code):
+    """Start a follow-up of a closed workshop: 201 with the new workshop's code, token and URLs."""
     workshop = workshop_or_404(code)
     actor = actor_for(workshop, "facilitator", allow_cookie=False)
+    body = request.get_json(silent=True) if request.data else {}
+    new, token = service.create_follow_up(store(), actor, model.parse(model.FollowUp, body))
+    return jsonify({"code": new["code"], "facilitator_token": token, "urls": workshop_urls(new["code"], token)}), 201
+
+
+@bp.post("/workshops/<code>/rejoin")
+def rejoin(code):
+    """Someone from the previous workshop takes their seat in this follow-up (their old token as bearer)."""
+    workshop = workshop_or_404(code)
+    participant, token = service.rejoin(store(), workshop, bearer_token())
+    return jsonify({"participant_id": participant["id"], "participant_token": token}), 201
+
+
+@bp.post("/workshops/<code>/team-link")
+def create_team_link(code):
+    """A new secret read-only link to the team's summary (an earlier one stops working)."""
+    workshop = workshop_or_404(code)
+    actor = actor_for(workshop, "facilitator", allow_cookie=False)
+    token = service.create_team_link(store(), actor)
+    return jsonify({"url": absolute("views.team_summary", token=token)}), 201
+
+
+@bp.delete("/workshops/<code>/team-link")
+def revoke_team_link(code):
+    workshop = workshop_or_404(code)
+    service.revoke_team_link(store(), actor_for(workshop, "facilitator", allow_cookie=False))
+    return "", 204
+
+
+@bp.delete("/workshops/<code>")
+def delete_workshop(code):
+    """Erase a workshop and everything in it (bearer token only: no cookie-driven erasure);
+    with ``?follow_ups=1`` its follow-ups too."""
+    workshop = workshop_or_404(code)
+    actor = actor_for(workshop, "facilitator", allow_cookie=False)
+    doomed = store().follow_up_ids(workshop["id"]) if request.args.get("follow_ups") in ("1", "true") else []
     service.delete_workshop(store(), actor)
     close_workshop_rooms(workshop["id"])
+    for follow_up_id in doomed:
+        store().delete_workshop(follow_up_id)
+        close_workshop_rooms(follow_up_id)
     return "", 204

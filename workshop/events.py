@@ -19,7 +19,7 @@ from .live import (broadcast, close_workshop_rooms, disconnect_later, facilitato
                    socketio, team_room)
 from .model import Actor, WorkshopError
 from .i18n import chosen_language
-from .web import cookie_name, workshop_urls
+from .web import absolute, cookie_name, workshop_urls
 
 log = logging.getLogger(__name__)
 
@@ -266,6 +266,45 @@ def edit_agreement(actor, view, req):
 def delete_agreement(actor, view, req):
     """Remove an agreement; broadcasts agreement_deleted."""
     return service.delete_agreement(_store(), actor, req)
+
+
+@client_event("start_follow_up", model.FollowUp)
+def start_follow_up(actor, view, req):
+    """Facilitator starts a follow-up of this closed workshop; acks its code and facilitator link (no broadcast)."""
+    new, token = service.create_follow_up(_store(), actor, req)
+    return {"code": new["code"], "urls": workshop_urls(new["code"], token)}
+
+
+@client_event("create_team_link", model.Empty)
+def create_team_link(actor, view, req):
+    """Facilitator makes (or renews) the team's read-only summary link; acks its URL (no broadcast)."""
+    token = service.create_team_link(_store(), actor)
+    return {"url": absolute("views.team_summary", token=token)}
+
+
+@client_event("revoke_team_link", model.Empty)
+def revoke_team_link(actor, view, req):
+    """Facilitator revokes the team's summary link (no broadcast)."""
+    service.revoke_team_link(_store(), actor)
+    return {}
+
+
+@client_event("open_checkin", model.Empty)
+def open_checkin(actor, view, req):
+    """Facilitator opens a check-in; broadcasts checkin_changed."""
+    return service.open_checkin(_store(), actor)
+
+
+@client_event("close_checkin", model.Empty)
+def close_checkin(actor, view, req):
+    """Facilitator closes the check-in; broadcasts checkin_changed."""
+    return service.close_checkin(_store(), actor)
+
+
+@client_event("answer_checkin", model.AnswerCheckin)
+def answer_checkin(actor, view, req):
+    """A participant rates one of their links; checkin_answered reaches them and the facilitator only."""
+    return service.answer_checkin(_store(), actor, req)
 
 
 @client_event("delete_card", model.ById)

@@ -297,6 +297,16 @@ class RenameParticipant(Inbound):
     name: Name
 
 
+class FollowUp(Inbound):
+    title: Optional[Title] = None
+
+
+class AnswerCheckin(Inbound):
+    link_id: ItemId
+    rating: Annotated[int, Field(ge=1, le=5)]
+    comment: Optional[Text] = None
+
+
 class SetDone(Inbound):
     phase: Phase
     done: bool

@@ -603,6 +603,89 @@ def delete_agreement(store: Store, actor: Actor, request: model.ById) -> Change:
     return _agreement_change("agreement_deleted", agreement, link, card, version)
 
 
+# --- afterwards: follow-ups, the team's link, check-ins ------------------------------------
+
+
+def create_follow_up(store: Store, actor: Actor, request: model.FollowUp) -> tuple[dict, str]:
+    """A new workshop from a closed one (step 3 of the method: keep stimulating)."""
+    model.check_facilitator(actor)
+    old = store.workshop(actor.workshop_id)
+    if old["phase"] != "closed":
+        raise WorkshopError("conflict", "Close the workshop before starting its follow-up.", 409)
+    token = model.new_token()
+    title = request.title or old["title"]
+    return store.create_follow_up(old["id"], title, model.hash_token(token)), token
+
+
+def rejoin(store: Store, workshop: dict, previous_token: Optional[str]) -> tuple[dict, str]:
+    """Someone from the previous workshop takes their seat in its follow-up, with a new token."""
+    if not workshop["previous_id"]:
+        raise model.not_found("previous workshop")
+    actor, previous = authenticate(store, previous_token)
+    if actor.participant_id is None or previous["id"] != workshop["previous_id"]:
+        raise model.forbidden("That token is not from the previous workshop.")
+    token = model.new_token()
+    with store.atomic():
+        participant = store.rejoin(workshop["id"], actor.participant_id, model.hash_token(token))
+    if participant is None:
+        raise model.not_found("participant")
+    return participant, token
+
+
+def create_team_link(store: Store, actor: Actor) -> str:
+    """A new secret for the team's read-only summary (an earlier one stops working)."""
+    model.check_facilitator(actor)
+    token = model.new_token()
+    store.set_team_token(actor.workshop_id, model.hash_token(token))
+    return token
+
+
+def revoke_team_link(store: Store, actor: Actor) -> None:
+    model.check_facilitator(actor)
+    store.set_team_token(actor.workshop_id, None)
+
+
+def open_checkin(store: Store, actor: Actor) -> Change:
+    """A short check-in between workshops: does each link still energise its person?"""
+    model.check_facilitator(actor)
+    with store.atomic():
+        checkin = store.open_checkin(actor.workshop_id)
+        version = store.bump_version(actor.workshop_id)
+    return Change("checkin_changed", version, {"checkin": checkin})
+
+
+def close_checkin(store: Store, actor: Actor) -> Change:
+    model.check_facilitator(actor)
+    with store.atomic():
+        store.close_checkins(actor.workshop_id)
+        version = store.bump_version(actor.workshop_id)
+    return Change("checkin_changed", version, {"checkin": None})
+
+
+def answer_checkin(store: Store, actor: Actor, request: model.AnswerCheckin) -> Change:
+    """A person rates one of their links (1–5: does it still energise me?), maybe with a comment.
+    Answering again replaces the answer. Open even in a closed workshop: check-ins come after."""
+    if actor.participant_id is None:
+        raise model.forbidden("Check-ins are answered by participants.")
+    with store.atomic():
+        checkin = store.open_checkin_of(actor.workshop_id)
+        if checkin is None:
+            raise WorkshopError("closed", "There is no open check-in.", 409)
+        link, card = _link_and_card(store, actor, request.link_id)
+        if link is None:
+            raise model.not_found("link")
+        if card["about"] != actor.participant_id:
+            raise model.forbidden("You answer for links of your own cards.")
+        answer = store.answer_checkin(actor.workshop_id, checkin["id"], link["id"], actor.participant_id,
+                                      request.rating, request.comment)
+        version = store.bump_version(actor.workshop_id)
+
+    def render(viewer: Viewer):
+        return ("checkin_answered", {"answer": answer}) if viewer.participant_id == actor.participant_id else None
+
+    return Change("checkin_answered", version, {"answer": answer}, render, frozenset({actor.participant_id}))
+
+
 # --- reading ------------------------------------------------------------------------------
 
 
@@ -631,6 +714,8 @@ def state_for(store: Store, actor: Actor, view: str, language: Optional[str] = N
         "server_time": _now().isoformat(timespec="milliseconds"),
         "workshop": {
             **{k: workshop[k] for k in ("code", "title", "language", "phase")},
+            "team_link": workshop["team_link"] if viewer.is_facilitator else None,
+            "follow_up_of": bool(workshop["previous_id"]),
             **{k: workshop[k] for k in SETTINGS},
             "prompts": prompts,
         },
@@ -640,8 +725,20 @@ def state_for(store: Store, actor: Actor, view: str, language: Optional[str] = N
         "links": links,
         "agreements": agreements,
         "assignments": snap["assignments"],
+        "checkin": _checkin_for(store, actor, viewer),
         "me": {"role": actor.role, "id": actor.participant_id, "view": view},
     }
+
+
+def _checkin_for(store: Store, actor: Actor, viewer: Viewer) -> Optional[dict]:
+    """The open check-in, with the answers this viewer may see (their own; all for the facilitator)."""
+    checkin = store.open_checkin_of(actor.workshop_id)
+    if checkin is None:
+        return None
+    answers = next(c["answers"] for c in store.checkins(actor.workshop_id) if c["id"] == checkin["id"])
+    if not viewer.is_facilitator:
+        answers = [a for a in answers if a["participant_id"] == viewer.participant_id]
+    return {**checkin, "answers": answers}
 
 
 def is_replay(change: Change) -> bool:

@@ -123,9 +123,43 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX agreements_workshop ON agreements(workshop_id, created_at);
     """,
+    # Afterwards (issue 5): the team's read-only link, follow-ups that start from the last
+    # workshop (origin ids point at the rows they were copied from), check-ins, retention.
+    """
+    ALTER TABLE workshops ADD COLUMN team_token_hash TEXT;
+    ALTER TABLE workshops ADD COLUMN previous_id TEXT REFERENCES workshops(id) ON DELETE SET NULL;
+    ALTER TABLE workshops ADD COLUMN closed_at TEXT;
+    ALTER TABLE goals ADD COLUMN origin_id TEXT;
+    ALTER TABLE participants ADD COLUMN origin_id TEXT;
+    ALTER TABLE cards ADD COLUMN origin_id TEXT;
+    ALTER TABLE links ADD COLUMN origin_id TEXT;
+    ALTER TABLE agreements ADD COLUMN origin_id TEXT;
+    CREATE INDEX workshops_team_token ON workshops(team_token_hash);
+    CREATE INDEX workshops_previous ON workshops(previous_id);
+    CREATE INDEX participants_origin ON participants(origin_id);
+    CREATE TABLE checkins (
+        id TEXT PRIMARY KEY,
+        workshop_id TEXT NOT NULL REFERENCES workshops(id) ON DELETE CASCADE,
+        opened_at TEXT NOT NULL,
+        closed_at TEXT
+    );
+    CREATE TABLE checkin_answers (
+        workshop_id TEXT NOT NULL REFERENCES workshops(id) ON DELETE CASCADE,
+        checkin_id TEXT NOT NULL REFERENCES checkins(id) ON DELETE CASCADE,
+        link_id TEXT NOT NULL REFERENCES links(id) ON DELETE CASCADE,
+        participant_id TEXT NOT NULL REFERENCES participants(id) ON DELETE CASCADE,
+        rating INTEGER NOT NULL,
+        comment TEXT,
+        answered_at TEXT NOT NULL,
+        PRIMARY KEY (checkin_id, link_id, participant_id)
+    );
+    """,
 ]
 
-TABLES = ("workshops", "goals", "participants", "cards", "links", "endorsements", "assignments", "agreements")
+TABLES = ("workshops", "goals", "participants", "cards", "links", "endorsements", "assignments", "agreements",
+          "checkins", "checkin_answers")
+# Rows copied into a follow-up remember where they came from; erasing the original forgets that.
+ORIGIN_TABLES = ("goals", "participants", "cards", "links", "agreements")
 
 
 def now() -> str:
@@ -195,6 +229,9 @@ def _workshop(row) -> dict:
         "timer_lock": bool(row["timer_lock"]),
         "revealed": bool(row["revealed"]),
         "joining_locked": bool(row["joining_locked"]),
+        "team_link": row["team_token_hash"] is not None,
+        "previous_id": row["previous_id"],
+        "closed_at": row["closed_at"],
         "created_at": row["created_at"],
     }
 
@@ -316,7 +353,10 @@ class Store:
         return row[0]
 
     def set_phase(self, workshop_id: str, phase: str) -> None:
-        self.db.execute("UPDATE workshops SET phase = ? WHERE id = ?", (phase, workshop_id))
+        """Inside a transaction; closing stamps closed_at (the retention clock), reopening clears it."""
+        self.db.execute(
+            "UPDATE workshops SET phase = ?, closed_at = CASE WHEN ? = 'closed' THEN coalesce(closed_at, ?) ELSE NULL END "
+            "WHERE id = ?", (phase, phase, now(), workshop_id))
 
     def set_default_visibility(self, workshop_id: str, visibility: str) -> None:
         self.update_workshop(workshop_id, default_visibility=visibility)
@@ -329,9 +369,159 @@ class Store:
         self.db.execute(f"UPDATE workshops SET {assignments} WHERE id = ?", (*fields.values(), workshop_id))
 
     def delete_workshop(self, workshop_id: str) -> None:
-        """Erase the workshop: the foreign keys cascade to every row about it."""
+        """Erase the workshop: the foreign keys cascade to every row about it, and follow-ups
+        forget which of its rows theirs were copied from."""
         with self.atomic():
+            for table in ORIGIN_TABLES:
+                self.db.execute(
+                    f"UPDATE {table} SET origin_id = NULL WHERE origin_id IN "
+                    f"(SELECT id FROM {table} WHERE workshop_id = ?)", (workshop_id,))
             self.db.execute("DELETE FROM workshops WHERE id = ?", (workshop_id,))
+
+    def follow_up_ids(self, workshop_id: str) -> list[str]:
+        """Every workshop that follows this one, directly or through other follow-ups."""
+        with self._lock:
+            rows = self._all(
+                "WITH RECURSIVE chain(id) AS (SELECT id FROM workshops WHERE previous_id = ? "
+                "UNION SELECT w.id FROM workshops w JOIN chain ON w.previous_id = chain.id) SELECT id FROM chain",
+                (workshop_id,))
+            return [r[0] for r in rows]
+
+    def expired_workshops(self, closed_before: str) -> list[str]:
+        """Closed workshops whose retention ran out."""
+        with self._lock:
+            return [r[0] for r in self._all(
+                "SELECT id FROM workshops WHERE phase = 'closed' AND closed_at IS NOT NULL AND closed_at < ?",
+                (closed_before,))]
+
+    def create_follow_up(self, previous_id: str, title: str, token_hash: str) -> dict:
+        """A new workshop that starts where ``previous_id`` ended: the same goals, the same people
+        (who rejoin as themselves), their shared cards, links and agreements, each row remembering
+        its origin so the follow-up's summary can show what changed."""
+        with self.atomic():
+            old = self.workshop(previous_id)
+            snap = self.snapshot(previous_id)
+            new = self.create_workshop(title, old["language"], [], token_hash, old["default_visibility"])
+            wid, stamp = new["id"], now()
+            self.db.execute("UPDATE workshops SET previous_id = ?, prompts = ? WHERE id = ?",
+                            (previous_id, json.dumps(old["prompts"], ensure_ascii=False), wid))
+            ids: dict[str, str] = {}
+            for goal in snap["goals"]:
+                ids[goal["id"]] = model.new_id()
+                self.db["goals"].insert({"id": ids[goal["id"]], "workshop_id": wid, "kind": goal["kind"],
+                                         "text": goal["text"], "position": goal["position"], "created_at": stamp,
+                                         "origin_id": goal["id"]})
+            for person in snap["participants"]:
+                ids[person["id"]] = model.new_id()
+                self.db["participants"].insert({
+                    "id": ids[person["id"]], "workshop_id": wid, "name": person["name"],
+                    "name_key": model.name_key(person["name"]),
+                    # Nobody holds this token: the person claims their seat by rejoining (rejoin()).
+                    "token_hash": model.hash_token(model.new_token()),
+                    "color": person["color"], "joined_at": stamp, "origin_id": person["id"]})
+            for card in snap["cards"]:
+                if card["status"] != "accepted":
+                    continue
+                ids[card["id"]] = model.new_id()
+                self.db["cards"].insert({
+                    "id": ids[card["id"]], "workshop_id": wid, "kind": card["kind"],
+                    "about": ids[card["about"]], "author": ids[card["author"]], "text": card["text"],
+                    "prompt": card["prompt"], "visibility": card["visibility"], "status": "accepted",
+                    "signed": int(card["signed"]), "hidden": int(card["hidden"]),
+                    "created_at": stamp, "updated_at": stamp, "origin_id": card["id"]})
+            for link in snap["links"]:
+                if link["card_id"] not in ids:
+                    continue
+                ids[link["id"]] = model.new_id()
+                self.db["links"].insert({
+                    "id": ids[link["id"]], "workshop_id": wid, "card_id": ids[link["card_id"]],
+                    "goal_id": ids[link["goal_id"]], "type": link["type"],
+                    "created_by": ids.get(link["created_by"]), "created_at": stamp, "origin_id": link["id"]})
+            for agreement in snap["agreements"]:
+                if agreement["link_id"] not in ids:
+                    continue
+                self.db["agreements"].insert({
+                    "id": model.new_id(), "workshop_id": wid, "link_id": ids[agreement["link_id"]],
+                    "text": agreement["text"], "owner": ids.get(agreement["owner"]), "due": agreement["due"],
+                    "done": int(agreement["done"]), "created_at": stamp, "updated_at": stamp,
+                    "origin_id": agreement["id"]})
+            return self.workshop(wid)
+
+    def rejoin(self, workshop_id: str, previous_participant_id: str, token_hash: str) -> Optional[dict]:
+        """Inside a transaction: the person of a previous workshop takes their seat in this
+        follow-up with a new token (an earlier token for the seat stops working)."""
+        row = self._one("SELECT id FROM participants WHERE workshop_id = ? AND origin_id = ?",
+                        (workshop_id, previous_participant_id))
+        if row is None:
+            return None
+        self.db.execute("UPDATE participants SET token_hash = ? WHERE id = ?", (token_hash, row[0]))
+        return self.participant(workshop_id, row[0])
+
+    def origins(self, workshop_id: str) -> dict:
+        """For a follow-up: which of its links and agreements came from the previous workshop."""
+        with self._lock:
+            return {
+                "links": {r[0]: r[1] for r in self._all(
+                    "SELECT id, origin_id FROM links WHERE workshop_id = ? AND origin_id IS NOT NULL", (workshop_id,))},
+                "agreements": {r[0]: r[1] for r in self._all(
+                    "SELECT id, origin_id FROM agreements WHERE workshop_id = ? AND origin_id IS NOT NULL",
+                    (workshop_id,))},
+            }
+
+    # --- check-ins ------------------------------------------------------------------------------
+
+    def open_checkin(self, workshop_id: str) -> dict:
+        self.db.execute("UPDATE checkins SET closed_at = ? WHERE workshop_id = ? AND closed_at IS NULL",
+                        (now(), workshop_id))
+        checkin = {"id": model.new_id(), "workshop_id": workshop_id, "opened_at": now(), "closed_at": None}
+        self.db["checkins"].insert(checkin)
+        return self.checkin(checkin["id"])
+
+    def close_checkins(self, workshop_id: str) -> None:
+        self.db.execute("UPDATE checkins SET closed_at = ? WHERE workshop_id = ? AND closed_at IS NULL",
+                        (now(), workshop_id))
+
+    def checkin(self, checkin_id: str) -> Optional[dict]:
+        row = self._one("SELECT * FROM checkins WHERE id = ?", (checkin_id,))
+        return {k: row[k] for k in ("id", "opened_at", "closed_at")} if row else None
+
+    def open_checkin_of(self, workshop_id: str) -> Optional[dict]:
+        with self._lock:
+            row = self._one("SELECT id FROM checkins WHERE workshop_id = ? AND closed_at IS NULL", (workshop_id,))
+            return self.checkin(row[0]) if row else None
+
+    def answer_checkin(self, workshop_id: str, checkin_id: str, link_id: str, participant_id: str,
+                       rating: int, comment: Optional[str]) -> dict:
+        self.db.execute(
+            "INSERT INTO checkin_answers (workshop_id, checkin_id, link_id, participant_id, rating, comment, answered_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (checkin_id, link_id, participant_id) "
+            "DO UPDATE SET rating = excluded.rating, comment = excluded.comment, answered_at = excluded.answered_at",
+            (workshop_id, checkin_id, link_id, participant_id, rating, comment, now()))
+        return {"checkin_id": checkin_id, "link_id": link_id, "participant_id": participant_id,
+                "rating": rating, "comment": comment}
+
+    def checkins(self, workshop_id: str) -> list[dict]:
+        """Every check-in of a workshop, oldest first, with its answers."""
+        with self._lock:
+            result = []
+            for row in self._all("SELECT * FROM checkins WHERE workshop_id = ? ORDER BY opened_at, rowid", (workshop_id,)):
+                answers = [{"link_id": a["link_id"], "participant_id": a["participant_id"], "rating": a["rating"],
+                            "comment": a["comment"]} for a in self._all(
+                    "SELECT * FROM checkin_answers WHERE checkin_id = ? ORDER BY rowid", (row["id"],))]
+                result.append({"id": row["id"], "opened_at": row["opened_at"], "closed_at": row["closed_at"],
+                               "answers": answers})
+            return result
+
+    # --- the team's read-only link -------------------------------------------------------------
+
+    def set_team_token(self, workshop_id: str, token_hash: Optional[str]) -> None:
+        with self.atomic():
+            self.db.execute("UPDATE workshops SET team_token_hash = ? WHERE id = ?", (token_hash, workshop_id))
+
+    def workshop_by_team_token(self, token_hash: str) -> Optional[dict]:
+        with self._lock:
+            row = self._one("SELECT * FROM workshops WHERE team_token_hash = ?", (token_hash,))
+            return _workshop(row) if row else None
 
     def count_rows(self, workshop_id: str) -> int:
         """How many rows in the whole database still belong to this workshop (0 after erasure)."""

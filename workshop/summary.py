@@ -67,13 +67,13 @@ def build(snapshot: dict, viewer: Viewer = FACILITATOR) -> dict:
         names = list(dict.fromkeys(link["person"]["name"] for link in links if link["person"]["name"]))
         goal_rows.append({"id": goal["id"], "kind": goal["kind"], "text": goal["text"], "links": links, "people": names})
 
+    def entry(card):
+        return {"id": card["id"], "text": card["text"], "visibility": card["visibility"],
+                "goals": [goal_text[g] for g in goals_by_card[card["id"]]]}
+
     people_rows = []
     for p in snapshot["participants"]:
         mine = [c for c in snapshot["cards"] if c["about"] == p["id"]]
-
-        def entry(card):
-            return {"id": card["id"], "text": card["text"], "visibility": card["visibility"],
-                    "goals": [goal_text[g] for g in goals_by_card[card["id"]]]}
 
         linked_goals = list(dict.fromkeys(goal_text[g] for c in mine for g in goals_by_card[c["id"]]))
         people_rows.append(
@@ -109,6 +109,8 @@ def build(snapshot: dict, viewer: Viewer = FACILITATOR) -> dict:
         "people": people_rows,
         "open_goals": open_goals,
         "unlinked_drives": unlinked,
+        # Cards shared without a name (the team's view of anonymous drives).
+        "anonymous": [{**entry(c), "kind": c["kind"]} for c in snapshot["cards"] if c["about"] is None],
     }
 
 
@@ -127,6 +129,7 @@ def to_markdown(summary: dict, _: Callable[[str], str] = _identity) -> str:
     nobody_yet, no_goal_yet, none = _("Nobody linked yet"), _("no goal yet"), _("None")
     goals_with_nobody, drives_without_outlet = _("Goals with nobody"), _("Drives with no outlet")
     drives_label, strengths_label = _("Drives"), _("Strengths")
+    anonymous = _("Anonymous")
     t = summary["totals"]
     lines = [f"# {_md_escape(summary['workshop']['title'])}", ""]
     lines.append(
@@ -140,7 +143,8 @@ def to_markdown(summary: dict, _: Callable[[str], str] = _identity) -> str:
             lines.append(f"- _{nobody_yet}_")
         for link in goal["links"]:
             lines.append(
-                f"- **{_md_escape(link['person']['name'])}**: {_md_escape(link['card']['text'])} ({_(link['card']['kind'])})"
+                f"- **{_md_escape(link['person']['name'] or anonymous)}**: {_md_escape(link['card']['text'])} "
+                f"({_(link['card']['kind'])})"
             )
         lines.append("")
     lines += [f"## {per_person}", ""]
@@ -151,11 +155,17 @@ def to_markdown(summary: dict, _: Callable[[str], str] = _identity) -> str:
                 goals = ", ".join(_md_escape(g) for g in card["goals"]) or no_goal_yet
                 lines.append(f"- {label}: {_md_escape(card['text'])} → {goals}")
         lines.append("")
+    if summary.get("anonymous"):
+        lines.append(f"### {anonymous}")
+        for card in summary["anonymous"]:
+            goals = ", ".join(_md_escape(g) for g in card["goals"]) or no_goal_yet
+            lines.append(f"- {_md_escape(card['text'])} → {goals}")
+        lines.append("")
     lines += [f"## {goals_with_nobody}", ""]
     lines += [f"- {_md_escape(g['text'])}" for g in summary["open_goals"]] or [f"- _{none}_"]
     lines += ["", f"## {drives_without_outlet}", ""]
     lines += [
-        f"- **{_md_escape(d['person'])}**: {_md_escape(d['text'])}" for d in summary["unlinked_drives"]
+        f"- **{_md_escape(d['person'] or anonymous)}**: {_md_escape(d['text'])}" for d in summary["unlinked_drives"]
     ] or [f"- _{none}_"]
     return "\n".join(lines) + "\n"
 
@@ -186,3 +196,176 @@ def to_csv(summary: dict) -> str:
                 if card["id"] not in linked_cards:
                     writer.writerow([_cell(v) for v in ("", "", p["name"], kind, card["text"], "")])
     return buffer.getvalue()
+
+
+# --- the link map as a picture ---------------------------------------------------------------
+
+_PALETTE = ("#e69f00", "#56b4e9", "#009e73", "#f0e442", "#0072b2", "#d55e00", "#cc79a7", "#000000")
+
+
+def _xml(text: str) -> str:
+    """Participant text as SVG text content: escaped, so it can never become markup."""
+    return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            .replace('"', "&quot;").replace("'", "&#39;"))
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def link_map_svg(summary: dict, anonymous_label: str = "Anonymous", colors: dict | None = None) -> str:
+    """The link map as a standalone SVG: goals on the left, people's cards on the right, a curve
+    for each link (drives solid, strengths dashed), goals nobody linked in a dashed frame.
+
+    Pure and deterministic; every piece of participant text is escaped.
+    """
+    colors = colors or {}
+    row, width, gap = 34, 1000, 10
+    goals = summary["goals"]
+    cards: list[tuple[str, str, Optional[str], str]] = []  # (card id, label, person id, kind)
+    seen = set()
+    for goal in goals:
+        for link in goal["links"]:
+            card = link["card"]
+            if card["id"] not in seen:
+                seen.add(card["id"])
+                name = link["person"]["name"] or anonymous_label
+                cards.append((card["id"], f"{name}: {card['text']}", link["person"]["id"], card["kind"]))
+    for drive in summary["unlinked_drives"]:
+        if drive["id"] not in seen:
+            seen.add(drive["id"])
+            cards.append((drive["id"], f"{drive['person'] or anonymous_label}: {drive['text']}", None, "drive"))
+    height = max(len(goals), len(cards), 1) * row + 2 * gap
+    goal_y = {g["id"]: gap + i * row + row / 2 for i, g in enumerate(goals)}
+    card_y = {c[0]: gap + i * row + row / 2 for i, c in enumerate(cards)}
+    person_color = {}
+    for _, _, pid, _ in cards:
+        if pid is not None and pid not in person_color:
+            person_color[pid] = colors.get(pid, _PALETTE[len(person_color) % len(_PALETTE)])
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
+        'font-family="system-ui, sans-serif" font-size="14" role="img">',
+        f'<rect width="{width}" height="{height}" fill="#ffffff"/>',
+    ]
+    left_x, right_x = 360, 600
+    for goal in goals:
+        y = goal_y[goal["id"]]
+        dashed = ' stroke-dasharray="5 4"' if not goal["links"] else ""
+        out.append(f'<rect x="8" y="{y - 13}" width="{left_x - 16}" height="26" rx="6" fill="#f3f4f6" '
+                   f'stroke="#3c4450"{dashed}/>')
+        out.append(f'<text x="18" y="{y + 5}" fill="#16191d">{_xml(_clip(goal["text"], 44))} '
+                   f'({len(goal["links"])})</text>')
+    for goal in goals:
+        for link in goal["links"]:
+            y1, y2 = goal_y[goal["id"]], card_y[link["card"]["id"]]
+            color = person_color.get(link["person"]["id"], "#3c4450")
+            dash = ' stroke-dasharray="8 5"' if link["card"]["kind"] == "strength" else ""
+            out.append(f'<path d="M{left_x - 8},{y1} C{(left_x + right_x) / 2},{y1} {(left_x + right_x) / 2},{y2} '
+                       f'{right_x + 8},{y2}" fill="none" stroke="{color}" stroke-width="3"{dash}/>')
+    for card_id, label, pid, kind in cards:
+        y = card_y[card_id]
+        color = person_color.get(pid, "#6b7480")
+        out.append(f'<rect x="{right_x + 8}" y="{y - 13}" width="6" height="26" fill="{color}"/>')
+        mark = "★ " if kind == "strength" else ""
+        out.append(f'<text x="{right_x + 22}" y="{y + 5}" fill="#16191d">{mark}{_xml(_clip(label, 50))}</text>')
+    out.append("</svg>")
+    return "\n".join(out) + "\n"
+
+
+# --- follow-ups and check-ins ------------------------------------------------------------------
+
+
+def changes_since(current: dict, previous: dict, origins: dict, viewer: Viewer = FACILITATOR) -> dict:
+    """What changed since the previous workshop: links made anew, links dropped, and what became
+    of last time's agreements. ``origins`` maps this workshop's rows to the ones they were copied
+    from (store.origins)."""
+    now_seen, before_seen = visible_part(current, viewer), visible_part(previous, viewer)
+
+    def describe(snapshot: dict, link: dict) -> dict:
+        cards = {c["id"]: c for c in snapshot["cards"]}
+        goals = {g["id"]: g for g in snapshot["goals"]}
+        people = {p["id"]: p["name"] for p in snapshot["participants"]}
+        card = cards[link["card_id"]]
+        return {"goal": goals[link["goal_id"]]["text"], "card": card["text"], "kind": card["kind"],
+                "person": people.get(card["about"])}
+
+    kept_origins = {origins["links"].get(l["id"]) for l in now_seen["links"]} - {None}
+    new_links = [describe(now_seen, l) for l in now_seen["links"] if l["id"] not in origins["links"]]
+    dropped = [describe(before_seen, l) for l in before_seen["links"] if l["id"] not in kept_origins]
+    visible_links = {l["id"] for l in before_seen["links"]}
+    by_origin = {origin: aid for aid, origin in origins["agreements"].items()}
+    current_agreements = {a["id"]: a for a in current.get("agreements", [])}
+    agreements = []
+    for agreement in previous.get("agreements", []):
+        if agreement["link_id"] not in visible_links:
+            continue
+        now = current_agreements.get(by_origin.get(agreement["id"]))
+        agreements.append({"text": agreement["text"], "due": agreement["due"],
+                           "done": bool(now and now["done"]), "still_open": now is not None and not now["done"]})
+    return {"new_links": new_links, "dropped_links": dropped, "agreements": agreements}
+
+
+def checkin_trend(snapshot: dict, checkins: list[dict], viewer: Viewer = FACILITATOR) -> list[dict]:
+    """Per link, how its person rated it at each check-in (1–5: does it still energise me?)."""
+    seen = visible_part(snapshot, viewer)
+    cards = {c["id"]: c for c in seen["cards"]}
+    goals = {g["id"]: g["text"] for g in seen["goals"]}
+    people = {p["id"]: p["name"] for p in seen["participants"]}
+    rows = []
+    for link in seen["links"]:
+        ratings = []
+        for checkin in checkins:
+            answer = next((a for a in checkin["answers"] if a["link_id"] == link["id"]), None)
+            ratings.append(None if answer is None else {
+                "rating": answer["rating"],
+                "comment": answer["comment"] if viewer.is_facilitator else None})
+        if any(ratings):
+            card = cards[link["card_id"]]
+            rows.append({"goal": goals[link["goal_id"]], "card": card["text"], "person": people.get(card["about"]),
+                         "ratings": ratings})
+    return rows
+
+
+# --- more downloads -----------------------------------------------------------------------------
+
+
+def _csv(rows: list[list], header: tuple) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([_cell(v) for v in row])
+    return buffer.getvalue()
+
+
+def links_csv(summary: dict) -> str:
+    """One row per link."""
+    return _csv([[g["kind"], g["text"], l["person"]["name"], l["card"]["kind"], l["card"]["text"], l["linked_by"]]
+                 for g in summary["goals"] for l in g["links"]], CSV_COLUMNS)
+
+
+def cards_csv(summary: dict) -> str:
+    """One row per card, with the goals it is linked to (separated by ' | ')."""
+    rows = []
+    for p in summary["people"]:
+        for kind, key in (("drive", "drives"), ("strength", "strengths")):
+            rows += [[p["name"], kind, c["text"], c["visibility"], " | ".join(c["goals"])] for c in p[key]]
+    rows += [[None, c["kind"], c["text"], c["visibility"], " | ".join(c["goals"])]
+             for c in summary.get("anonymous", [])]
+    return _csv(rows, ("person", "card_kind", "card", "visibility", "goals"))
+
+
+def marketplace(summary: dict) -> dict:
+    """For an intranet marketplace: open asks (goals nobody linked) and offers (drives with no outlet)."""
+    return {
+        "workshop": {k: summary["workshop"][k] for k in ("code", "title")},
+        "asks": [{"kind": g["kind"], "goal": g["text"]} for g in summary["open_goals"]],
+        "offers": [{"person": d["person"], "drive": d["text"]} for d in summary["unlinked_drives"]],
+    }
+
+
+def marketplace_csv(summary: dict) -> str:
+    market = marketplace(summary)
+    rows = [["ask", a["kind"], a["goal"], None] for a in market["asks"]]
+    rows += [["offer", "drive", o["drive"], o["person"]] for o in market["offers"]]
+    return _csv(rows, ("type", "kind", "text", "person"))

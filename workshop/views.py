@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 
 import segno
 from flask import Blueprint, Response, make_response, redirect, render_template, request, url_for
@@ -11,6 +12,7 @@ from pydantic import ValidationError
 
 from . import model, service, summary
 from .i18n import use_workshop_language
+from .api import full_summary
 from .live import broadcast
 from .model import WorkshopError
 from .web import (actor_for, bearer_token, cookie_name, public_base, set_identity_cookie, store, workshop_or_404,
@@ -92,7 +94,28 @@ def join_page(code):
     use_workshop_language(workshop["language"])
     if _participant_or_none(workshop):
         return redirect(url_for("views.phone", code=workshop["code"]), 303)
+    rejoined = _rejoin_from_previous(workshop)
+    if rejoined is not None:
+        return rejoined
     return render_template("join.html", workshop=workshop, name="", error=None)
+
+
+def _rejoin_from_previous(workshop: dict):
+    """A phone that took part in the previous workshop takes its seat in this follow-up as the
+    same person, without typing anything."""
+    if not workshop["previous_id"]:
+        return None
+    previous = store().workshop(workshop["previous_id"])
+    token = previous and request.cookies.get(cookie_name(previous["code"], "participant"))
+    if not token:
+        return None
+    try:
+        _, new_token = service.rejoin(store(), workshop, token)
+    except WorkshopError:
+        return None
+    response = redirect(url_for("views.phone", code=workshop["code"]), 303)
+    set_identity_cookie(response, workshop["code"], "participant", new_token)
+    return response
 
 
 @bp.post("/j/<code>")
@@ -191,11 +214,58 @@ def summary_page(code):
     workshop = workshop_or_404(code)
     use_workshop_language(workshop["language"])
     actor_for(workshop, "facilitator")
-    data = summary.build(store().snapshot(workshop["id"]))
+    data = full_summary(workshop, model.FACILITATOR)
+    c = workshop["code"]
     downloads = {
-        ext: url_for(f"api.summary_{ext}", code=workshop["code"]) for ext in ("md", "csv", "json")
+        "md": url_for("api.summary_md", code=c), "csv": url_for("api.summary_csv", code=c),
+        "json": url_for("api.summary_json", code=c), "links_csv": url_for("api.links_csv", code=c),
+        "cards_csv": url_for("api.cards_csv", code=c), "map_svg": url_for("api.map_svg", code=c),
+        "marketplace_json": url_for("api.marketplace_json", code=c),
+        "marketplace_csv": url_for("api.marketplace_csv", code=c),
     }
-    return render_template("summary.html", workshop=workshop, summary=data, downloads=downloads)
+    return render_template("summary.html", workshop=workshop, summary=data, downloads=downloads,
+                           map_url=downloads["map_svg"], team=False)
+
+
+def _team_workshop(token: str) -> dict:
+    workshop = store().workshop_by_team_token(model.hash_token(token)) if 20 <= len(token) <= 200 else None
+    if workshop is None:
+        raise model.not_found()
+    use_workshop_language(workshop["language"])
+    return workshop
+
+
+@bp.get("/t/<token>")
+def team_summary(token):
+    """The team's read-only summary: what the team may see, nothing more (secret, revocable link)."""
+    workshop = _team_workshop(token)
+    data = full_summary(workshop, model.TEAM)
+    downloads = {"md": url_for("views.team_summary_md", token=token),
+                 "json": url_for("views.team_summary_json", token=token),
+                 "map_svg": url_for("views.team_map", token=token)}
+    response = make_response(render_template("summary.html", workshop=workshop, summary=data, downloads=downloads,
+                                             map_url=downloads["map_svg"], team=True))
+    response.headers["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@bp.get("/t/<token>/summary.json")
+def team_summary_json(token):
+    workshop = _team_workshop(token)
+    return Response(json.dumps(full_summary(workshop, model.TEAM), ensure_ascii=False, indent=2),
+                    mimetype="application/json")
+
+
+@bp.get("/t/<token>/summary.md")
+def team_summary_md(token):
+    workshop = _team_workshop(token)
+    return Response(summary.to_markdown(full_summary(workshop, model.TEAM), _), mimetype="text/markdown")
+
+
+@bp.get("/t/<token>/map.svg")
+def team_map(token):
+    workshop = _team_workshop(token)
+    return Response(summary.link_map_svg(full_summary(workshop, model.TEAM), _("Anonymous")), mimetype="image/svg+xml")
 
 
 @bp.get("/w/<code>/qr.svg")

@@ -1,0 +1,151 @@
+"""The summary's JSON shape as pydantic models: the source of docs/summary.schema.json, and the
+check (in the tests) that the summary JSON keeps its documented shape."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from pydantic import BaseModel, ConfigDict
+
+
+class Shape(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class WorkshopInfo(Shape):
+    code: str
+    title: str
+    language: str
+    phase: str
+    created_at: str
+
+
+class Totals(Shape):
+    goals: int
+    goals_with_energy: int
+    open_goals: int
+    people: int
+    drives: int
+    strengths: int
+    links: int
+    unlinked_drives: int
+
+
+class CardRef(Shape):
+    id: str
+    kind: str
+    text: str
+    visibility: str
+
+
+class PersonRef(Shape):
+    id: Optional[str]
+    name: Optional[str]
+
+
+class GoalLink(Shape):
+    card: CardRef
+    person: PersonRef
+    linked_by: Optional[str]
+
+
+class GoalRow(Shape):
+    id: str
+    kind: str
+    text: str
+    links: list[GoalLink]
+    people: list[str]
+
+
+class CardRow(Shape):
+    id: str
+    text: str
+    visibility: str
+    goals: list[str]
+
+
+class AnonymousCard(CardRow):
+    kind: str
+
+
+class PersonRow(Shape):
+    id: str
+    name: str
+    drives: list[CardRow]
+    strengths: list[CardRow]
+    goals: list[str]
+
+
+class OpenGoal(Shape):
+    id: str
+    kind: str
+    text: str
+
+
+class UnlinkedDrive(Shape):
+    id: str
+    text: str
+    person: Optional[str]
+    visibility: str
+
+
+class Agreement(Shape):
+    id: str
+    text: str
+    owner: Optional[str]
+    due: Optional[str]
+    done: bool
+    goal: str
+    card: str
+    person: Optional[str]
+
+
+class LinkChange(Shape):
+    goal: str
+    card: str
+    kind: str
+    person: Optional[str]
+
+
+class AgreementChange(Shape):
+    text: str
+    due: Optional[str]
+    done: bool
+    still_open: bool
+
+
+class Changes(Shape):
+    new_links: list[LinkChange]
+    dropped_links: list[LinkChange]
+    agreements: list[AgreementChange]
+
+
+class Rating(Shape):
+    rating: int
+    comment: Optional[str]
+
+
+class CheckinRow(Shape):
+    goal: str
+    card: str
+    person: Optional[str]
+    ratings: list[Optional[Rating]]
+
+
+class Summary(Shape):
+    """GET /api/workshops/<code>/summary.json (and the team link's summary.json)."""
+
+    workshop: WorkshopInfo
+    totals: Totals
+    goals: list[GoalRow]
+    people: list[PersonRow]
+    open_goals: list[OpenGoal]
+    unlinked_drives: list[UnlinkedDrive]
+    anonymous: list[AnonymousCard]
+    agreements: list[Agreement]
+    changes: Optional[Changes]
+    checkins: list[CheckinRow]
+
+
+def summary_json_schema() -> dict:
+    return Summary.model_json_schema()
