@@ -298,6 +298,7 @@ NL = {
     "Strengths": "Krachten",
     "no goal yet": "nog geen doel",
     "None": "Geen",
+    "Anonymous": "Anoniem",
     "goal": "doel",
     "project": "project",
     "activity": "activiteit",

@@ -8,15 +8,17 @@
 //   live-board, phase, connection, connection-label, toasts, toast, columns, links, drag-line,
 //   goals, goal-count, goals-empty, goal (data-goal-id, data-energy), goal-text, goal-link-count,
 //   goal-link-chip (data-link-id), chip-remove,
-//   persons, people-count, people-empty, person (data-participant-id), person-name,
-//   card (data-card-id, data-kind), card-text,
+//   persons, people-count, people-empty, person (data-participant-id; "anonymous" for the group of
+//   drives shown without a name), person-name, card (data-card-id, data-kind), card-text, card-by,
 //   link (the visible <path>, data-link-id, data-card-id, data-goal-id),
 //   link-actions, link-actions-text, link-remove, link-cancel, drag-ghost
 
 import { $, byTestId, fill, format, h, icon, prefersReducedMotion, readJSON, reconcile, s, setText, toast } from "./dom.js";
 import { SEND } from "./events.js";
 import { connectLive, newId } from "./live.js";
-import { cardById, cardsAbout, goalById, goalsInOrder, linkBetween, linksOfCard, linksOfGoal, participantById } from "./state.js";
+import {
+  anonymousCards, cardById, cardsAbout, goalById, goalsInOrder, isShared, linkBetween, linksOfCard, linksOfGoal, participantById,
+} from "./state.js";
 
 const boot = readJSON("boot");
 const strings = readJSON("strings");
@@ -29,6 +31,8 @@ const DRAW_IN_MS = 600;
 const BUSY_LINKS = 40;
 // Denser layouts tried in turn until a column fits (see board.css, data-*-density).
 const MAX_DENSITY = { peopleDensity: 4, goalDensity: 3 };
+// The group of drives shown without a name (anonymous on the board), after the people.
+const ANONYMOUS = "anonymous";
 
 /** What the board shows beside the shared state. */
 const ui = {
@@ -74,13 +78,27 @@ function linkCountText(n) {
 }
 
 /**
- * The colour index of the person a card is about.
+ * The colour of the person a card is about: an index into the palette, or "anon" for a drive
+ * shown without a name.
  * @param {import("./state.js").Card} card
- * @returns {number}
+ * @returns {number|string}
  */
 function colorOfCard(card) {
+  if (card.about === null || card.about === undefined) return "anon";
   const person = participantById(ui.state, card.about);
   return person ? person.color % 8 : 0;
+}
+
+/**
+ * What the team may see of a state. The server sends the board nothing else; this keeps the
+ * projector safe even if a card that is not shared ever arrived.
+ * @param {import("./state.js").State} state
+ * @returns {import("./state.js").State}
+ */
+function teamView(state) {
+  const cards = state.cards.filter(isShared);
+  const shown = new Set(cards.map((c) => c.id));
+  return { ...state, cards, links: state.links.filter((l) => shown.has(l.card_id)) };
 }
 
 /**
@@ -159,7 +177,8 @@ function renderGoals() {
 function goalChip(link, goal) {
   const card = cardById(ui.state, link.card_id);
   const person = card ? participantById(ui.state, card.about) : null;
-  const name = person ? person.name : strings.someone;
+  const anonymous = card && (card.about === null || card.about === undefined);
+  const name = person ? person.name : anonymous ? strings.anonymous : strings.someone;
   const label = format(strings.link_between, { card: card ? card.text : "", goal: goal.text });
   return h("li", { class: `link-chip edge-${card ? colorOfCard(card) : 0} kind-${card ? card.kind : "drive"}`, "data-testid": "goal-link-chip",
     dataset: { linkId: link.id, cardId: link.card_id }, title: card ? card.text : "" },
@@ -185,8 +204,23 @@ function cardElement(card, color) {
     dataset: { cardId: card.id, kind: card.kind },
   },
   h("span", { class: "card-kind", title: strings[`kind_${card.kind}`] }, icon(card.kind), h("span", { class: "visually-hidden" }, `${strings[`kind_${card.kind}`]}: `)),
-  h("span", { class: "card-text", "data-testid": "card-text" }, card.text),
+  h("span", { class: "card-text", "data-testid": "card-text" }, card.text,
+    card.kind === "strength" && card.author && participantById(ui.state, card.author)
+      ? h("span", { class: "card-by", "data-testid": "card-by" }, format(strings.by_person, { name: participantById(ui.state, card.author).name }))
+      : null),
   unlinked ? h("span", { class: "card-open", title: strings.no_outlet }, icon("open"), h("span", { class: "visually-hidden" }, strings.no_outlet)) : null);
+}
+
+/**
+ * The groups on the people side: each person, then (when there are any) the drives shown
+ * without a name, as one group of their own.
+ * @returns {Array<{id: string, name: string, color: number|string, cards: import("./state.js").Card[], anonymous?: boolean}>}
+ */
+function peopleGroups() {
+  const groups = ui.state.participants.map((p) => ({ id: p.id, name: p.name, color: p.color % 8 }));
+  const anonymous = anonymousCards(ui.state);
+  if (anonymous.length) groups.push({ id: ANONYMOUS, name: strings.anonymous, color: "anon", anonymous: true });
+  return groups;
 }
 
 /** The people column: each person a group with their drives, then strengths named by others. */
@@ -194,18 +228,21 @@ function renderPeople() {
   const people = ui.state.participants;
   setText(byTestId("people-count"), people.length || "");
   byTestId("people-empty").hidden = people.length > 0;
-  reconcile(el.persons, people, (p) => p.id,
+  const linked = new Set(ui.state.links.map((l) => l.card_id));
+  reconcile(el.persons, peopleGroups(), (p) => p.id,
     () => h("li", { class: "person", "data-testid": "person" }),
     (li, person) => {
-      const drives = cardsAbout(ui.state, person.id, "drive");
-      const strengths = cardsAbout(ui.state, person.id, "strength");
-      const linked = new Set(ui.state.links.map((l) => l.card_id));
-      const signature = JSON.stringify([person.name, person.color, [...drives, ...strengths].map((c) => [c.id, c.text, linked.has(c.id)])]);
+      const own = person.anonymous ? anonymousCards(ui.state) : null;
+      const drives = own ? own.filter((c) => c.kind === "drive") : cardsAbout(ui.state, person.id, "drive");
+      const strengths = own ? own.filter((c) => c.kind === "strength") : cardsAbout(ui.state, person.id, "strength");
+      const signature = JSON.stringify([person.name, person.color,
+        [...drives, ...strengths].map((c) => [c.id, c.text, c.author, linked.has(c.id)]), ui.state.participants.length]);
       li.dataset.participantId = person.id;
+      li.classList.toggle("is-anonymous", Boolean(person.anonymous));
       if (li.dataset.signature === signature) return;
       const before = new Set(Array.from(li.querySelectorAll("[data-card-id]"), (c) => c.dataset.cardId));
       li.dataset.signature = signature;
-      const color = person.color % 8;
+      const color = person.color;
       const cards = [
         ...drives.map((c) => cardElement(c, color)),
         strengths.length ? h("li", { class: "strengths-label" }, icon("strength"), strings.strengths_from_others) : null,
@@ -217,9 +254,10 @@ function renderPeople() {
         }
       }
       li.dataset.rendered = "1";
-      fill(li, 
+      fill(li,
         h("p", { class: "person-head" },
-          h("span", { class: `person-name chip color-${color}`, "data-testid": "person-name" }, person.name),
+          h("span", { class: `person-name chip color-${color}`, "data-testid": "person-name" },
+            person.anonymous ? icon("anonymous") : null, person.name),
           h("span", { class: "person-counts", role: "img", "aria-label": format(strings.person_counts, { drives: drives.length, strengths: strengths.length }) },
             icon("drive"), String(drives.length), icon("strength"), String(strengths.length))),
         h("ul", { class: "person-cards" }, cards));
@@ -608,6 +646,7 @@ function endDrag() {
  * @param {import("./state.js").State} state
  */
 function render(state) {
+  state = teamView(state);
   ui.state = state;
   const phase = state.workshop.phase;
   el.board.dataset.phase = phase;

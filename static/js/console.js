@@ -9,12 +9,13 @@
 //   goal-row (data-goal-id), goal-text, goal-kind, goal-links, goal-edit, goal-delete,
 //   goal-edit-kind, goal-edit-text, goal-save, goal-cancel,
 //   participant-list, participant-count, participant-empty, participant (data-participant-id),
-//   participant-name, console-card (data-card-id), card-text, card-delete,
+//   participant-name, participant-remove, console-card (data-card-id, data-visibility, data-status),
+//   card-text, card-flag, card-delete, default-visibility, default-visibility-hint,
 //   open-board, board-link, join-qr, join-code, join-url, summary-link,
 //   danger-zone, delete-form, delete-code, delete-workshop
 
 import { byTestId, fill, format, h, icon, readJSON, reconcile, setText, toast } from "./dom.js";
-import { GOAL_KINDS, LIMITS, SEND } from "./events.js";
+import { GOAL_KINDS, LIMITS, SEND, VISIBILITIES } from "./events.js";
 import { connectLive, newId } from "./live.js";
 import { cardsAbout, counts, goalsInOrder, linksOfCard, linksOfGoal, participantById } from "./state.js";
 
@@ -134,7 +135,28 @@ function renderGoals() {
   byTestId("goal-empty").hidden = goals.length > 0;
 }
 
-/** The people and their cards, with delete for moderation. */
+/**
+ * A flag on a card that the team does not see as it is: facilitator-only, anonymous, or a
+ * strength still waiting for its person's consent.
+ * @param {import("./state.js").Card} card
+ * @returns {?HTMLElement}
+ */
+function cardFlag(card) {
+  if (card.kind === "strength" && card.status === "pending") {
+    const person = participantById(ui.state, card.about);
+    return h("span", { class: "card-flag is-pending", "data-testid": "card-flag" }, icon("wait"),
+      h("span", {}, format(strings.flag_pending, { name: person ? person.name : "" })));
+  }
+  if (card.kind === "drive" && card.visibility === "facilitator") {
+    return h("span", { class: "card-flag is-private", "data-testid": "card-flag" }, icon("facilitator"), h("span", {}, strings.flag_facilitator));
+  }
+  if (card.kind === "drive" && card.visibility === "anonymous") {
+    return h("span", { class: "card-flag is-anonymous", "data-testid": "card-flag" }, icon("anonymous"), h("span", {}, strings.flag_anonymous));
+  }
+  return null;
+}
+
+/** The people and their cards, with delete and remove for moderation. */
 function renderPeople() {
   const people = ui.state.participants;
   reconcile(byTestId("participant-list"), people, (p) => p.id,
@@ -143,25 +165,41 @@ function renderPeople() {
       const cards = [...cardsAbout(ui.state, person.id, "drive"), ...cardsAbout(ui.state, person.id, "strength")];
       li.dataset.participantId = person.id;
       const drives = cards.filter((c) => c.kind === "drive").length;
-      const header = h("p", { class: "person-head" },
+      const header = h("div", { class: "person-head" },
         h("span", { class: `chip color-${person.color % 8}`, "data-testid": "participant-name" }, person.name),
         h("span", { class: "person-counts", role: "img", "aria-label": format(strings.card_count, { drives, strengths: cards.length - drives }) },
-          icon("drive"), String(drives), icon("strength"), String(cards.length - drives)));
+          icon("drive"), String(drives), icon("strength"), String(cards.length - drives)),
+        h("button", { type: "button", class: "button small quiet-danger person-remove", "data-testid": "participant-remove",
+          "aria-label": format(strings.remove_person_named, { name: person.name }), onclick: () => removePerson(person) }, strings.remove_person));
       const list = h("ul", { class: "person-cards" }, cards.map((card) => {
         const author = card.kind === "strength" && card.author ? participantById(ui.state, card.author) : null;
         const n = linksOfCard(ui.state, card.id).length;
-        return h("li", { class: `console-card kind-${card.kind} ${n ? "" : "is-unlinked"}`, "data-testid": "console-card", dataset: { cardId: card.id } },
-          h("span", { class: "card-kind", title: strings[`kind_${card.kind}`] }, icon(card.kind),
-            h("span", { class: "visually-hidden" }, strings[`kind_${card.kind}`])),
-          h("span", { class: "card-body" },
-            h("span", { class: "card-text", "data-testid": "card-text" }, card.text),
-            h("span", { class: "card-meta" }, [author ? format(strings.from_person, { name: author.name }) : null, linkCountText(n)].filter(Boolean).join(" · "))),
-          h("button", { type: "button", class: "icon-button quiet-danger", "data-testid": "card-delete",
-            "aria-label": `${strings.delete}: ${card.text}`, title: strings.delete, onclick: () => deleteCard(card) }, icon("close")));
+        const hidden = card.visibility === "facilitator" || card.status === "pending";
+        return h("li", {
+          class: `console-card kind-${card.kind} ${n ? "" : "is-unlinked"} ${hidden ? "is-hidden-from-team" : ""}`.trim(), "data-testid": "console-card",
+          dataset: { cardId: card.id, visibility: card.visibility || "named", status: card.status || "accepted" },
+        },
+        h("span", { class: "card-kind", title: strings[`kind_${card.kind}`] }, icon(card.kind),
+          h("span", { class: "visually-hidden" }, strings[`kind_${card.kind}`])),
+        h("span", { class: "card-body" },
+          cardFlag(card),
+          h("span", { class: "card-text", "data-testid": "card-text" }, card.text),
+          h("span", { class: "card-meta" }, [author ? format(strings.from_person, { name: author.name }) : null,
+            card.kind === "strength" && author && !card.signed ? strings.unsigned : null, linkCountText(n)].filter(Boolean).join(" · "))),
+        h("button", { type: "button", class: "icon-button quiet-danger", "data-testid": "card-delete",
+          "aria-label": `${strings.delete}: ${card.text}`, title: strings.delete, onclick: () => deleteCard(card) }, icon("close")));
       }));
       fill(li, header, cards.length ? list : h("p", { class: "muted" }, strings.no_cards));
     }, { animate: ui.rendered });
   byTestId("participant-empty").hidden = people.length > 0;
+}
+
+/** The workshop's default visibility for new drives. */
+function renderSettings() {
+  const select = byTestId("default-visibility");
+  const value = ui.state.workshop.default_visibility || "named";
+  if (document.activeElement !== select && select.value !== value) select.value = value;
+  setText(byTestId("default-visibility-hint"), strings[`default_hint_${value}`] || "");
 }
 
 /** Render everything. */
@@ -171,6 +209,7 @@ function render() {
   renderCounts();
   renderGoals();
   renderPeople();
+  renderSettings();
   ui.rendered = true;
 }
 
@@ -262,6 +301,27 @@ async function deleteCard(card) {
 }
 
 /**
+ * Remove a person and everything by or about them, after one confirmation.
+ * @param {import("./state.js").Participant} person
+ */
+async function removePerson(person) {
+  if (!window.confirm(format(strings.confirm_remove_person, { name: person.name }))) return;
+  const ack = await live.act(SEND.REMOVE_PARTICIPANT, { id: person.id });
+  if (ack.ok) toast(format(strings.person_removed, { name: person.name }));
+}
+
+/**
+ * Set the visibility new drive cards get when their author does not choose.
+ * @param {string} visibility
+ */
+async function setDefaultVisibility(visibility) {
+  if (!VISIBILITIES.includes(visibility)) return;
+  const ack = await live.act(SEND.SET_DEFAULT_VISIBILITY, { visibility });
+  if (ack.ok) toast(strings.saved);
+  else if (ui.state) renderSettings();
+}
+
+/**
  * Grow a textarea with its content (one line when empty).
  * @param {HTMLTextAreaElement} field
  */
@@ -291,6 +351,9 @@ function wire() {
       addForm.requestSubmit();
     }
   });
+
+  const defaultVisibility = byTestId("default-visibility");
+  defaultVisibility.addEventListener("change", () => setDefaultVisibility(defaultVisibility.value));
 
   const openBoard = byTestId("open-board");
   openBoard.addEventListener("click", () => {

@@ -8,6 +8,10 @@ export const SEND = Object.freeze({
   DELETE_CARD: "delete_card",
   ADD_LINK: "add_link",
   DELETE_LINK: "delete_link",
+  RESPOND_STRENGTH: "respond_strength",
+  LEAVE_WORKSHOP: "leave_workshop",
+  REMOVE_PARTICIPANT: "remove_participant",
+  SET_DEFAULT_VISIBILITY: "set_default_visibility",
   ADD_GOAL: "add_goal",
   EDIT_GOAL: "edit_goal",
   DELETE_GOAL: "delete_goal",
@@ -26,6 +30,14 @@ export const RECEIVE = Object.freeze({
   GOAL_SAVED: "goal_saved",
   GOAL_DELETED: "goal_deleted",
   PHASE_CHANGED: "phase_changed",
+  PARTICIPANT_LEFT: "participant_left",
+  SETTINGS_CHANGED: "settings_changed",
+  HIDDEN_CHANGE: "hidden_change",
+  PARTICIPANT_UPDATED: "participant_updated",
+  ASSIGNMENTS_CHANGED: "assignments_changed",
+  AGREEMENT_SAVED: "agreement_saved",
+  AGREEMENT_DELETED: "agreement_deleted",
+  PRESENCE: "presence",
   WORKSHOP_DELETED: "workshop_deleted",
   REJECTED: "rejected",
 });
@@ -40,6 +52,13 @@ export const CHANGES = Object.freeze([
   RECEIVE.GOAL_SAVED,
   RECEIVE.GOAL_DELETED,
   RECEIVE.PHASE_CHANGED,
+  RECEIVE.PARTICIPANT_LEFT,
+  RECEIVE.SETTINGS_CHANGED,
+  RECEIVE.HIDDEN_CHANGE,
+  RECEIVE.PARTICIPANT_UPDATED,
+  RECEIVE.ASSIGNMENTS_CHANGED,
+  RECEIVE.AGREEMENT_SAVED,
+  RECEIVE.AGREEMENT_DELETED,
 ]);
 
 /** Workshop phases, in their order on the stepper. */
@@ -47,6 +66,9 @@ export const PHASES = Object.freeze(["join", "drives", "strengths", "linking", "
 
 /** Kinds of goal on the business side. */
 export const GOAL_KINDS = Object.freeze(["goal", "project", "activity"]);
+
+/** Who sees a drive card: everyone with the name, everyone without it, or the facilitator only. */
+export const VISIBILITIES = Object.freeze(["named", "anonymous", "facilitator"]);
 
 /** Kinds of card on the people side. */
 export const CARD_KINDS = Object.freeze(["drive", "strength"]);

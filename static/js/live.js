@@ -11,6 +11,8 @@ const ACK_TIMEOUT_MS = 10000;
 // An acknowledged change whose broadcast has not arrived after this long is fetched with `sync`.
 const CATCH_UP_MS = 1500;
 const RESYNC_RETRY_MS = 2000;
+// While the browser reports no network, reconnecting waits; this checks in case "online" never fires.
+const ONLINE_CHECK_MS = 5000;
 
 /**
  * A fresh client-made id (32 hex characters), valid for the protocol's `[A-Za-z0-9_-]{8,64}`.
@@ -43,7 +45,7 @@ export function newId() {
  * @param {(status: Status) => void} [options.onStatus]
  * @param {import("./state.js").State} [options.initialState] a state remembered from before (shown until the server's arrives)
  * @returns {{send: (event: string, payload?: object) => Promise<Ack>,
- *            act: (event: string, payload?: object) => Promise<Ack>,
+ *            act: (event: string, payload?: object) => Promise<Ack>, close: () => void,
  *            getState: () => ?import("./state.js").State, getStatus: () => Status, socket: object}}
  */
 export function connectLive({ boot, strings, onState, onWorkshopDeleted, onStatus, initialState }) {
@@ -55,6 +57,7 @@ export function connectLive({ boot, strings, onState, onWorkshopDeleted, onStatu
   let queue = [];
   /** @type {Status} */
   let status = "connecting";
+  let closed = false; // closed on purpose (the person left): no reconnecting, no complaints
 
   // The HttpOnly cookie carries the token; the server reads it for this code and role.
   const socket = io({ auth: { code: boot.code, role: boot.role, view: boot.view } });
@@ -183,7 +186,8 @@ export function connectLive({ boot, strings, onState, onWorkshopDeleted, onStatu
     // the client will not retry by itself.
     setStatus(reason === "io server disconnect" || !navigator.onLine ? "offline" : "reconnecting");
   });
-  socket.on("connect_error", (err) => {
+  socket.on("connect_error", () => {
+    if (closed) return;
     if (!socket.active) {
       // Refused by the server (bad or missing identity): retrying would not help.
       setStatus("offline");
@@ -193,16 +197,42 @@ export function connectLive({ boot, strings, onState, onWorkshopDeleted, onStatu
     }
   });
   socket.io.on("reconnect_attempt", () => setStatus(navigator.onLine ? "reconnecting" : "offline"));
-  window.addEventListener("offline", () => setStatus("offline"));
-  window.addEventListener("online", () => {
-    if (!socket.connected) {
-      setStatus("reconnecting");
-      if (!socket.active) socket.connect();
-    }
-  });
+  let onlineCheck = 0;
+
+  /** No network: stop knocking (every attempt would fail) until the browser says it is back. */
+  function pause() {
+    setStatus("offline");
+    if (closed || onlineCheck) return;
+    socket.io.reconnection(false);
+    socket.disconnect();
+    onlineCheck = window.setInterval(() => {
+      if (navigator.onLine) resume();
+    }, ONLINE_CHECK_MS);
+  }
+
+  /** The network is back: reconnect now (and with backoff from here on). */
+  function resume() {
+    if (closed) return;
+    window.clearInterval(onlineCheck);
+    onlineCheck = 0;
+    socket.io.reconnection(true);
+    if (!socket.connected) setStatus("reconnecting");
+    // Only when not already connecting: a second connect() would send a second CONNECT packet,
+    // which the server refuses (and the socket would then give up).
+    if (!socket.active) socket.connect();
+  }
+
+  window.addEventListener("offline", pause);
+  window.addEventListener("online", resume);
 
   socket.on(RECEIVE.STATE, (raw) => replaceState(raw));
   for (const event of CHANGES) socket.on(event, (data) => receiveChange(event, data));
+  // Who is connected changes outside the version order (a connection is not a change to the workshop).
+  socket.on(RECEIVE.PRESENCE, (data) => {
+    if (!state || !fresh || !data || !Array.isArray(data.connected)) return;
+    state = { ...state, connected: data.connected };
+    onState(state, { event: RECEIVE.PRESENCE, data });
+  });
   socket.on(RECEIVE.WORKSHOP_DELETED, () => {
     setStatus("offline");
     if (onWorkshopDeleted) onWorkshopDeleted();
@@ -211,8 +241,17 @@ export function connectLive({ boot, strings, onState, onWorkshopDeleted, onStatu
   // that do not ask for one, so it is deliberately not shown twice.
   socket.on(RECEIVE.REJECTED, () => {});
 
+  /** End the connection for good (after leaving the workshop: the token no longer works). */
+  function close() {
+    closed = true;
+    window.clearInterval(onlineCheck);
+    socket.disconnect();
+    setStatus("offline");
+  }
+
   setStatus("connecting");
+  if (!navigator.onLine) pause();
   if (state) onState(state, { event: "cached" });
 
-  return { send, act, getState: () => state, getStatus: () => status, socket };
+  return { send, act, close, getState: () => state, getStatus: () => status, socket };
 }

@@ -1,24 +1,37 @@
-// The participant's phone: three screens (my drives, strengths, links) over one live state.
+// The participant's phone: four screens (my drives, strengths, links, me) over one live state.
 // What the participant types is kept on the phone (drafts, and an outbox of changes not yet
-// acknowledged) so a reload or a dropped connection never loses it.
+// acknowledged) so a reload or a dropped connection never loses it; the screens show the
+// server's state with the outbox on top (outbox.js), so after reconnecting they show exactly
+// the server's state once the outbox is delivered.
 //
 // data-testid handles used here and by the browser tests:
 //   phone, workshop-title, phase, me-name, connection, connection-label, toasts, toast, closed-notice,
-//   tab-drives, tab-strengths, tab-links, panel-drives, panel-strengths, panel-links,
+//   outbox-note, tab-drives, tab-strengths, tab-links, tab-me, strengths-badge,
+//   panel-drives, panel-strengths, panel-links, panel-me,
 //   drive-form, prompt, prompt-count, prompt-prev, prompt-next, drive-text, drive-counter,
-//   drive-draft-note, drive-skip, drive-add, my-drives, my-drives-count, my-drives-empty,
-//   my-card (data-card-id, data-pending), card-text, card-meta, card-edit, card-delete,
-//   card-edit-text, card-save, card-cancel,
+//   drive-draft-note, drive-visibility, drive-visibility-icon, drive-visibility-hint, drive-skip, drive-add,
+//   my-drives, my-drives-count, my-drives-empty,
+//   my-card (data-card-id, data-pending while unsent, data-visibility, data-status), card-text, card-meta,
+//   card-status, card-private, card-visibility, card-edit, card-delete, card-edit-text, card-save, card-cancel,
 //   strength-form, strength-pick, colleague-search, colleague-list, colleague (data-participant-id),
 //   colleague-empty, strength-write, strength-about, strength-change, strength-text, strength-counter,
-//   strength-add, strengths-received, strengths-received-count, strengths-received-empty,
+//   strength-signed, strength-consent-hint, strength-add,
+//   strengths-received, strengths-received-count, strengths-received-empty, strengths-received-hint,
+//   strength-ask, strength-accept, strength-edit, strength-decline, strength-respond-text,
+//   strength-accept-edited, strength-respond-cancel,
 //   strengths-given, strengths-given-count, strengths-given-empty,
 //   link-cards, link-card (data-card-id), link-cards-empty, link-goals, link-goal (data-goal-id),
-//   link-goals-empty, link-goals-title, link-goal-hint, my-links, my-link (data-link-id), my-links-count, my-links-empty, link-remove
+//   link-goals-empty, link-goals-title, link-goal-hint, my-links, my-link (data-link-id, data-pending),
+//   my-links-count, my-links-empty, link-remove,
+//   me-data-name, me-drives, me-drive, me-drives-count, me-drives-empty, me-given, me-given-item,
+//   me-given-count, me-given-empty, me-received, me-received-item, me-received-count, me-received-empty,
+//   me-links, me-link, me-links-count, me-links-empty, lang-switch, lang-en, lang-nl, leave,
+//   left-screen, left-title, join-again
 
 import { byTestId, fill, format, h, icon, prefersReducedMotion, readJSON, reconcile, setText, toast } from "./dom.js";
-import { LIMITS, SEND } from "./events.js";
+import { LIMITS, RECEIVE, SEND, VISIBILITIES } from "./events.js";
 import { connectLive, newId } from "./live.js";
+import { applyOutbox, idsOf, outboxItem, restoredOutbox } from "./outbox.js";
 import {
   cardById, cardsAbout, goalById, goalsInOrder, linkBetween, linksOfCard, participantById, strengthsGivenBy,
 } from "./state.js";
@@ -31,29 +44,45 @@ const store = workshopStore(boot.code);
 /** @type {?ReturnType<typeof connectLive>} set once wire() has run */
 let live = null;
 
-const TABS = ["drives", "strengths", "links"];
+const TABS = ["drives", "strengths", "links", "me"];
 const TAB_FOR_PHASE = { join: "drives", drives: "drives", strengths: "strengths", linking: "links", agreements: "links", closed: "links" };
+const NETWORK_ERRORS = ["offline", "timeout"];
+const FLUSH_RETRY_MS = 3000;
 
 /** What this phone shows, beside the shared state. */
 const ui = {
-  /** @type {?import("./state.js").State} */
+  /** @type {?import("./state.js").State} the server's state */
   state: null,
+  /** @type {?import("./state.js").State} the server's state with the outbox on top (what is shown) */
+  view: null,
   tab: store.get("tab", null),
   promptIndex: store.get("prompt", 0),
   /** @type {?{id: string, text: string}} the card being edited, its text as typed */
   editing: store.get("editing", null),
+  /** @type {?{id: string, text: string}} the received strength being reworded before accepting it */
+  responding: store.get("responding", null),
   /** @type {?string} the colleague a strength is being written for */
   about: (store.get("draft:strength", {}) || {}).about || null,
+  /** @type {?string} the visibility chosen in the drive composer (null: the workshop's default) */
+  visibility: store.get("draft:visibility", null),
   search: "",
   /** @type {?string} the card picked on the links screen */
   linkCard: store.get("link-card", null),
-  /** @type {Array<{event: string, payload: object}>} changes typed but not yet acknowledged */
-  outbox: store.get("outbox", []),
+  /** @type {import("./outbox.js").OutboxItem[]} changes typed but not yet acknowledged (kept on the phone) */
+  outbox: restoredOutbox(store.get("outbox", [])),
+  /** @type {Array<{item: import("./outbox.js").OutboxItem, version: number}>} acknowledged, until their broadcast arrives */
+  settling: [],
+  /** @type {?string} the key of the outbox item being sent */
+  inFlight: null,
   flushing: false,
+  flushRetry: 0,
   /** Whether the first render is done (cards present at load do not slide in). */
   rendered: false,
   /** @type {string} the connection's status, for the pending cards' wording */
   status: "connecting",
+  /** @type {?("left"|"removed")} set once this person is gone from the workshop */
+  left: null,
+  leaving: false,
 };
 
 const el = {
@@ -61,12 +90,14 @@ const el = {
   phase: byTestId("phase"),
   me: byTestId("me-name"),
   closed: byTestId("closed-notice"),
+  outboxNote: byTestId("outbox-note"),
   driveForm: byTestId("drive-form"),
   prompt: byTestId("prompt"),
   promptCount: byTestId("prompt-count"),
   driveText: byTestId("drive-text"),
   driveCounter: byTestId("drive-counter"),
   driveDraftNote: byTestId("drive-draft-note"),
+  driveVisibility: byTestId("drive-visibility"),
   myDrives: byTestId("my-drives"),
   strengthForm: byTestId("strength-form"),
   pick: byTestId("strength-pick"),
@@ -76,11 +107,13 @@ const el = {
   about: byTestId("strength-about"),
   strengthText: byTestId("strength-text"),
   strengthCounter: byTestId("strength-counter"),
+  signed: byTestId("strength-signed"),
   received: byTestId("strengths-received"),
   given: byTestId("strengths-given"),
   linkCards: byTestId("link-cards"),
   linkGoals: byTestId("link-goals"),
   myLinks: byTestId("my-links"),
+  leave: byTestId("leave"),
 };
 
 // --- Small helpers ----------------------------------------------------------------------------
@@ -140,6 +173,46 @@ function updateCounter(textarea, counter) {
   counter.classList.toggle("is-near", n > LIMITS.TEXT_MAX - 20);
 }
 
+/**
+ * A person's name, or "" when unknown.
+ * @param {?string} participantId
+ * @returns {string}
+ */
+function nameOf(participantId) {
+  const person = participantId ? participantById(ui.view || ui.state, participantId) : null;
+  return person ? person.name : "";
+}
+
+/**
+ * The visibility the drive composer will use: the participant's choice, else the workshop's default.
+ * @returns {string}
+ */
+function composerVisibility() {
+  const fallback = ui.state?.workshop?.default_visibility;
+  const chosen = ui.visibility || fallback;
+  return VISIBILITIES.includes(chosen) ? chosen : "named";
+}
+
+/**
+ * The line under an unsent card: sending now, or waiting for the connection.
+ * @returns {string}
+ */
+function unsentText() {
+  return ui.status === "connected" ? strings.sending : strings.pending;
+}
+
+/**
+ * A <select> of the three visibilities, showing `value`.
+ * @param {string} value
+ * @param {Object<string, *>} attrs
+ * @returns {HTMLSelectElement}
+ */
+function visibilitySelect(value, attrs) {
+  const select = h("select", attrs, VISIBILITIES.map((v) => h("option", { value: v }, strings[`visibility_${v}`])));
+  select.value = value;
+  return select;
+}
+
 // --- The outbox: changes that survive a reload until the server acknowledges them -----------
 
 /** Persist the outbox. */
@@ -148,79 +221,99 @@ function saveOutbox() {
 }
 
 /**
- * Queue a change and try to send it now.
- * @param {string} event
+ * Queue a change, show it at once, and try to send it now.
+ * @param {string} event one of SEND
  * @param {object} payload
  */
 function enqueue(event, payload) {
-  ui.outbox.push({ event, payload });
+  ui.outbox.push(outboxItem(event, payload, meId()));
   saveOutbox();
   render();
   flushOutbox();
 }
 
 /**
- * Send queued changes in order. Network trouble keeps them queued for the next connection; a
- * refusal drops the change, says why, and puts its text back into the draft when that is empty.
+ * Take queued changes back out before they were sent (an unsent card deleted, an unsent link undone).
+ * The item being sent cannot be taken back: then nothing is removed and false is returned.
+ * @param {(item: import("./outbox.js").OutboxItem) => boolean} match
+ * @returns {boolean} whether matching items were removed
+ */
+function withdraw(match) {
+  const matching = ui.outbox.filter(match);
+  if (!matching.length || matching.some((item) => item.key === ui.inFlight)) return false;
+  ui.outbox = ui.outbox.filter((item) => !match(item));
+  saveOutbox();
+  render();
+  return true;
+}
+
+/**
+ * Keep an acknowledged change on screen until the broadcast that carries it has arrived.
+ * @param {import("./outbox.js").OutboxItem} item
+ * @param {number|undefined} version the acknowledgement's version
+ */
+function settle(item, version) {
+  if (typeof version === "number" && ui.state && ui.state.version < version) ui.settling.push({ item, version });
+}
+
+/**
+ * Send queued changes in order, one at a time. Network trouble keeps them queued for the next
+ * connection (the server is idempotent by id, so a change whose acknowledgement was lost is
+ * safely sent again); a refusal drops the change, says why, and gives typed text back.
  */
 async function flushOutbox() {
-  if (ui.flushing || !live) return;
+  if (ui.flushing || !live || ui.left) return;
   ui.flushing = true;
+  let retry = false;
   try {
-    while (ui.outbox.length) {
+    while (ui.outbox.length && live.getStatus() === "connected") {
       const item = ui.outbox[0];
+      ui.inFlight = item.key;
       const ack = await live.send(item.event, item.payload);
-      if (!ack.ok && ["offline", "timeout"].includes(ack.error?.code)) break;
-      ui.outbox.shift();
+      ui.inFlight = null;
+      if (ui.left) return;
+      if (!ack.ok && NETWORK_ERRORS.includes(ack.error?.code)) {
+        retry = ack.error.code === "timeout";
+        break;
+      }
+      ui.outbox = ui.outbox.filter((i) => i.key !== item.key);
       saveOutbox();
-      if (!ack.ok) {
-        toast(ack.error?.message, { kind: "error" });
+      if (ack.ok) {
+        settle(item, ack.version);
+      } else {
+        toast(ack.error?.message || strings.error_timeout, { kind: "error" });
         restoreDraft(item);
       }
       render();
     }
   } finally {
     ui.flushing = false;
+    ui.inFlight = null;
+  }
+  if (retry && !ui.flushRetry) {
+    ui.flushRetry = window.setTimeout(() => {
+      ui.flushRetry = 0;
+      flushOutbox();
+    }, FLUSH_RETRY_MS);
   }
 }
 
 /**
- * After a refused add, give the text back to the composer it came from.
- * @param {{event: string, payload: object}} item
+ * After a refused add, give the text back to the composer it came from (when that is empty).
+ * @param {import("./outbox.js").OutboxItem} item
  */
 function restoreDraft(item) {
   if (item.event !== SEND.ADD_CARD) return;
-  const { kind, text, about } = item.payload;
+  const { kind, text, about, signed } = item.payload;
   if (kind === "drive" && !el.driveText.value.trim()) {
     el.driveText.value = text;
     saveDriveDraft();
   } else if (kind === "strength" && !el.strengthText.value.trim()) {
     ui.about = about;
     el.strengthText.value = text;
+    el.signed.checked = Boolean(signed);
     saveStrengthDraft();
   }
-}
-
-/**
- * Cards queued in the outbox, shown greyed until the server has them.
- * @param {"drive"|"strength"} kind
- * @returns {Array<object>}
- */
-function pendingCards(kind) {
-  return ui.outbox
-    .filter((item) => item.event === SEND.ADD_CARD && item.payload.kind === kind)
-    .filter((item) => !ui.state || !cardById(ui.state, item.payload.id))
-    .map((item) => ({ ...item.payload, about: item.payload.about || meId(), pending: true }));
-}
-
-/**
- * The text a card shows: the newest queued edit, else the server's.
- * @param {object} card
- * @returns {string}
- */
-function shownText(card) {
-  const edit = ui.outbox.filter((i) => i.event === SEND.EDIT_CARD && i.payload.id === card.id).pop();
-  return edit ? edit.payload.text : card.text;
 }
 
 // --- Drafts ----------------------------------------------------------------------------------
@@ -232,15 +325,21 @@ function saveDriveDraft() {
   updateCounter(el.driveText, el.driveCounter);
 }
 
-/** Keep the strength composer's text and colleague on the phone. */
+/** Keep the strength composer's text, colleague and signature on the phone. */
 function saveStrengthDraft() {
-  store.set("draft:strength", ui.about || el.strengthText.value ? { about: ui.about, text: el.strengthText.value } : null);
+  const keep = ui.about || el.strengthText.value || el.signed.checked;
+  store.set("draft:strength", keep ? { about: ui.about, text: el.strengthText.value, signed: el.signed.checked } : null);
   updateCounter(el.strengthText, el.strengthCounter);
 }
 
 /** Keep the text of the card being edited on the phone. */
 function saveEditing() {
   store.set("editing", ui.editing);
+}
+
+/** Keep the rewording of a received strength on the phone. */
+function saveResponding() {
+  store.set("responding", ui.responding);
 }
 
 // --- Tabs --------------------------------------------------------------------------------------
@@ -277,17 +376,20 @@ function isTyping() {
 
 // --- Rendering ---------------------------------------------------------------------------------
 
-/** Header: phase, my name, closed notice. */
+/** Header: phase, my name, closed notice, what waits in the outbox. */
 function renderHeader() {
   const { workshop } = ui.state;
   el.root.dataset.phase = workshop.phase;
   setText(el.phase, strings[`phase_${workshop.phase}`] || workshop.phase);
-  const me = participantById(ui.state, meId());
-  setText(el.me, me ? format(strings.you, { name: me.name }) : "");
+  const name = nameOf(meId());
+  setText(el.me, name ? format(strings.you, { name }) : "");
   el.closed.hidden = !isClosed();
   for (const button of document.querySelectorAll("[data-testid=drive-add], [data-testid=strength-add]")) {
     button.disabled = isClosed();
   }
+  const waiting = ui.outbox.length;
+  el.outboxNote.hidden = !waiting || ui.status === "connected";
+  setText(el.outboxNote, waiting === 1 ? strings.outbox_waiting_one : format(strings.outbox_waiting, { n: waiting }));
 }
 
 /** The prompt the drive composer answers. */
@@ -313,51 +415,107 @@ function movePrompt(step) {
   store.set("prompt", ui.promptIndex);
 }
 
+/** The drive composer's visibility choice, its icon and its plain-words hint. */
+function renderComposerVisibility() {
+  const visibility = composerVisibility();
+  if (el.driveVisibility.value !== visibility) el.driveVisibility.value = visibility;
+  byTestId("drive-visibility-icon").firstElementChild.setAttribute("href", `#i-${visibility}`);
+  setText(byTestId("drive-visibility-hint"), strings[`visibility_hint_${visibility}`]);
+  el.driveVisibility.closest(".visibility-field").dataset.visibility = visibility;
+}
+
 /**
- * The children of a card in one of my lists: its text, a line about it, and its buttons.
- * @param {object} card a card, or a pending one (card.pending)
- * @param {{editable: boolean, deletable: boolean, meta: string}} options
+ * The editor that replaces a card's text while it is being edited.
+ * @param {object} card
+ * @returns {Array<Node>}
+ */
+function cardEditor(card) {
+  const textarea = h("textarea", {
+    class: "big-text", rows: 3, maxlength: LIMITS.TEXT_MAX, "data-testid": "card-edit-text",
+    "aria-label": strings.card_edit_label,
+    oninput: (event) => {
+      ui.editing = { id: card.id, text: event.target.value };
+      saveEditing();
+    },
+  });
+  textarea.value = ui.editing.text;
+  return [
+    textarea,
+    h("div", { class: "card-actions" },
+      h("button", { type: "button", class: "button", "data-testid": "card-cancel", onclick: () => stopEditing() }, strings.cancel),
+      h("button", { type: "button", class: "button primary", "data-testid": "card-save", props: { disabled: isClosed() },
+        onclick: () => saveEdit(card.id) }, strings.save)),
+  ];
+}
+
+/**
+ * The children of a card in one of my lists: its text, its lines, and its controls.
+ * @param {object} card a card as shown (card.unsent while the server does not have it yet)
+ * @param {{editable: boolean, deletable: boolean, meta: string, status?: string, visibility?: boolean}} options
  * @returns {Array<Node>}
  */
 function cardContent(card, options) {
-  if (ui.editing && ui.editing.id === card.id && !card.pending) {
-    const textarea = h("textarea", {
-      class: "big-text", rows: 3, maxlength: LIMITS.TEXT_MAX, "data-testid": "card-edit-text",
-      "aria-label": strings.card_edit_label,
-      oninput: (event) => {
-        ui.editing = { id: card.id, text: event.target.value };
-        saveEditing();
-      },
-    });
-    textarea.value = ui.editing.text;
-    return [
-      textarea,
-      h("div", { class: "card-actions" },
-        h("button", { type: "button", class: "button", "data-testid": "card-cancel", onclick: () => stopEditing() }, strings.cancel),
-        h("button", { type: "button", class: "button primary", "data-testid": "card-save", props: { disabled: isClosed() },
-          onclick: () => saveEdit(card.id) }, strings.save)),
-    ];
-  }
+  if (ui.editing && ui.editing.id === card.id) return cardEditor(card);
+  const privateCard = card.kind === "drive" && card.visibility === "facilitator";
   return [
-    h("p", { class: "card-text", "data-testid": "card-text" }, shownText(card)),
-    h("p", { class: "card-meta", "data-testid": "card-meta" }, card.pending ? (ui.status === "connected" ? strings.sending : strings.pending) : options.meta),
+    privateCard ? h("p", { class: "card-badge", "data-testid": "card-private" }, icon("facilitator"), h("span", {}, strings.private_badge)) : null,
+    h("p", { class: "card-text", "data-testid": "card-text" }, card.text),
+    h("p", { class: "card-meta", "data-testid": "card-meta" }, card.unsent ? unsentText() : options.meta),
+    options.status ? h("p", { class: "card-status", "data-testid": "card-status" }, icon(card.status === "pending" ? "wait" : "check"), h("span", {}, options.status)) : null,
+    options.visibility
+      ? h("div", { class: "card-visibility" },
+        h("span", { class: "select-wrap" },
+          icon(card.visibility),
+          visibilitySelect(card.visibility, {
+            "data-testid": "card-visibility", "aria-label": strings.visibility_label, props: { disabled: isClosed() },
+            onchange: (event) => changeVisibility(card, event.target.value),
+          })))
+      : null,
     h("div", { class: "card-actions" },
-      options.editable && !card.pending
+      options.editable
         ? h("button", { type: "button", class: "button small", "data-testid": "card-edit", props: { disabled: isClosed() },
           onclick: () => startEditing(card) }, strings.edit)
         : null,
       options.deletable
-        ? h("button", { type: "button", class: "button small quiet-danger", "data-testid": "card-delete", props: { disabled: isClosed() && !card.pending },
+        ? h("button", { type: "button", class: "button small quiet-danger", "data-testid": "card-delete", props: { disabled: isClosed() && !card.fresh },
           onclick: () => deleteCard(card) }, strings.delete)
         : null),
   ];
 }
 
 /**
+ * Replace an element's children while keeping the keyboard focus on the same control.
+ * @param {Element} li
+ * @param {Array<Node>} children
+ */
+function refill(li, children) {
+  const active = document.activeElement;
+  const focused = active && li.contains(active) ? active.dataset.testid : null;
+  fill(li, ...children);
+  if (focused) li.querySelector(`[data-testid="${focused}"]`)?.focus({ preventScroll: true });
+}
+
+/**
+ * Mark a list item with the card's state (unsent, visibility, consent).
+ * @param {HTMLElement} li
+ * @param {object} card
+ */
+function markCard(li, card) {
+  li.dataset.cardId = card.id;
+  li.dataset.visibility = card.visibility || "named";
+  li.dataset.status = card.status || "accepted";
+  li.classList.toggle("is-pending", Boolean(card.unsent));
+  li.classList.toggle("is-strength", card.kind === "strength");
+  li.classList.toggle("is-private", card.kind === "drive" && card.visibility === "facilitator");
+  if (card.unsent) li.dataset.pending = "true";
+  else delete li.dataset.pending;
+}
+
+/**
  * Render one of my card lists.
  * @param {HTMLElement} list
- * @param {Array<object>} cards newest first
- * @param {(card: object) => {editable: boolean, deletable: boolean, meta: string}} optionsFor
+ * @param {Array<object>} cards in the order shown
+ * @param {(card: object) => object} optionsFor see cardContent
  */
 function renderCardList(list, cards, optionsFor) {
   reconcile(list, cards, (c) => c.id,
@@ -365,15 +523,11 @@ function renderCardList(list, cards, optionsFor) {
     (li, card) => {
       const options = optionsFor(card);
       const editing = Boolean(ui.editing && ui.editing.id === card.id);
-      const signature = JSON.stringify([shownText(card), options.meta, card.pending ? ui.status : false, editing, isClosed(), card.kind]);
-      li.dataset.cardId = card.id;
-      li.classList.toggle("is-pending", Boolean(card.pending));
-      li.classList.toggle("is-strength", card.kind === "strength");
-      if (card.pending) li.dataset.pending = "true";
-      else delete li.dataset.pending;
+      const signature = JSON.stringify([card.text, card.visibility, card.status, options, card.unsent ? ui.status : false, editing, isClosed()]);
+      markCard(li, card);
       if (li.dataset.signature === signature) return;
       li.dataset.signature = signature;
-      fill(li, ...cardContent(card, options));
+      refill(li, cardContent(card, options));
     },
     { animate: ui.rendered });
 }
@@ -384,7 +538,7 @@ function renderCardList(list, cards, optionsFor) {
  * @returns {string}
  */
 function cardMeta(card) {
-  const goals = linksOfCard(ui.state, card.id).map((l) => goalById(ui.state, l.goal_id)).filter(Boolean);
+  const goals = linksOfCard(ui.view, card.id).map((l) => goalById(ui.view, l.goal_id)).filter(Boolean);
   if (goals.length) return format(strings.linked_to, { goal: goals.map((g) => g.text).join(" · ") });
   const prompts = ui.state.workshop.prompts || [];
   if (card.kind === "drive" && Number.isInteger(card.prompt) && prompts[card.prompt]) {
@@ -396,21 +550,93 @@ function cardMeta(card) {
 /** My drives screen. */
 function renderDrives() {
   renderPrompt();
-  const mine = [...cardsAbout(ui.state, meId(), "drive")].reverse();
-  const cards = [...pendingCards("drive").reverse(), ...mine];
-  renderCardList(el.myDrives, cards, (card) => ({ editable: true, deletable: true, meta: card.pending ? "" : cardMeta(card) }));
+  renderComposerVisibility();
+  const cards = [...cardsAbout(ui.view, meId(), "drive")].reverse();
+  renderCardList(el.myDrives, cards, (card) => ({ editable: true, deletable: true, visibility: true, meta: cardMeta(card) }));
   setText(byTestId("my-drives-count"), cards.length || "");
   showEmpty("my-drives-empty", !cards.length);
+}
+
+/**
+ * Who named a strength, as its person may know it.
+ * @param {object} card
+ * @returns {string}
+ */
+function fromText(card) {
+  const name = nameOf(card.author);
+  return name ? format(strings.from_person, { name }) : strings.from_hidden;
+}
+
+/**
+ * The children of a received strength still waiting for my answer: the ask and three answers.
+ * @param {object} card
+ * @returns {Array<Node>}
+ */
+function pendingStrengthContent(card) {
+  const ask = h("p", { class: "card-ask", "data-testid": "strength-ask" }, icon("wait"), h("span", {}, strings.awaiting_you));
+  if (ui.responding && ui.responding.id === card.id) {
+    const textarea = h("textarea", {
+      class: "big-text", rows: 3, maxlength: LIMITS.TEXT_MAX, "data-testid": "strength-respond-text",
+      "aria-label": strings.respond_label,
+      oninput: (event) => {
+        ui.responding = { id: card.id, text: event.target.value };
+        saveResponding();
+      },
+    });
+    textarea.value = ui.responding.text;
+    return [ask, h("p", { class: "card-meta" }, fromText(card)), textarea,
+      h("div", { class: "card-actions" },
+        h("button", { type: "button", class: "button", "data-testid": "strength-respond-cancel", onclick: () => stopResponding() }, strings.cancel),
+        h("button", { type: "button", class: "button primary", "data-testid": "strength-accept-edited", props: { disabled: isClosed() },
+          onclick: () => acceptStrength(card, ui.responding?.text) }, strings.accept_edited))];
+  }
+  return [
+    ask,
+    h("p", { class: "card-text", "data-testid": "card-text" }, card.text),
+    h("p", { class: "card-meta", "data-testid": "card-meta" }, card.unsent ? unsentText() : fromText(card)),
+    h("div", { class: "card-actions answer-actions" },
+      h("button", { type: "button", class: "button small quiet-danger", "data-testid": "strength-decline", props: { disabled: isClosed() },
+        onclick: () => declineStrength(card) }, strings.decline),
+      h("button", { type: "button", class: "button small", "data-testid": "strength-edit", props: { disabled: isClosed() },
+        onclick: () => startResponding(card) }, strings.edit_then_accept),
+      h("button", { type: "button", class: "button small primary", "data-testid": "strength-accept", props: { disabled: isClosed() },
+        onclick: () => acceptStrength(card) }, icon("check"), h("span", {}, strings.accept))),
+  ];
+}
+
+/**
+ * Strengths about me: those waiting for my answer first, then the accepted ones.
+ * @param {Array<object>} received
+ */
+function renderReceived(received) {
+  reconcile(el.received, received, (c) => c.id,
+    () => h("li", { class: "card", "data-testid": "my-card" }),
+    (li, card) => {
+      const waiting = card.status === "pending";
+      const responding = Boolean(waiting && ui.responding && ui.responding.id === card.id);
+      const meta = waiting ? "" : [fromText(card), cardMeta(card)].filter(Boolean).join(" · ");
+      const signature = JSON.stringify([card.text, card.status, card.author, meta, card.unsent ? ui.status : false, responding, isClosed(),
+        nameOf(card.author)]);
+      markCard(li, card);
+      li.classList.toggle("is-awaiting", waiting);
+      if (li.dataset.signature === signature) return;
+      li.dataset.signature = signature;
+      refill(li, waiting ? pendingStrengthContent(card) : cardContent(card, { editable: false, deletable: true, meta }));
+    },
+    { animate: ui.rendered });
 }
 
 /** Strengths screen: pick a colleague, write; then what I received and gave. */
 function renderStrengths() {
   const me = meId();
-  const colleagues = ui.state.participants.filter((p) => p.id !== me);
+  const colleagues = ui.view.participants.filter((p) => p.id !== me);
   const query = fold(ui.search.trim());
   const shown = colleagues.filter((p) => !query || fold(p.name).includes(query));
-  const aboutPerson = ui.about ? participantById(ui.state, ui.about) : null;
-  if (ui.about && !aboutPerson && ui.state.participants.length) ui.about = null;
+  const aboutPerson = ui.about ? participantById(ui.view, ui.about) : null;
+  if (ui.about && !aboutPerson && ui.view.participants.length) {
+    ui.about = null;
+    saveStrengthDraft();
+  }
 
   el.pick.hidden = Boolean(aboutPerson);
   el.write.hidden = !aboutPerson;
@@ -427,26 +653,50 @@ function renderStrengths() {
   if (aboutPerson) {
     el.about.className = `chip color-${aboutPerson.color % 8}`;
     setText(el.about, aboutPerson.name);
+    const hint = [format(strings.consent_hint, { name: aboutPerson.name }),
+      el.signed.checked ? format(strings.consent_hint_signed, { name: aboutPerson.name }) : strings.consent_hint_unsigned];
+    setText(byTestId("strength-consent-hint"), hint.join(" "));
   }
 
-  const received = [...cardsAbout(ui.state, me, "strength")].reverse();
-  renderCardList(el.received, received, (card) => ({ editable: false, deletable: true, meta: cardMeta(card) || strings.from_hidden }));
+  const about = [...cardsAbout(ui.view, me, "strength")].reverse();
+  const awaiting = about.filter((c) => c.status === "pending");
+  const received = [...awaiting, ...about.filter((c) => c.status !== "pending")];
+  renderReceived(received);
   setText(byTestId("strengths-received-count"), received.length || "");
   showEmpty("strengths-received-empty", !received.length);
+  byTestId("strengths-received-hint").hidden = !awaiting.length;
+  const badge = byTestId("strengths-badge");
+  badge.hidden = !awaiting.length;
+  fill(badge, h("span", { "aria-hidden": "true" }, String(awaiting.length)),
+    h("span", { class: "visually-hidden" }, format(strings.pending_badge, { n: awaiting.length })));
 
-  const given = [...pendingCards("strength").reverse(), ...[...strengthsGivenBy(ui.state, me)].reverse()];
+  const given = [...strengthsGivenBy(ui.view, me)].reverse();
   renderCardList(el.given, given, (card) => {
-    const person = participantById(ui.state, card.about);
-    return { editable: true, deletable: true, meta: person ? format(strings.for_person, { name: person.name }) : "" };
+    const name = nameOf(card.about);
+    const status = card.status === "pending" ? format(strings.waiting_for, { name }) : format(strings.accepted_by, { name });
+    return {
+      editable: true, deletable: true,
+      meta: name ? format(strings.for_person, { name }) : "",
+      status: `${status} · ${card.signed ? strings.signed_yes : strings.signed_no}`,
+    };
   });
   setText(byTestId("strengths-given-count"), given.length || "");
   showEmpty("strengths-given-empty", !given.length);
 }
 
+/**
+ * My cards that can be linked: drives, and strengths I accepted (a pending one is not shared yet).
+ * @returns {Array<object>}
+ */
+function linkableCards() {
+  const me = meId();
+  return [...cardsAbout(ui.view, me, "drive"), ...cardsAbout(ui.view, me, "strength").filter((c) => c.status === "accepted")];
+}
+
 /** Links screen: my cards, the goals, my links. */
 function renderLinks() {
   const me = meId();
-  const myCards = [...cardsAbout(ui.state, me, "drive"), ...cardsAbout(ui.state, me, "strength")];
+  const myCards = linkableCards();
   if (ui.linkCard && !myCards.some((c) => c.id === ui.linkCard)) ui.linkCard = null;
 
   reconcile(el.linkCards, myCards, (c) => c.id,
@@ -456,10 +706,10 @@ function renderLinks() {
     })),
     (li, card) => {
       const button = li.firstElementChild;
-      const count = linksOfCard(ui.state, card.id).length;
+      const count = linksOfCard(ui.view, card.id).length;
       button.setAttribute("aria-pressed", String(ui.linkCard === card.id));
       button.classList.toggle("is-strength", card.kind === "strength");
-      fill(button, 
+      fill(button,
         icon(card.kind),
         h("span", { class: "pick-text" }, card.text),
         h("span", { class: `pick-badge ${count ? "" : "is-open"}` }, count ? String(count) : "0"));
@@ -467,7 +717,7 @@ function renderLinks() {
     });
   showEmpty("link-cards-empty", !myCards.length);
 
-  const goals = goalsInOrder(ui.state);
+  const goals = goalsInOrder(ui.view);
   el.linkGoals.classList.toggle("is-waiting", !ui.linkCard);
   reconcile(el.linkGoals, goals, (g) => g.id,
     (goal) => h("li", {}, h("button", {
@@ -476,10 +726,10 @@ function renderLinks() {
     })),
     (li, goal) => {
       const button = li.firstElementChild;
-      const linked = Boolean(ui.linkCard && linkBetween(ui.state, ui.linkCard, goal.id));
+      const linked = Boolean(ui.linkCard && linkBetween(ui.view, ui.linkCard, goal.id));
       button.setAttribute("aria-pressed", String(linked));
       button.disabled = isClosed();
-      fill(button, 
+      fill(button,
         icon(goal.kind),
         h("span", { class: "pick-text" }, h("span", { class: "pick-kind" }, strings[`kind_${goal.kind}`] || goal.kind), goal.text),
         linked ? h("span", { class: "pick-badge is-linked" }, `✓ ${strings.linked}`) : null);
@@ -487,39 +737,102 @@ function renderLinks() {
   showEmpty("link-goals-empty", !goals.length);
   byTestId("link-goal-hint").hidden = !ui.linkCard;
 
-  const myCardIds = new Set(myCards.map((c) => c.id));
-  const links = ui.state.links.filter((l) => myCardIds.has(l.card_id) || l.created_by === me);
+  const links = myLinks();
   reconcile(el.myLinks, links, (l) => l.id,
     () => h("li", { class: "card link-item", "data-testid": "my-link" }),
     (li, link) => {
-      const card = cardById(ui.state, link.card_id);
-      const goal = goalById(ui.state, link.goal_id);
+      const card = cardById(ui.view, link.card_id);
+      const goal = goalById(ui.view, link.goal_id);
       li.dataset.linkId = link.id;
-      fill(li, 
+      li.classList.toggle("is-pending", Boolean(link.unsent));
+      if (link.unsent) li.dataset.pending = "true";
+      else delete li.dataset.pending;
+      fill(li,
         h("p", { class: "card-text" }, card ? card.text : ""),
         h("p", { class: "link-goal" }, icon(goal ? goal.kind : "goal"), h("span", {}, goal ? goal.text : "")),
+        link.unsent ? h("p", { class: "card-meta" }, unsentText()) : null,
         h("div", { class: "card-actions" },
           h("button", { type: "button", class: "button small quiet-danger", "data-testid": "link-remove", props: { disabled: isClosed() },
-            onclick: () => removeLink(link.id) }, strings.remove)));
+            onclick: () => removeLink(link) }, strings.remove)));
     }, { animate: ui.rendered });
   setText(byTestId("my-links-count"), links.length || "");
   showEmpty("my-links-empty", !links.length);
 }
 
-/** Render everything from ui.state. */
+/**
+ * Links on my cards, or made by me.
+ * @returns {Array<object>}
+ */
+function myLinks() {
+  const me = meId();
+  const mine = new Set(ui.view.cards.filter((c) => c.about === me).map((c) => c.id));
+  return ui.view.links.filter((l) => mine.has(l.card_id) || l.created_by === me);
+}
+
+/**
+ * A plain list on the "me" screen: each item its text and a line about it.
+ * @param {string} testId the list's handle
+ * @param {string} itemTestId each item's handle
+ * @param {Array<object>} items
+ * @param {(item: object) => {text: string, meta: string, icon?: string, className?: string}} describe
+ */
+function renderMeList(testId, itemTestId, items, describe) {
+  reconcile(byTestId(testId), items, (item) => item.id,
+    () => h("li", { class: "me-item", "data-testid": itemTestId }),
+    (li, item) => {
+      const { text, meta, icon: iconName, className } = describe(item);
+      li.className = `me-item ${className || ""}`.trim();
+      li.dataset.id = item.id;
+      fill(li, h("p", { class: "me-text" }, text),
+        h("p", { class: "me-meta" }, iconName ? icon(iconName) : null, h("span", {}, item.unsent ? `${meta} · ${unsentText()}` : meta)));
+    });
+  setText(byTestId(`${testId}-count`), items.length || "");
+  showEmpty(`${testId}-empty`, !items.length);
+}
+
+/** The "me" screen: everything stored about me in this workshop. */
+function renderMe() {
+  const me = meId();
+  setText(byTestId("me-data-name"), nameOf(me));
+  renderMeList("me-drives", "me-drive", [...cardsAbout(ui.view, me, "drive")].reverse(), (card) => ({
+    text: card.text, meta: strings[`visibility_hint_${card.visibility}`] || "", icon: card.visibility,
+    className: card.visibility === "facilitator" ? "is-private" : "",
+  }));
+  renderMeList("me-given", "me-given-item", [...strengthsGivenBy(ui.view, me)].reverse(), (card) => {
+    const name = nameOf(card.about);
+    const status = card.status === "pending" ? format(strings.waiting_for, { name }) : format(strings.accepted_by, { name });
+    return { text: card.text, meta: `${format(strings.for_person, { name })} · ${status} · ${card.signed ? strings.signed_yes : strings.signed_no}`,
+      icon: card.status === "pending" ? "wait" : "check" };
+  });
+  const about = [...cardsAbout(ui.view, me, "strength")].reverse();
+  renderMeList("me-received", "me-received-item", [...about.filter((c) => c.status === "pending"), ...about.filter((c) => c.status !== "pending")],
+    (card) => ({ text: card.text, meta: `${fromText(card)} · ${card.status === "pending" ? strings.awaiting_you : strings.shared_with_team}`,
+      icon: card.status === "pending" ? "wait" : "check", className: card.status === "pending" ? "is-awaiting" : "" }));
+  renderMeList("me-links", "me-link", myLinks(), (link) => {
+    const card = cardById(ui.view, link.card_id);
+    const goal = goalById(ui.view, link.goal_id);
+    return { text: card ? card.text : "", meta: format(strings.linked_to, { goal: goal ? goal.text : "" }), icon: goal ? goal.kind : "goal" };
+  });
+  el.leave.disabled = ui.leaving;
+}
+
+/** Render everything from the server's state with the outbox on top. */
 function render() {
-  if (!ui.state) return;
+  if (!ui.state || ui.left) return;
+  ui.settling = ui.settling.filter((s) => s.version > ui.state.version);
+  ui.view = applyOutbox(ui.state, [...ui.settling.map((s) => s.item), ...ui.outbox], meId());
   renderHeader();
   renderDrives();
   renderStrengths();
   renderLinks();
+  renderMe();
   ui.rendered = true;
 }
 
 // --- Actions ------------------------------------------------------------------------------------
 
 /**
- * Add the drive composer's text as a card (through the outbox).
+ * Add the drive composer's text as a card (through the outbox), with the chosen visibility.
  * @param {SubmitEvent} event
  */
 function addDrive(event) {
@@ -530,7 +843,7 @@ function addDrive(event) {
     el.driveText.focus();
     return;
   }
-  const payload = { id: newId(), kind: "drive", text };
+  const payload = { id: newId(), kind: "drive", text, visibility: composerVisibility() };
   if ((ui.state?.workshop?.prompts || []).length) payload.prompt = ui.promptIndex;
   el.driveText.value = "";
   saveDriveDraft();
@@ -538,7 +851,7 @@ function addDrive(event) {
 }
 
 /**
- * Add the strength composer's text as a card about the chosen colleague.
+ * Add the strength composer's text as a card about the chosen colleague (pending their consent).
  * @param {SubmitEvent} event
  */
 function addStrength(event) {
@@ -550,8 +863,9 @@ function addStrength(event) {
     el.strengthText.focus();
     return;
   }
-  enqueue(SEND.ADD_CARD, { id: newId(), kind: "strength", text, about: ui.about });
+  enqueue(SEND.ADD_CARD, { id: newId(), kind: "strength", text, about: ui.about, signed: el.signed.checked });
   el.strengthText.value = "";
+  el.signed.checked = false;
   ui.about = null;
   ui.search = "";
   el.search.value = "";
@@ -571,11 +885,21 @@ function pickColleague(participantId) {
 }
 
 /**
+ * Change who sees one of my drives.
+ * @param {object} card
+ * @param {string} visibility
+ */
+function changeVisibility(card, visibility) {
+  if (!VISIBILITIES.includes(visibility) || visibility === card.visibility) return;
+  enqueue(SEND.EDIT_CARD, { id: card.id, visibility });
+}
+
+/**
  * Open a card for editing.
  * @param {object} card
  */
 function startEditing(card) {
-  ui.editing = { id: card.id, text: shownText(card) };
+  ui.editing = { id: card.id, text: card.text };
   saveEditing();
   render();
   const field = document.querySelector(`[data-card-id="${CSS.escape(card.id)}"] [data-testid="card-edit-text"]`);
@@ -605,18 +929,60 @@ function saveEdit(cardId) {
 }
 
 /**
- * Delete one of my cards (or take a queued one back out of the outbox).
+ * Delete one of my cards, or one about me (an unsent card is simply taken back).
  * @param {object} card
  */
-async function deleteCard(card) {
-  if (card.pending) {
-    ui.outbox = ui.outbox.filter((item) => item.payload.id !== card.id);
-    saveOutbox();
-    render();
-    return;
-  }
+function deleteCard(card) {
+  if (card.fresh && withdraw((item) => idsOf(item).includes(card.id))) return;
   if (!window.confirm(strings.confirm_delete_card)) return;
-  await live.act(SEND.DELETE_CARD, { id: card.id });
+  enqueue(SEND.DELETE_CARD, { id: card.id });
+}
+
+/**
+ * Open a received strength to put it in my own words before accepting it.
+ * @param {object} card
+ */
+function startResponding(card) {
+  ui.responding = { id: card.id, text: card.text };
+  saveResponding();
+  render();
+  document.querySelector(`[data-card-id="${CSS.escape(card.id)}"] [data-testid="strength-respond-text"]`)?.focus();
+}
+
+/** Close the rewording without answering. */
+function stopResponding() {
+  ui.responding = null;
+  saveResponding();
+  render();
+}
+
+/**
+ * Accept a strength about me, optionally in my own words: then the team sees it.
+ * @param {object} card
+ * @param {string} [text] my wording
+ */
+function acceptStrength(card, text) {
+  const payload = { id: card.id, answer: "accept" };
+  if (text !== undefined) {
+    const wording = text.trim();
+    if (!wording) {
+      toast(strings.empty_text);
+      return;
+    }
+    if (wording !== card.text) payload.text = wording;
+  }
+  ui.responding = null;
+  saveResponding();
+  enqueue(SEND.RESPOND_STRENGTH, payload);
+}
+
+/**
+ * Decline a strength about me: it is deleted.
+ * @param {object} card
+ */
+function declineStrength(card) {
+  if (!window.confirm(strings.confirm_decline)) return;
+  enqueue(SEND.RESPOND_STRENGTH, { id: card.id, answer: "decline" });
 }
 
 /**
@@ -635,26 +1001,72 @@ function selectLinkCard(cardId) {
 }
 
 /**
- * Link the picked card to a goal, or undo that link when it exists.
+ * Link the picked card to a goal, or undo that link when it exists (through the outbox).
  * @param {string} goalId
  */
-async function toggleLink(goalId) {
+function toggleLink(goalId) {
   if (!ui.linkCard) {
     toast(strings.pick_card_first);
     return;
   }
-  const existing = linkBetween(ui.state, ui.linkCard, goalId);
+  const existing = linkBetween(ui.view, ui.linkCard, goalId);
   // The goal's "✓ Linked" badge is the confirmation; only errors get a toast.
-  if (existing) await live.act(SEND.DELETE_LINK, { id: existing.id });
-  else await live.act(SEND.ADD_LINK, { id: newId(), card_id: ui.linkCard, goal_id: goalId });
+  if (existing) removeLink(existing);
+  else enqueue(SEND.ADD_LINK, { id: newId(), card_id: ui.linkCard, goal_id: goalId });
 }
 
 /**
- * Remove one of my links.
- * @param {string} linkId
+ * Remove one of my links (an unsent one is simply taken back).
+ * @param {object} link
  */
-async function removeLink(linkId) {
-  await live.act(SEND.DELETE_LINK, { id: linkId });
+function removeLink(link) {
+  if (link.fresh && withdraw((item) => item.event === SEND.ADD_LINK && item.payload.id === link.id)) return;
+  enqueue(SEND.DELETE_LINK, { id: link.id });
+}
+
+/** Leave the workshop, after one confirmation: the server deletes everything of mine. */
+async function leave() {
+  if (ui.leaving || !window.confirm(strings.confirm_leave)) return;
+  if (live.getStatus() !== "connected") {
+    toast(strings.leave_offline, { kind: "error" });
+    return;
+  }
+  ui.leaving = true;
+  setText(el.leave, strings.leaving);
+  render();
+  const ack = await live.send(SEND.LEAVE_WORKSHOP, {});
+  if (ack.ok) {
+    showLeft("left");
+    return;
+  }
+  if (ui.left) return;
+  ui.leaving = false;
+  setText(el.leave, el.leave.dataset.label);
+  render();
+  toast(ack.error?.message || strings.error_timeout, { kind: "error" });
+}
+
+/**
+ * I am gone from the workshop (I left, or the facilitator removed me): forget everything this
+ * phone kept, stop the connection, and say so.
+ * @param {"left"|"removed"} how
+ */
+function showLeft(how) {
+  if (ui.left) return;
+  ui.left = how;
+  window.clearTimeout(ui.flushRetry);
+  ui.outbox = [];
+  store.clearAll();
+  if (live) live.close();
+  el.root.dataset.left = how;
+  const screen = byTestId("left-screen");
+  for (const line of screen.querySelectorAll("[data-left]")) {
+    if (line.dataset.left !== how) line.remove();
+  }
+  screen.hidden = false;
+  for (const part of document.querySelectorAll(".phone-top, .phone-main, .tabbar, .notice")) part.hidden = true;
+  window.scrollTo({ top: 0 });
+  byTestId("left-title").focus();
 }
 
 // --- Wiring ----------------------------------------------------------------------------------------
@@ -662,30 +1074,64 @@ async function removeLink(linkId) {
 /**
  * A new state arrived: render it, remember it, and send what waited for a connection.
  * @param {import("./state.js").State} state
- * @param {{event: string}} cause
+ * @param {{event: string, data?: object}} cause
  */
 function onState(state, cause) {
-  const previousPhase = ui.state?.workshop?.phase;
+  if (ui.left) return;
+  const previous = ui.state;
   ui.state = state;
-  if (ui.editing && !cardById(state, ui.editing.id)) {
+  const me = state.me?.id;
+  if (cause.event === RECEIVE.PARTICIPANT_LEFT && cause.data?.id && cause.data.id === me) {
+    showLeft(ui.leaving ? "left" : "removed");
+    return;
+  }
+  if (cause.event === RECEIVE.STATE && me) {
+    // Changes queued by someone who is no longer this phone's person are not theirs to send.
+    const mine = ui.outbox.filter((item) => !item.by || item.by === me);
+    if (mine.length !== ui.outbox.length) {
+      ui.outbox = mine;
+      saveOutbox();
+    }
+  }
+  if (ui.editing && !cardById(state, ui.editing.id) && !ui.outbox.some((i) => i.payload.id === ui.editing.id)) {
     ui.editing = null;
     saveEditing();
   }
-  if (cause.event === "state" || cause.event === "cached") {
+  if (ui.responding && !cardById(state, ui.responding.id)) {
+    ui.responding = null;
+    saveResponding();
+  }
+  if (cause.event === RECEIVE.CARD_SAVED && previous && isNewStrengthForMe(cause.data?.card, previous, me)) {
+    toast(strings.new_strength);
+  }
+  if (cause.event === RECEIVE.STATE || cause.event === "cached") {
     if (!ui.tab) showTab(TAB_FOR_PHASE[state.workshop.phase] || "drives");
-  } else if (cause.event === "phase_changed" && previousPhase !== state.workshop.phase && !isTyping()) {
+  } else if (cause.event === RECEIVE.PHASE_CHANGED && previous?.workshop?.phase !== state.workshop.phase && !isTyping()) {
     showTab(TAB_FOR_PHASE[state.workshop.phase] || ui.tab);
   }
   render();
   store.set("state", state);
-  if (cause.event === "state") flushOutbox();
+  if (cause.event === RECEIVE.STATE) flushOutbox();
+}
+
+/**
+ * Whether a saved card is a strength about me that I have not seen before (then say so).
+ * @param {?object} card
+ * @param {import("./state.js").State} previous
+ * @param {?string} me
+ * @returns {boolean}
+ */
+function isNewStrengthForMe(card, previous, me) {
+  return Boolean(card && me && card.kind === "strength" && card.about === me && card.status === "pending"
+    && card.author !== me && !cardById(previous, card.id) && ui.tab !== "strengths");
 }
 
 /** The workshop is gone: forget everything this phone kept about it. */
 function onWorkshopDeleted() {
   store.clearAll();
+  ui.outbox = [];
   toast(strings.workshop_deleted, { kind: "error", timeout: 60000 });
-  for (const control of document.querySelectorAll("textarea, input, button")) control.disabled = true;
+  for (const control of document.querySelectorAll("textarea, input, button, select")) control.disabled = true;
 }
 
 /** Restore drafts and wire the forms and tabs; all of it works before the socket connects. */
@@ -693,11 +1139,24 @@ function wire() {
   el.driveText.value = store.get("draft:drive", "") || "";
   saveDriveDraft();
   const strengthDraft = store.get("draft:strength", null);
-  if (strengthDraft) el.strengthText.value = strengthDraft.text || "";
+  if (strengthDraft) {
+    el.strengthText.value = strengthDraft.text || "";
+    el.signed.checked = Boolean(strengthDraft.signed);
+  }
   updateCounter(el.strengthText, el.strengthCounter);
+  el.leave.dataset.label = el.leave.textContent;
 
   el.driveText.addEventListener("input", saveDriveDraft);
   el.strengthText.addEventListener("input", saveStrengthDraft);
+  el.signed.addEventListener("change", () => {
+    saveStrengthDraft();
+    render();
+  });
+  el.driveVisibility.addEventListener("change", () => {
+    ui.visibility = el.driveVisibility.value;
+    store.set("draft:visibility", ui.visibility);
+    renderComposerVisibility();
+  });
   el.driveForm.addEventListener("submit", addDrive);
   el.strengthForm.addEventListener("submit", addStrength);
   byTestId("prompt-prev").addEventListener("click", () => movePrompt(-1));
@@ -720,6 +1179,7 @@ function wire() {
     const buttons = el.colleagues.querySelectorAll("[data-testid=colleague]");
     if (buttons.length === 1) buttons[0].click();
   });
+  el.leave.addEventListener("click", leave);
 
   const tablist = document.querySelector(".tabbar");
   tablist.addEventListener("click", (event) => {
@@ -733,6 +1193,7 @@ function wire() {
   });
   if (ui.tab) showTab(ui.tab);
   setText(el.phase, strings[`phase_${el.root.dataset.phase}`] || el.root.dataset.phase);
+  renderComposerVisibility();
 }
 
 wire();

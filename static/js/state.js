@@ -6,11 +6,14 @@ import { RECEIVE } from "./events.js";
 /**
  * @typedef {{id: string, kind: "goal"|"project"|"activity", text: string, position: number}} Goal
  * @typedef {{id: string, name: string, color: number}} Participant
- * @typedef {{id: string, kind: "drive"|"strength", about: string, author: ?string, text: string,
- *            prompt: ?number, created_at: string}} Card
+ * @typedef {{id: string, kind: "drive"|"strength", about: ?string, author: ?string, text: string,
+ *            prompt: ?number, visibility: "named"|"anonymous"|"facilitator", status: "pending"|"accepted",
+ *            signed: boolean, created_at: string}} Card
+ *   `about` and `author` are null where the viewer may not know them (anonymous drives, unsigned strengths).
  * @typedef {{id: string, card_id: string, goal_id: string, created_by: ?string, created_at: string}} Link
  * @typedef {{version: number,
- *            workshop: {code: string, title: string, language: string, phase: string, prompts: string[], join_url: string},
+ *            workshop: {code: string, title: string, language: string, phase: string, prompts: string[], join_url: string,
+ *                       default_visibility: "named"|"anonymous"|"facilitator"},
  *            goals: Goal[], participants: Participant[], cards: Card[], links: Link[],
  *            me: {role: string, id: ?string, view: string}}} State
  */
@@ -49,12 +52,15 @@ function without(list, ids) {
  */
 export function fromServer(raw) {
   return {
+    ...raw, // fields this module does not know yet travel along untouched
     version: raw.version ?? 0,
-    workshop: { prompts: [], ...(raw.workshop || {}) },
+    workshop: { prompts: [], default_visibility: "named", ...(raw.workshop || {}) },
     goals: raw.goals || [],
     participants: raw.participants || [],
     cards: raw.cards || [],
     links: raw.links || [],
+    agreements: raw.agreements || [],
+    assignments: raw.assignments || [],
     me: raw.me || { role: null, id: null, view: null },
   };
 }
@@ -77,7 +83,34 @@ const REDUCERS = {
     links: state.links.filter((l) => l.goal_id !== data.id && !(data.link_ids || []).includes(l.id)),
   }),
   [RECEIVE.PHASE_CHANGED]: (state, data) => ({ ...state, workshop: { ...state.workshop, phase: data.phase } }),
+  [RECEIVE.PARTICIPANT_LEFT]: (state, data) => withoutParticipant(state, data),
+  [RECEIVE.SETTINGS_CHANGED]: (state, { version, server_time: serverTime, ...settings }) => ({
+    ...state, workshop: { ...state.workshop, ...settings },
+  }),
+  [RECEIVE.PARTICIPANT_UPDATED]: (state, data) => ({ ...state, participants: upsert(state.participants, data.participant) }),
+  [RECEIVE.ASSIGNMENTS_CHANGED]: (state, data) => ({ ...state, assignments: data.assignments || [] }),
+  [RECEIVE.AGREEMENT_SAVED]: (state, data) => ({ ...state, agreements: upsert(state.agreements || [], data.agreement) }),
+  [RECEIVE.AGREEMENT_DELETED]: (state, data) => ({ ...state, agreements: without(state.agreements || [], [data.id]) }),
+  // RECEIVE.HIDDEN_CHANGE has no reducer on purpose: a change this viewer may not see moves the version only.
 };
+
+/**
+ * A person left (or was removed): drop them, the cards and links the server listed, and
+ * anything still pointing at them. Links they made on others' cards stay, without their name.
+ * @param {State} state
+ * @param {{id: string, card_ids?: string[], link_ids?: string[]}} data
+ * @returns {State}
+ */
+function withoutParticipant(state, data) {
+  const goneCards = new Set(data.card_ids || []);
+  const cards = state.cards.filter((c) => !goneCards.has(c.id) && c.about !== data.id);
+  const kept = new Set(cards.map((c) => c.id));
+  const goneLinks = new Set(data.link_ids || []);
+  const links = state.links
+    .filter((l) => !goneLinks.has(l.id) && kept.has(l.card_id))
+    .map((l) => (l.created_by === data.id ? { ...l, created_by: null } : l));
+  return { ...state, participants: without(state.participants, [data.id]), cards, links };
+}
 
 /**
  * Apply one versioned server event.
@@ -171,6 +204,24 @@ export function goalById(state, id) {
  */
 export function cardsAbout(state, participantId, kind) {
   return state.cards.filter((c) => c.about === participantId && (!kind || c.kind === kind)).sort(byCreation);
+}
+
+/**
+ * Drives shown without a name (anonymous on the board): the viewer does not know whose they are.
+ * @param {State} state
+ * @returns {Card[]}
+ */
+export function anonymousCards(state) {
+  return state.cards.filter((c) => c.about === null || c.about === undefined).sort(byCreation);
+}
+
+/**
+ * Whether the team may see a card: not facilitator-only, and (strengths) accepted by its person.
+ * @param {Card} card
+ * @returns {boolean}
+ */
+export function isShared(card) {
+  return card.visibility !== "facilitator" && card.status !== "pending";
 }
 
 /**

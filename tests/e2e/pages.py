@@ -75,3 +75,27 @@ def touch_drag(page, source, target, steps=8) -> None:
         y = start[1] + (end[1] - start[1]) * i / steps
         cdp.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [{"x": x, "y": y}]})
     cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+
+
+AXE = Path(__file__).resolve().parent / "vendor" / "axe-core" / "axe.min.js"
+
+
+def serious_accessibility_violations(page) -> list[dict]:
+    """Run axe-core on the page as it is now; the serious and critical violations, summarised.
+
+    axe is evaluated through the DevTools protocol, which the page's CSP does not govern, so
+    the page itself stays exactly as users get it.
+    """
+    # Judge the screen at rest: a card sliding in is briefly translucent.
+    page.evaluate("() => Promise.all(document.getAnimations().map((a) => a.finished.catch(() => null)))")
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.evaluate(AXE.read_text(encoding="utf-8"))
+    return page.evaluate(
+        """async () => {
+            const result = await axe.run(document, {resultTypes: ["violations"]});
+            return result.violations
+              .filter((v) => v.impact === "serious" || v.impact === "critical")
+              .map((v) => ({id: v.id, impact: v.impact, help: v.help,
+                            nodes: v.nodes.slice(0, 3).map((n) => n.target.join(" "))}));
+        }"""
+    )
