@@ -224,3 +224,22 @@ def test_the_facilitator_erases_the_workshop_and_everyone_is_told(workshop):
     r = workshop.api.http.get(f"{workshop.api.base}/api/workshops/{workshop.code}",
                               headers={"Authorization": f"Bearer {workshop.token}"})
     assert r.status_code == 404
+
+
+def test_a_late_resend_never_brings_back_a_deleted_card_or_link(workshop):
+    anna, bram = workshop.participant("Anna"), workshop.participant("Bram")
+    console = workshop.facilitator()
+    payload = {"id": "phone-made-id-0042", "kind": "drive", "text": "Resent too late"}
+    card = anna.call("add_card", payload)["card"]
+    link_payload = {"id": "phone-made-link-042", "card_id": card["id"], "goal_id": anna.state["goals"][0]["id"]}
+    anna.call("add_link", link_payload)
+    anna.call("delete_link", {"id": link_payload["id"]})
+    again_link = anna.call("add_link", link_payload)
+    assert (again_link["ok"], again_link.get("replayed")) == (True, True)
+    console.call("delete_card", {"id": card["id"]})
+    again = anna.call("add_card", payload)
+    assert (again["ok"], again.get("replayed"), again["id"]) == (True, True, card["id"])
+    snap = workshop.snapshot()
+    assert (snap["drives"], snap["links"]) == ([], [])
+    bram.call("sync")
+    assert [n for n in bram.names() if n == "card_saved"] == ["card_saved"]  # only the first

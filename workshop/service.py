@@ -218,6 +218,9 @@ def add_card(store: Store, actor: Actor, request: model.AddCard) -> Change:
                 if not same:
                     raise model.conflict("That id is already used.")
                 return _card_saved(existing, workshop["version"]).replayed()
+            if store.is_buried(request.id):
+                # Made, then deleted before this late resend: it stays deleted.
+                return Change("card_deleted", workshop["version"], {"id": request.id, "link_ids": []}).replayed()
         saved = store.add_card(actor.workshop_id, card)
         version = store.bump_version(actor.workshop_id)
     return _card_saved(saved, version)
@@ -355,6 +358,8 @@ def add_link(store: Store, actor: Actor, request: model.AddLink) -> Change:
             return _link_change("link_saved", existing, card, workshop["version"]).replayed()
         if request.id is not None and store.link(request.id) is not None:
             raise model.conflict("That id is already used.")
+        if request.id is not None and store.is_buried(request.id):
+            return Change("link_deleted", workshop["version"], {"id": request.id}).replayed()
         link = store.add_link(
             actor.workshop_id, request.id or model.new_id(), request.card_id, request.goal_id,
             actor.participant_id, request.type,

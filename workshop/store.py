@@ -154,10 +154,19 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (checkin_id, link_id, participant_id)
     );
     """,
+    # Ids of deleted cards and links, so a late replay of their creation (a phone that resends
+    # after someone else deleted it) cannot bring them back.
+    """
+    CREATE TABLE tombstones (
+        id TEXT PRIMARY KEY,
+        workshop_id TEXT NOT NULL REFERENCES workshops(id) ON DELETE CASCADE
+    );
+    CREATE INDEX tombstones_workshop ON tombstones(workshop_id);
+    """,
 ]
 
 TABLES = ("workshops", "goals", "participants", "cards", "links", "endorsements", "assignments", "agreements",
-          "checkins", "checkin_answers")
+          "checkins", "checkin_answers", "tombstones")
 # Rows copied into a follow-up remember where they came from; erasing the original forgets that.
 ORIGIN_TABLES = ("goals", "participants", "cards", "links", "agreements")
 
@@ -611,6 +620,7 @@ class Store:
         links = []
         for card in cards:
             links += [_link(r) for r in self._all("SELECT * FROM links WHERE card_id = ? ORDER BY rowid", (card["id"],))]
+        self.bury(workshop_id, [c["id"] for c in cards] + [l["id"] for l in links])
         self.db.execute("DELETE FROM participants WHERE workshop_id = ? AND id = ?", (workshop_id, participant_id))
         return cards, links
 
@@ -710,12 +720,23 @@ class Store:
         return [r[0] for r in self._all("SELECT id FROM links WHERE card_id = ? ORDER BY id", (card_id,))]
 
     def delete_card(self, card_id: str) -> list[str]:
-        """Delete a card; returns the ids of the links that went with it."""
+        """Delete a card (remembering its id and its links'); returns the ids of the links that went with it."""
         link_ids = [
             r[0] for r in self._all("SELECT id FROM links WHERE card_id = ? ORDER BY id", (card_id,))
         ]
+        row = self._one("SELECT workshop_id FROM cards WHERE id = ?", (card_id,))
+        if row is not None:
+            self.bury(row[0], [card_id, *link_ids])
         self.db.execute("DELETE FROM cards WHERE id = ?", (card_id,))
         return link_ids
+
+    def bury(self, workshop_id: str, ids: list[str]) -> None:
+        """Inside a transaction: remember ids that were deleted, so they are never made again."""
+        for item_id in ids:
+            self.db.execute("INSERT OR IGNORE INTO tombstones (id, workshop_id) VALUES (?, ?)", (item_id, workshop_id))
+
+    def is_buried(self, item_id: str) -> bool:
+        return self._one("SELECT 1 FROM tombstones WHERE id = ?", (item_id,)) is not None
 
     # --- links --------------------------------------------------------------------------------
 
@@ -793,6 +814,9 @@ class Store:
         return _link(self._one("SELECT * FROM links WHERE id = ?", (link_id,)))
 
     def delete_link(self, link_id: str) -> None:
+        row = self._one("SELECT workshop_id FROM links WHERE id = ?", (link_id,))
+        if row is not None:
+            self.bury(row[0], [link_id])
         self.db.execute("DELETE FROM links WHERE id = ?", (link_id,))
 
     # --- the whole workshop ---------------------------------------------------------------
