@@ -26,8 +26,12 @@ def free_port() -> int:
 class LiveServer:
     """``python app.py`` in a subprocess, on its own port and database file."""
 
-    def __init__(self, db_path: Path, port: int | None = None):
+    def __init__(self, db_path: Path, port: int | None = None, env: dict | None = None):
         self.db_path = db_path
+        # The shared test server is hit by hundreds of tests from one address: generous limits
+        # (the limits themselves are tested on a server of their own).
+        self.env = {**os.environ, "WORKSHOP_CREATION_LIMIT": "100000 per hour",
+                    "WORKSHOP_GUESS_LIMIT": "100000 per minute", "WORKSHOP_EVENT_RATE": "1000", **(env or {})}
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.process: subprocess.Popen | None = None
@@ -38,7 +42,7 @@ class LiveServer:
         self.process = subprocess.Popen(
             [sys.executable, "app.py", "--host", "127.0.0.1", "--port", str(self.port),
              "--db", str(self.db_path), "--public-url", self.url, "--async-mode", ASYNC_MODE],
-            cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT,
+            cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT, env=self.env,
         )
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:
@@ -66,7 +70,7 @@ class Api:
 
     def __init__(self, base: str):
         self.base = base
-        self.http = requests.Session()
+        self.http = requests  # a connection per call: nothing left open when a test ends
 
     def create_workshop(self, title="Team day", language="en", goals=None) -> dict:
         goals = goals if goals is not None else [
@@ -134,6 +138,10 @@ class Client:
     def disconnect(self) -> None:
         if self.sio.connected:
             self.sio.disconnect()
+        # When the server cut the connection, the client library leaves its socket open: close it.
+        ws = getattr(self.sio.eio, "ws", None)
+        if ws is not None and ws.sock is not None:
+            ws.shutdown()
 
 
 class Workshop:

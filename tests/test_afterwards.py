@@ -249,10 +249,9 @@ def test_erasing_only_the_original_keeps_the_follow_up_but_forgets_the_origin(se
 
 
 @pytest.fixture
-def short_retention(tmp_path, monkeypatch):
-    monkeypatch.setenv("WORKSHOP_RETENTION_DAYS", "0")
-    monkeypatch.setenv("WORKSHOP_RETENTION_SWEEP_SECONDS", "0.3")
-    live = LiveServer(tmp_path / "retention.sqlite3").start()
+def short_retention(tmp_path):
+    live = LiveServer(tmp_path / "retention.sqlite3",
+                      env={"WORKSHOP_RETENTION_DAYS": "0", "WORKSHOP_RETENTION_SWEEP_SECONDS": "0.3"}).start()
     yield live
     live.stop()
 
@@ -270,3 +269,20 @@ def test_closed_workshops_are_erased_when_their_retention_runs_out(short_retenti
     assert requests.get(f"{short_retention.url}/j/{closing['code']}").status_code == 404
     time.sleep(0.5)
     assert requests.get(f"{short_retention.url}/j/{staying['code']}").status_code == 200
+
+
+def test_the_team_never_learns_whose_anonymous_card_an_agreement_is_on(server, new_workshop):
+    workshop = new_workshop()
+    console = workshop.facilitator()
+    zoe, bram = workshop.participant("Zoë"), workshop.participant("Bram")
+    quiet = zoe.call("add_card", {"kind": "drive", "text": "Quiet work", "visibility": "anonymous"})["card"]
+    link = zoe.call("add_link", {"card_id": quiet["id"], "goal_id": zoe.state["goals"][0]["id"]})["link"]
+    made = zoe.call("add_agreement", {"link_id": link["id"], "text": "Focus mornings", "owner": zoe.id})
+    assert made["agreement"]["owner"] == zoe.id  # Zoë sees her own
+    assert bram.wait_for("agreement_saved")["agreement"]["owner"] is None
+    assert workshop.participant("Cas").state["agreements"][0]["owner"] is None
+    team_url = requests.post(f"{server.url}/api/workshops/{workshop.code}/team-link", headers=bearer(workshop.token)).json()["url"]
+    team = requests.get(team_url + "/summary.json").json()
+    assert [(a["text"], a["owner"], a["person"]) for a in team["agreements"]] == [("Focus mornings", None, None)]
+    assert team["checkins"] == []
+    assert "Zoë" not in requests.get(team_url + "/summary.md").text.split("Focus mornings")[1].splitlines()[0]

@@ -51,7 +51,7 @@ def test_a_whole_workshop_from_creation_to_summary(workshop):
     assert by_goal["New onboarding"]["people"] == ["Bram"]
     assert [o["text"] for o in summary["open_goals"]] == ["Weekly customer calls"]
     assert summary["unlinked_drives"] == [{"id": drives["Cas"]["id"], "text": "Quiet, deep work", "person": "Cas",
-                                           "visibility": "named"}]
+                                           "visibility": "named", "hidden": False}]
     people = {p["name"]: p for p in summary["people"]}
     assert people["Bram"]["strengths"][0]["goals"] == ["New onboarding"]
 

@@ -32,7 +32,7 @@ def card(card_id, kind, about, author, text, prompt=None, visibility="named", st
 
 def link(link_id, card_id, goal_id, created_by=None) -> dict:
     return {"id": link_id, "card_id": card_id, "goal_id": goal_id, "created_by": created_by,
-            "created_at": STAMP}
+            "type": "energises", "endorsements": [], "created_at": STAMP}
 
 
 def snapshot(goals=None, participants=None, cards=None, links=None, title="Team day") -> dict:
@@ -90,7 +90,8 @@ def test_build_lists_goals_in_snapshot_order(team):
 
 def test_build_gives_each_goal_its_links(team):
     grow = summary.build(team)["goals"][0]
-    assert [{"card": {"id": "card-teach", "kind": "drive", "text": "Teaching", "visibility": "named"},
+    assert [{"card": {"id": "card-teach", "kind": "drive", "text": "Teaching", "visibility": "named", "hidden": False},
+             "type": "energises", "endorsements": 0,
              "person": {"id": ANNA, "name": "Anna"}, "linked_by": "Anna"}] == grow["links"]
 
 
@@ -120,7 +121,7 @@ def test_open_goals_are_the_goals_with_nobody(team):
 
 
 def test_unlinked_drives_are_drives_with_no_outlet(team):
-    assert [{"id": "card-trav1", "text": "Travel", "person": "Carol", "visibility": "named"}] == summary.build(team)["unlinked_drives"]
+    assert [{"id": "card-trav1", "text": "Travel", "person": "Carol", "visibility": "named", "hidden": False}] == summary.build(team)["unlinked_drives"]
 
 
 def test_an_unlinked_strength_is_not_an_unlinked_drive(team):
@@ -136,14 +137,14 @@ def test_totals(team):
 def test_build_gives_each_person_their_drives_strengths_and_goals(team):
     anna, bob, carol = summary.build(team)["people"]
     assert {"id": ANNA, "name": "Anna",
-            "drives": [{"id": "card-teach", "text": "Teaching", "visibility": "named", "goals": ["Grow the team", "Ship v2"]}],
+            "drives": [{"id": "card-teach", "text": "Teaching", "visibility": "named", "hidden": False, "goals": ["Grow the team", "Ship v2"]}],
             "strengths": [], "goals": ["Grow the team", "Ship v2"]} == anna
     assert {"id": BOB, "name": "Bob",
-            "drives": [{"id": "card-build", "text": "Building things", "visibility": "named", "goals": ["Ship v2"]}],
-            "strengths": [{"id": "card-calm1", "text": "Calm", "visibility": "named", "goals": ["Ship v2"]}],
+            "drives": [{"id": "card-build", "text": "Building things", "visibility": "named", "hidden": False, "goals": ["Ship v2"]}],
+            "strengths": [{"id": "card-calm1", "text": "Calm", "visibility": "named", "hidden": False, "goals": ["Ship v2"]}],
             "goals": ["Ship v2"]} == bob
     assert {"id": CAROL, "name": "Carol",
-            "drives": [{"id": "card-trav1", "text": "Travel", "visibility": "named", "goals": []}],
+            "drives": [{"id": "card-trav1", "text": "Travel", "visibility": "named", "hidden": False, "goals": []}],
             "strengths": [], "goals": []} == carol
 
 
@@ -408,7 +409,8 @@ def test_the_teams_summary_keeps_every_privacy_choice(team):
     team_view = summary.build(team, model.TEAM)
     text = str(team_view)
     assert "Private matter" not in text and "Not yet agreed" not in text
-    assert {"id": "card-anon1", "text": "Anonymous wish", "person": None, "visibility": "anonymous"} in team_view["unlinked_drives"]
+    assert {"id": "card-anon1", "text": "Anonymous wish", "person": None, "visibility": "anonymous",
+            "hidden": False} in team_view["unlinked_drives"]
     facilitator_view = summary.build(team)
     assert "Private matter" in str(facilitator_view)
     assert "Not yet agreed" not in str(facilitator_view)  # not a result until its person agrees

@@ -11,6 +11,7 @@ from flask_babel import get_locale, gettext as _
 from werkzeug.exceptions import HTTPException
 
 from .i18n import babel, remember_chosen_language, select_locale
+from .limits import limiter
 from .live import socketio
 from .model import WorkshopError
 from .store import Store
@@ -34,7 +35,7 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 
 HTTP_ERRORS = {400: "invalid", 401: "unauthorized", 403: "forbidden", 404: "not_found",
-               405: "invalid", 409: "conflict", 413: "too_large"}
+               405: "invalid", 409: "conflict", 413: "too_large", 429: "rate_limited"}
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -61,6 +62,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     )
     if os.environ.get("WORKSHOP_DB"):
         app.config["DATABASE"] = os.environ["WORKSHOP_DB"]
+    for setting in ("GUESS_LIMIT", "CREATION_LIMIT", "EVENT_RATE"):  # e.g. "30 per minute", "15"
+        if os.environ.get(f"WORKSHOP_{setting}"):
+            app.config[setting] = os.environ[f"WORKSHOP_{setting}"]
     if test_config:
         app.config.from_mapping(test_config)
 
@@ -68,6 +72,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.extensions["workshop_store"] = Store(app.config["DATABASE"])
     babel.init_app(app, locale_selector=select_locale)
     Compress(app)
+    limiter.init_app(app)
 
     from . import api, events, views  # noqa: F401  (events registers the socket handlers)
 
@@ -118,6 +123,7 @@ def _error_page(status: int):
         403: _("This page is for the workshop's facilitator. Open it with your facilitator link."),
         404: _("There is no workshop here. It may have been deleted, or the code is mistyped."),
         413: _("That was too much at once."),
+        429: _("Too many tries. Wait a minute, then try again."),
     }
     message = messages.get(status, _("Something went wrong. Please try again."))
     return render_template("error.html", status=status, message=message), status

@@ -11,6 +11,7 @@ from flask import Blueprint, Response, jsonify, request
 
 from . import model, service, summary
 from .i18n import use_workshop_language
+from .limits import CREATIONS, GUESSES, limiter, only_misses
 from .live import broadcast, close_workshop_rooms
 from .web import absolute, actor_for, bearer_token, store, workshop_or_404, workshop_urls
 
@@ -25,6 +26,7 @@ def json_body() -> dict:
 
 
 @bp.post("/workshops")
+@limiter.limit(CREATIONS)
 def create_workshop():
     """Create a workshop. 201 with its code, the facilitator token and its URLs."""
     req = model.parse(model.CreateWorkshop, json_body())
@@ -34,6 +36,7 @@ def create_workshop():
 
 
 @bp.post("/workshops/<code>/participants")
+@limiter.shared_limit(GUESSES, scope="guesses", deduct_when=only_misses)
 def add_participant(code):
     """Join a workshop by name. 201 with the participant's id and token; a taken name 409."""
     workshop = workshop_or_404(code)
@@ -78,7 +81,9 @@ def full_summary(workshop: dict, viewer) -> dict:
     previous = store().snapshot(workshop["previous_id"]) if workshop["previous_id"] else None
     data["changes"] = (summary.changes_since(snapshot, previous, store().origins(workshop["id"]), viewer)
                        if previous else None)
-    data["checkins"] = summary.checkin_trend(snapshot, store().checkins(workshop["id"]), viewer)
+    # Check-in ratings are personal: the facilitator's summary shows the trend, the team's does not.
+    data["checkins"] = (summary.checkin_trend(snapshot, store().checkins(workshop["id"]), viewer)
+                        if viewer.is_facilitator else [])
     data["agreements"] = agreements_of(snapshot, viewer)
     return data
 
@@ -87,6 +92,7 @@ def agreements_of(snapshot: dict, viewer) -> list[dict]:
     """The agreements as a viewer may see them, with their goal, card and owner spelled out."""
     seen = summary.visible_part(snapshot, viewer)
     links = {l["id"]: l for l in seen["links"]}
+    all_cards = {c["id"]: c for c in snapshot["cards"]}
     cards = {c["id"]: c for c in seen["cards"]}
     goals = {g["id"]: g["text"] for g in seen["goals"]}
     people = {p["id"]: p["name"] for p in seen["participants"]}
@@ -95,10 +101,12 @@ def agreements_of(snapshot: dict, viewer) -> list[dict]:
         link = links.get(agreement["link_id"])
         if link is None:
             continue
+        shown = model.agreement_for(agreement, link, all_cards[link["card_id"]], viewer)
         card = cards[link["card_id"]]
-        rows.append({"id": agreement["id"], "text": agreement["text"], "owner": people.get(agreement["owner"]),
+        rows.append({"id": agreement["id"], "text": agreement["text"], "owner": people.get(shown["owner"]),
                      "due": agreement["due"], "done": agreement["done"], "goal": goals[link["goal_id"]],
-                     "card": card["text"], "person": people.get(card["about"])})
+                     "card": card["text"], "person": people.get(card["about"]), "visibility": card["visibility"],
+                     "hidden": card["hidden"]})
     return rows
 
 
@@ -145,7 +153,14 @@ def map_svg(code):
     from flask_babel import gettext
 
     workshop, data = _summary_for(code)
-    return _download(summary.link_map_svg(data, gettext("Anonymous")), "image/svg+xml", workshop["code"] + "-map", "svg")
+    return _download(summary.link_map_svg(data, gettext("Anonymous"), colors_of(workshop)), "image/svg+xml",
+                     workshop["code"] + "-map", "svg")
+
+
+def colors_of(workshop: dict) -> dict:
+    """Each person's colour on the board, so the map matches it."""
+    return {p["id"]: summary.PALETTE[p["color"] % len(summary.PALETTE)]
+            for p in store().snapshot(workshop["id"])["participants"]}
 
 
 def _team_summary_for(code: str) -> tuple[dict, dict]:

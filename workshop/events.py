@@ -17,6 +17,7 @@ from pydantic import Field
 from . import model, service
 from .live import (broadcast, close_workshop_rooms, disconnect_later, facilitator_room, participant_room, sids_in,
                    socketio, team_room)
+from .limits import bucket_for
 from .model import Actor, WorkshopError
 from .i18n import chosen_language
 from .web import absolute, cookie_name, workshop_urls
@@ -103,6 +104,20 @@ def _state(actor: Actor, view: str) -> dict:
     return state
 
 
+def _within_budget() -> bool:
+    """Spend one token of this connection's budget; cut off a client that floods."""
+    session = socketio.server.get_session(request.sid)
+    bucket = session.get("bucket")
+    if bucket is None:
+        bucket = session["bucket"] = bucket_for(current_app.config)
+    if bucket.take():
+        return True
+    if bucket.flooding():
+        log.warning("disconnecting a connection that kept flooding")  # no identity or payload in logs
+        disconnect_later([request.sid])
+    return False
+
+
 def _connection() -> tuple[Actor, str]:
     session = socketio.server.get_session(request.sid)
     return session["actor"], session["view"]
@@ -120,6 +135,8 @@ def client_event(name: str, schema: type) -> Callable:
 
         def on_event(data=None, *extra):
             try:
+                if not _within_budget():
+                    raise WorkshopError("rate_limited", "Too many messages at once. Slow down.", 429)
                 if extra:
                     raise model.invalid("Send one payload object.")
                 actor, view = _connection()

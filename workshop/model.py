@@ -522,6 +522,17 @@ def card_for(card: dict, viewer: Viewer) -> Optional[dict]:
     return card if card["signed"] else {**card, "author": None}
 
 
+def agreement_for(agreement: dict, link: dict, card: dict, viewer: Viewer) -> Optional[dict]:
+    """An agreement is seen by whoever sees its link; on an anonymous card, its owner is not
+    named when that would name the card's person."""
+    shown = card_for(card, viewer)
+    if shown is None:
+        return None
+    if shown["about"] is None and agreement.get("owner") == card["about"]:
+        return {**agreement, "owner": None}
+    return agreement
+
+
 def link_for(link: dict, card: dict, viewer: Viewer) -> Optional[dict]:
     """A link is seen by whoever sees its card; on an anonymous card, without who made it."""
     shown = card_for(card, viewer)

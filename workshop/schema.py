@@ -36,6 +36,7 @@ class CardRef(Shape):
     kind: str
     text: str
     visibility: str
+    hidden: bool
 
 
 class PersonRef(Shape):
@@ -47,6 +48,8 @@ class GoalLink(Shape):
     card: CardRef
     person: PersonRef
     linked_by: Optional[str]
+    type: str
+    endorsements: int
 
 
 class GoalRow(Shape):
@@ -61,6 +64,7 @@ class CardRow(Shape):
     id: str
     text: str
     visibility: str
+    hidden: bool
     goals: list[str]
 
 
@@ -87,6 +91,7 @@ class UnlinkedDrive(Shape):
     text: str
     person: Optional[str]
     visibility: str
+    hidden: bool
 
 
 class Agreement(Shape):
@@ -98,6 +103,8 @@ class Agreement(Shape):
     goal: str
     card: str
     person: Optional[str]
+    visibility: str
+    hidden: bool
 
 
 class LinkChange(Shape):

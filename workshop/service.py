@@ -524,9 +524,10 @@ def _agreement_change(event: str, agreement: dict, link: dict, card: dict, versi
     data = {"agreement": agreement} if event == "agreement_saved" else {"id": agreement["id"]}
 
     def render(viewer: Viewer):
-        if model.link_for(link, card, viewer) is None:
+        shown = model.agreement_for(agreement, link, card, viewer)
+        if shown is None:
             return None
-        return event, data
+        return event, ({"agreement": shown} if event == "agreement_saved" else data)
 
     special = frozenset({card["about"], card["author"], agreement.get("owner")} - {None})
     return Change(event, version, data, render, special)
@@ -709,8 +710,9 @@ def state_for(store: Store, actor: Actor, view: str, language: Optional[str] = N
     links = [shown for l in snap["links"]
              if (shown := model.link_for(l, cards_by_id[l["card_id"]], viewer)) is not None]
     links_by_id = {l["id"]: l for l in snap["links"]}
-    agreements = [a for a in snap["agreements"]
-                  if model.link_for(links_by_id[a["link_id"]], cards_by_id[links_by_id[a["link_id"]]["card_id"]], viewer)]
+    agreements = [shown for a in snap["agreements"]
+                  if (shown := model.agreement_for(a, links_by_id[a["link_id"]],
+                                                   cards_by_id[links_by_id[a["link_id"]]["card_id"]], viewer))]
     prompts = workshop["prompts"]
     if language and language != workshop["language"] and prompts == model.default_prompts(workshop["language"]):
         prompts = model.default_prompts(language)

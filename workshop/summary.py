@@ -59,7 +59,9 @@ def build(snapshot: dict, viewer: Viewer = FACILITATOR) -> dict:
             links.append(
                 {
                     "card": {"id": card["id"], "kind": card["kind"], "text": card["text"],
-                             "visibility": card["visibility"]},
+                             "visibility": card["visibility"], "hidden": card["hidden"]},
+                    "type": link["type"],
+                    "endorsements": len(link["endorsements"]),
                     "person": person(card["about"]),
                     "linked_by": person(link["created_by"])["name"] if link["created_by"] else None,
                 }
@@ -68,7 +70,7 @@ def build(snapshot: dict, viewer: Viewer = FACILITATOR) -> dict:
         goal_rows.append({"id": goal["id"], "kind": goal["kind"], "text": goal["text"], "links": links, "people": names})
 
     def entry(card):
-        return {"id": card["id"], "text": card["text"], "visibility": card["visibility"],
+        return {"id": card["id"], "text": card["text"], "visibility": card["visibility"], "hidden": card["hidden"],
                 "goals": [goal_text[g] for g in goals_by_card[card["id"]]]}
 
     people_rows = []
@@ -88,7 +90,8 @@ def build(snapshot: dict, viewer: Viewer = FACILITATOR) -> dict:
 
     open_goals = [{"id": g["id"], "kind": g["kind"], "text": g["text"]} for g in goal_rows if not g["links"]]
     unlinked = [
-        {"id": c["id"], "text": c["text"], "person": person(c["about"])["name"], "visibility": c["visibility"]}
+        {"id": c["id"], "text": c["text"], "person": person(c["about"])["name"], "visibility": c["visibility"],
+         "hidden": c["hidden"]}
         for c in snapshot["cards"]
         if c["kind"] == "drive" and not goals_by_card[c["id"]]
     ]
@@ -161,6 +164,15 @@ def to_markdown(summary: dict, _: Callable[[str], str] = _identity) -> str:
             goals = ", ".join(_md_escape(g) for g in card["goals"]) or no_goal_yet
             lines.append(f"- {_md_escape(card['text'])} → {goals}")
         lines.append("")
+    if summary.get("agreements"):
+        agreed, nobody, done_word = _("What was agreed"), _("nobody yet"), _("done")
+        lines += [f"## {agreed}", ""]
+        for a in summary["agreements"]:
+            who = _md_escape(a["owner"]) if a["owner"] else nobody
+            when = f" ({a['due']})" if a["due"] else ""
+            status = f" — {done_word}" if a["done"] else ""
+            lines.append(f"- {_md_escape(a['text'])}: {who}{when}{status} · {_md_escape(a['goal'])}")
+        lines.append("")
     lines += [f"## {goals_with_nobody}", ""]
     lines += [f"- {_md_escape(g['text'])}" for g in summary["open_goals"]] or [f"- _{none}_"]
     lines += ["", f"## {drives_without_outlet}", ""]
@@ -200,7 +212,8 @@ def to_csv(summary: dict) -> str:
 
 # --- the link map as a picture ---------------------------------------------------------------
 
-_PALETTE = ("#e69f00", "#56b4e9", "#009e73", "#f0e442", "#0072b2", "#d55e00", "#cc79a7", "#000000")
+# The board's colour-blind-safe palette (Okabe–Ito), its yellow darkened to stay visible on white paper.
+PALETTE = ("#e69f00", "#56b4e9", "#009e73", "#b8a600", "#0072b2", "#d55e00", "#cc79a7", "#000000")
 
 
 def _xml(text: str) -> str:
@@ -220,7 +233,7 @@ def link_map_svg(summary: dict, anonymous_label: str = "Anonymous", colors: dict
     Pure and deterministic; every piece of participant text is escaped.
     """
     colors = colors or {}
-    row, width, gap = 34, 1000, 10
+    row, width, gap = 34, 760, 10
     goals = summary["goals"]
     cards: list[tuple[str, str, Optional[str], str]] = []  # (card id, label, person id, kind)
     seen = set()
@@ -241,19 +254,19 @@ def link_map_svg(summary: dict, anonymous_label: str = "Anonymous", colors: dict
     person_color = {}
     for _, _, pid, _ in cards:
         if pid is not None and pid not in person_color:
-            person_color[pid] = colors.get(pid, _PALETTE[len(person_color) % len(_PALETTE)])
+            person_color[pid] = colors.get(pid, PALETTE[len(person_color) % len(PALETTE)])
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
         'font-family="system-ui, sans-serif" font-size="14" role="img">',
         f'<rect width="{width}" height="{height}" fill="#ffffff"/>',
     ]
-    left_x, right_x = 360, 600
+    left_x, right_x = 300, 400
     for goal in goals:
         y = goal_y[goal["id"]]
         dashed = ' stroke-dasharray="5 4"' if not goal["links"] else ""
         out.append(f'<rect x="8" y="{y - 13}" width="{left_x - 16}" height="26" rx="6" fill="#f3f4f6" '
                    f'stroke="#3c4450"{dashed}/>')
-        out.append(f'<text x="18" y="{y + 5}" fill="#16191d">{_xml(_clip(goal["text"], 44))} '
+        out.append(f'<text x="18" y="{y + 5}" fill="#16191d">{_xml(_clip(goal["text"], 36))} '
                    f'({len(goal["links"])})</text>')
     for goal in goals:
         for link in goal["links"]:
@@ -267,7 +280,7 @@ def link_map_svg(summary: dict, anonymous_label: str = "Anonymous", colors: dict
         color = person_color.get(pid, "#6b7480")
         out.append(f'<rect x="{right_x + 8}" y="{y - 13}" width="6" height="26" fill="{color}"/>')
         mark = "★ " if kind == "strength" else ""
-        out.append(f'<text x="{right_x + 22}" y="{y + 5}" fill="#16191d">{mark}{_xml(_clip(label, 50))}</text>')
+        out.append(f'<text x="{right_x + 22}" y="{y + 5}" fill="#16191d">{mark}{_xml(_clip(label, 44))}</text>')
     out.append("</svg>")
     return "\n".join(out) + "\n"
 

@@ -12,7 +12,8 @@ from pydantic import ValidationError
 
 from . import model, service, summary
 from .i18n import use_workshop_language
-from .api import full_summary
+from .api import colors_of, full_summary
+from .limits import CREATIONS, GUESSES, limiter, only_misses
 from .live import broadcast
 from .model import WorkshopError
 from .web import (actor_for, bearer_token, cookie_name, public_base, set_identity_cookie, store, workshop_or_404,
@@ -50,6 +51,7 @@ def _form_errors(exc: ValidationError) -> dict:
 
 
 @bp.post("/workshops")
+@limiter.limit(CREATIONS)
 def create_workshop():
     """The home page's form: create a workshop, remember the facilitator, open the console."""
     form = {k: request.form.get(k, "") for k in ("title", "language", "goals", "projects", "activities",
@@ -71,6 +73,7 @@ def create_workshop():
 
 
 @bp.post("/join")
+@limiter.shared_limit(GUESSES, scope="guesses", deduct_when=only_misses)
 def join_by_code():
     """The home page's code box."""
     code = model.normalize_code(request.form.get("code", ""))
@@ -88,6 +91,7 @@ def _participant_or_none(workshop):
 
 
 @bp.get("/j/<code>")
+@limiter.shared_limit(GUESSES, scope="guesses", deduct_when=only_misses)
 def join_page(code):
     """Where the QR code leads: a first name and one button (or straight on, if already joined)."""
     workshop = workshop_or_404(code)
@@ -119,6 +123,7 @@ def _rejoin_from_previous(workshop: dict):
 
 
 @bp.post("/j/<code>")
+@limiter.shared_limit(GUESSES, scope="guesses", deduct_when=only_misses)
 def join(code):
     workshop = workshop_or_404(code)
     use_workshop_language(workshop["language"])
@@ -236,6 +241,7 @@ def _team_workshop(token: str) -> dict:
 
 
 @bp.get("/t/<token>")
+@limiter.shared_limit(GUESSES, scope="guesses", deduct_when=only_misses)
 def team_summary(token):
     """The team's read-only summary: what the team may see, nothing more (secret, revocable link)."""
     workshop = _team_workshop(token)
@@ -265,7 +271,8 @@ def team_summary_md(token):
 @bp.get("/t/<token>/map.svg")
 def team_map(token):
     workshop = _team_workshop(token)
-    return Response(summary.link_map_svg(full_summary(workshop, model.TEAM), _("Anonymous")), mimetype="image/svg+xml")
+    return Response(summary.link_map_svg(full_summary(workshop, model.TEAM), _("Anonymous"), colors_of(workshop)),
+                    mimetype="image/svg+xml")
 
 
 @bp.get("/w/<code>/qr.svg")

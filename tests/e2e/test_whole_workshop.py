@@ -91,4 +91,3 @@ def test_a_facilitator_and_two_phones_run_a_whole_workshop(open_page, server):
     assert "Bram" in goals_block.text_content()
     assert "Happier customers" in console.get_by_test_id("open-goals").text_content()
     assert "Seeing a customer's problem solved" in console.get_by_test_id("unlinked-drives").text_content()
-    screenshot(console, "summary", full_page=True)
