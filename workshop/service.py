@@ -344,6 +344,9 @@ def add_link(store: Store, actor: Actor, request: model.AddLink) -> Change:
     with store.atomic():
         workshop = store.workshop(actor.workshop_id)
         model.check_can_write(actor, workshop, _now())
+        if request.id is not None and store.is_buried(request.id):
+            # Made, then deleted (or its card was) before this late resend: it stays deleted.
+            return Change("link_deleted", workshop["version"], {"id": request.id}).replayed()
         card = _own_card(store, actor, request.card_id)
         if card is None:
             raise model.not_found("card")
@@ -358,8 +361,6 @@ def add_link(store: Store, actor: Actor, request: model.AddLink) -> Change:
             return _link_change("link_saved", existing, card, workshop["version"]).replayed()
         if request.id is not None and store.link(request.id) is not None:
             raise model.conflict("That id is already used.")
-        if request.id is not None and store.is_buried(request.id):
-            return Change("link_deleted", workshop["version"], {"id": request.id}).replayed()
         link = store.add_link(
             actor.workshop_id, request.id or model.new_id(), request.card_id, request.goal_id,
             actor.participant_id, request.type,
