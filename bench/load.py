@@ -1,18 +1,26 @@
-"""Load a running workshop server with simulated phones and report board-update latency.
+"""Load a workshop server with many simulated phones; report latency, losses, throughput, CPU, memory.
 
-    .venv/bin/python bench/load.py [--url URL] [--workshops 1] [--phones 50] [--cards 5] [--rate 1.0]
+    .venv/bin/python bench/load.py [--scenario one|many|join|soak|all] [--mode eventlet|gevent]
+                                   [--runs 3] [--procs 2] [--url URL]
 
-Without --url it starts ``app.py`` itself on a free port with a throwaway database. Each phone is
-a real Socket.IO client speaking the real protocol (join over REST, connect, ``add_card``); one
-board per workshop measures the time from a phone sending a card to the board receiving it.
-Prints latency percentiles, deliveries per second and lost deliveries. Bounded in count and time,
-loopback only.
+Each phone is a real Socket.IO client speaking the real protocol (join over REST, connect with
+its token, ``add_card``); one board per workshop measures the time from a phone sending a card
+to the board receiving it (CLOCK_MONOTONIC is shared by the processes on one machine). The
+phones run in several processes so the generator is not the bottleneck.
+
+Every scenario also runs against **the bare reference** (bench/bare_server.py: only join and
+broadcast) under the same load in the same run, and prints the app's p99 as a ratio of it.
+
+Scenarios: ``one`` 1 workshop × 50 phones; ``many`` 20 workshops × 50 phones at about 3,300
+deliveries a second; ``join`` 50 phones joining within 5 s (time to a live state); ``soak`` the
+``one`` load for --soak-minutes, reporting memory growth. Loopback only, bounded in time.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import multiprocessing as mp
 import os
 import random
 import socket
@@ -24,9 +32,15 @@ import time
 from pathlib import Path
 
 import aiohttp
+import requests
 import socketio
 
 ROOT = Path(__file__).resolve().parent.parent
+SCENARIOS = {
+    # workshops, phones per workshop, cards per phone per second, seconds
+    "one": (1, 50, 1.0, 10),
+    "many": (20, 50, 0.065, 20),
+}
 
 
 def free_port() -> int:
@@ -35,129 +49,256 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(async_mode: str) -> tuple[subprocess.Popen, str]:
+def start_server(async_mode: str, target: str = "app") -> tuple[subprocess.Popen, str]:
     port = free_port()
-    db = os.path.join(tempfile.mkdtemp(prefix="bench-"), "bench.sqlite3")
     url = f"http://127.0.0.1:{port}"
-    proc = subprocess.Popen(
-        [sys.executable, "app.py", "--host", "127.0.0.1", "--port", str(port), "--db", db,
-         "--public-url", url, "--async-mode", async_mode],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    return proc, url
-
-
-async def wait_ready(http: aiohttp.ClientSession, url: str) -> None:
+    env = {**os.environ, "WORKSHOP_CREATION_LIMIT": "1000000 per hour", "WORKSHOP_GUESS_LIMIT": "1000000 per minute",
+           "WORKSHOP_EVENT_RATE": "1000"}
+    if target == "bare":
+        cmd = [sys.executable, "bench/bare_server.py", str(port), async_mode]
+    else:
+        db = os.path.join(tempfile.mkdtemp(prefix="bench-"), "bench.sqlite3")
+        cmd = [sys.executable, "app.py", "--host", "127.0.0.1", "--port", str(port), "--db", db,
+               "--public-url", url, "--async-mode", async_mode]
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
     for _ in range(200):
         try:
-            async with http.get(url + "/healthz") as r:
-                if r.status == 200:
-                    return
-        except aiohttp.ClientError:
-            pass
-        await asyncio.sleep(0.1)
+            if requests.get(url + "/healthz", timeout=1).ok:
+                return proc, url
+        except requests.ConnectionError:
+            time.sleep(0.1)
+    proc.kill()
     raise RuntimeError("server did not start")
+
+
+def cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
 
 
 def percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))] if ordered else float("nan")
 
 
-async def run(args) -> dict:
-    http = aiohttp.ClientSession()
-    await wait_ready(http, args.url)
-    sent: dict[str, float] = {}
-    latencies: list[float] = []
-    deliveries = 0
-    clients: list[socketio.AsyncClient] = []
+def prepare(url: str, target: str, workshops: int, phones: int) -> list[dict]:
+    """Workshops with their board and phone credentials (over REST for the app)."""
+    rooms = []
+    for w in range(workshops):
+        if target == "bare":
+            code = f"room{w}"
+            rooms.append({"code": code, "board": {"code": code},
+                          "phones": [{"code": code} for _ in range(phones)]})
+            continue
+        created = requests.post(url + "/api/workshops", json={
+            "title": f"Bench {w}", "language": "en",
+            "goals": [{"text": f"Goal {i}", "kind": "goal"} for i in range(15)]}).json()
+        code = created["code"]
+        people = []
+        for p in range(phones):
+            person = requests.post(f"{url}/api/workshops/{code}/participants", json={"name": f"Phone {p}"}).json()
+            people.append({"code": code, "role": "participant", "view": "phone", "token": person["participant_token"]})
+        rooms.append({"code": code, "board": {"code": code, "role": "facilitator", "view": "board",
+                                              "token": created["facilitator_token"]}, "phones": people})
+    return rooms
 
-    async def connect(auth) -> socketio.AsyncClient:
+
+def worker(url, rooms, rate, seconds, ready, go, results, with_boards):
+    """One generator process: its share of phones (and boards), sending and receiving."""
+    results.put(asyncio.run(_worker(url, rooms, rate, seconds, ready, go, with_boards)))
+
+
+async def _worker(url, rooms, rate, seconds, ready, go, with_boards):
+    latencies, received, sent_per_room, errors = [], {}, {}, 0
+    http = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0))  # hundreds of sockets, no pool cap
+    clients = []
+
+    async def connect(auth):
         client = socketio.AsyncClient(reconnection=False, http_session=http)
-        await client.connect(args.url, auth=auth, transports=["websocket"], wait_timeout=10)
+        await client.connect(url, auth=auth, transports=["websocket"], wait_timeout=30)
         clients.append(client)
         return client
 
     phones = []
-    for w in range(args.workshops):
-        async with http.post(args.url + "/api/workshops", json={
-            "title": f"Bench {w}", "language": "en",
-            "goals": [{"text": f"Goal {i}", "kind": "goal"} for i in range(15)],
-        }) as r:
-            created = await r.json()
-        code, token = created["code"], created["facilitator_token"]
-        board = await connect({"code": code, "role": "facilitator", "view": "board", "token": token})
+    for room in rooms:
+        code = room["code"]
+        sent_per_room[code] = 0
+        if with_boards:
+            board = await connect(room["board"])
 
-        @board.on("card_saved")
-        async def on_board_card(data):
-            start = sent.get(data["card"]["id"])
-            if start is not None:
-                latencies.append(time.perf_counter() - start)
+            @board.on("card_saved")
+            async def on_board(data):
+                text = data["card"]["text"] or ""
+                if text.startswith("t="):
+                    latencies.append(time.monotonic() - float(text[2:].split()[0]))
+        for auth in room["phones"]:
+            phone = await connect(auth)
+            received[id(phone)] = 0
 
-        for p in range(args.phones):
-            async with http.post(f"{args.url}/api/workshops/{code}/participants", json={"name": f"Phone {p}"}) as r:
-                person = await r.json()
-            phone = await connect({"code": code, "role": "participant", "view": "phone",
-                                   "token": person["participant_token"]})
+            def counter(key):
+                async def on_card(data):
+                    received[key] += 1
+                return on_card
 
-            @phone.on("card_saved")
-            async def on_card(data):
-                nonlocal deliveries
-                deliveries += 1
+            phone.on("card_saved", counter(id(phone)))
+            phones.append((code, phone))
+    ready.set()
+    while not go.is_set():
+        await asyncio.sleep(0.01)
 
-            phones.append(phone)
+    async def drive(code, phone):
+        nonlocal errors
+        await asyncio.sleep(random.random() / rate)
+        end = time.monotonic() + seconds
+        n = 0
+        while time.monotonic() < end:
+            try:
+                ack = await phone.call("add_card", {"id": f"b{random.getrandbits(64):016x}", "kind": "drive",
+                                                    "text": f"t={time.monotonic():.6f} {n}"}, timeout=30)
+                if ack.get("ok"):
+                    sent_per_room[code] += 1
+                else:
+                    errors += 1
+            except Exception:
+                errors += 1
+            n += 1
+            await asyncio.sleep(random.expovariate(rate))
 
-    async def drive(phone: socketio.AsyncClient, index: int) -> None:
-        await asyncio.sleep(random.random() / args.rate)
-        for n in range(args.cards):
-            card_id = f"bench-{index:04d}-{n:04d}-{random.getrandbits(32):08x}"
-            sent[card_id] = time.perf_counter()
-            ack = await phone.call("add_card", {"id": card_id, "kind": "drive", "text": f"Drive {n} of phone {index}"}, timeout=30)
-            assert ack["ok"], ack
-            await asyncio.sleep(1 / args.rate)
-
-    expected = args.workshops * args.phones * args.cards * args.phones  # every card reaches every phone
-    started = time.perf_counter()
-    await asyncio.gather(*(drive(phone, i) for i, phone in enumerate(phones)))
-    deadline = time.perf_counter() + 10
-    while deliveries + len(latencies) < expected and time.perf_counter() < deadline:
-        await asyncio.sleep(0.05)
-    elapsed = time.perf_counter() - started
+    started = time.monotonic()
+    await asyncio.gather(*(drive(code, phone) for code, phone in phones))
+    await asyncio.sleep(2)  # let the last broadcasts arrive
+    elapsed = time.monotonic() - started
     for client in clients:
         await client.disconnect()
     await http.close()
-    return {"latencies": latencies, "elapsed": elapsed, "expected_board": len(sent), "board": len(latencies),
-            "deliveries": deliveries, "expected": expected}
+    return {"latencies": latencies, "received": sum(received.values()), "sent": sent_per_room,
+            "errors": errors, "elapsed": elapsed}
+
+
+def run_load(url, target, pid, workshops, phones, rate, seconds, procs) -> dict:
+    rooms = prepare(url, target, workshops, phones)
+    shares = [rooms[i::procs] for i in range(procs)] if workshops >= procs else None
+    if shares is None:  # one big room: split its phones, one process hosts the board
+        room = rooms[0]
+        shares = [[{**room, "phones": room["phones"][i::procs]}] for i in range(procs)]
+    ctx = mp.get_context("spawn")
+    results, go = ctx.Queue(), ctx.Event()
+    readies = [ctx.Event() for _ in shares]
+    workers = [ctx.Process(target=worker, args=(url, share, rate, seconds, readies[i], go, results, i == 0 or workshops >= procs))
+               for i, share in enumerate(shares)]
+    for w in workers:
+        w.start()
+    for r in readies:
+        r.wait(120)
+    cpu0, rss0, t0 = cpu_seconds(pid), rss_mb(pid), time.monotonic()
+    go.set()
+    outs = [results.get(timeout=seconds + 180) for _ in workers]
+    cpu1, rss1, t1 = cpu_seconds(pid), rss_mb(pid), time.monotonic()
+    for w in workers:
+        w.join(30)
+    sent = {}
+    for out in outs:
+        for code, n in out["sent"].items():
+            sent[code] = sent.get(code, 0) + n
+    expected = sum(n * phones for n in sent.values())
+    received = sum(o["received"] for o in outs)
+    latencies = [x * 1000 for o in outs for x in o["latencies"]]
+    return {"p50": statistics.median(latencies) if latencies else float("nan"), "p95": percentile(latencies, 95),
+            "p99": percentile(latencies, 99), "max": max(latencies, default=float("nan")),
+            "lost": expected - received, "deliveries_per_s": (received + len(latencies)) / (t1 - t0),
+            "errors": sum(o["errors"] for o in outs), "cpu_percent": 100 * (cpu1 - cpu0) / (t1 - t0),
+            "rss_mb": rss1, "rss_growth_mb": rss1 - rss0, "cards": sum(sent.values())}
+
+
+def run_join(url, target, phones=50, window=5.0) -> dict:
+    """50 phones joining within `window` seconds: time from the join request to a live state."""
+    async def one(i, delay):
+        await asyncio.sleep(delay)
+        t0 = time.monotonic()
+        async with aiohttp.ClientSession() as http:
+            if target == "bare":
+                auth = {"code": "join"}
+            else:
+                async with http.post(f"{url}/api/workshops/{code}/participants", json={"name": f"Late {i}"}) as r:
+                    person = await r.json()
+                auth = {"code": code, "role": "participant", "view": "phone", "token": person["participant_token"]}
+            client = socketio.AsyncClient(reconnection=False, http_session=http)
+            got = asyncio.Event()
+            client.on("state", lambda data: got.set())
+            await client.connect(url, auth=auth, transports=["websocket"], wait_timeout=30)
+            await asyncio.wait_for(got.wait(), 30)
+            took = time.monotonic() - t0
+            await client.disconnect()
+            return took
+
+    code = None
+    if target != "bare":
+        code = requests.post(url + "/api/workshops", json={"title": "Join", "language": "en"}).json()["code"]
+
+    async def all_of():
+        return await asyncio.gather(*(one(i, random.uniform(0, window)) for i in range(phones)))
+
+    times = [t * 1000 for t in asyncio.run(all_of())]
+    return {"p50": statistics.median(times), "p95": percentile(times, 95), "max": max(times)}
+
+
+def median_of(runs: list[dict]) -> dict:
+    return {k: statistics.median(r[k] for r in runs) for k in runs[0]}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--url")
-    parser.add_argument("--async-mode", default="eventlet", choices=("eventlet", "gevent"))
-    parser.add_argument("--workshops", type=int, default=1)
-    parser.add_argument("--phones", type=int, default=50)
-    parser.add_argument("--cards", type=int, default=5, help="cards each phone adds")
-    parser.add_argument("--rate", type=float, default=1.0, help="cards per second per phone")
+    parser.add_argument("--scenario", default="all", choices=("one", "many", "join", "soak", "all"))
+    parser.add_argument("--mode", default="both", choices=("eventlet", "gevent", "both"))
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--procs", type=int, default=2)
+    parser.add_argument("--soak-minutes", type=float, default=5)
     args = parser.parse_args()
-    proc = None
-    if not args.url:
-        proc, args.url = start_server(args.async_mode)
-    try:
-        result = asyncio.run(run(args))
-    finally:
-        if proc:
-            proc.terminate()
-            proc.wait(10)
-    lat = [x * 1000 for x in result["latencies"]]
-    print(f"server: {args.url} ({args.async_mode if proc else 'external'})")
-    print(f"load: {args.workshops} workshop(s) x {args.phones} phones x {args.cards} cards at {args.rate}/s per phone")
-    if lat:
-        print(f"board-update latency ms: p50 {statistics.median(lat):.1f}  p95 {percentile(lat, 95):.1f}  "
-              f"p99 {percentile(lat, 99):.1f}  max {max(lat):.1f}")
-    print(f"board updates: {result['board']}/{result['expected_board']} (lost {result['expected_board'] - result['board']})")
-    total = result["deliveries"] + result["board"]
-    print(f"card deliveries to phones: {result['deliveries']}/{result['expected']} (lost {result['expected'] - result['deliveries']})")
-    print(f"throughput: {total} deliveries in {result['elapsed']:.1f}s = {total / result['elapsed']:.0f}/s")
+    modes = ("eventlet", "gevent") if args.mode == "both" else (args.mode,)
+    scenarios = ("one", "many", "join") if args.scenario == "all" else (args.scenario,)
+    print(f"median of {args.runs} runs; generator: {args.procs} processes; machine: {os.cpu_count()} cores")
+    for mode in modes:
+        for scenario in scenarios:
+            rows = {}
+            for target in ("bare", "app"):
+                runs = []
+                for _ in range(args.runs if scenario != "soak" else 1):
+                    proc, url = start_server(mode, target)
+                    try:
+                        if scenario == "join":
+                            runs.append(run_join(url, target))
+                        else:
+                            w, p, rate, secs = SCENARIOS["one" if scenario == "soak" else scenario]
+                            if scenario == "soak":
+                                secs = args.soak_minutes * 60
+                            runs.append(run_load(url, target, proc.pid, w, p, rate, secs, args.procs))
+                    finally:
+                        proc.terminate()
+                        proc.wait(10)
+                rows[target] = median_of(runs)
+            app, bare = rows["app"], rows["bare"]
+            if scenario == "join":
+                print(f"[{mode}] join: 50 phones within 5 s -> live state: app p50 {app['p50']:.0f} ms, "
+                      f"p95 {app['p95']:.0f} ms, max {app['max']:.0f} ms | bare p95 {bare['p95']:.0f} ms")
+                continue
+            print(f"[{mode}] {scenario}: app p50 {app['p50']:.1f} / p95 {app['p95']:.1f} / p99 {app['p99']:.1f} / "
+                  f"max {app['max']:.1f} ms, lost {app['lost']:.0f}, {app['deliveries_per_s']:.0f} deliveries/s, "
+                  f"server CPU {app['cpu_percent']:.0f}%, RSS {app['rss_mb']:.0f} MB (+{app['rss_growth_mb']:.1f}), "
+                  f"errors {app['errors']:.0f}")
+            print(f"[{mode}] {scenario}: bare p50 {bare['p50']:.1f} / p95 {bare['p95']:.1f} / p99 {bare['p99']:.1f} / "
+                  f"max {bare['max']:.1f} ms, lost {bare['lost']:.0f}, {bare['deliveries_per_s']:.0f} deliveries/s, "
+                  f"CPU {bare['cpu_percent']:.0f}%  ->  app/bare p99 = {app['p99'] / bare['p99']:.2f}")
+            if scenario == "soak":
+                per_hour = app["rss_growth_mb"] / (args.soak_minutes / 60)
+                print(f"[{mode}] soak: memory {app['rss_mb']:.0f} MB, growth {per_hour:.1f} MB/hour "
+                      f"({100 * per_hour / app['rss_mb']:.1f}% an hour)")
 
 
 if __name__ == "__main__":

@@ -168,3 +168,14 @@ def test_the_facilitator_takes_part_as_a_participant(server, workshop):
     assert [p["name"] for p in workshop.snapshot()["participants"]] == ["Manager"]
     stranger = requests.post(f"{server.url}/w/{workshop.code}/take-part", data={"name": "Eve"})
     assert stranger.status_code == 401
+
+
+def test_a_phase_change_ends_the_timer_and_its_lock(workshop):
+    console = workshop.facilitator()
+    anna = workshop.participant("Anna")
+    console.call("set_timer", {"seconds": 1, "lock": True})
+    time.sleep(1.2)
+    assert anna.call("add_card", {"kind": "drive", "text": "Late"})["error"]["code"] == "locked"
+    console.call("set_phase", {"phase": "strengths"})
+    assert anna.call("sync")["state"]["workshop"]["timer_ends_at"] is None
+    assert anna.call("add_card", {"kind": "drive", "text": "A new phase, a new clock"})["ok"] is True

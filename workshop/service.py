@@ -102,6 +102,7 @@ def delete_workshop(store: Store, actor: Actor) -> None:
 
 
 def set_phase(store: Store, actor: Actor, request: model.SetPhase) -> Change:
+    """Move the workshop to a phase; the previous phase's timer (and its lock) ends with it."""
     model.check_facilitator(actor)
     with store.atomic():
         store.set_phase(actor.workshop_id, request.phase)
@@ -683,6 +684,12 @@ def answer_checkin(store: Store, actor: Actor, request: model.AnswerCheckin) -> 
             raise model.not_found("link")
         if card["about"] != actor.participant_id:
             raise model.forbidden("You answer for links of your own cards.")
+        previous = next((a for c in store.checkins(actor.workshop_id) if c["id"] == checkin["id"]
+                         for a in c["answers"] if a["link_id"] == link["id"]
+                         and a["participant_id"] == actor.participant_id), None)
+        if previous and (previous["rating"], previous["comment"]) == (request.rating, request.comment):
+            same = {"checkin_id": checkin["id"], **previous}
+            return Change("checkin_answered", store.workshop(actor.workshop_id)["version"], {"answer": same}).replayed()
         answer = store.answer_checkin(actor.workshop_id, checkin["id"], link["id"], actor.participant_id,
                                       request.rating, request.comment)
         version = store.bump_version(actor.workshop_id)

@@ -363,9 +363,10 @@ class Store:
 
     def set_phase(self, workshop_id: str, phase: str) -> None:
         """Inside a transaction; closing stamps closed_at (the retention clock), reopening clears it."""
+        # A phase's timer ends with the phase: the next one starts without a clock (or a lock).
         self.db.execute(
-            "UPDATE workshops SET phase = ?, closed_at = CASE WHEN ? = 'closed' THEN coalesce(closed_at, ?) ELSE NULL END "
-            "WHERE id = ?", (phase, phase, now(), workshop_id))
+            "UPDATE workshops SET phase = ?, closed_at = CASE WHEN ? = 'closed' THEN coalesce(closed_at, ?) ELSE NULL END, "
+            "timer_ends_at = NULL, timer_seconds = 0, timer_lock = 0 WHERE id = ?", (phase, phase, now(), workshop_id))
 
     def set_default_visibility(self, workshop_id: str, visibility: str) -> None:
         self.update_workshop(workshop_id, default_visibility=visibility)
