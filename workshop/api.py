@@ -56,12 +56,15 @@ def get_workshop(code):
     return jsonify(
         {
             **{k: w[k] for k in ("code", "title", "language", "phase", "version", "prompts", "default_visibility",
-                                 "created_at")},
+                                 "timer_ends_at", "timer_seconds", "timer_lock", "revealed", "joining_locked",
+                                 "team_link", "created_at")},
             "goals": snap["goals"],
             "participants": snap["participants"],
             "drives": [c for c in snap["cards"] if c["kind"] == "drive"],
             "strengths": [c for c in snap["cards"] if c["kind"] == "strength"],
             "links": snap["links"],
+            "agreements": snap["agreements"],
+            "assignments": snap["assignments"],
         }
     )
 

@@ -109,7 +109,7 @@ def _within_budget() -> bool:
     session = socketio.server.get_session(request.sid)
     bucket = session.get("bucket")
     if bucket is None:
-        bucket = session["bucket"] = bucket_for(current_app.config)
+        bucket = session["bucket"] = bucket_for(current_app.config, session["actor"].is_facilitator)
     if bucket.take():
         return True
     if bucket.flooding():

@@ -1,18 +1,32 @@
-// The projector board. In phase "join": the join screen (QR, code, names appearing). Otherwise:
-// the business (goals, projects, activities) on the left, the people and their cards on the
-// right, links drawn between them as smooth curves. Cards are dragged onto goals to link them
-// (mouse, pen and touch alike); hovering or selecting a card, goal or curve highlights its links.
+// The projector board, read from the back of the room. Each phase has its own screen:
+//   join        the QR code, the code in huge letters, names appearing as people join;
+//   counts      drives or strengths before the facilitator reveals them: only counts;
+//   columns     the business (goals, projects, activities) on the left, the people and their
+//               cards on the right, links drawn between them as smooth curves (line style and
+//               an icon tell the link's type); cards are dragged onto goals to link them
+//               (mouse, pen and touch alike), or tapped then a goal tapped, or with the keyboard
+//               (Tab or arrows to a card, Enter, left arrow to a goal, Enter);
+//   agreements  the links with who does what by when;
+//   closed      a calm thank-you with what the session brought.
+// The timer sits in the head, with a gentle signal when it ends.
 //
 // data-testid handles used here and by the browser tests:
-//   board, join-screen, board-qr, board-code, board-join-url, joined-count, joined-names, joined-name,
-//   live-board, phase, connection, connection-label, toasts, toast, columns, links, drag-line,
-//   goals, goal-count, goals-empty, goal (data-goal-id, data-energy), goal-text, goal-link-count,
-//   goal-link-chip (data-link-id), chip-remove,
-//   persons, people-count, people-empty, person (data-participant-id; "anonymous" for the group of
-//   drives shown without a name), person-name, card (data-card-id, data-kind), card-text, card-by,
-//   link (the visible <path>, data-link-id, data-card-id, data-goal-id),
-//   link-actions, link-actions-text, link-remove, link-cancel, drag-ghost
+//   board (data-phase, data-screen), join-screen, board-qr, board-code, board-join-url, joining-locked,
+//   joined-count, joined-names, joined-name, live-board, phase, phase-hint, board-timer (data-state,
+//   data-signals), board-timer-time, board-timer-note, connection, connection-label, toasts, toast,
+//   counts-screen, counts-title, hidden-count-cards, hidden-count-cards-label, hidden-count-people,
+//   hidden-count-people-label, hidden-count-done, count-people, count-chip (data-participant-id, data-n),
+//   stage, columns, links, drag-line, goals, goal-count, goals-empty, goal (data-goal-id, data-energy,
+//   data-kind), goal-text, goal-link-count, goal-link-chip (data-link-id, data-type), chip-endorsements,
+//   chip-remove, persons, people-count, people-empty, person (data-participant-id; "anonymous" for the
+//   group of drives shown without a name), person-name, card (data-card-id, data-kind), card-text,
+//   card-by, link (the visible <path>, data-link-id, data-card-id, data-goal-id, data-type),
+//   link-actions, link-actions-text, link-remove, link-cancel, drag-ghost, filter-kind, filter-person,
+//   agreements-screen, ag-goals, ag-goal, ag-link (data-link-id), board-agreement, ag-also, ag-empty,
+//   closed-screen, coverage, coverage-goals, coverage-goals-label, coverage-links, coverage-agreements,
+//   coverage-people, coverage-unlinked, open-asks-box, open-asks, announce
 
+import { formatClock, serverClock, timerAt } from "./clock.js";
 import { $, byTestId, fill, format, h, icon, prefersReducedMotion, readJSON, reconcile, s, setText, toast } from "./dom.js";
 import { SEND } from "./events.js";
 import { connectLive, newId } from "./live.js";
@@ -30,7 +44,10 @@ const DRAW_IN_MS = 600;
 // Above this many links the curves are drawn lighter, so the board stays calm; hover brings one out.
 const BUSY_LINKS = 40;
 // Denser layouts tried in turn until a column fits (see board.css, data-*-density).
-const MAX_DENSITY = { peopleDensity: 4, goalDensity: 3 };
+const MAX_DENSITY = { peopleDensity: 5, goalDensity: 3 };
+const MAX_AGREEMENT_DENSITY = 2;
+// The last seconds of a timer are marked (in words too: the time itself).
+const ENDING_SECONDS = 30;
 // The group of drives shown without a name (anonymous on the board), after the people.
 const ANONYMOUS = "anonymous";
 
@@ -38,9 +55,11 @@ const ANONYMOUS = "anonymous";
 const ui = {
   /** @type {?import("./state.js").State} */
   state: null,
-  /** @type {?{type: "card"|"goal"|"link", id: string}} sticky selection (click) */
+  /** @type {"join"|"counts"|"columns"|"agreements"|"closed"} */
+  screen: "join",
+  /** @type {?{type: "card"|"goal"|"link"|"person", id: string}} sticky selection (click, tap or keyboard) */
   selected: null,
-  /** @type {?{type: "card"|"goal", id: string}} passing highlight (mouse hover) */
+  /** @type {?{type: "card"|"goal"|"person", id: string}} passing highlight (mouse hover) */
   hover: null,
   /** @type {?object} the drag in progress */
   drag: null,
@@ -48,6 +67,15 @@ const ui = {
   drawn: new Set(),
   firstRender: true,
   layoutKey: "",
+  /** What the facilitator chose to show: one kind of goal, one person. */
+  filter: { kind: "", person: "" },
+  /** @type {?string} the person whose cards are open while the people are collapsed to chips */
+  expanded: null,
+  clock: serverClock(),
+  /** The timer as last drawn: a change from running to ended (seen live) gives the signal. */
+  timer: { key: "", state: "idle" },
+  /** @type {?AudioContext} made on the first touch of the board (browsers allow sound only then) */
+  audio: null,
 };
 
 const el = {
@@ -60,6 +88,8 @@ const el = {
   persons: byTestId("persons"),
   names: byTestId("joined-names"),
   linkActions: byTestId("link-actions"),
+  timer: byTestId("board-timer"),
+  announce: byTestId("announce"),
 };
 
 /** @type {?ReturnType<typeof connectLive>} */
@@ -90,36 +120,103 @@ function colorOfCard(card) {
 }
 
 /**
+ * A person's name ("Anonymous" for a drive shown without one).
+ * @param {?string} id
+ * @returns {string}
+ */
+function nameOf(id) {
+  const person = id ? participantById(ui.state, id) : null;
+  return person ? person.name : strings.anonymous;
+}
+
+/**
+ * A link's type, defaulting as the server does.
+ * @param {import("./state.js").Link} link
+ * @returns {"energises"|"grow"|"already"}
+ */
+function typeOf(link) {
+  return link.type || "energises";
+}
+
+/**
  * What the team may see of a state. The server sends the board nothing else; this keeps the
- * projector safe even if a card that is not shared ever arrived.
+ * projector safe even if a card that is not shared (or hidden by the facilitator) ever arrived.
  * @param {import("./state.js").State} state
  * @returns {import("./state.js").State}
  */
 function teamView(state) {
-  const cards = state.cards.filter(isShared);
+  const cards = state.cards.filter((c) => isShared(c) && !c.hidden);
   const shown = new Set(cards.map((c) => c.id));
-  return { ...state, cards, links: state.links.filter((l) => shown.has(l.card_id)) };
+  const links = state.links.filter((l) => shown.has(l.card_id));
+  const linkIds = new Set(links.map((l) => l.id));
+  return { ...state, cards, links, agreements: (state.agreements || []).filter((a) => linkIds.has(a.link_id)) };
+}
+
+/**
+ * The screen a state is shown on.
+ * @param {import("./state.js").State} state
+ * @returns {"join"|"counts"|"columns"|"agreements"|"closed"}
+ */
+function screenOf(state) {
+  const phase = state.workshop.phase;
+  if (phase === "join") return "join";
+  if ((phase === "drives" || phase === "strengths") && state.workshop.revealed === false) return "counts";
+  if (phase === "agreements") return "agreements";
+  if (phase === "closed") return "closed";
+  return "columns";
+}
+
+/**
+ * Whether an element takes part in the layout (not hidden by a filter, a collapse or a screen).
+ * @param {?Element} node
+ * @returns {boolean}
+ */
+function shown(node) {
+  return Boolean(node) && node.getClientRects().length > 0;
 }
 
 /**
  * The element a link ends at on the people side: the card, or its person's chip when the
- * people are collapsed to chips.
+ * people are collapsed to chips; null when the person is filtered away.
  * @param {string} cardId
  * @returns {?Element}
  */
 function cardAnchor(cardId) {
   const card = el.persons.querySelector(`[data-card-id="${CSS.escape(cardId)}"]`);
-  if (card && card.offsetParent !== null) return card;
+  if (shown(card)) return card;
   const person = card ? card.closest("[data-testid=person]") : null;
-  return person ? person.querySelector("[data-testid=person-name]") : null;
+  const chip = person ? person.querySelector("[data-testid=person-name]") : null;
+  return shown(chip) ? chip : null;
 }
 
 /**
+ * The goal's element, when it is shown.
  * @param {string} goalId
  * @returns {?Element}
  */
 function goalElement(goalId) {
-  return el.goals.querySelector(`[data-goal-id="${CSS.escape(goalId)}"]`);
+  const goal = el.goals.querySelector(`[data-goal-id="${CSS.escape(goalId)}"]`);
+  return shown(goal) ? goal : null;
+}
+
+/**
+ * Say something to screen readers (the board's aria-live region). The same words twice are
+ * still spoken twice.
+ * @param {string} message
+ */
+function announce(message) {
+  el.announce.textContent = "";
+  window.requestAnimationFrame(() => {
+    el.announce.textContent = message;
+  });
+}
+
+/**
+ * The people sit collapsed to chips (the densest layout).
+ * @returns {boolean}
+ */
+function collapsed() {
+  return el.board.dataset.peopleDensity === String(MAX_DENSITY.peopleDensity);
 }
 
 // --- Join screen -------------------------------------------------------------------------------------
@@ -129,6 +226,7 @@ function renderJoinScreen() {
   const people = ui.state.participants;
   const n = people.length;
   setText(byTestId("joined-count"), n === 0 ? strings.joined_none : n === 1 ? strings.joined_count_one : format(strings.joined_count, { n }));
+  byTestId("joining-locked").hidden = !ui.state.workshop.joining_locked;
   reconcile(el.names, people, (p) => p.id,
     () => h("li", { class: "name-chip", "data-testid": "joined-name" }),
     (li, p) => {
@@ -138,7 +236,113 @@ function renderJoinScreen() {
   el.names.classList.toggle("is-compact", n > 18);
 }
 
-// --- Live board --------------------------------------------------------------------------------------
+// --- The head: phase, hint and timer -----------------------------------------------------------------
+
+/** The phase, what to do in it, and the timer. */
+function renderHead() {
+  const phase = ui.state.workshop.phase;
+  setText(byTestId("phase"), strings[`phase_${phase}`] || phase);
+  setText(byTestId("phase-hint"), strings[`hint_${phase}`] || "");
+  renderTimer();
+}
+
+/** The timer: time left, large enough for the back row; marked in its last seconds; a signal at the end. */
+function renderTimer() {
+  if (!ui.state) return;
+  const w = ui.state.workshop;
+  const timer = timerAt(w, ui.clock.now());
+  el.timer.hidden = timer.state === "idle" || ui.screen === "join";
+  el.timer.dataset.state = timer.state;
+  el.timer.classList.toggle("is-ending", timer.state === "running" && timer.left <= ENDING_SECONDS);
+  el.timer.classList.toggle("has-lock", timer.lock);
+  setText(byTestId("board-timer-time"), formatClock(timer.left));
+  setText(byTestId("board-timer-note"), timer.state === "ended" ? (timer.lock ? `${strings.timer_ended} · ${strings.timer_locked}` : strings.timer_ended) : "");
+  const key = `${w.timer_ends_at}`;
+  if (key === ui.timer.key && ui.timer.state === "running" && timer.state === "ended") signalTimeUp();
+  ui.timer = { key, state: timer.state };
+}
+
+/** Time is up: the timer glows a few times (never loops) and, if the board was touched once, a soft chime. */
+function signalTimeUp() {
+  el.timer.dataset.signals = String(Number(el.timer.dataset.signals || 0) + 1);
+  el.timer.classList.remove("is-ringing");
+  void el.timer.offsetWidth; // restart the animation
+  el.timer.classList.add("is-ringing");
+  el.timer.addEventListener("animationend", () => el.timer.classList.remove("is-ringing"), { once: true });
+  chime();
+}
+
+/** Two soft notes, falling: a gentle "time is up". */
+function chime() {
+  const ctx = ui.audio;
+  if (!ctx || ctx.state !== "running") return;
+  const start = ctx.currentTime + 0.02;
+  for (const [frequency, at] of [[659.25, 0], [523.25, 0.45]]) {
+    const tone = ctx.createOscillator();
+    const gain = ctx.createGain();
+    tone.type = "sine";
+    tone.frequency.value = frequency;
+    gain.gain.setValueAtTime(0.0001, start + at);
+    gain.gain.exponentialRampToValueAtTime(0.2, start + at + 0.04);
+    gain.gain.exponentialRampToValueAtTime(0.0001, start + at + 1.4);
+    tone.connect(gain).connect(ctx.destination);
+    tone.start(start + at);
+    tone.stop(start + at + 1.5);
+  }
+}
+
+/** Browsers let a page make sound only after a touch, click or key: make the audio then. */
+function unlockAudio() {
+  if (ui.audio) {
+    if (ui.audio.state === "suspended") ui.audio.resume().catch(() => {});
+    return;
+  }
+  const Context = window.AudioContext || window.webkitAudioContext;
+  if (!Context) return;
+  try {
+    ui.audio = new Context();
+  } catch {
+    ui.audio = null;
+  }
+}
+
+// --- Counts only (drives and strengths before the reveal) -----------------------------------------------
+
+/** How many cards, from how many people, and who is done: no card text. */
+function renderCountsScreen() {
+  const phase = ui.state.workshop.phase;
+  const kind = phase === "strengths" ? "strength" : "drive";
+  const cards = ui.state.cards.filter((c) => c.kind === kind);
+  const people = ui.state.participants;
+  const per = new Map(people.map((p) => [p.id, 0]));
+  for (const card of cards) if (per.has(card.about)) per.set(card.about, per.get(card.about) + 1);
+  const withSome = people.filter((p) => per.get(p.id) > 0).length;
+  const done = people.filter((p) => (p.done || []).includes(phase)).length;
+  setText(byTestId("counts-title"), strings[`count_title_${phase}`] || "");
+  setText(byTestId("hidden-count-cards"), cards.length);
+  setText(byTestId("hidden-count-cards-label"), strings[`count_cards_${phase}`] || "");
+  setText(byTestId("hidden-count-people"), withSome);
+  setText(byTestId("hidden-count-people-label"), format(strings[`count_people_${phase}`] || "", { n: people.length }));
+  setText(byTestId("hidden-count-done"), done);
+  reconcile(byTestId("count-people"), people, (p) => p.id,
+    () => h("li", { class: "count-chip", "data-testid": "count-chip" }),
+    (li, person) => {
+      const n = per.get(person.id) || 0;
+      const isDone = (person.done || []).includes(phase);
+      const signature = JSON.stringify([person.name, person.color, n, isDone]);
+      li.dataset.participantId = person.id;
+      li.dataset.n = String(n);
+      li.classList.toggle("has-some", n > 0);
+      if (li.dataset.signature === signature) return;
+      li.dataset.signature = signature;
+      li.className = `count-chip color-${person.color % 8} ${n > 0 ? "has-some" : ""}`;
+      fill(li, h("span", { class: "count-chip-name" }, person.name),
+        h("span", { class: "count-chip-n", "aria-label": format(strings.chip_count, { name: person.name, n }) }, String(n)),
+        isDone ? icon("check", "count-chip-done") : null);
+    }, { animate: !ui.firstRender });
+}
+
+// --- Live board: the business ------------------------------------------------------------------------------
 
 /** The business column: each goal with its kind, count of links, and linked cards as chips. */
 function renderGoals() {
@@ -152,15 +356,20 @@ function renderGoals() {
       const links = linksOfGoal(ui.state, goal.id);
       const n = links.length;
       li.dataset.goalId = goal.id;
+      li.dataset.kind = goal.kind;
+      li.hidden = Boolean(ui.filter.kind) && goal.kind !== ui.filter.kind;
       // "Full": among the goals most are drawn to (and at least a few links).
       li.dataset.energy = n === 0 ? "none" : n >= FULL_GOAL_LINKS && n >= most * FULL_SHARE ? "full" : "some";
-      const signature = JSON.stringify([goal.kind, goal.text, links.map((l) => [l.id, l.card_id]), ui.state.participants.length]);
+      const signature = JSON.stringify([goal.kind, goal.text, links.map((l) => {
+        const card = cardById(ui.state, l.card_id);
+        return [l.id, l.card_id, typeOf(l), (l.endorsements || []).length, card && nameOf(card.about), card && card.kind];
+      })]);
       if (li.dataset.signature === signature) return;
       li.dataset.signature = signature;
-      fill(li, 
+      fill(li,
         h("div", { class: "goal-main" },
           h("p", { class: "goal-kind" }, icon(goal.kind), h("span", {}, strings[`kind_${goal.kind}`] || goal.kind)),
-          h("p", { class: "goal-text", "data-testid": "goal-text", dataset: { kindLabel: strings[`kind_${goal.kind}`] || goal.kind } }, goal.text)),
+          h("p", { class: "goal-text", "data-testid": "goal-text" }, goal.text)),
         h("p", { class: "goal-count", "data-testid": "goal-link-count", "aria-label": linkCountText(n) },
           n === 0 ? icon("open") : null, h("span", { class: "goal-count-n" }, String(n)),
           h("span", { class: "goal-count-label" }, n === 0 ? strings.link_count_none : "")),
@@ -169,7 +378,8 @@ function renderGoals() {
 }
 
 /**
- * A small chip under a goal for one linked card: whose card, its kind, and a remove button.
+ * A small chip under a goal for one linked card: how it relates (icon), whose card, its
+ * endorsements, and a remove button.
  * @param {import("./state.js").Link} link
  * @param {import("./state.js").Goal} goal
  * @returns {HTMLElement}
@@ -180,28 +390,35 @@ function goalChip(link, goal) {
   const anonymous = card && (card.about === null || card.about === undefined);
   const name = person ? person.name : anonymous ? strings.anonymous : strings.someone;
   const label = format(strings.link_between, { card: card ? card.text : "", goal: goal.text });
-  return h("li", { class: `link-chip edge-${card ? colorOfCard(card) : 0} kind-${card ? card.kind : "drive"}`, "data-testid": "goal-link-chip",
-    dataset: { linkId: link.id, cardId: link.card_id }, title: card ? card.text : "" },
-    icon(card ? card.kind : "drive"),
-    h("span", { class: "link-chip-name" }, name),
-    h("button", { type: "button", class: "chip-remove", "data-testid": "chip-remove", "aria-label": `${strings.remove_link}: ${label}`,
-      title: strings.remove_link, onclick: (event) => {
-        event.stopPropagation();
-        removeLink(link.id);
-      } }, icon("close")));
+  const type = typeOf(link);
+  const endorsements = (link.endorsements || []).length;
+  return h("li", { class: `link-chip edge-${card ? colorOfCard(card) : 0} type-${type}`, "data-testid": "goal-link-chip",
+    dataset: { linkId: link.id, cardId: link.card_id, type }, title: card ? card.text : "" },
+  icon(type),
+  h("span", { class: "visually-hidden" }, `${strings[`type_${type}`]}: `),
+  h("span", { class: "link-chip-name" }, name),
+  endorsements ? h("span", { class: "chip-endorsements", "data-testid": "chip-endorsements",
+    title: format(strings.endorsed_label, { n: endorsements }) }, format(strings.endorsed, { n: endorsements })) : null,
+  h("button", { type: "button", class: "chip-remove", "data-testid": "chip-remove", "aria-label": `${strings.remove_link}: ${label}`,
+    title: strings.remove_link, onclick: (event) => {
+      event.stopPropagation();
+      removeLink(link.id);
+    } }, icon("close")));
 }
+
+// --- Live board: the people ----------------------------------------------------------------------------------
 
 /**
  * One card on the people side.
  * @param {import("./state.js").Card} card
- * @param {number} color
+ * @param {number|string} color
  * @returns {HTMLElement}
  */
 function cardElement(card, color) {
   const unlinked = linksOfCard(ui.state, card.id).length === 0;
   return h("li", {
     class: `card kind-${card.kind} edge-${color} ${unlinked ? "is-unlinked" : ""}`, "data-testid": "card", tabindex: "0",
-    dataset: { cardId: card.id, kind: card.kind },
+    dataset: { cardId: card.id, kind: card.kind }, title: card.text, // a squeezed card shows its whole text on hover
   },
   h("span", { class: "card-kind", title: strings[`kind_${card.kind}`] }, icon(card.kind), h("span", { class: "visually-hidden" }, `${strings[`kind_${card.kind}`]}: `)),
   h("span", { class: "card-text", "data-testid": "card-text" }, card.text,
@@ -214,7 +431,7 @@ function cardElement(card, color) {
 /**
  * The groups on the people side: each person, then (when there are any) the drives shown
  * without a name, as one group of their own.
- * @returns {Array<{id: string, name: string, color: number|string, cards: import("./state.js").Card[], anonymous?: boolean}>}
+ * @returns {Array<{id: string, name: string, color: number|string, anonymous?: boolean}>}
  */
 function peopleGroups() {
   const groups = ui.state.participants.map((p) => ({ id: p.id, name: p.name, color: p.color % 8 }));
@@ -235,10 +452,14 @@ function renderPeople() {
       const own = person.anonymous ? anonymousCards(ui.state) : null;
       const drives = own ? own.filter((c) => c.kind === "drive") : cardsAbout(ui.state, person.id, "drive");
       const strengths = own ? own.filter((c) => c.kind === "strength") : cardsAbout(ui.state, person.id, "strength");
-      const signature = JSON.stringify([person.name, person.color,
-        [...drives, ...strengths].map((c) => [c.id, c.text, c.author, linked.has(c.id)]), ui.state.participants.length]);
+      const open = drives.filter((c) => !linked.has(c.id)).length;
       li.dataset.participantId = person.id;
       li.classList.toggle("is-anonymous", Boolean(person.anonymous));
+      li.classList.toggle("is-expanded", ui.expanded === person.id);
+      li.classList.toggle("has-open", open > 0);
+      li.hidden = Boolean(ui.filter.person) && ui.filter.person !== person.id;
+      const signature = JSON.stringify([person.name, person.color,
+        [...drives, ...strengths].map((c) => [c.id, c.text, c.author && nameOf(c.author), linked.has(c.id)])]);
       if (li.dataset.signature === signature) return;
       const before = new Set(Array.from(li.querySelectorAll("[data-card-id]"), (c) => c.dataset.cardId));
       li.dataset.signature = signature;
@@ -256,12 +477,43 @@ function renderPeople() {
       li.dataset.rendered = "1";
       fill(li,
         h("p", { class: "person-head" },
-          h("span", { class: `person-name chip color-${color}`, "data-testid": "person-name" },
+          h("button", { type: "button", class: `person-name chip color-${color}`, "data-testid": "person-name", dataset: { personId: person.id } },
             person.anonymous ? icon("anonymous") : null, person.name),
-          h("span", { class: "person-counts", role: "img", "aria-label": format(strings.person_counts, { drives: drives.length, strengths: strengths.length }) },
-            icon("drive"), String(drives.length), icon("strength"), String(strengths.length))),
+          h("span", { class: "person-counts", role: "img",
+            "aria-label": format(open ? strings.person_counts_open : strings.person_counts, { drives: drives.length, strengths: strengths.length, open }) },
+          // Collapsed to a chip, a person shows only what needs attention: drives with no goal yet.
+          open ? h("span", { class: "person-open" }, icon("open"), String(open)) : null)),
         h("ul", { class: "person-cards" }, cards));
     }, { animate: !ui.firstRender });
+  markExpandable();
+}
+
+/** While the people are chips, each chip opens its person's cards (and says so). */
+function markExpandable() {
+  for (const chip of el.persons.querySelectorAll("[data-testid=person-name]")) {
+    const id = chip.dataset.personId;
+    const name = chip.textContent;
+    if (collapsed()) {
+      chip.setAttribute("aria-expanded", String(ui.expanded === id));
+      chip.setAttribute("title", format(ui.expanded === id ? strings.collapse_person : strings.expand_person, { name }));
+    } else {
+      chip.removeAttribute("aria-expanded");
+      chip.removeAttribute("title");
+    }
+  }
+}
+
+/** The filter's list of people follows who is here. */
+function renderFilters() {
+  const select = byTestId("filter-person");
+  const groups = peopleGroups();
+  if (ui.filter.person && !groups.some((g) => g.id === ui.filter.person)) ui.filter.person = "";
+  const options = [{ id: "", name: select.options[0] ? select.options[0].textContent : "" }, ...groups];
+  reconcile(select, options, (o) => o.id || "all",
+    (o) => h("option", { value: o.id }),
+    (option, o) => setText(option, o.name));
+  select.value = ui.filter.person;
+  byTestId("filter-kind").value = ui.filter.kind;
 }
 
 /**
@@ -271,9 +523,12 @@ function renderPeople() {
  */
 function fitDensity(force) {
   const key = JSON.stringify([ui.state.goals.length, ui.state.participants.length, ui.state.cards.length, ui.state.links.length,
-    window.innerWidth, window.innerHeight, el.board.dataset.phase]);
+    window.innerWidth, window.innerHeight, ui.screen, ui.filter]);
   if (!force && key === ui.layoutKey) return;
   ui.layoutKey = key;
+  // An open person would push the others out: measure with everyone closed.
+  const expanded = el.persons.querySelector(".person.is-expanded");
+  if (expanded) expanded.classList.remove("is-expanded");
   for (const [list, attribute] of [[el.persons, "peopleDensity"], [el.goals, "goalDensity"]]) {
     const max = MAX_DENSITY[attribute];
     let density = 0;
@@ -283,6 +538,106 @@ function fitDensity(force) {
     }
     el.board.dataset[attribute] = String(Math.min(density, max));
   }
+  if (!collapsed()) ui.expanded = null;
+  else if (expanded && ui.expanded) expanded.classList.add("is-expanded");
+  markExpandable();
+}
+
+// --- Agreements screen ------------------------------------------------------------------------------------
+
+/**
+ * One agreement, as the room reads it: done or not, what, who, by when.
+ * @param {object} agreement
+ * @returns {HTMLElement}
+ */
+function boardAgreement(agreement) {
+  // An owner who has since left is no longer named (the server cleared it; this state may not know yet).
+  const person = agreement.owner ? participantById(ui.state, agreement.owner) : null;
+  const owner = person ? person.name : "";
+  const meta = owner && agreement.due ? format(strings.agreement_by, { owner, due: agreement.due })
+    : owner || (agreement.due ? format(strings.agreement_due_only, { due: agreement.due }) : "");
+  return h("li", { class: `board-agreement ${agreement.done ? "is-done" : ""}`, "data-testid": "board-agreement",
+    dataset: { agreementId: agreement.id } },
+  agreement.done ? icon("check", "ag-done") : icon("next", "ag-todo"),
+  agreement.done ? h("span", { class: "visually-hidden" }, `${strings.agreement_done}: `) : null,
+  h("span", { class: "ag-text" }, agreement.text),
+  meta ? h("span", { class: "ag-meta" }, meta) : null);
+}
+
+/** The links with their agreements, by goal; links without one are named briefly after. */
+function renderAgreementsScreen() {
+  const agreements = ui.state.agreements || [];
+  const goals = goalsInOrder(ui.state).filter((g) => linksOfGoal(ui.state, g.id).length > 0);
+  byTestId("ag-empty").hidden = goals.length > 0;
+  reconcile(byTestId("ag-goals"), goals, (g) => g.id,
+    () => h("li", { class: "ag-goal", "data-testid": "ag-goal" }),
+    (li, goal) => {
+      const links = linksOfGoal(ui.state, goal.id);
+      const agreed = (link) => agreements.filter((a) => a.link_id === link.id)
+        .sort((a, b) => String(a.created_at).localeCompare(String(b.created_at)));
+      const withAgreements = links.filter((l) => agreed(l).length);
+      const others = links.filter((l) => !agreed(l).length);
+      const signature = JSON.stringify([goal.text, goal.kind, links.map((l) => {
+        const card = cardById(ui.state, l.card_id);
+        return [l.id, typeOf(l), card && card.text, card && nameOf(card.about),
+          agreed(l).map((a) => [a.text, a.owner && participantById(ui.state, a.owner)?.name, a.due, a.done])];
+      })]);
+      li.dataset.goalId = goal.id;
+      li.classList.toggle("has-agreements", withAgreements.length > 0);
+      if (li.dataset.signature === signature) return;
+      li.dataset.signature = signature;
+      fill(li,
+        h("h3", { class: "ag-goal-text" }, icon(goal.kind), h("span", {}, goal.text)),
+        withAgreements.length ? h("ul", { class: "ag-links" }, withAgreements.map((link) => {
+          const card = cardById(ui.state, link.card_id);
+          const type = typeOf(link);
+          return h("li", { class: "ag-link", "data-testid": "ag-link", dataset: { linkId: link.id } },
+            h("p", { class: "ag-link-head" },
+              icon(type, "ag-type"), h("span", { class: "visually-hidden" }, `${strings[`type_${type}`]}: `),
+              h("span", { class: `chip color-${card ? colorOfCard(card) : "anon"}` }, card ? nameOf(card.about) : strings.someone),
+              h("span", { class: "ag-card" }, card ? card.text : "")),
+            h("ul", { class: "ag-items" }, agreed(link).map(boardAgreement)));
+        })) : null,
+        others.length ? h("p", { class: "ag-also", "data-testid": "ag-also" }, h("span", { class: "ag-also-label" }, strings.also_linked),
+          others.map((link) => {
+            const card = cardById(ui.state, link.card_id);
+            return h("span", { class: `link-chip edge-${card ? colorOfCard(card) : 0}`, title: card ? card.text : "" },
+              icon(typeOf(link)), h("span", { class: "link-chip-name" }, card ? nameOf(card.about) : strings.someone));
+          })) : null);
+    }, { animate: !ui.firstRender });
+  fitAgreements();
+}
+
+/** Agreements too many for the screen get smaller type, never under 18 px. */
+function fitAgreements() {
+  const list = byTestId("ag-goals");
+  for (let density = 0; density <= MAX_AGREEMENT_DENSITY; density += 1) {
+    el.board.dataset.agDensity = String(density);
+    if (list.scrollHeight <= list.clientHeight + 1 && list.scrollWidth <= list.clientWidth + 1) break;
+  }
+}
+
+// --- Closed screen ------------------------------------------------------------------------------------
+
+/** A calm thank-you with what the session brought: coverage, links, agreements, people, open asks. */
+function renderClosedScreen() {
+  const goals = goalsInOrder(ui.state);
+  const linkedGoals = new Set(ui.state.links.map((l) => l.goal_id));
+  const linkedCards = new Set(ui.state.links.map((l) => l.card_id));
+  const open = goals.filter((g) => !linkedGoals.has(g.id));
+  setText(byTestId("coverage-goals"), format(strings.coverage_goals, { linked: goals.length - open.length, total: goals.length }));
+  setText(byTestId("coverage-goals-label"), strings.coverage_goals_label);
+  setText(byTestId("coverage-links"), ui.state.links.length);
+  setText(byTestId("coverage-agreements"), (ui.state.agreements || []).length);
+  setText(byTestId("coverage-people"), ui.state.participants.length);
+  setText(byTestId("coverage-unlinked"), ui.state.cards.filter((c) => c.kind === "drive" && !linkedCards.has(c.id)).length);
+  byTestId("open-asks-box").classList.toggle("is-empty", open.length === 0);
+  reconcile(byTestId("open-asks"), open.length ? open : [{ id: "none", text: strings.nothing_open, kind: "" }], (g) => g.id,
+    () => h("li", { class: "open-ask" }),
+    (li, goal) => {
+      li.classList.toggle("is-none", goal.id === "none");
+      fill(li, goal.kind ? icon(goal.kind) : icon("check"), h("span", {}, goal.text));
+    });
 }
 
 // --- Links (SVG) ----------------------------------------------------------------------------------------
@@ -329,7 +684,7 @@ function bendTo(a, b) {
  * @returns {Array<{left: number, right: number, gaps: number[]}>} in overlay coordinates, left to right
  */
 function peopleColumns(base) {
-  if (el.board.dataset.peopleDensity === "4") return [];
+  if (collapsed()) return [];
   const list = el.persons.getBoundingClientRect();
   const columns = [];
   for (const li of el.persons.children) {
@@ -414,8 +769,9 @@ function endpoints(goalEl, cardEl, base) {
 
 /** Draw (or move) every link's curve. */
 function drawLinks() {
-  if (!ui.state || el.board.dataset.phase === "join") return;
+  if (!ui.state || ui.screen !== "columns") return;
   const base = el.columns.getBoundingClientRect();
+  if (!base.width) return;
   el.svg.setAttribute("width", String(base.width));
   el.svg.setAttribute("height", String(base.height));
   el.svg.setAttribute("viewBox", `0 0 ${base.width} ${base.height}`);
@@ -425,25 +781,26 @@ function drawLinks() {
   el.board.classList.toggle("is-busy", ui.state.links.length > BUSY_LINKS);
   const drawable = ui.state.links.filter((l) => goalElement(l.goal_id) && cardAnchor(l.card_id));
   reconcile(el.layer, drawable, (l) => l.id,
-    (link) => {
-      const card = cardById(ui.state, link.card_id);
-      const group = s("g", { class: `link kind-${card ? card.kind : "drive"} stroke-${card ? colorOfCard(card) : 0}`, dataset: { link: link.id } },
-        s("path", { class: "link-hit" }),
-        s("path", { class: "link-casing" }),
-        s("path", { class: "link-line", "data-testid": "link", dataset: { linkId: link.id, cardId: link.card_id, goalId: link.goal_id } }),
-        s("circle", { class: "link-end", r: "6" }),
-        s("circle", { class: "link-end", r: "6" }));
-      return group;
-    },
+    (link) => s("g", { class: "link", dataset: { link: link.id } },
+      s("path", { class: "link-hit" }),
+      s("path", { class: "link-casing" }),
+      s("path", { class: "link-line", "data-testid": "link", dataset: { linkId: link.id, cardId: link.card_id, goalId: link.goal_id } }),
+      s("circle", { class: "link-end", r: "6" }),
+      s("circle", { class: "link-end", r: "6" })),
     (group, link) => {
-      const { goal, card } = endpoints(goalElement(link.goal_id), cardAnchor(link.card_id), base);
-      const d = linkPath(goal, card, columns, peopleEdge);
+      const card = cardById(ui.state, link.card_id);
+      const type = typeOf(link);
+      const focusClasses = ["is-focus", "is-related", "is-selected"].filter((c) => group.classList.contains(c));
+      group.setAttribute("class", ["link", `type-${type}`, `kind-${card ? card.kind : "drive"}`, `stroke-${card ? colorOfCard(card) : 0}`, ...focusClasses].join(" "));
+      const { goal, card: end } = endpoints(goalElement(link.goal_id), cardAnchor(link.card_id), base);
+      const d = linkPath(goal, end, columns, peopleEdge);
       const [hit, casing, line, endA, endB] = group.children;
       for (const path of [hit, casing, line]) path.setAttribute("d", d);
+      line.dataset.type = type;
       endA.setAttribute("cx", goal.x.toFixed(1));
       endA.setAttribute("cy", goal.y.toFixed(1));
-      endB.setAttribute("cx", card.x.toFixed(1));
-      endB.setAttribute("cy", card.y.toFixed(1));
+      endB.setAttribute("cx", end.x.toFixed(1));
+      endB.setAttribute("cy", end.y.toFixed(1));
       if (!ui.drawn.has(link.id)) {
         ui.drawn.add(link.id);
         if (animate) {
@@ -475,28 +832,49 @@ function drawIn(path) {
   }, DRAW_IN_MS + 50);
 }
 
-// --- Focus: highlight one card's, goal's or link's links and dim the rest --------------------------------
+// --- Focus: highlight one card's, goal's, person's or link's links and dim the rest ------------------------
+
+/**
+ * The links a focus stands for.
+ * @param {{type: string, id: string}} focus
+ * @returns {import("./state.js").Link[]}
+ */
+function linksOfFocus(focus) {
+  if (focus.type === "card") return linksOfCard(ui.state, focus.id);
+  if (focus.type === "goal") return linksOfGoal(ui.state, focus.id);
+  if (focus.type === "person") {
+    const cards = new Set(ui.state.cards.filter((c) => (focus.id === ANONYMOUS ? !c.about : c.about === focus.id)).map((c) => c.id));
+    return ui.state.links.filter((l) => cards.has(l.card_id));
+  }
+  return ui.state.links.filter((l) => l.id === focus.id);
+}
 
 /** Mark the focused item and everything linked to it; the CSS dims the rest. */
 function applyFocus() {
   const focus = ui.selected || ui.hover;
   for (const node of el.board.querySelectorAll(".is-related, .is-focus, .is-selected")) node.classList.remove("is-related", "is-focus", "is-selected");
+  for (const node of el.board.querySelectorAll("[aria-current]")) node.removeAttribute("aria-current");
   el.board.classList.toggle("has-focus", Boolean(focus));
+  el.board.classList.toggle("is-choosing-goal", ui.selected?.type === "card");
   if (!focus || !ui.state) {
     renderLinkActions();
     return;
   }
-  let links = [];
-  if (focus.type === "card") links = linksOfCard(ui.state, focus.id);
-  else if (focus.type === "goal") links = linksOfGoal(ui.state, focus.id);
-  else links = ui.state.links.filter((l) => l.id === focus.id);
+  const links = linksOfFocus(focus);
   const mark = (node, ...classes) => node && node.classList.add(...classes);
   const focusClasses = focus === ui.selected ? ["is-focus", "is-selected"] : ["is-focus"];
   if (focus.type === "card") {
-    mark(el.persons.querySelector(`[data-card-id="${CSS.escape(focus.id)}"]`), ...focusClasses);
+    const card = el.persons.querySelector(`[data-card-id="${CSS.escape(focus.id)}"]`);
+    mark(card, ...focusClasses);
+    if (card && focus === ui.selected) card.setAttribute("aria-current", "true");
     mark(cardAnchor(focus.id), "is-related");
   }
   if (focus.type === "goal") mark(goalElement(focus.id), ...focusClasses);
+  if (focus.type === "person") {
+    const chip = el.persons.querySelector(`[data-testid=person-name][data-person-id="${CSS.escape(focus.id)}"]`);
+    mark(chip, ...focusClasses);
+    for (const card of el.persons.querySelectorAll(`[data-participant-id="${CSS.escape(focus.id)}"] [data-testid=card]`)) mark(card, "is-related");
+  }
   for (const link of links) {
     mark(el.layer.querySelector(`[data-link="${CSS.escape(link.id)}"]`), "is-related");
     mark(goalElement(link.goal_id), "is-related");
@@ -519,8 +897,8 @@ function renderLinkActions() {
 }
 
 /**
- * Select a card, goal or link (selecting it again clears the selection).
- * @param {?{type: "card"|"goal"|"link", id: string}} target
+ * Select a card, goal, person or link (selecting it again clears the selection).
+ * @param {?{type: "card"|"goal"|"link"|"person", id: string}} target
  */
 function select(target) {
   const same = target && ui.selected && ui.selected.type === target.type && ui.selected.id === target.id;
@@ -535,14 +913,23 @@ function select(target) {
  * Link a card to a goal (the server acks an existing pair with the link it has).
  * @param {string} cardId
  * @param {string} goalId
+ * @returns {Promise<boolean>} whether a new link was made
  */
 async function addLink(cardId, goalId) {
+  const card = cardById(ui.state, cardId);
+  const goal = goalById(ui.state, goalId);
+  const words = { card: card ? card.text : "", goal: goal ? goal.text : "" };
   if (linkBetween(ui.state, cardId, goalId)) {
+    announce(format(strings.already_linked, words));
     select({ type: "goal", id: goalId });
-    return;
+    return false;
   }
   const ack = await live.act(SEND.ADD_LINK, { id: newId(), card_id: cardId, goal_id: goalId });
-  if (ack.ok) toast(strings.linked);
+  if (ack.ok) {
+    toast(strings.linked);
+    announce(format(strings.linked_announce, words));
+  }
+  return ack.ok;
 }
 
 /**
@@ -552,6 +939,105 @@ async function addLink(cardId, goalId) {
 async function removeLink(linkId) {
   const ack = await live.act(SEND.DELETE_LINK, { id: linkId });
   if (ack.ok && ui.selected?.id === linkId) select(null);
+}
+
+/**
+ * Select a card to link (or let go of it), and say what comes next.
+ * @param {string} cardId
+ */
+function chooseCard(cardId) {
+  select({ type: "card", id: cardId });
+  const card = cardById(ui.state, cardId);
+  if (ui.selected?.type === "card") announce(format(strings.selected_card, { card: card ? card.text : "" }));
+  else announce(strings.selection_cleared);
+}
+
+/**
+ * A goal chosen (Enter, Space, click or tap): with a card selected, link them; otherwise select the goal.
+ * @param {string} goalId
+ */
+function chooseGoal(goalId) {
+  if (ui.selected?.type === "card") {
+    addLink(ui.selected.id, goalId);
+    return;
+  }
+  select({ type: "goal", id: goalId });
+  const goal = goalById(ui.state, goalId);
+  if (ui.selected) announce(format(strings.selected_goal, { goal: goal ? goal.text : "" }));
+}
+
+/**
+ * A person's chip: while the people are chips it opens (or closes) their cards; otherwise it
+ * highlights all of that person's links.
+ * @param {string} personId
+ */
+function choosePerson(personId) {
+  if (collapsed()) {
+    ui.expanded = ui.expanded === personId ? null : personId;
+    for (const li of el.persons.children) li.classList.toggle("is-expanded", li.dataset.participantId === ui.expanded);
+    markExpandable();
+    scheduleLinks();
+    return;
+  }
+  select({ type: "person", id: personId });
+}
+
+// --- Keyboard: Tab or arrows to a card, Enter; left arrow or Tab to a goal, Enter -----------------------------
+
+/**
+ * The cards or goals that can be reached now, in reading order.
+ * @param {"card"|"goal"} kind
+ * @returns {HTMLElement[]}
+ */
+function reachable(kind) {
+  const list = kind === "card" ? el.persons : el.goals;
+  return Array.from(list.querySelectorAll(`[data-testid=${kind}]`)).filter(shown);
+}
+
+/**
+ * The item of a list nearest (vertically) to an element in the other column.
+ * @param {HTMLElement[]} items
+ * @param {Element} from
+ * @returns {?HTMLElement}
+ */
+function nearest(items, from) {
+  const y = from.getBoundingClientRect().top + from.getBoundingClientRect().height / 2;
+  let best = null;
+  let distance = Infinity;
+  for (const item of items) {
+    const r = item.getBoundingClientRect();
+    const d = Math.abs(r.top + r.height / 2 - y);
+    if (d < distance) {
+      best = item;
+      distance = d;
+    }
+  }
+  return best;
+}
+
+/**
+ * Arrow keys move between cards and goals: up and down within a column, left to the goals,
+ * right back to the cards (to the selected card first).
+ * @param {KeyboardEvent} event
+ * @param {HTMLElement} target a card or a goal
+ */
+function moveFocus(event, target) {
+  const isCard = target.dataset.testid === "card";
+  let next = null;
+  if (event.key === "ArrowUp" || event.key === "ArrowDown") {
+    const items = reachable(isCard ? "card" : "goal");
+    const index = items.indexOf(target);
+    next = items[index + (event.key === "ArrowDown" ? 1 : -1)] || null;
+  } else if (event.key === "ArrowLeft" && isCard) {
+    next = nearest(reachable("goal"), target);
+  } else if (event.key === "ArrowRight" && !isCard) {
+    const selected = ui.selected?.type === "card" ? el.persons.querySelector(`[data-card-id="${CSS.escape(ui.selected.id)}"]`) : null;
+    next = shown(selected) ? selected : nearest(reachable("card"), target);
+  } else {
+    return;
+  }
+  event.preventDefault();
+  if (next) next.focus();
 }
 
 // --- Dragging a card onto a goal (pointer events: mouse, pen and touch) ------------------------------------
@@ -616,7 +1102,7 @@ function onPointerUp(event) {
   const target = drag.target;
   endDrag();
   if (!drag.active) {
-    select({ type: "card", id: drag.cardId });
+    chooseCard(drag.cardId);
   } else if (target && event.type === "pointerup") {
     addLink(drag.cardId, target.dataset.goalId);
   }
@@ -648,22 +1134,29 @@ function endDrag() {
 function render(state) {
   state = teamView(state);
   ui.state = state;
-  const phase = state.workshop.phase;
-  el.board.dataset.phase = phase;
-  setText(byTestId("phase"), strings[`phase_${phase}`] || phase);
+  const previous = ui.screen;
+  ui.screen = screenOf(state);
+  el.board.dataset.phase = state.workshop.phase;
+  el.board.dataset.screen = ui.screen;
   if (ui.selected) {
-    const exists = ui.selected.type === "card" ? cardById(state, ui.selected.id)
-      : ui.selected.type === "goal" ? goalById(state, ui.selected.id)
-        : state.links.some((l) => l.id === ui.selected.id);
+    const { type, id } = ui.selected;
+    const exists = type === "card" ? cardById(state, id) : type === "goal" ? goalById(state, id)
+      : type === "person" ? id === ANONYMOUS || participantById(state, id) : state.links.some((l) => l.id === id);
     if (!exists) ui.selected = null;
   }
+  if (ui.expanded && !participantById(state, ui.expanded) && ui.expanded !== ANONYMOUS) ui.expanded = null;
+  renderHead();
   renderJoinScreen();
-  renderGoals();
-  renderPeople();
-  if (phase !== "join") {
-    fitDensity(false);
+  if (ui.screen === "counts") renderCountsScreen();
+  if (ui.screen === "columns") {
+    renderFilters();
+    renderGoals();
+    renderPeople();
+    fitDensity(previous !== "columns");
     drawLinks();
   }
+  if (ui.screen === "agreements") renderAgreementsScreen();
+  if (ui.screen === "closed") renderClosedScreen();
   if (ui.firstRender) {
     // Links present at load are not "new": they are drawn without animation.
     for (const link of state.links) ui.drawn.add(link.id);
@@ -671,7 +1164,16 @@ function render(state) {
   ui.firstRender = false;
 }
 
-/** Hover, click, keyboard, drag, resize and scroll. */
+/** Re-render after a filter or layout choice of the facilitator's (no new state). */
+function rerender() {
+  if (!ui.state || ui.screen !== "columns") return;
+  renderGoals();
+  renderPeople();
+  fitDensity(true);
+  drawLinks();
+}
+
+/** Hover, click, keyboard, drag, filters, resize and scroll. */
 function wire() {
   el.persons.addEventListener("pointerdown", onPointerDown);
   el.persons.addEventListener("pointermove", onPointerMove);
@@ -680,13 +1182,17 @@ function wire() {
   el.persons.addEventListener("lostpointercapture", (event) => {
     if (ui.drag && event.pointerId === ui.drag.pointerId && ui.drag.active) endDrag();
   });
+  document.addEventListener("pointerdown", unlockAudio);
+  document.addEventListener("keydown", unlockAudio);
 
   // Hover highlights (mouse only: a touch has no hover).
   el.columns.addEventListener("pointerover", (event) => {
     if (event.pointerType !== "mouse" || ui.drag) return;
     const card = event.target.closest("[data-testid=card]");
     const goal = event.target.closest("[data-testid=goal]");
-    const next = card ? { type: "card", id: card.dataset.cardId } : goal ? { type: "goal", id: goal.dataset.goalId } : null;
+    const person = event.target.closest("[data-testid=person-name]");
+    const next = card ? { type: "card", id: card.dataset.cardId } : goal ? { type: "goal", id: goal.dataset.goalId }
+      : person ? { type: "person", id: person.dataset.personId } : null;
     if (JSON.stringify(next) !== JSON.stringify(ui.hover)) {
       ui.hover = next;
       applyFocus();
@@ -697,29 +1203,38 @@ function wire() {
     applyFocus();
   });
 
-  // Clicks: a goal or a curve selects it; empty space clears. (Cards select on pointerup.)
+  // Clicks: a goal links the selected card (or selects the goal); a curve or chip selects its link;
+  // a person's chip opens or highlights them; empty space clears. (Cards select on pointerup.)
   el.board.addEventListener("click", (event) => {
-    if (event.target.closest("[data-testid=card], [data-testid=link-actions], .chip-remove")) return;
+    if (event.target.closest("[data-testid=card], [data-testid=link-actions], .chip-remove, .board-foot")) return;
+    if (!event.target.closest("[data-testid=stage]")) return;
+    const person = event.target.closest("[data-testid=person-name]");
     const goal = event.target.closest("[data-testid=goal]");
     const chip = event.target.closest("[data-testid=goal-link-chip]");
     const link = event.target.closest(".link");
-    if (chip) select({ type: "link", id: chip.dataset.linkId });
+    if (person) choosePerson(person.dataset.personId);
+    else if (chip) select({ type: "link", id: chip.dataset.linkId });
     else if (link) select({ type: "link", id: link.dataset.link });
-    else if (goal) select({ type: "goal", id: goal.dataset.goalId });
+    else if (goal) chooseGoal(goal.dataset.goalId);
     else select(null);
   });
 
   document.addEventListener("keydown", (event) => {
     const target = event.target;
+    const item = target.matches && target.matches("[data-testid=card], [data-testid=goal]") ? target : null;
     if (event.key === "Escape") {
       endDrag();
+      if (ui.selected) announce(strings.selection_cleared);
       select(null);
     } else if ((event.key === "Delete" || event.key === "Backspace") && ui.selected?.type === "link") {
       event.preventDefault();
       removeLink(ui.selected.id);
-    } else if ((event.key === "Enter" || event.key === " ") && target.matches && target.matches("[data-testid=card], [data-testid=goal]")) {
+    } else if ((event.key === "Enter" || event.key === " ") && item) {
       event.preventDefault();
-      select(target.dataset.cardId ? { type: "card", id: target.dataset.cardId } : { type: "goal", id: target.dataset.goalId });
+      if (item.dataset.cardId) chooseCard(item.dataset.cardId);
+      else chooseGoal(item.dataset.goalId);
+    } else if (item && event.key.startsWith("Arrow")) {
+      moveFocus(event, item);
     }
   });
 
@@ -728,22 +1243,39 @@ function wire() {
   });
   byTestId("link-cancel").addEventListener("click", () => select(null));
 
+  byTestId("filter-kind").addEventListener("change", (event) => {
+    ui.filter = { ...ui.filter, kind: event.target.value };
+    rerender();
+  });
+  byTestId("filter-person").addEventListener("change", (event) => {
+    ui.filter = { ...ui.filter, person: event.target.value };
+    ui.expanded = null;
+    rerender();
+  });
+
   window.addEventListener("resize", () => {
     if (!ui.state) return;
-    fitDensity(false);
+    if (ui.screen === "columns") fitDensity(false);
+    if (ui.screen === "agreements") fitAgreements();
     scheduleLinks();
   });
   el.columns.addEventListener("scroll", scheduleLinks, true);
   if ("ResizeObserver" in window) new ResizeObserver(scheduleLinks).observe(el.columns);
   // Fonts and the QR image settle after first paint; curves follow.
   window.addEventListener("load", scheduleLinks);
+  window.setInterval(renderTimer, 250);
 }
 
 wire();
 live = connectLive({
   boot,
   strings,
-  onState: (state) => render(state),
+  onState: (state, cause) => {
+    // The server's clock arrives with the whole state and with every settings change.
+    if (cause.event === "state") ui.clock.sync(state.server_time);
+    else if (cause.data && cause.data.server_time) ui.clock.sync(cause.data.server_time);
+    render(state);
+  },
   onWorkshopDeleted: () => {
     toast(strings.workshop_deleted, { kind: "error", timeout: 60000 });
     el.board.classList.add("is-gone");

@@ -1,23 +1,44 @@
-// The facilitator's console: phase stepper, counts, goals (add/edit/delete), people and their
-// cards (moderation), the board window, the join QR, and the danger zone.
+// The facilitator's console: phase stepper, timer and counts (always in view), goals
+// (add/edit/delete), people and their cards (moderation: hide, delete, rename, remove), who is
+// here and who is done, the board window and its reveal, the join QR with the joining lock and
+// "take part yourself", the strength round, agreements per link, and afterwards (team link,
+// check-in, follow-up), the privacy default and the danger zone.
 //
 // data-testid handles used here and by the browser tests:
 //   workshop-code, workshop-title, phase-stepper, phase-join, phase-drives, phase-strengths,
 //   phase-linking, phase-agreements, phase-closed, connection, connection-label, toasts, toast,
-//   counts, count-participants, count-drives, count-strengths, count-links, count-open-goals,
+//   timer (data-state idle|running|ended), timer-display, timer-time, timer-note, timer-1, timer-3,
+//   timer-5, timer-10, timer-form, timer-custom, timer-start, timer-stop, timer-lock,
+//   counts, count-participants, count-connected, count-done, count-drives, count-strengths,
+//   count-links, count-open-goals,
 //   goal-add-form, goal-add-kind, goal-add-text, goal-add, goal-list, goal-count, goal-empty,
 //   goal-row (data-goal-id), goal-text, goal-kind, goal-links, goal-edit, goal-delete,
 //   goal-edit-kind, goal-edit-text, goal-save, goal-cancel,
-//   participant-list, participant-count, participant-empty, participant (data-participant-id),
-//   participant-name, participant-remove, console-card (data-card-id, data-visibility, data-status),
-//   card-text, card-flag, card-delete, default-visibility, default-visibility-hint,
-//   open-board, board-link, join-qr, join-code, join-url, summary-link,
-//   danger-zone, delete-form, delete-code, delete-workshop
+//   participant-list, participant-count, participant-empty, participant (data-participant-id,
+//   data-connected, data-done), participant-name, participant-rename, rename-form, rename-input,
+//   rename-save, rename-cancel, participant-remove,
+//   console-card (data-card-id, data-visibility, data-status, data-hidden), card-text, card-flag,
+//   card-hidden-flag, card-hide (also "Show"), card-delete,
+//   presence-list, presence-empty, presence-person (data-participant-id, data-connected, data-done),
+//   open-board, board-link, hide-until-reveal, reveal-state, join-qr, join-code, join-url,
+//   lock-joining, joining-state, take-part-form, take-part-name, take-part,
+//   round-form, round-per-person, round-assign, assignments, assignment (data-giver), assignments-empty,
+//   agreements-panel, agreement-count, agreement-links, agreement-empty, agreement-goal,
+//   agreement-link (data-link-id), agreement (data-agreement-id, data-done), agreement-text-shown,
+//   agreement-meta, agreement-done, agreement-edit, agreement-delete, agreement-add, agreement-form,
+//   agreement-text, agreement-owner, agreement-due, agreement-save, agreement-cancel,
+//   default-visibility, default-visibility-hint, after-panel, summary-link, team-link-state,
+//   team-link-box, team-link-url, team-link-copy, team-link-create, team-link-revoke,
+//   checkin-state, checkin-open, checkin-close, follow-up-hint, follow-up-start,
+//   secret-link, facilitator-link, danger-zone, delete-form, delete-code, delete-workshop
 
+import { formatClock, parseDuration, serverClock, timerAt } from "./clock.js";
 import { byTestId, fill, format, h, icon, readJSON, reconcile, setText, toast } from "./dom.js";
 import { GOAL_KINDS, LIMITS, SEND, VISIBILITIES } from "./events.js";
 import { connectLive, newId } from "./live.js";
-import { cardsAbout, counts, goalsInOrder, linksOfCard, linksOfGoal, participantById } from "./state.js";
+import {
+  cardById, cardsAbout, counts, goalById, goalsInOrder, linksOfCard, linksOfGoal, participantById,
+} from "./state.js";
 
 const boot = readJSON("boot");
 const strings = readJSON("strings");
@@ -28,6 +49,19 @@ const ui = {
   state: null,
   /** @type {?string} the goal open for editing */
   editingGoal: null,
+  /** @type {?string} the person being renamed */
+  renaming: null,
+  /**
+   * The agreement form that is open: for a new agreement on a link, or an edit of one. Its
+   * fields are kept here as they are typed, so a re-render never loses them.
+   * @type {?{linkId: string, agreementId: ?string, text: string, owner: string, due: string}}
+   */
+  agreementForm: null,
+  /** @type {?string} a team link made in this session (shown once: the server keeps only its hash) */
+  teamLinkUrl: null,
+  /** @type {?boolean} whether a team link works, as learnt from this session's own actions */
+  teamLinkActive: null,
+  clock: serverClock(),
   /** Whether the first render is done (what is there at load does not slide in). */
   rendered: false,
 };
@@ -45,6 +79,33 @@ function linkCountText(n) {
   return n === 1 ? strings.link_count_one : format(strings.link_count, { n });
 }
 
+/**
+ * A person's name, or "Anonymous" when the card's person is not known.
+ * @param {?string} id
+ * @returns {string}
+ */
+function nameOf(id) {
+  const person = id ? participantById(ui.state, id) : null;
+  return person ? person.name : strings.anonymous;
+}
+
+/**
+ * The ids of the participants connected right now.
+ * @returns {Set<string>}
+ */
+function connectedIds() {
+  return new Set(ui.state.connected || []);
+}
+
+/**
+ * Whether a person said they are done with the current phase.
+ * @param {import("./state.js").Participant} person
+ * @returns {boolean}
+ */
+function isDone(person) {
+  return (person.done || []).includes(ui.state.workshop.phase);
+}
+
 // --- Rendering -------------------------------------------------------------------------------------
 
 /** The phase stepper marks the current phase. */
@@ -58,10 +119,32 @@ function renderStepper() {
   document.body.dataset.phase = phase;
 }
 
+/** The timer beside the stepper: time left, and whether input locks (or is locked) at the end. */
+function renderTimer() {
+  if (!ui.state) return;
+  const timer = timerAt(ui.state.workshop, ui.clock.now());
+  const box = byTestId("timer");
+  box.dataset.state = timer.state;
+  box.classList.toggle("has-lock", timer.lock);
+  setText(byTestId("timer-time"), timer.state === "idle" ? "–:––" : formatClock(timer.left));
+  let note = strings.timer_idle;
+  if (timer.state === "running") note = timer.lock ? `${strings.timer_running} · ${strings.timer_locks}` : strings.timer_running;
+  if (timer.state === "ended") note = timer.lock ? `${strings.timer_ended} · ${strings.timer_locked}` : strings.timer_ended;
+  setText(byTestId("timer-note"), note);
+  byTestId("timer-stop").hidden = timer.state === "idle";
+  const lock = byTestId("timer-lock");
+  // While a timer is set the box says what the server does; while idle it keeps the choice for the next one.
+  if (timer.state !== "idle" && document.activeElement !== lock) lock.checked = timer.lock;
+}
+
 /** The counts always in view. */
 function renderCounts() {
   const c = counts(ui.state);
+  const online = connectedIds();
+  const people = ui.state.participants;
   setText(byTestId("count-participants"), c.participants);
+  setText(byTestId("count-connected"), people.filter((p) => online.has(p.id)).length);
+  setText(byTestId("count-done"), format(strings.done_count, { done: people.filter(isDone).length, total: people.length }));
   setText(byTestId("count-drives"), c.drives);
   setText(byTestId("count-strengths"), c.strengths);
   setText(byTestId("count-links"), c.links);
@@ -156,42 +239,155 @@ function cardFlag(card) {
   return null;
 }
 
-/** The people and their cards, with delete and remove for moderation. */
+/**
+ * One card in the people panel, with hide/show and delete.
+ * @param {import("./state.js").Card} card
+ * @returns {HTMLElement}
+ */
+function consoleCard(card) {
+  const author = card.kind === "strength" && card.author ? participantById(ui.state, card.author) : null;
+  const n = linksOfCard(ui.state, card.id).length;
+  const hidden = Boolean(card.hidden);
+  const private_ = card.visibility === "facilitator" || card.status === "pending" || hidden;
+  return h("li", {
+    class: `console-card kind-${card.kind} ${n ? "" : "is-unlinked"} ${private_ ? "is-hidden-from-team" : ""} ${hidden ? "is-moderated" : ""}`.trim(),
+    "data-testid": "console-card",
+    dataset: { cardId: card.id, visibility: card.visibility || "named", status: card.status || "accepted", hidden: String(hidden) },
+  },
+  h("span", { class: "card-kind", title: strings[`kind_${card.kind}`] }, icon(card.kind),
+    h("span", { class: "visually-hidden" }, strings[`kind_${card.kind}`])),
+  h("span", { class: "card-body" },
+    hidden ? h("span", { class: "card-flag is-moderated", "data-testid": "card-hidden-flag" }, icon("anonymous"), h("span", {}, strings.flag_hidden)) : null,
+    cardFlag(card),
+    h("span", { class: "card-text", "data-testid": "card-text" }, card.text),
+    h("span", { class: "card-meta" }, [author ? format(strings.from_person, { name: author.name }) : null,
+      card.kind === "strength" && author && !card.signed ? strings.unsigned : null, linkCountText(n)].filter(Boolean).join(" · "))),
+  h("span", { class: "card-actions" },
+    h("button", { type: "button", class: "button tiny", "data-testid": "card-hide", "aria-pressed": String(hidden),
+      "aria-label": format(hidden ? strings.show_card_named : strings.hide_card_named, { text: card.text }),
+      onclick: () => setCardHidden(card, !hidden) }, icon(hidden ? "eye" : "anonymous"), hidden ? strings.show_card : strings.hide_card),
+    h("button", { type: "button", class: "icon-button quiet-danger", "data-testid": "card-delete",
+      "aria-label": `${strings.delete}: ${card.text}`, title: strings.delete, onclick: () => deleteCard(card) }, icon("close"))));
+}
+
+/**
+ * The head of a person in the people panel: presence, name (or the rename form), counts, actions.
+ * @param {import("./state.js").Participant} person
+ * @param {import("./state.js").Card[]} cards
+ * @param {boolean} online
+ * @returns {HTMLElement}
+ */
+function personHead(person, cards, online) {
+  const drives = cards.filter((c) => c.kind === "drive").length;
+  const status = online ? strings.connected : strings.away;
+  const presence = h("span", { class: `presence-dot ${online ? "is-on" : ""}`, role: "img",
+    "aria-label": format(isDone(person) ? strings.presence_label_done : strings.presence_label, { name: person.name, status }) });
+  if (ui.renaming === person.id) {
+    const input = h("input", { class: "rename-input", "data-testid": "rename-input", maxlength: LIMITS.NAME_MAX, autocomplete: "off",
+      "aria-label": format(strings.new_name, { name: person.name }), props: { value: person.name } });
+    input.addEventListener("keydown", (event) => {
+      if (event.key === "Escape") stopRenaming();
+    });
+    return h("form", { class: "person-head rename-form", "data-testid": "rename-form", novalidate: true,
+      onsubmit: (event) => {
+        event.preventDefault();
+        renamePerson(person, input.value);
+      } },
+    presence, input,
+    h("button", { type: "submit", class: "button small primary", "data-testid": "rename-save" }, strings.save),
+    h("button", { type: "button", class: "button small", "data-testid": "rename-cancel", onclick: stopRenaming }, strings.cancel));
+  }
+  return h("div", { class: "person-head" },
+    presence,
+    h("span", { class: `chip color-${person.color % 8}`, "data-testid": "participant-name" }, person.name),
+    isDone(person) ? h("span", { class: "done-mark", "data-testid": "participant-done" }, icon("check"), strings.done_phase) : null,
+    h("span", { class: "person-counts", role: "img", "aria-label": format(strings.card_count, { drives, strengths: cards.length - drives }) },
+      icon("drive"), String(drives), icon("strength"), String(cards.length - drives)),
+    h("span", { class: "person-actions" },
+      h("button", { type: "button", class: "button small", "data-testid": "participant-rename",
+        "aria-label": format(strings.rename_named, { name: person.name }), onclick: () => startRenaming(person.id) }, strings.rename),
+      h("button", { type: "button", class: "button small quiet-danger person-remove", "data-testid": "participant-remove",
+        "aria-label": format(strings.remove_person_named, { name: person.name }), onclick: () => removePerson(person) }, strings.remove_short)));
+}
+
+/** The people and their cards, with moderation. */
 function renderPeople() {
   const people = ui.state.participants;
+  const online = connectedIds();
   reconcile(byTestId("participant-list"), people, (p) => p.id,
     () => h("li", { class: "person", "data-testid": "participant" }),
     (li, person) => {
       const cards = [...cardsAbout(ui.state, person.id, "drive"), ...cardsAbout(ui.state, person.id, "strength")];
+      const isOnline = online.has(person.id);
       li.dataset.participantId = person.id;
-      const drives = cards.filter((c) => c.kind === "drive").length;
-      const header = h("div", { class: "person-head" },
-        h("span", { class: `chip color-${person.color % 8}`, "data-testid": "participant-name" }, person.name),
-        h("span", { class: "person-counts", role: "img", "aria-label": format(strings.card_count, { drives, strengths: cards.length - drives }) },
-          icon("drive"), String(drives), icon("strength"), String(cards.length - drives)),
-        h("button", { type: "button", class: "button small quiet-danger person-remove", "data-testid": "participant-remove",
-          "aria-label": format(strings.remove_person_named, { name: person.name }), onclick: () => removePerson(person) }, strings.remove_person));
-      const list = h("ul", { class: "person-cards" }, cards.map((card) => {
-        const author = card.kind === "strength" && card.author ? participantById(ui.state, card.author) : null;
-        const n = linksOfCard(ui.state, card.id).length;
-        const hidden = card.visibility === "facilitator" || card.status === "pending";
-        return h("li", {
-          class: `console-card kind-${card.kind} ${n ? "" : "is-unlinked"} ${hidden ? "is-hidden-from-team" : ""}`.trim(), "data-testid": "console-card",
-          dataset: { cardId: card.id, visibility: card.visibility || "named", status: card.status || "accepted" },
-        },
-        h("span", { class: "card-kind", title: strings[`kind_${card.kind}`] }, icon(card.kind),
-          h("span", { class: "visually-hidden" }, strings[`kind_${card.kind}`])),
-        h("span", { class: "card-body" },
-          cardFlag(card),
-          h("span", { class: "card-text", "data-testid": "card-text" }, card.text),
-          h("span", { class: "card-meta" }, [author ? format(strings.from_person, { name: author.name }) : null,
-            card.kind === "strength" && author && !card.signed ? strings.unsigned : null, linkCountText(n)].filter(Boolean).join(" · "))),
-        h("button", { type: "button", class: "icon-button quiet-danger", "data-testid": "card-delete",
-          "aria-label": `${strings.delete}: ${card.text}`, title: strings.delete, onclick: () => deleteCard(card) }, icon("close")));
-      }));
-      fill(li, header, cards.length ? list : h("p", { class: "muted" }, strings.no_cards));
+      li.dataset.connected = String(isOnline);
+      li.dataset.done = String(isDone(person));
+      const signature = JSON.stringify([person.name, person.color, isOnline, isDone(person), ui.renaming === person.id,
+        cards.map((c) => [c.id, c.text, c.visibility, c.status, c.hidden, c.signed, c.author, linksOfCard(ui.state, c.id).length]),
+        cards.filter((c) => c.author).map((c) => nameOf(c.author))]);
+      if (li.dataset.signature === signature) return;
+      li.dataset.signature = signature;
+      fill(li, personHead(person, cards, isOnline),
+        cards.length ? h("ul", { class: "person-cards" }, cards.map(consoleCard)) : h("p", { class: "muted" }, strings.no_cards));
+      if (ui.renaming === person.id) {
+        const input = li.querySelector("[data-testid=rename-input]");
+        input.focus();
+        input.select();
+      }
     }, { animate: ui.rendered });
   byTestId("participant-empty").hidden = people.length > 0;
+}
+
+/** Who is here: a compact list of everyone, connected or not, done or not. */
+function renderPresence() {
+  const people = ui.state.participants;
+  const online = connectedIds();
+  reconcile(byTestId("presence-list"), people, (p) => p.id,
+    () => h("li", { class: "presence-person", "data-testid": "presence-person" }),
+    (li, person) => {
+      const isOnline = online.has(person.id);
+      const done = isDone(person);
+      const signature = JSON.stringify([person.name, isOnline, done]);
+      li.dataset.participantId = person.id;
+      li.dataset.connected = String(isOnline);
+      li.dataset.done = String(done);
+      li.classList.toggle("is-away", !isOnline);
+      if (li.dataset.signature === signature) return;
+      li.dataset.signature = signature;
+      fill(li,
+        h("span", { class: `presence-dot ${isOnline ? "is-on" : ""}`, "aria-hidden": "true" }),
+        h("span", { class: "presence-name" }, person.name),
+        done ? icon("check", "presence-done") : null,
+        h("span", { class: "visually-hidden" }, `: ${isOnline ? strings.connected : strings.away}${done ? `, ${strings.done_phase}` : ""}`));
+    });
+  byTestId("presence-empty").hidden = people.length > 0;
+}
+
+/** The board's reveal, the joining lock and the strength round's assignments. */
+function renderRoom() {
+  const w = ui.state.workshop;
+  const hide = byTestId("hide-until-reveal");
+  hide.checked = w.revealed === false;
+  setText(byTestId("reveal-state"), w.revealed === false ? strings.revealed_off : strings.revealed_on);
+  byTestId("reveal-state").classList.toggle("is-warning", w.revealed === false);
+  const lock = byTestId("lock-joining");
+  lock.checked = Boolean(w.joining_locked);
+  setText(byTestId("joining-state"), w.joining_locked ? strings.joining_locked : strings.joining_open);
+  byTestId("joining-state").classList.toggle("is-warning", Boolean(w.joining_locked));
+
+  const byGiver = new Map();
+  for (const a of ui.state.assignments || []) {
+    if (!byGiver.has(a.giver)) byGiver.set(a.giver, []);
+    byGiver.get(a.giver).push(a.receiver);
+  }
+  const givers = ui.state.participants.filter((p) => byGiver.has(p.id));
+  reconcile(byTestId("assignments"), givers, (p) => p.id,
+    () => h("li", { "data-testid": "assignment" }),
+    (li, giver) => {
+      li.dataset.giver = giver.id;
+      setText(li, format(strings.gives_to, { giver: giver.name, receivers: byGiver.get(giver.id).map(nameOf).join(", ") }));
+    });
+  byTestId("assignments-empty").hidden = givers.length > 0;
 }
 
 /** The workshop's default visibility for new drives. */
@@ -202,18 +398,213 @@ function renderSettings() {
   setText(byTestId("default-visibility-hint"), strings[`default_hint_${value}`] || "");
 }
 
+// --- Agreements ------------------------------------------------------------------------------------
+
+/**
+ * "energises me" / "I want to grow in this" / "I already do this".
+ * @param {?string} type
+ * @returns {string}
+ */
+function typeLabel(type) {
+  return strings[`type_${type || "energises"}`] || "";
+}
+
+/**
+ * The agreement form (new, or editing one), filled from ui.agreementForm.
+ * @param {import("./state.js").Link} link
+ * @returns {HTMLFormElement}
+ */
+function agreementForm(link) {
+  const draft = ui.agreementForm;
+  const keep = (field) => (event) => {
+    if (ui.agreementForm) ui.agreementForm[field] = event.target.value;
+  };
+  const text = h("input", { "data-testid": "agreement-text", maxlength: LIMITS.TEXT_MAX, required: true, autocomplete: "off",
+    "aria-label": strings.agreement_text, placeholder: strings.agreement_text, props: { value: draft.text }, oninput: keep("text") });
+  const owner = h("select", { "data-testid": "agreement-owner", "aria-label": strings.agreement_owner, onchange: keep("owner") },
+    h("option", { value: "" }, strings.agreement_no_owner),
+    ui.state.participants.map((p) => h("option", { value: p.id }, p.name)));
+  owner.value = draft.owner;
+  const due = h("input", { type: "date", "data-testid": "agreement-due", "aria-label": strings.agreement_due,
+    props: { value: draft.due }, oninput: keep("due"), onchange: keep("due") });
+  text.addEventListener("keydown", (event) => {
+    if (event.key === "Escape") closeAgreementForm();
+  });
+  return h("form", { class: "agreement-form", "data-testid": "agreement-form", novalidate: true,
+    onsubmit: (event) => {
+      event.preventDefault();
+      saveAgreement(link);
+    } },
+  h("label", { class: "field" }, h("span", {}, strings.agreement_text), text),
+  h("label", { class: "field" }, h("span", {}, strings.agreement_owner), owner),
+  h("label", { class: "field" }, h("span", {}, strings.agreement_due), due),
+  h("span", { class: "row-actions" },
+    h("button", { type: "submit", class: "button small primary", "data-testid": "agreement-save" }, strings.save),
+    h("button", { type: "button", class: "button small", "data-testid": "agreement-cancel", onclick: closeAgreementForm }, strings.cancel)));
+}
+
+/**
+ * One agreement: done box, what, who and by when, edit and delete.
+ * @param {object} agreement
+ * @returns {HTMLElement}
+ */
+function agreementRow(agreement) {
+  // An owner who has since left the workshop is no longer named (the server cleared it).
+  const owner = agreement.owner ? participantById(ui.state, agreement.owner) : null;
+  const meta = owner && agreement.due
+    ? format(strings.agreement_by, { owner: owner.name, due: agreement.due })
+    : owner ? owner.name : agreement.due ? format(strings.agreement_due_only, { due: agreement.due }) : "";
+  return h("li", { class: `agreement ${agreement.done ? "is-done" : ""}`, "data-testid": "agreement",
+    dataset: { agreementId: agreement.id, done: String(Boolean(agreement.done)) } },
+  h("input", { type: "checkbox", "data-testid": "agreement-done", "aria-label": `${strings.agreement_done}: ${agreement.text}`,
+    props: { checked: Boolean(agreement.done) }, onchange: (event) => setAgreementDone(agreement, event.target.checked) }),
+  h("span", { class: "agreement-body" },
+    h("span", { class: "agreement-text", "data-testid": "agreement-text-shown" }, agreement.text),
+    meta ? h("span", { class: "agreement-meta", "data-testid": "agreement-meta" }, meta) : null),
+  h("span", { class: "row-actions" },
+    h("button", { type: "button", class: "button tiny", "data-testid": "agreement-edit", "aria-label": `${strings.edit}: ${agreement.text}`,
+      onclick: () => openAgreementForm(agreement.link_id, agreement) }, strings.edit),
+    h("button", { type: "button", class: "icon-button quiet-danger", "data-testid": "agreement-delete", title: strings.delete,
+      "aria-label": `${strings.delete}: ${agreement.text}`, onclick: () => deleteAgreement(agreement) }, icon("close"))));
+}
+
+/**
+ * One link in the agreements panel: whose card, how it relates, its agreements, and the form.
+ * @param {import("./state.js").Link} link
+ * @param {import("./state.js").Goal} goal
+ * @param {object[]} agreements
+ * @returns {HTMLElement}
+ */
+function agreementLink(link, goal, agreements) {
+  const card = cardById(ui.state, link.card_id);
+  const person = card && card.about ? participantById(ui.state, card.about) : null;
+  const form = ui.agreementForm && ui.agreementForm.linkId === link.id ? ui.agreementForm : null;
+  const endorsements = (link.endorsements || []).length;
+  const adding = Boolean(form && !form.agreementId);
+  return h("li", { class: "agreement-link", "data-testid": "agreement-link", dataset: { linkId: link.id } },
+    h("div", { class: "agreement-link-head" },
+      h("span", { class: `chip color-${person ? person.color % 8 : "anon"}` }, person ? person.name : strings.anonymous),
+      h("span", { class: "agreement-card" }, icon(card ? card.kind : "drive"), card ? card.text : ""),
+      h("span", { class: "link-type" }, icon(link.type || "energises"), typeLabel(link.type)),
+      endorsements ? h("span", { class: "endorsed" }, format(strings.endorsed, { n: endorsements })) : null,
+      adding ? null : h("button", { type: "button", class: "button tiny agreement-add", "data-testid": "agreement-add",
+        "aria-label": format(strings.agreement_for, { card: card ? card.text : "", goal: goal.text }),
+        onclick: () => openAgreementForm(link.id, null) }, strings.agreement_add)),
+    agreements.length ? h("ul", { class: "agreements" },
+      agreements.map((a) => (form && form.agreementId === a.id ? h("li", { class: "agreement is-editing" }, agreementForm(link)) : agreementRow(a)))) : null,
+    adding ? agreementForm(link) : null);
+}
+
+/** The agreements panel: links grouped by goal, each with who does what by when. */
+function renderAgreements() {
+  const phase = ui.state.workshop.phase;
+  const agreements = ui.state.agreements || [];
+  const linkIds = new Set(ui.state.links.map((l) => l.id));
+  const live_ = agreements.filter((a) => linkIds.has(a.link_id));
+  const panel = byTestId("agreements-panel");
+  panel.hidden = !(phase === "agreements" || phase === "closed" || live_.length > 0);
+  if (panel.hidden) return;
+  const goals = goalsInOrder(ui.state).filter((g) => linksOfGoal(ui.state, g.id).length > 0);
+  setText(byTestId("agreement-count"), live_.length ? format(strings.agreement_count, { n: live_.length }) : "");
+  const list = byTestId("agreement-links");
+  const active = document.activeElement;
+  const focusId = active && list.contains(active) ? active.dataset.testid : null;
+  reconcile(list, goals, (g) => g.id,
+    () => h("li", { class: "agreement-goal", "data-testid": "agreement-goal" }),
+    (li, goal) => {
+      const links = linksOfGoal(ui.state, goal.id);
+      const mine = (link) => live_.filter((a) => a.link_id === link.id).sort((a, b) => String(a.created_at).localeCompare(String(b.created_at)));
+      const form = ui.agreementForm && links.some((l) => l.id === ui.agreementForm.linkId)
+        ? [ui.agreementForm.linkId, ui.agreementForm.agreementId] : null;
+      const signature = JSON.stringify([goal.text, goal.kind, form, ui.state.participants.map((p) => [p.id, p.name]),
+        links.map((l) => {
+          const card = cardById(ui.state, l.card_id);
+          return [l.id, l.type, (l.endorsements || []).length, card && card.text, mine(l)];
+        })]);
+      li.dataset.goalId = goal.id;
+      if (li.dataset.signature === signature) return;
+      li.dataset.signature = signature;
+      fill(li,
+        h("h3", { class: "agreement-goal-text" }, icon(goal.kind), h("span", {}, goal.text)),
+        h("ul", { class: "agreement-link-list" }, links.map((link) => agreementLink(link, goal, mine(link)))));
+    });
+  byTestId("agreement-empty").hidden = goals.length > 0;
+  // Keep the cursor in the form when something else on the same goal changed meanwhile.
+  if (focusId && !list.contains(document.activeElement)) {
+    const again = list.querySelector(`[data-testid="agreement-form"] [data-testid="${focusId}"]`);
+    if (again) again.focus();
+  }
+}
+
+// --- Afterwards ------------------------------------------------------------------------------------
+
+/** The team link, the check-in and the follow-up. */
+function renderAfterwards() {
+  const w = ui.state.workshop;
+  const active = ui.teamLinkActive ?? Boolean(w.team_link);
+  byTestId("team-link-box").hidden = !ui.teamLinkUrl;
+  if (ui.teamLinkUrl) byTestId("team-link-url").value = ui.teamLinkUrl;
+  setText(byTestId("team-link-state"), ui.teamLinkUrl ? strings.team_link_made : active ? strings.team_link_active : strings.team_link_none);
+  setText(byTestId("team-link-create"), active ? strings.renew_team_link : strings.make_team_link);
+  byTestId("team-link-revoke").hidden = !active;
+
+  const checkin = ui.state.checkin;
+  const answers = checkin ? checkin.answers || [] : [];
+  setText(byTestId("checkin-state"), checkin
+    ? format(strings.checkin_open, { answers: answers.length, people: new Set(answers.map((a) => a.participant_id)).size })
+    : strings.checkin_closed);
+  byTestId("checkin-open").hidden = Boolean(checkin);
+  byTestId("checkin-close").hidden = !checkin;
+
+  const closed = w.phase === "closed";
+  byTestId("follow-up-start").disabled = !closed;
+  setText(byTestId("follow-up-hint"), closed ? strings.follow_up_ready : strings.follow_up_needs_closed);
+}
+
 /** Render everything. */
 function render() {
   if (!ui.state) return;
   renderStepper();
+  renderTimer();
   renderCounts();
   renderGoals();
   renderPeople();
+  renderPresence();
+  renderRoom();
   renderSettings();
+  renderAgreements();
+  renderAfterwards();
   ui.rendered = true;
 }
 
 // --- Actions -----------------------------------------------------------------------------------------
+
+/**
+ * Move to a phase. A timer belongs to its phase: a new phase starts without the old one (and
+ * without its input lock).
+ * @param {string} phase
+ */
+async function setPhase(phase) {
+  const hadTimer = timerAt(ui.state.workshop, ui.clock.now()).state !== "idle";
+  const ack = await live.act(SEND.SET_PHASE, { phase });
+  if (ack.ok && hadTimer) await live.act(SEND.SET_TIMER, { seconds: 0, lock: false });
+}
+
+/**
+ * Start a timer for the current phase (0 seconds stops it).
+ * @param {number} seconds
+ */
+async function startTimer(seconds) {
+  await live.act(SEND.SET_TIMER, { seconds, lock: seconds > 0 && byTestId("timer-lock").checked });
+}
+
+/** The lock box changed: a running timer takes it at once; an ended, locked one is lifted. */
+function changeTimerLock() {
+  const timer = timerAt(ui.state.workshop, ui.clock.now());
+  const lock = byTestId("timer-lock").checked;
+  if (timer.state === "running") live.act(SEND.SET_TIMER, { seconds: timer.left, lock });
+  else if (timer.state === "ended" && timer.lock && !lock) live.act(SEND.SET_TIMER, { seconds: 0, lock: false });
+}
 
 /**
  * Add one goal per non-empty line of the add box.
@@ -301,6 +692,17 @@ async function deleteCard(card) {
 }
 
 /**
+ * Hide a card from the team (after one confirmation), or show it again.
+ * @param {import("./state.js").Card} card
+ * @param {boolean} hidden
+ */
+async function setCardHidden(card, hidden) {
+  if (hidden && !window.confirm(`${strings.confirm_hide_card}\n\n${card.text}`)) return;
+  const ack = await live.act(SEND.SET_CARD_HIDDEN, { id: card.id, hidden });
+  if (ack.ok) toast(hidden ? strings.card_hidden : strings.card_shown);
+}
+
+/**
  * Remove a person and everything by or about them, after one confirmation.
  * @param {import("./state.js").Participant} person
  */
@@ -308,6 +710,42 @@ async function removePerson(person) {
   if (!window.confirm(format(strings.confirm_remove_person, { name: person.name }))) return;
   const ack = await live.act(SEND.REMOVE_PARTICIPANT, { id: person.id });
   if (ack.ok) toast(format(strings.person_removed, { name: person.name }));
+}
+
+/**
+ * Open the rename form for a person.
+ * @param {string} personId
+ */
+function startRenaming(personId) {
+  ui.renaming = personId;
+  render();
+}
+
+/** Close the rename form. */
+function stopRenaming() {
+  const id = ui.renaming;
+  ui.renaming = null;
+  render();
+  const button = id && document.querySelector(`[data-testid=participant][data-participant-id="${CSS.escape(id)}"] [data-testid=participant-rename]`);
+  if (button) button.focus();
+}
+
+/**
+ * Rename a person (the form is the one question asked).
+ * @param {import("./state.js").Participant} person
+ * @param {string} name
+ */
+async function renamePerson(person, name) {
+  const clean = name.trim();
+  if (!clean || clean === person.name) {
+    stopRenaming();
+    return;
+  }
+  const ack = await live.act(SEND.RENAME_PARTICIPANT, { id: person.id, name: clean });
+  if (ack.ok) {
+    toast(format(strings.renamed, { name: clean }));
+    stopRenaming();
+  }
 }
 
 /**
@@ -322,6 +760,120 @@ async function setDefaultVisibility(visibility) {
 }
 
 /**
+ * Open the agreement form on a link: empty for a new one, or filled to edit one.
+ * @param {string} linkId
+ * @param {?object} agreement
+ */
+function openAgreementForm(linkId, agreement) {
+  const link = ui.state.links.find((l) => l.id === linkId);
+  const card = link ? cardById(ui.state, link.card_id) : null;
+  ui.agreementForm = agreement
+    ? { linkId, agreementId: agreement.id, text: agreement.text, owner: agreement.owner || "", due: agreement.due || "" }
+    // The card's person owns it by default, unless the card is anonymous on the board: naming
+    // them as its owner would tell the room whose card it is.
+    : { linkId, agreementId: null, text: "", owner: (card && card.visibility !== "anonymous" && card.about) || "", due: "" };
+  render();
+  const input = document.querySelector(`[data-testid=agreement-link][data-link-id="${CSS.escape(linkId)}"] [data-testid=agreement-text]`);
+  if (input) input.focus();
+}
+
+/** Close the agreement form. */
+function closeAgreementForm() {
+  ui.agreementForm = null;
+  render();
+}
+
+/**
+ * Save the open agreement form (a new agreement, or the edit of one).
+ * @param {import("./state.js").Link} link
+ */
+async function saveAgreement(link) {
+  const form = ui.agreementForm;
+  if (!form) return;
+  const text = form.text.trim();
+  if (!text) {
+    const input = document.querySelector("[data-testid=agreement-form] [data-testid=agreement-text]");
+    if (input) {
+      input.setAttribute("aria-invalid", "true");
+      input.focus();
+    }
+    return;
+  }
+  const ack = form.agreementId
+    ? await live.act(SEND.EDIT_AGREEMENT, { id: form.agreementId, text, owner: form.owner || null, due: form.due || null })
+    : await live.act(SEND.ADD_AGREEMENT, { id: newId(), link_id: link.id, text, ...(form.owner ? { owner: form.owner } : {}), ...(form.due ? { due: form.due } : {}) });
+  if (ack.ok) {
+    toast(strings.saved);
+    closeAgreementForm();
+  }
+}
+
+/**
+ * Tick an agreement done, or not.
+ * @param {object} agreement
+ * @param {boolean} done
+ */
+async function setAgreementDone(agreement, done) {
+  const ack = await live.act(SEND.EDIT_AGREEMENT, { id: agreement.id, done });
+  if (!ack.ok) render();
+}
+
+/**
+ * Delete an agreement after one confirmation.
+ * @param {object} agreement
+ */
+async function deleteAgreement(agreement) {
+  if (!window.confirm(`${strings.confirm_delete_agreement}\n\n${agreement.text}`)) return;
+  const ack = await live.act(SEND.DELETE_AGREEMENT, { id: agreement.id });
+  if (ack.ok) toast(strings.deleted);
+}
+
+/** Make (or renew) the team's read-only link and show it, once. */
+async function createTeamLink() {
+  const ack = await live.act(SEND.CREATE_TEAM_LINK, {});
+  if (!ack.ok) return;
+  ui.teamLinkUrl = ack.url;
+  ui.teamLinkActive = true;
+  render();
+  const input = byTestId("team-link-url");
+  input.focus();
+  input.select();
+}
+
+/** Stop the team link, after one confirmation. */
+async function revokeTeamLink() {
+  if (!window.confirm(strings.confirm_revoke)) return;
+  const ack = await live.act(SEND.REVOKE_TEAM_LINK, {});
+  if (!ack.ok) return;
+  ui.teamLinkUrl = null;
+  ui.teamLinkActive = false;
+  toast(strings.team_link_revoked);
+  render();
+}
+
+/** Copy the team link (the clipboard API needs https; a plain-http LAN falls back to a selection). */
+async function copyTeamLink() {
+  const input = byTestId("team-link-url");
+  input.select();
+  try {
+    if (navigator.clipboard && window.isSecureContext) await navigator.clipboard.writeText(input.value);
+    else document.execCommand("copy");
+    toast(strings.copied);
+  } catch {
+    /* the text stays selected: the facilitator copies it by hand */
+  }
+}
+
+/** Start the follow-up of this closed workshop and open its console. */
+async function startFollowUp() {
+  const button = byTestId("follow-up-start");
+  button.disabled = true;
+  const ack = await live.act(SEND.START_FOLLOW_UP, {});
+  if (ack.ok && ack.urls && ack.urls.facilitator) window.location.assign(ack.urls.facilitator);
+  else renderAfterwards();
+}
+
+/**
  * Grow a textarea with its content (one line when empty).
  * @param {HTMLTextAreaElement} field
  */
@@ -332,13 +884,38 @@ function fitTextarea(field) {
 
 // --- Wiring --------------------------------------------------------------------------------------------
 
+/** The timer's presets, custom time, stop and lock. */
+function wireTimer() {
+  for (const button of document.querySelectorAll("[data-minutes]")) {
+    button.addEventListener("click", () => startTimer(Number(button.dataset.minutes) * 60));
+  }
+  const custom = byTestId("timer-custom");
+  byTestId("timer-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    const seconds = parseDuration(custom.value);
+    if (seconds === null) {
+      custom.setAttribute("aria-invalid", "true");
+      toast(strings.timer_invalid, { kind: "error" });
+      custom.focus();
+      return;
+    }
+    custom.removeAttribute("aria-invalid");
+    startTimer(seconds);
+  });
+  custom.addEventListener("input", () => custom.removeAttribute("aria-invalid"));
+  byTestId("timer-stop").addEventListener("click", () => startTimer(0));
+  byTestId("timer-lock").addEventListener("change", changeTimerLock);
+  window.setInterval(renderTimer, 250);
+}
+
 /** Wire the controls that exist before any state arrives. */
 function wire() {
   byTestId("phase-stepper").addEventListener("click", (event) => {
     const button = event.target.closest("[data-phase]");
     if (!button || button.getAttribute("aria-current") === "step") return;
-    live.act(SEND.SET_PHASE, { phase: button.dataset.phase });
+    setPhase(button.dataset.phase);
   });
+  wireTimer();
 
   const addForm = byTestId("goal-add-form");
   const addText = byTestId("goal-add-text");
@@ -362,6 +939,40 @@ function wire() {
     else board.focus();
   });
 
+  const hide = byTestId("hide-until-reveal");
+  hide.addEventListener("change", async () => {
+    const ack = await live.act(SEND.SET_REVEALED, { revealed: !hide.checked });
+    if (!ack.ok) render();
+  });
+  const lockJoining = byTestId("lock-joining");
+  lockJoining.addEventListener("change", async () => {
+    const ack = await live.act(SEND.SET_JOINING_LOCKED, { locked: lockJoining.checked });
+    if (!ack.ok) render();
+  });
+
+  byTestId("round-form").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const ack = await live.act(SEND.ASSIGN_STRENGTH_ROUND, { per_person: Number(byTestId("round-per-person").value) });
+    if (ack.ok) toast(strings.assigned);
+  });
+
+  byTestId("take-part-form").addEventListener("submit", (event) => {
+    const name = byTestId("take-part-name");
+    name.value = name.value.trim();
+    if (!name.value) {
+      event.preventDefault();
+      name.setAttribute("aria-invalid", "true");
+      name.focus();
+    }
+  });
+
+  byTestId("team-link-create").addEventListener("click", createTeamLink);
+  byTestId("team-link-revoke").addEventListener("click", revokeTeamLink);
+  byTestId("team-link-copy").addEventListener("click", copyTeamLink);
+  byTestId("checkin-open").addEventListener("click", () => live.act(SEND.OPEN_CHECKIN, {}));
+  byTestId("checkin-close").addEventListener("click", () => live.act(SEND.CLOSE_CHECKIN, {}));
+  byTestId("follow-up-start").addEventListener("click", startFollowUp);
+
   const deleteForm = byTestId("delete-form");
   const deleteCode = byTestId("delete-code");
   const deleteButton = byTestId("delete-workshop");
@@ -383,9 +994,14 @@ wire();
 live = connectLive({
   boot,
   strings,
-  onState: (state) => {
+  onState: (state, cause) => {
+    // The server's clock arrives with the whole state and with every settings change.
+    if (cause.event === "state") ui.clock.sync(state.server_time);
+    else if (cause.data && cause.data.server_time) ui.clock.sync(cause.data.server_time);
     ui.state = state;
-    if (ui.editingGoal && !state.goals.some((g) => g.id === ui.editingGoal)) ui.editingGoal = null;
+    if (ui.editingGoal && !goalById(state, ui.editingGoal)) ui.editingGoal = null;
+    if (ui.renaming && !participantById(state, ui.renaming)) ui.renaming = null;
+    if (ui.agreementForm && !state.links.some((l) => l.id === ui.agreementForm.linkId)) ui.agreementForm = null;
     render();
   },
   onWorkshopDeleted: () => {

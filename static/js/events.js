@@ -17,6 +17,25 @@ export const SEND = Object.freeze({
   DELETE_GOAL: "delete_goal",
   SET_PHASE: "set_phase",
   DELETE_WORKSHOP: "delete_workshop",
+  // Running the room and afterwards (issues 4 and 5).
+  SET_TIMER: "set_timer",
+  SET_REVEALED: "set_revealed",
+  SET_JOINING_LOCKED: "set_joining_locked",
+  ASSIGN_STRENGTH_ROUND: "assign_strength_round",
+  SET_CARD_HIDDEN: "set_card_hidden",
+  RENAME_PARTICIPANT: "rename_participant",
+  SET_DONE: "set_done",
+  EDIT_LINK: "edit_link",
+  ENDORSE_LINK: "endorse_link",
+  ADD_AGREEMENT: "add_agreement",
+  EDIT_AGREEMENT: "edit_agreement",
+  DELETE_AGREEMENT: "delete_agreement",
+  START_FOLLOW_UP: "start_follow_up",
+  CREATE_TEAM_LINK: "create_team_link",
+  REVOKE_TEAM_LINK: "revoke_team_link",
+  OPEN_CHECKIN: "open_checkin",
+  CLOSE_CHECKIN: "close_checkin",
+  ANSWER_CHECKIN: "answer_checkin",
 });
 
 /** Events the server sends. */
@@ -38,6 +57,8 @@ export const RECEIVE = Object.freeze({
   AGREEMENT_SAVED: "agreement_saved",
   AGREEMENT_DELETED: "agreement_deleted",
   PRESENCE: "presence",
+  CHECKIN_CHANGED: "checkin_changed",
+  CHECKIN_ANSWERED: "checkin_answered",
   WORKSHOP_DELETED: "workshop_deleted",
   REJECTED: "rejected",
 });
@@ -59,6 +80,8 @@ export const CHANGES = Object.freeze([
   RECEIVE.ASSIGNMENTS_CHANGED,
   RECEIVE.AGREEMENT_SAVED,
   RECEIVE.AGREEMENT_DELETED,
+  RECEIVE.CHECKIN_CHANGED,
+  RECEIVE.CHECKIN_ANSWERED,
 ]);
 
 /** Workshop phases, in their order on the stepper. */
@@ -72,6 +95,9 @@ export const VISIBILITIES = Object.freeze(["named", "anonymous", "facilitator"])
 
 /** Kinds of card on the people side. */
 export const CARD_KINDS = Object.freeze(["drive", "strength"]);
+
+/** How a card relates to a goal: it energises me, I want to grow in this, I already do this. */
+export const LINK_TYPES = Object.freeze(["energises", "grow", "already"]);
 
 /** Limits the server enforces; the forms mirror them. */
 export const LIMITS = Object.freeze({ TEXT_MAX: 280, NAME_MAX: 40, TITLE_MAX: 120 });

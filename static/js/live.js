@@ -46,7 +46,8 @@ export function newId() {
  * @param {import("./state.js").State} [options.initialState] a state remembered from before (shown until the server's arrives)
  * @returns {{send: (event: string, payload?: object) => Promise<Ack>,
  *            act: (event: string, payload?: object) => Promise<Ack>, close: () => void,
- *            getState: () => ?import("./state.js").State, getStatus: () => Status, socket: object}}
+ *            getState: () => ?import("./state.js").State, getStatus: () => Status,
+ *            serverNow: () => number, socket: object}}
  */
 export function connectLive({ boot, strings, onState, onWorkshopDeleted, onStatus, initialState }) {
   /** @type {?import("./state.js").State} */
@@ -58,6 +59,25 @@ export function connectLive({ boot, strings, onState, onWorkshopDeleted, onStatu
   /** @type {Status} */
   let status = "connecting";
   let closed = false; // closed on purpose (the person left): no reconnecting, no complaints
+  // The server's clock minus this device's, in ms: timers count down right on a skewed phone.
+  let clockOffset = 0;
+
+  /**
+   * Learn the server's clock from a message that carries `server_time`, at the moment it arrives.
+   * @param {?{server_time?: string}} data
+   */
+  function noteServerTime(data) {
+    const at = data && typeof data.server_time === "string" ? Date.parse(data.server_time) : NaN;
+    if (Number.isFinite(at)) clockOffset = at - Date.now();
+  }
+
+  /**
+   * Now, on the server's clock (ms since the epoch).
+   * @returns {number}
+   */
+  function serverNow() {
+    return Date.now() + clockOffset;
+  }
 
   // The HttpOnly cookie carries the token; the server reads it for this code and role.
   const socket = io({ auth: { code: boot.code, role: boot.role, view: boot.view } });
@@ -84,6 +104,7 @@ export function connectLive({ boot, strings, onState, onWorkshopDeleted, onStatu
    * @param {object} raw
    */
   function replaceState(raw) {
+    noteServerTime(raw);
     state = fromServer(raw);
     fresh = true;
     onState(state, { event: RECEIVE.STATE });
@@ -226,7 +247,12 @@ export function connectLive({ boot, strings, onState, onWorkshopDeleted, onStatu
   window.addEventListener("online", resume);
 
   socket.on(RECEIVE.STATE, (raw) => replaceState(raw));
-  for (const event of CHANGES) socket.on(event, (data) => receiveChange(event, data));
+  for (const event of CHANGES) {
+    socket.on(event, (data) => {
+      if (event === RECEIVE.SETTINGS_CHANGED) noteServerTime(data);
+      receiveChange(event, data);
+    });
+  }
   // Who is connected changes outside the version order (a connection is not a change to the workshop).
   socket.on(RECEIVE.PRESENCE, (data) => {
     if (!state || !fresh || !data || !Array.isArray(data.connected)) return;
@@ -253,5 +279,5 @@ export function connectLive({ boot, strings, onState, onWorkshopDeleted, onStatu
   if (!navigator.onLine) pause();
   if (state) onState(state, { event: "cached" });
 
-  return { send, act, close, getState: () => state, getStatus: () => status, socket };
+  return { send, act, close, getState: () => state, getStatus: () => status, serverNow, socket };
 }

@@ -62,6 +62,28 @@ function patchCard(state, cardId, change) {
   return { ...state, cards: state.cards.map((c) => (c.id === cardId ? change(c) : c)) };
 }
 
+/**
+ * Replace one link by id.
+ * @param {import("./state.js").State} state
+ * @param {string} linkId
+ * @param {(link: object) => object} change
+ * @returns {import("./state.js").State}
+ */
+function patchLink(state, linkId, change) {
+  return { ...state, links: state.links.map((l) => (l.id === linkId ? change(l) : l)) };
+}
+
+/**
+ * Replace one agreement by id.
+ * @param {import("./state.js").State} state
+ * @param {string} agreementId
+ * @param {(agreement: object) => object} change
+ * @returns {import("./state.js").State}
+ */
+function patchAgreement(state, agreementId, change) {
+  return { ...state, agreements: (state.agreements || []).map((a) => (a.id === agreementId ? change(a) : a)) };
+}
+
 /** How each queued change shows before the server has it. */
 const OVERLAYS = {
   [SEND.ADD_CARD]: (state, { payload, at }, me) => {
@@ -101,10 +123,60 @@ const OVERLAYS = {
   [SEND.ADD_LINK]: (state, { payload, at }, me) => {
     const known = state.links.some((l) => l.id === payload.id || (l.card_id === payload.card_id && l.goal_id === payload.goal_id));
     if (known || !state.cards.some((c) => c.id === payload.card_id) || !state.goals.some((g) => g.id === payload.goal_id)) return state;
-    const link = { id: payload.id, card_id: payload.card_id, goal_id: payload.goal_id, created_by: me, created_at: at || "~", unsent: true, fresh: true };
+    const link = {
+      id: payload.id, card_id: payload.card_id, goal_id: payload.goal_id, type: payload.type || "energises", endorsements: [],
+      created_by: me, created_at: at || "~", unsent: true, fresh: true,
+    };
     return { ...state, links: [...state.links, link] };
   },
-  [SEND.DELETE_LINK]: (state, { payload }) => ({ ...state, links: state.links.filter((l) => l.id !== payload.id) }),
+  [SEND.DELETE_LINK]: (state, { payload }) => ({
+    ...state,
+    links: state.links.filter((l) => l.id !== payload.id),
+    agreements: (state.agreements || []).filter((a) => a.link_id !== payload.id),
+  }),
+  [SEND.EDIT_LINK]: (state, { payload }) => patchLink(state, payload.id, (link) => (
+    link.type === payload.type ? link : { ...link, type: payload.type, unsent: true })),
+  [SEND.ENDORSE_LINK]: (state, { payload }, me) => patchLink(state, payload.id, (link) => {
+    const others = (link.endorsements || []).filter((id) => id !== me);
+    const endorsements = payload.endorsed && me ? [...others, me] : others;
+    return endorsements.length === (link.endorsements || []).length ? link : { ...link, endorsements, unsent: true };
+  }),
+  [SEND.ADD_AGREEMENT]: (state, { payload, at }) => {
+    const agreements = state.agreements || [];
+    if (agreements.some((a) => a.id === payload.id) || !state.links.some((l) => l.id === payload.link_id)) return state;
+    const agreement = {
+      id: payload.id, link_id: payload.link_id, text: payload.text, owner: payload.owner ?? null, due: payload.due ?? null,
+      done: false, created_at: at || "~", unsent: true, fresh: true,
+    };
+    return { ...state, agreements: [...agreements, agreement] };
+  },
+  [SEND.EDIT_AGREEMENT]: (state, { payload }) => patchAgreement(state, payload.id, (agreement) => {
+    const next = { ...agreement, unsent: true };
+    for (const field of ["text", "owner", "due", "done"]) {
+      if (payload[field] !== undefined) next[field] = payload[field];
+    }
+    return next;
+  }),
+  [SEND.DELETE_AGREEMENT]: (state, { payload }) => ({
+    ...state, agreements: (state.agreements || []).filter((a) => a.id !== payload.id),
+  }),
+  [SEND.ANSWER_CHECKIN]: (state, { payload }, me) => {
+    if (!state.checkin) return state;
+    const answers = (state.checkin.answers || []).filter((a) => !(a.link_id === payload.link_id && a.participant_id === me));
+    const answer = {
+      checkin_id: state.checkin.id, link_id: payload.link_id, participant_id: me, rating: payload.rating,
+      comment: payload.comment ?? null, unsent: true,
+    };
+    return { ...state, checkin: { ...state.checkin, answers: [...answers, answer] } };
+  },
+  [SEND.SET_DONE]: (state, { payload }, me) => ({
+    ...state,
+    participants: state.participants.map((p) => {
+      if (p.id !== me) return p;
+      const done = (p.done || []).filter((phase) => phase !== payload.phase);
+      return { ...p, done: payload.done ? [...done, payload.phase] : done };
+    }),
+  }),
 };
 
 /**
@@ -130,5 +202,5 @@ export function applyOutbox(state, items, me) {
  * @returns {string[]}
  */
 export function idsOf(item) {
-  return [item.payload.id, item.payload.card_id].filter(Boolean);
+  return [item.payload.id, item.payload.card_id, item.payload.link_id].filter(Boolean);
 }

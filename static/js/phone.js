@@ -1,4 +1,6 @@
-// The participant's phone: four screens (my drives, strengths, links, me) over one live state.
+// The participant's phone: five screens (my drives, strengths, links, agreements, me) and, while
+// the facilitator has one open, the check-in, over one live state. The screen follows the room's
+// phase (a late joiner lands where the room is); the person can still switch.
 // What the participant types is kept on the phone (drafts, and an outbox of changes not yet
 // acknowledged) so a reload or a dropped connection never loses it; the screens show the
 // server's state with the outbox on top (outbox.js), so after reconnecting they show exactly
@@ -26,10 +28,23 @@
 //   me-data-name, me-drives, me-drive, me-drives-count, me-drives-empty, me-given, me-given-item,
 //   me-given-count, me-given-empty, me-received, me-received-item, me-received-count, me-received-empty,
 //   me-links, me-link, me-links-count, me-links-empty, lang-switch, lang-en, lang-nl, leave,
-//   left-screen, left-title, join-again
+//   left-screen, left-title, join-again,
+//   timer (data-state: running|ending|up), timer-text, timer-label, phase-bar, phase-task, done-toggle, phase-go, time-up,
+//   checkin-banner, checkin-open, tab-agreements, panel-agreements, panel-checkin,
+//   strength-round, strength-round-title, strength-round-progress, strength-round-meter, round-list,
+//   round-colleague (data-participant-id, data-done), colleague-search-label,
+//   link-type-choice, link-type (data-type, aria-pressed), my-link-type, link-type-label, my-link-endorsements,
+//   team-links, team-link (data-link-id), team-links-count, team-links-empty, team-links-hint, endorse, endorse-count,
+//   agreement-links, agreement-link (data-link-id), agreement-links-empty, agreement (data-agreement-id, data-done,
+//   data-pending), agreement-text-shown, agreement-meta, agreement-done, agreement-edit, agreement-delete,
+//   agreement-add, agreement-form, agreement-text, agreement-owner, agreement-due, agreement-save, agreement-cancel,
+//   agreement-none, owned-section, owned-agreements, owned-count,
+//   checkin-links, checkin-link (data-link-id, data-rating, data-pending), checkin-rate (data-rating, aria-pressed), checkin-comment,
+//   checkin-comment-save, checkin-answer, checkin-progress, checkin-meter, checkin-empty, checkin-back
 
+import { formatClock, timerAt } from "./clock.js";
 import { byTestId, fill, format, h, icon, prefersReducedMotion, readJSON, reconcile, setText, toast } from "./dom.js";
-import { LIMITS, RECEIVE, SEND, VISIBILITIES } from "./events.js";
+import { LIMITS, LINK_TYPES, RECEIVE, SEND, VISIBILITIES } from "./events.js";
 import { connectLive, newId } from "./live.js";
 import { applyOutbox, idsOf, outboxItem, restoredOutbox } from "./outbox.js";
 import {
@@ -44,10 +59,19 @@ const store = workshopStore(boot.code);
 /** @type {?ReturnType<typeof connectLive>} set once wire() has run */
 let live = null;
 
-const TABS = ["drives", "strengths", "links", "me"];
-const TAB_FOR_PHASE = { join: "drives", drives: "drives", strengths: "strengths", linking: "links", agreements: "links", closed: "links" };
-const NETWORK_ERRORS = ["offline", "timeout"];
+const TABS = ["drives", "strengths", "links", "agreements", "me"];
+// The check-in is a screen without a tab: it is reached from its banner, and opens by itself.
+const CHECKIN = "checkin";
+const TAB_FOR_PHASE = {
+  join: "drives", drives: "drives", strengths: "strengths", linking: "links", agreements: "agreements", closed: "agreements",
+};
+// Trouble on the way, not a refusal: the change stays queued (and is tried again, except offline).
+const NETWORK_ERRORS = ["offline", "timeout", "rate_limited"];
 const FLUSH_RETRY_MS = 3000;
+const TICK_MS = 1000;
+// The last minute of a phase's timer shows in amber.
+const ENDING_MS = 60 * 1000;
+const RATINGS = [1, 2, 3, 4, 5];
 
 /** What this phone shows, beside the shared state. */
 const ui = {
@@ -83,6 +107,18 @@ const ui = {
   /** @type {?("left"|"removed")} set once this person is gone from the workshop */
   left: null,
   leaving: false,
+  /** @type {?string} the phase this phone last showed (a phase changed meanwhile moves the screen) */
+  seenPhase: store.get("seen-phase", null),
+  /** @type {?string} the check-in this phone has already opened by itself once */
+  seenCheckin: store.get("seen-checkin", null),
+  /** @type {?string} the link just made on the links screen, whose type is being offered */
+  choosing: null,
+  /** @type {?{linkId: string, id: ?string, text: string, owner: ?string, due: string}} the agreement being written */
+  agreementForm: store.get("draft:agreement", null),
+  /** @type {Object<string, string>} check-in comments as typed, per link */
+  checkinComments: store.get("draft:checkin", {}) || {},
+  /** Whether the phase's timer had run out at the last tick (to signal the moment it does). */
+  timerUp: null,
 };
 
 const el = {
@@ -113,7 +149,21 @@ const el = {
   linkCards: byTestId("link-cards"),
   linkGoals: byTestId("link-goals"),
   myLinks: byTestId("my-links"),
+  teamLinks: byTestId("team-links"),
   leave: byTestId("leave"),
+  timer: byTestId("timer"),
+  timerText: byTestId("timer-text"),
+  phaseBar: byTestId("phase-bar"),
+  phaseTask: byTestId("phase-task"),
+  doneToggle: byTestId("done-toggle"),
+  phaseGo: byTestId("phase-go"),
+  timeUp: byTestId("time-up"),
+  checkinBanner: byTestId("checkin-banner"),
+  round: byTestId("strength-round"),
+  roundList: byTestId("round-list"),
+  agreementLinks: byTestId("agreement-links"),
+  ownedAgreements: byTestId("owned-agreements"),
+  checkinLinks: byTestId("checkin-links"),
 };
 
 // --- Small helpers ----------------------------------------------------------------------------
@@ -132,6 +182,66 @@ function meId() {
  */
 function isClosed() {
   return ui.state?.workshop?.phase === "closed";
+}
+
+/**
+ * The phase's timer as this phone shows it, on the server's clock; null when none runs.
+ * @returns {?{remaining: number, up: boolean, lock: boolean}}
+ */
+function timerInfo() {
+  const workshop = ui.state?.workshop;
+  if (!workshop || isClosed()) return null;
+  const timer = timerAt(workshop, live ? live.serverNow() : Date.now());
+  if (timer.state === "idle") return null;
+  return { remaining: timer.left * 1000, up: timer.state === "ended", lock: timer.lock };
+}
+
+/**
+ * Whether the phase's timer has run out with input locked (the server refuses changes with `locked`).
+ * @returns {boolean}
+ */
+function isLocked() {
+  const timer = timerInfo();
+  return Boolean(timer && timer.up && timer.lock);
+}
+
+/**
+ * Whether the workshop takes no changes from me now (closed, or time is up).
+ * @returns {boolean}
+ */
+function readOnly() {
+  return isClosed() || isLocked();
+}
+
+/**
+ * A due date ("2025-03-14") in the page's language, e.g. "14 Mar 2025".
+ * @param {string} day
+ * @returns {string}
+ */
+function dayText(day) {
+  const date = new Date(`${day}T12:00:00`);
+  if (Number.isNaN(date.getTime())) return day;
+  return new Intl.DateTimeFormat(document.documentElement.lang || undefined, { day: "numeric", month: "short", year: "numeric" }).format(date);
+}
+
+/**
+ * A link's type, defaulting as the server does.
+ * @param {object} link
+ * @returns {string}
+ */
+function typeOf(link) {
+  return LINK_TYPES.includes(link.type) ? link.type : "energises";
+}
+
+/**
+ * A link's type as an icon and words (never the icon alone).
+ * @param {object} link
+ * @returns {HTMLElement}
+ */
+function typeLabel(link) {
+  const type = typeOf(link);
+  return h("p", { class: `link-type type-${type}`, "data-testid": "link-type-label", dataset: { type } },
+    icon(type), h("span", {}, strings[`link_type_${type}`]));
 }
 
 /**
@@ -265,6 +375,7 @@ async function flushOutbox() {
   if (ui.flushing || !live || ui.left) return;
   ui.flushing = true;
   let retry = false;
+  const said = new Set();
   try {
     while (ui.outbox.length && live.getStatus() === "connected") {
       const item = ui.outbox[0];
@@ -273,16 +384,18 @@ async function flushOutbox() {
       ui.inFlight = null;
       if (ui.left) return;
       if (!ack.ok && NETWORK_ERRORS.includes(ack.error?.code)) {
-        retry = ack.error.code === "timeout";
+        retry = ack.error.code !== "offline";
         break;
       }
+      // Acknowledged or refused, the change leaves the outbox: a refusal is never sent again.
       ui.outbox = ui.outbox.filter((i) => i.key !== item.key);
       saveOutbox();
       if (ack.ok) {
         settle(item, ack.version);
       } else {
-        toast(ack.error?.message || strings.error_timeout, { kind: "error" });
-        restoreDraft(item);
+        const message = refusalText(ack.error, restoreDraft(item));
+        if (!said.has(message)) toast(message, { kind: "error", timeout: 7000 });
+        said.add(message);
       }
       render();
     }
@@ -299,21 +412,46 @@ async function flushOutbox() {
 }
 
 /**
- * After a refused add, give the text back to the composer it came from (when that is empty).
+ * Why a change was refused, in the page's language where the reason is known.
+ * @param {?{code?: string, message?: string}} error
+ * @param {boolean} kept whether typed text was given back
+ * @returns {string}
+ */
+function refusalText(error, kept) {
+  if (error?.code === "locked") return kept ? strings.error_locked_kept : strings.error_locked;
+  if (error?.code === "closed") return kept ? strings.error_closed_kept : strings.error_closed;
+  return error?.message || strings.error_timeout;
+}
+
+/**
+ * After a refused change, give typed text back to where it was typed (when that is empty).
  * @param {import("./outbox.js").OutboxItem} item
+ * @returns {boolean} whether text was given back
  */
 function restoreDraft(item) {
-  if (item.event !== SEND.ADD_CARD) return;
-  const { kind, text, about, signed } = item.payload;
-  if (kind === "drive" && !el.driveText.value.trim()) {
-    el.driveText.value = text;
-    saveDriveDraft();
-  } else if (kind === "strength" && !el.strengthText.value.trim()) {
-    ui.about = about;
-    el.strengthText.value = text;
-    el.signed.checked = Boolean(signed);
-    saveStrengthDraft();
+  const { payload } = item;
+  if (item.event === SEND.ADD_CARD) {
+    if (payload.kind === "drive" && !el.driveText.value.trim()) {
+      el.driveText.value = payload.text;
+      saveDriveDraft();
+      return true;
+    }
+    if (payload.kind === "strength" && !el.strengthText.value.trim()) {
+      ui.about = payload.about;
+      el.strengthText.value = payload.text;
+      el.signed.checked = Boolean(payload.signed);
+      saveStrengthDraft();
+      return true;
+    }
+  } else if (item.event === SEND.ADD_AGREEMENT && !ui.agreementForm) {
+    openAgreementForm({ linkId: payload.link_id, id: null, text: payload.text, owner: payload.owner ?? null, due: payload.due || "" });
+    return true;
+  } else if (item.event === SEND.ANSWER_CHECKIN && payload.comment && !ui.checkinComments[payload.link_id]) {
+    ui.checkinComments = { ...ui.checkinComments, [payload.link_id]: payload.comment };
+    store.set("draft:checkin", ui.checkinComments);
+    return true;
   }
+  return false;
 }
 
 // --- Drafts ----------------------------------------------------------------------------------
@@ -350,19 +488,32 @@ function saveResponding() {
  * @param {{focus?: boolean}} [options]
  */
 function showTab(tab, options = {}) {
-  if (!TABS.includes(tab)) tab = "drives";
+  if (tab === CHECKIN && ui.state && !ui.state.checkin) tab = phaseTab();
+  if (!TABS.includes(tab) && tab !== CHECKIN) tab = "drives";
   ui.tab = tab;
   store.set("tab", tab);
+  // On the check-in no tab is selected; the phase's tab keeps the keyboard's way into the tab bar.
+  const stop = TABS.includes(tab) ? tab : phaseTab();
   for (const name of TABS) {
     const button = byTestId(`tab-${name}`);
     const panel = byTestId(`panel-${name}`);
     const active = name === tab;
     button.setAttribute("aria-selected", String(active));
-    button.tabIndex = active ? 0 : -1;
+    button.tabIndex = name === stop ? 0 : -1;
     panel.hidden = !active;
   }
-  if (options.focus) byTestId(`tab-${tab}`).focus();
+  byTestId("panel-checkin").hidden = tab !== CHECKIN;
+  if (options.focus) (tab === CHECKIN ? byTestId("panel-checkin").querySelector("h2") : byTestId(`tab-${tab}`)).focus();
   window.scrollTo({ top: 0 });
+  if (!options.quiet && ui.state && !ui.left) render();
+}
+
+/**
+ * The screen for the room's current phase.
+ * @returns {string}
+ */
+function phaseTab() {
+  return TAB_FOR_PHASE[ui.state?.workshop?.phase || el.root.dataset.phase] || "drives";
 }
 
 /**
@@ -383,13 +534,62 @@ function renderHeader() {
   setText(el.phase, strings[`phase_${workshop.phase}`] || workshop.phase);
   const name = nameOf(meId());
   setText(el.me, name ? format(strings.you, { name }) : "");
-  el.closed.hidden = !isClosed();
+  el.closed.hidden = !isClosed() || ui.tab === CHECKIN;
+  const locked = isLocked();
   for (const button of document.querySelectorAll("[data-testid=drive-add], [data-testid=strength-add]")) {
-    button.disabled = isClosed();
+    button.disabled = readOnly();
+    // The main button itself says why it does not add now.
+    setText(button, locked ? strings.timer_up : button.dataset.label);
   }
+  el.timeUp.hidden = !locked;
+  el.checkinBanner.hidden = !ui.state.checkin || ui.tab === CHECKIN;
+  renderTimer();
+  renderPhaseBar();
   const waiting = ui.outbox.length;
   el.outboxNote.hidden = !waiting || ui.status === "connected";
   setText(el.outboxNote, waiting === 1 ? strings.outbox_waiting_one : format(strings.outbox_waiting, { n: waiting }));
+}
+
+/** The phase's timer in the header: time left, amber in the last minute, "Time is up" after. */
+function renderTimer() {
+  const timer = timerInfo();
+  el.timer.hidden = !timer;
+  if (!timer) return;
+  el.timer.dataset.state = timer.up ? "up" : timer.remaining <= ENDING_MS ? "ending" : "running";
+  byTestId("timer-label").hidden = timer.up;
+  setText(el.timerText, timer.up ? strings.timer_up : formatClock(timer.remaining / 1000));
+}
+
+/**
+ * Every second while a timer runs: count down, and when time is up say so once (and, with the
+ * lock, show every screen as paused).
+ */
+function tick() {
+  if (!ui.state || ui.left) return;
+  const timer = timerInfo();
+  const up = Boolean(timer && timer.up);
+  if (ui.timerUp === false && up) {
+    toast(timer.lock ? `${strings.timer_up}. ${strings.time_up_locked}` : `${strings.timer_up}.`);
+    render();
+  } else if (ui.timerUp !== up) {
+    render();
+  } else {
+    renderTimer();
+  }
+  ui.timerUp = timer ? up : null;
+}
+
+/** Under the header: this phase's task and "I'm done" — or, on another screen, where the room is now. */
+function renderPhaseBar() {
+  const { phase } = ui.state.workshop;
+  const here = phaseTab() === ui.tab;
+  el.phaseBar.hidden = phase === "closed" || ui.tab === CHECKIN;
+  el.phaseBar.classList.toggle("is-elsewhere", !here);
+  setText(el.phaseTask, here ? strings[`phase_task_${phase}`] || "" : format(strings.phase_elsewhere, { phase: strings[`phase_${phase}`] || phase }));
+  const me = participantById(ui.view, meId());
+  el.doneToggle.hidden = !here || phase === "join";
+  el.doneToggle.setAttribute("aria-pressed", String(Boolean(me && (me.done || []).includes(phase))));
+  el.phaseGo.hidden = here;
 }
 
 /** The prompt the drive composer answers. */
@@ -443,7 +643,7 @@ function cardEditor(card) {
     textarea,
     h("div", { class: "card-actions" },
       h("button", { type: "button", class: "button", "data-testid": "card-cancel", onclick: () => stopEditing() }, strings.cancel),
-      h("button", { type: "button", class: "button primary", "data-testid": "card-save", props: { disabled: isClosed() },
+      h("button", { type: "button", class: "button primary", "data-testid": "card-save", props: { disabled: readOnly() },
         onclick: () => saveEdit(card.id) }, strings.save)),
   ];
 }
@@ -467,17 +667,17 @@ function cardContent(card, options) {
         h("span", { class: "select-wrap" },
           icon(card.visibility),
           visibilitySelect(card.visibility, {
-            "data-testid": "card-visibility", "aria-label": strings.visibility_label, props: { disabled: isClosed() },
+            "data-testid": "card-visibility", "aria-label": strings.visibility_label, props: { disabled: readOnly() },
             onchange: (event) => changeVisibility(card, event.target.value),
           })))
       : null,
     h("div", { class: "card-actions" },
       options.editable
-        ? h("button", { type: "button", class: "button small", "data-testid": "card-edit", props: { disabled: isClosed() },
+        ? h("button", { type: "button", class: "button small", "data-testid": "card-edit", props: { disabled: readOnly() },
           onclick: () => startEditing(card) }, strings.edit)
         : null,
       options.deletable
-        ? h("button", { type: "button", class: "button small quiet-danger", "data-testid": "card-delete", props: { disabled: isClosed() && !card.fresh },
+        ? h("button", { type: "button", class: "button small quiet-danger", "data-testid": "card-delete", props: { disabled: readOnly() && !card.fresh },
           onclick: () => deleteCard(card) }, strings.delete)
         : null),
   ];
@@ -523,7 +723,7 @@ function renderCardList(list, cards, optionsFor) {
     (li, card) => {
       const options = optionsFor(card);
       const editing = Boolean(ui.editing && ui.editing.id === card.id);
-      const signature = JSON.stringify([card.text, card.visibility, card.status, options, card.unsent ? ui.status : false, editing, isClosed()]);
+      const signature = JSON.stringify([card.text, card.visibility, card.status, options, card.unsent ? ui.status : false, editing, readOnly()]);
       markCard(li, card);
       if (li.dataset.signature === signature) return;
       li.dataset.signature = signature;
@@ -587,7 +787,7 @@ function pendingStrengthContent(card) {
     return [ask, h("p", { class: "card-meta" }, fromText(card)), textarea,
       h("div", { class: "card-actions" },
         h("button", { type: "button", class: "button", "data-testid": "strength-respond-cancel", onclick: () => stopResponding() }, strings.cancel),
-        h("button", { type: "button", class: "button primary", "data-testid": "strength-accept-edited", props: { disabled: isClosed() },
+        h("button", { type: "button", class: "button primary", "data-testid": "strength-accept-edited", props: { disabled: readOnly() },
           onclick: () => acceptStrength(card, ui.responding?.text) }, strings.accept_edited))];
   }
   return [
@@ -595,11 +795,11 @@ function pendingStrengthContent(card) {
     h("p", { class: "card-text", "data-testid": "card-text" }, card.text),
     h("p", { class: "card-meta", "data-testid": "card-meta" }, card.unsent ? unsentText() : fromText(card)),
     h("div", { class: "card-actions answer-actions" },
-      h("button", { type: "button", class: "button small quiet-danger", "data-testid": "strength-decline", props: { disabled: isClosed() },
+      h("button", { type: "button", class: "button small quiet-danger", "data-testid": "strength-decline", props: { disabled: readOnly() },
         onclick: () => declineStrength(card) }, strings.decline),
-      h("button", { type: "button", class: "button small", "data-testid": "strength-edit", props: { disabled: isClosed() },
+      h("button", { type: "button", class: "button small", "data-testid": "strength-edit", props: { disabled: readOnly() },
         onclick: () => startResponding(card) }, strings.edit_then_accept),
-      h("button", { type: "button", class: "button small primary", "data-testid": "strength-accept", props: { disabled: isClosed() },
+      h("button", { type: "button", class: "button small primary", "data-testid": "strength-accept", props: { disabled: readOnly() },
         onclick: () => acceptStrength(card) }, icon("check"), h("span", {}, strings.accept))),
   ];
 }
@@ -615,7 +815,7 @@ function renderReceived(received) {
       const waiting = card.status === "pending";
       const responding = Boolean(waiting && ui.responding && ui.responding.id === card.id);
       const meta = waiting ? "" : [fromText(card), cardMeta(card)].filter(Boolean).join(" · ");
-      const signature = JSON.stringify([card.text, card.status, card.author, meta, card.unsent ? ui.status : false, responding, isClosed(),
+      const signature = JSON.stringify([card.text, card.status, card.author, meta, card.unsent ? ui.status : false, responding, readOnly(),
         nameOf(card.author)]);
       markCard(li, card);
       li.classList.toggle("is-awaiting", waiting);
@@ -631,7 +831,9 @@ function renderStrengths() {
   const me = meId();
   const colleagues = ui.view.participants.filter((p) => p.id !== me);
   const query = fold(ui.search.trim());
-  const shown = colleagues.filter((p) => !query || fold(p.name).includes(query));
+  // The strength round's colleagues stand above the search; a search still finds them.
+  const inRound = new Set((ui.view.assignments || []).filter((a) => a.giver === me).map((a) => a.receiver));
+  const shown = colleagues.filter((p) => (query ? fold(p.name).includes(query) : !inRound.has(p.id)));
   const aboutPerson = ui.about ? participantById(ui.view, ui.about) : null;
   if (ui.about && !aboutPerson && ui.view.participants.length) {
     ui.about = null;
@@ -649,7 +851,8 @@ function renderStrengths() {
       const button = li.firstElementChild;
       fill(button, h("span", { class: `dot color-${p.color % 8}`, "aria-hidden": "true" }), h("span", {}, p.name));
     });
-  showEmpty("colleague-empty", !shown.length);
+  showEmpty("colleague-empty", !shown.length && Boolean(query || !inRound.size));
+  renderRound();
   if (aboutPerson) {
     el.about.className = `chip color-${aboutPerson.color % 8}`;
     setText(el.about, aboutPerson.name);
@@ -682,6 +885,37 @@ function renderStrengths() {
   });
   setText(byTestId("strengths-given-count"), given.length || "");
   showEmpty("strengths-given-empty", !given.length);
+}
+
+/**
+ * The strength round: the colleagues the facilitator gave me, first, with how many I have done.
+ * A colleague counts as done once I named a strength of theirs (accepted or still waiting).
+ */
+function renderRound() {
+  const me = meId();
+  const round = (ui.view.assignments || []).filter((a) => a.giver === me)
+    .map((a) => participantById(ui.view, a.receiver)).filter(Boolean);
+  el.round.hidden = !round.length;
+  setText(byTestId("colleague-search-label"), round.length ? strings.pick_other : strings.pick_first);
+  if (!round.length) return;
+  const named = new Set(strengthsGivenBy(ui.view, me).map((c) => c.about));
+  const done = round.filter((p) => named.has(p.id)).length;
+  setText(byTestId("strength-round-title"), format(strings.round_title, { names: round.map((p) => p.name).join(", ") }));
+  setText(byTestId("strength-round-progress"), done === round.length ? strings.round_done : format(strings.round_progress, { n: done, total: round.length }));
+  byTestId("strength-round-meter").style.width = `${Math.round((100 * done) / round.length)}%`;
+  el.round.classList.toggle("is-complete", done === round.length);
+  reconcile(el.roundList, round, (p) => p.id,
+    (p) => h("li", {}, h("button", {
+      type: "button", class: "pick round-pick", "data-testid": "round-colleague", dataset: { participantId: p.id },
+      onclick: () => pickColleague(p.id),
+    })),
+    (li, p) => {
+      const button = li.firstElementChild;
+      const isDone = named.has(p.id);
+      button.dataset.done = String(isDone);
+      fill(button, h("span", { class: `dot color-${p.color % 8}`, "aria-hidden": "true" }), h("span", { class: "pick-text" }, p.name),
+        isDone ? h("span", { class: "pick-badge is-linked" }, `✓ ${strings.round_named}`) : h("span", { class: "pick-badge is-open" }, strings.round_todo));
+    });
 }
 
 /**
@@ -726,13 +960,14 @@ function renderLinks() {
     })),
     (li, goal) => {
       const button = li.firstElementChild;
-      const linked = Boolean(ui.linkCard && linkBetween(ui.view, ui.linkCard, goal.id));
-      button.setAttribute("aria-pressed", String(linked));
-      button.disabled = isClosed();
+      const link = ui.linkCard ? linkBetween(ui.view, ui.linkCard, goal.id) : null;
+      button.setAttribute("aria-pressed", String(Boolean(link)));
+      button.disabled = readOnly();
       fill(button,
         icon(goal.kind),
         h("span", { class: "pick-text" }, h("span", { class: "pick-kind" }, strings[`kind_${goal.kind}`] || goal.kind), goal.text),
-        linked ? h("span", { class: "pick-badge is-linked" }, `✓ ${strings.linked}`) : null);
+        link ? h("span", { class: "pick-badge is-linked" }, `✓ ${strings.linked}`) : null);
+      renderTypeChoice(li, link && ui.choosing === link.id ? link : null);
     });
   showEmpty("link-goals-empty", !goals.length);
   byTestId("link-goal-hint").hidden = !ui.linkCard;
@@ -744,19 +979,121 @@ function renderLinks() {
       const card = cardById(ui.view, link.card_id);
       const goal = goalById(ui.view, link.goal_id);
       li.dataset.linkId = link.id;
+      li.dataset.type = typeOf(link);
       li.classList.toggle("is-pending", Boolean(link.unsent));
       if (link.unsent) li.dataset.pending = "true";
       else delete li.dataset.pending;
-      fill(li,
+      const endorsed = (link.endorsements || []).length;
+      const signature = JSON.stringify([card?.text, goal?.text, goal?.kind, typeOf(link), endorsed, link.unsent ? ui.status : false, readOnly()]);
+      if (li.dataset.signature === signature) return;
+      li.dataset.signature = signature;
+      refill(li, [
         h("p", { class: "card-text" }, card ? card.text : ""),
         h("p", { class: "link-goal" }, icon(goal ? goal.kind : "goal"), h("span", {}, goal ? goal.text : "")),
+        h("div", { class: "link-type-field" },
+          h("span", { class: "select-wrap" },
+            icon(typeOf(link)),
+            typeSelect(typeOf(link), {
+              "data-testid": "my-link-type", "aria-label": strings.link_type_label, props: { disabled: readOnly() },
+              onchange: (event) => setLinkType(link, event.target.value),
+            }))),
+        endorsed ? h("p", { class: "endorsed", "data-testid": "my-link-endorsements" }, icon("thumb"),
+          h("span", {}, endorsed === 1 ? strings.endorsed_one : format(strings.endorsed_many, { n: endorsed }))) : null,
         link.unsent ? h("p", { class: "card-meta" }, unsentText()) : null,
         h("div", { class: "card-actions" },
-          h("button", { type: "button", class: "button small quiet-danger", "data-testid": "link-remove", props: { disabled: isClosed() },
-            onclick: () => removeLink(link) }, strings.remove)));
+          h("button", { type: "button", class: "button small quiet-danger", "data-testid": "link-remove", props: { disabled: readOnly() },
+            onclick: () => removeLink(link) }, strings.remove)),
+      ]);
     }, { animate: ui.rendered });
   setText(byTestId("my-links-count"), links.length || "");
   showEmpty("my-links-empty", !links.length);
+  renderTeamLinks(new Set(links.map((l) => l.id)));
+}
+
+/**
+ * A <select> of the three link types, showing `value`.
+ * @param {string} value
+ * @param {Object<string, *>} attrs
+ * @returns {HTMLSelectElement}
+ */
+function typeSelect(value, attrs) {
+  const select = h("select", attrs, LINK_TYPES.map((t) => h("option", { value: t }, strings[`link_type_${t}`])));
+  select.value = value;
+  return select;
+}
+
+/**
+ * Under a goal just linked: "How does it relate?" with the three types as big buttons.
+ * @param {HTMLElement} li the goal's list item
+ * @param {?object} link the link just made (null: no choice shown here)
+ */
+function renderTypeChoice(li, link) {
+  const current = li.querySelector(".type-choice");
+  if (!link) {
+    current?.remove();
+    return;
+  }
+  const signature = JSON.stringify([link.id, typeOf(link), readOnly()]);
+  if (current && current.dataset.signature === signature) return;
+  const focused = current && current.contains(document.activeElement) ? document.activeElement.dataset.type : null;
+  const questionId = `type-question-${link.id}`;
+  const choice = h("div", { class: "type-choice", role: "group", "aria-labelledby": questionId, "data-testid": "link-type-choice" },
+    h("p", { class: "type-question", id: questionId }, strings.link_type_question),
+    LINK_TYPES.map((type) => h("button", {
+      type: "button", class: `type-option type-${type}`, "data-testid": "link-type", dataset: { type },
+      "aria-pressed": String(typeOf(link) === type), props: { disabled: readOnly() },
+      onclick: () => setLinkType(link, type),
+    }, icon(type), h("span", {}, strings[`link_type_${type}`]))));
+  choice.dataset.signature = signature;
+  if (current) current.replaceWith(choice);
+  else li.appendChild(choice);
+  if (focused) choice.querySelector(`[data-type="${focused}"]`)?.focus({ preventScroll: true });
+}
+
+/**
+ * Colleagues' links I can see, in the goals' order, each with a +1.
+ * @param {Set<string>} mine ids of the links listed as mine
+ */
+function renderTeamLinks(mine) {
+  const me = meId();
+  const order = new Map(goalsInOrder(ui.view).map((g, i) => [g.id, i]));
+  const links = ui.view.links
+    .filter((l) => !mine.has(l.id))
+    .map((link) => ({ link, card: cardById(ui.view, link.card_id), goal: goalById(ui.view, link.goal_id) }))
+    .filter(({ card, goal }) => card && goal && card.about !== me)
+    .sort((a, b) => (order.get(a.goal.id) - order.get(b.goal.id)) || String(a.link.created_at).localeCompare(String(b.link.created_at)));
+  reconcile(el.teamLinks, links, ({ link }) => link.id,
+    () => h("li", { class: "card team-link", "data-testid": "team-link" }),
+    (li, { link, card, goal }) => {
+      const person = card.about ? participantById(ui.view, card.about) : null;
+      const endorsements = link.endorsements || [];
+      const endorsed = Boolean(me && endorsements.includes(me));
+      li.dataset.linkId = link.id;
+      li.classList.toggle("is-strength", card.kind === "strength");
+      if (link.unsent) li.dataset.pending = "true";
+      else delete li.dataset.pending;
+      const signature = JSON.stringify([person?.name, person?.color, card.text, goal.text, goal.kind, typeOf(link), endorsements.length, endorsed,
+        link.unsent ? ui.status : false, readOnly()]);
+      if (li.dataset.signature === signature) return;
+      li.dataset.signature = signature;
+      refill(li, [
+        h("p", { class: "team-who" },
+          h("span", { class: `dot ${person ? `color-${person.color % 8}` : "color-anon"}`, "aria-hidden": "true" }),
+          h("span", {}, person ? person.name : strings.anonymous)),
+        h("p", { class: "card-text" }, card.text),
+        h("p", { class: "link-goal" }, icon(goal.kind), h("span", {}, goal.text)),
+        typeLabel(link),
+        h("div", { class: "card-actions" },
+          h("button", {
+            type: "button", class: "button small endorse", "data-testid": "endorse", "aria-pressed": String(endorsed),
+            "aria-label": format(strings.endorse_label, { n: endorsements.length }), props: { disabled: readOnly() },
+            onclick: () => endorse(link, !endorsed),
+          }, icon("thumb"), h("span", {}, "+1"), h("span", { class: "endorse-count", "data-testid": "endorse-count" }, String(endorsements.length)))),
+      ]);
+    }, { animate: ui.rendered });
+  setText(byTestId("team-links-count"), links.length || "");
+  showEmpty("team-links-empty", !links.length);
+  byTestId("team-links-hint").hidden = !links.length;
 }
 
 /**
@@ -767,6 +1104,236 @@ function myLinks() {
   const me = meId();
   const mine = new Set(ui.view.cards.filter((c) => c.about === me).map((c) => c.id));
   return ui.view.links.filter((l) => mine.has(l.card_id) || l.created_by === me);
+}
+
+/**
+ * Links of my own cards (the ones I make agreements for and rate in a check-in), in the goals' order.
+ * @returns {Array<object>}
+ */
+function linksOfMyCards() {
+  const me = meId();
+  const mine = new Set(ui.view.cards.filter((c) => c.about === me).map((c) => c.id));
+  const order = new Map(goalsInOrder(ui.view).map((g, i) => [g.id, i]));
+  return ui.view.links.filter((l) => mine.has(l.card_id) && goalById(ui.view, l.goal_id))
+    .sort((a, b) => (order.get(a.goal_id) - order.get(b.goal_id)) || String(a.created_at).localeCompare(String(b.created_at)));
+}
+
+/**
+ * Agreements on one link, oldest first.
+ * @param {string} linkId
+ * @returns {Array<object>}
+ */
+function agreementsOf(linkId) {
+  return (ui.view.agreements || []).filter((a) => a.link_id === linkId)
+    .sort((a, b) => String(a.created_at).localeCompare(String(b.created_at)) || a.id.localeCompare(b.id));
+}
+
+/**
+ * A link's card and goal, as the heading of its agreements or its check-in question.
+ * @param {object} link
+ * @returns {Array<Node>}
+ */
+function linkHeading(link) {
+  const card = cardById(ui.view, link.card_id);
+  const goal = goalById(ui.view, link.goal_id);
+  return [
+    h("p", { class: "card-text" }, card ? card.text : ""),
+    h("p", { class: "link-goal" }, icon(goal ? goal.kind : "goal"), h("span", {}, goal ? goal.text : "")),
+  ];
+}
+
+/**
+ * One agreement: a "done" check, what, who and by when, and its controls.
+ * @param {object} agreement
+ * @param {boolean} [withControls] edit and delete (the facilitator, the card's person, the owner)
+ * @returns {HTMLElement}
+ */
+function agreementItem(agreement, withControls = true) {
+  const owner = agreement.owner ? nameOf(agreement.owner) : "";
+  const meta = [
+    h("span", { class: "meta-part" }, icon("named"), h("span", {}, owner
+      ? (agreement.owner === meId() ? format(strings.agreement_owner_me, { name: owner }) : owner)
+      : strings.agreement_nobody)),
+    agreement.due ? h("span", { class: "meta-part" }, icon("calendar"), h("span", {}, format(strings.agreement_due, { date: dayText(agreement.due) }))) : null,
+  ];
+  const li = h("li", {
+    class: `agreement ${agreement.done ? "is-done" : ""} ${agreement.unsent ? "is-pending" : ""}`.trim(), "data-testid": "agreement",
+    dataset: { agreementId: agreement.id, done: String(Boolean(agreement.done)), pending: agreement.unsent ? "true" : null },
+  },
+  h("button", {
+    type: "button", class: "done-check", "data-testid": "agreement-done", "aria-pressed": String(Boolean(agreement.done)),
+    "aria-label": format(strings.agreement_done_label, { text: agreement.text }), props: { disabled: readOnly() },
+    onclick: () => setAgreementDone(agreement, !agreement.done),
+  }, h("span", { class: "done-box", "aria-hidden": "true" }, icon("check")), h("span", { "aria-hidden": "true" }, strings.agreement_done_word)),
+  h("div", { class: "agreement-body" },
+    h("p", { class: "agreement-text", "data-testid": "agreement-text-shown" }, agreement.text),
+    h("p", { class: "agreement-meta", "data-testid": "agreement-meta" }, meta),
+    agreement.unsent ? h("p", { class: "card-meta" }, unsentText()) : null,
+    withControls ? h("div", { class: "card-actions" },
+      h("button", { type: "button", class: "button small", "data-testid": "agreement-edit", props: { disabled: readOnly() },
+        onclick: () => openAgreementForm({ linkId: agreement.link_id, id: agreement.id, text: agreement.text, owner: agreement.owner, due: agreement.due || "" }) },
+      strings.edit),
+      h("button", { type: "button", class: "button small quiet-danger", "data-testid": "agreement-delete",
+        props: { disabled: readOnly() && !agreement.fresh }, onclick: () => deleteAgreement(agreement) }, strings.delete)) : null));
+  return li;
+}
+
+/**
+ * The form for a new agreement on a link, or for changing one: what, who (me by default), by when.
+ * Its values live in ui.agreementForm (kept on the phone), so a re-render never loses them.
+ * @returns {HTMLFormElement}
+ */
+function agreementForm() {
+  const form = ui.agreementForm;
+  const key = `${form.linkId}-${form.id || "new"}`;
+  const keep = () => store.set("draft:agreement", ui.agreementForm);
+  const text = h("textarea", {
+    id: `agreement-text-${key}`, class: "big-text", rows: 3, maxlength: LIMITS.TEXT_MAX, "data-testid": "agreement-text",
+    placeholder: strings.agreement_placeholder,
+    oninput: (event) => { ui.agreementForm = { ...ui.agreementForm, text: event.target.value }; keep(); },
+  });
+  text.value = form.text || "";
+  const me = meId();
+  const people = [participantById(ui.view, me), ...ui.view.participants.filter((p) => p.id !== me)].filter(Boolean);
+  const owner = h("select", {
+    id: `agreement-owner-${key}`, "data-testid": "agreement-owner",
+    onchange: (event) => { ui.agreementForm = { ...ui.agreementForm, owner: event.target.value || null }; keep(); },
+  }, people.map((p) => h("option", { value: p.id }, p.id === me ? format(strings.agreement_owner_me, { name: p.name }) : p.name)),
+  h("option", { value: "" }, strings.agreement_nobody));
+  owner.value = form.owner || "";
+  const due = h("input", {
+    id: `agreement-due-${key}`, type: "date", "data-testid": "agreement-due",
+    oninput: (event) => { ui.agreementForm = { ...ui.agreementForm, due: event.target.value }; keep(); },
+  });
+  due.value = form.due || "";
+  return h("form", {
+    class: "agreement-form", "data-testid": "agreement-form", novalidate: true,
+    onsubmit: (event) => { event.preventDefault(); saveAgreement(); },
+  },
+  h("label", { for: text.id }, strings.agreement_what), text,
+  h("div", { class: "form-row" },
+    h("div", { class: "form-cell" }, h("label", { for: owner.id }, strings.agreement_who), owner),
+    h("div", { class: "form-cell" }, h("label", { for: due.id }, strings.agreement_when), due)),
+  h("div", { class: "actions" },
+    h("button", { type: "button", class: "button", "data-testid": "agreement-cancel", onclick: () => closeAgreementForm() }, strings.cancel),
+    h("button", { type: "submit", class: "button primary", "data-testid": "agreement-save", props: { disabled: readOnly() } }, strings.save)));
+}
+
+/**
+ * A link with its agreements: each agreement, the open form, or "add an agreement".
+ * @param {HTMLElement} li
+ * @param {object} link
+ * @param {{canAdd: boolean, only?: (agreement: object) => boolean}} options
+ */
+function fillAgreementLink(li, link, options) {
+  const agreements = agreementsOf(link.id).filter(options.only || (() => true));
+  const form = ui.agreementForm && ui.agreementForm.linkId === link.id ? ui.agreementForm : null;
+  li.dataset.linkId = link.id;
+  const card = cardById(ui.view, link.card_id);
+  const goal = goalById(ui.view, link.goal_id);
+  const signature = JSON.stringify([card?.text, goal?.text, goal?.kind, typeOf(link),
+    agreements.map((a) => [a.id, a.text, a.owner, nameOf(a.owner), a.due, a.done, a.unsent ? ui.status : false]),
+    form ? [form.linkId, form.id] : null, readOnly(), options.canAdd]);
+  if (li.dataset.signature === signature) return;
+  li.dataset.signature = signature;
+  const items = agreements.map((a) => (form && form.id === a.id ? h("li", { class: "agreement is-editing" }, agreementForm()) : agreementItem(a)));
+  refill(li, [
+    ...linkHeading(link),
+    typeLabel(link),
+    items.length ? h("ul", { class: "agreement-list" }, items)
+      : h("p", { class: "agreement-none", "data-testid": "agreement-none" }, strings.agreement_none),
+    form && !form.id ? agreementForm() : null,
+    options.canAdd && !form ? h("button", {
+      type: "button", class: "button wide add-agreement", "data-testid": "agreement-add", props: { disabled: readOnly() },
+      onclick: () => openAgreementForm({ linkId: link.id, id: null, text: "", owner: meId(), due: "" }),
+    }, h("span", { "aria-hidden": "true" }, "+"), h("span", {}, strings.agreement_add)) : null,
+  ]);
+}
+
+/** Agreements screen: my links with their agreements; then agreements I own on colleagues' links. */
+function renderAgreements() {
+  const me = meId();
+  const links = linksOfMyCards();
+  if (ui.agreementForm && !ui.view.links.some((l) => l.id === ui.agreementForm.linkId)) closeAgreementForm(false);
+  reconcile(el.agreementLinks, links, (l) => l.id,
+    () => h("li", { class: "card agreement-link", "data-testid": "agreement-link" }),
+    (li, link) => fillAgreementLink(li, link, { canAdd: true }),
+    { animate: ui.rendered });
+  showEmpty("agreement-links-empty", !links.length);
+
+  const mine = new Set(links.map((l) => l.id));
+  const ownedLinks = ui.view.links.filter((l) => !mine.has(l.id) && agreementsOf(l.id).some((a) => a.owner === me));
+  reconcile(el.ownedAgreements, ownedLinks, (l) => l.id,
+    () => h("li", { class: "card agreement-link", "data-testid": "agreement-link" }),
+    (li, link) => fillAgreementLink(li, link, { canAdd: false, only: (a) => a.owner === me }));
+  byTestId("owned-section").hidden = !ownedLinks.length;
+  setText(byTestId("owned-count"), ownedLinks.length || "");
+}
+
+/**
+ * My answer in the open check-in for one link, if any.
+ * @param {string} linkId
+ * @returns {?object}
+ */
+function answerFor(linkId) {
+  const me = meId();
+  return (ui.view.checkin?.answers || []).find((a) => a.link_id === linkId && a.participant_id === me) || null;
+}
+
+/** The check-in: per link of mine, "does this still energise you?" as five big buttons and a comment. */
+function renderCheckin() {
+  const checkin = ui.view.checkin;
+  if (!checkin) return;
+  const links = linksOfMyCards();
+  reconcile(el.checkinLinks, links, (l) => l.id,
+    () => h("li", { class: "card checkin-link", "data-testid": "checkin-link" }),
+    (li, link) => {
+      const answer = answerFor(link.id);
+      li.dataset.linkId = link.id;
+      li.dataset.rating = answer ? String(answer.rating) : "";
+      if (answer?.unsent) li.dataset.pending = "true";
+      else delete li.dataset.pending;
+      const card = cardById(ui.view, link.card_id);
+      const goal = goalById(ui.view, link.goal_id);
+      const signature = JSON.stringify([checkin.id, card?.text, goal?.text, answer?.rating, answer?.comment, answer?.unsent ? ui.status : false]);
+      if (li.dataset.signature === signature) return;
+      li.dataset.signature = signature;
+      const questionId = `checkin-q-${link.id}`;
+      const commentId = `checkin-c-${link.id}`;
+      const comment = h("textarea", {
+        id: commentId, rows: 2, maxlength: LIMITS.TEXT_MAX, "data-testid": "checkin-comment",
+        oninput: (event) => {
+          ui.checkinComments = { ...ui.checkinComments, [link.id]: event.target.value };
+          store.set("draft:checkin", ui.checkinComments);
+        },
+      });
+      comment.value = ui.checkinComments[link.id] ?? answer?.comment ?? "";
+      refill(li, [
+        ...linkHeading(link),
+        h("p", { class: "checkin-question", id: questionId }, strings.checkin_question),
+        h("div", { class: "rating", role: "group", "aria-labelledby": questionId },
+          RATINGS.map((n) => h("button", {
+            type: "button", class: "rate", "data-testid": "checkin-rate", dataset: { rating: n },
+            "aria-pressed": String(answer?.rating === n), "aria-label": strings[`checkin_rate_${n}`],
+            onclick: () => answerCheckin(link, n),
+          }, String(n)))),
+        h("p", { class: "rating-scale", "aria-hidden": "true" }, h("span", {}, strings.checkin_low), h("span", {}, strings.checkin_high)),
+        h("label", { for: commentId, class: "comment-label" }, strings.checkin_comment_label),
+        comment,
+        h("div", { class: "checkin-foot" },
+          h("p", { class: "checkin-answer", "data-testid": "checkin-answer", role: "status" },
+            answer ? [icon(answer.unsent ? "wait" : "check"),
+              h("span", {}, answer.unsent ? unsentText() : format(strings.checkin_answered, { rating: answer.rating }))] : null),
+          h("button", { type: "button", class: "button small", "data-testid": "checkin-comment-save",
+            onclick: () => saveCheckinComment(link) }, strings.checkin_comment_save)),
+      ]);
+    });
+  const answered = links.filter((l) => answerFor(l.id)).length;
+  showEmpty("checkin-empty", !links.length);
+  setText(byTestId("checkin-progress"), links.length && answered === links.length
+    ? strings.checkin_all_done : format(strings.checkin_progress, { n: answered, total: links.length }));
+  byTestId("checkin-meter").style.width = `${links.length ? Math.round((100 * answered) / links.length) : 0}%`;
+  byTestId("checkin-progress").closest(".round-progress").hidden = !links.length;
 }
 
 /**
@@ -821,10 +1388,14 @@ function render() {
   if (!ui.state || ui.left) return;
   ui.settling = ui.settling.filter((s) => s.version > ui.state.version);
   ui.view = applyOutbox(ui.state, [...ui.settling.map((s) => s.item), ...ui.outbox], meId());
+  // The check-in closed while it was on screen: back to where the room is.
+  if (ui.tab === CHECKIN && !ui.view.checkin) showTab(phaseTab(), { quiet: true });
   renderHeader();
   renderDrives();
   renderStrengths();
   renderLinks();
+  renderAgreements();
+  renderCheckin();
   renderMe();
   ui.rendered = true;
 }
@@ -991,6 +1562,7 @@ function declineStrength(card) {
  */
 function selectLinkCard(cardId) {
   ui.linkCard = ui.linkCard === cardId ? null : cardId;
+  ui.choosing = null;
   store.set("link-card", ui.linkCard);
   render();
   // Step 2 may be below the fold when there are many cards: bring it up.
@@ -1010,9 +1582,157 @@ function toggleLink(goalId) {
     return;
   }
   const existing = linkBetween(ui.view, ui.linkCard, goalId);
-  // The goal's "✓ Linked" badge is the confirmation; only errors get a toast.
-  if (existing) removeLink(existing);
-  else enqueue(SEND.ADD_LINK, { id: newId(), card_id: ui.linkCard, goal_id: goalId });
+  // The goal's "✓ Linked" badge is the confirmation; only errors get a toast. The new link is
+  // made at once ("it energises me"), and its goal then offers the other two types.
+  if (existing) {
+    ui.choosing = null;
+    removeLink(existing);
+  } else {
+    const id = newId();
+    ui.choosing = id;
+    enqueue(SEND.ADD_LINK, { id, card_id: ui.linkCard, goal_id: goalId, type: "energises" });
+  }
+}
+
+/**
+ * Say how a card relates to its goal. While the link itself still waits in the outbox its
+ * type travels with it (add_link); once sent, the type is changed with edit_link.
+ * @param {object} link
+ * @param {string} type one of LINK_TYPES
+ */
+function setLinkType(link, type) {
+  if (!LINK_TYPES.includes(type) || typeOf(link) === type) return;
+  const queued = ui.outbox.find((item) => item.event === SEND.ADD_LINK && item.payload.id === link.id && item.key !== ui.inFlight);
+  if (queued) {
+    queued.payload = { ...queued.payload, type };
+    saveOutbox();
+    render();
+    return;
+  }
+  enqueue(SEND.EDIT_LINK, { id: link.id, type });
+}
+
+/**
+ * A colleague's link: +1 (or take it back).
+ * @param {object} link
+ * @param {boolean} endorsed
+ */
+function endorse(link, endorsed) {
+  enqueue(SEND.ENDORSE_LINK, { id: link.id, endorsed });
+}
+
+/** "I'm done" with the room's current phase, or not yet (the facilitator sees it). */
+function toggleDone() {
+  const { phase } = ui.state.workshop;
+  const me = participantById(ui.view, meId());
+  if (!me || phase === "join" || phase === "closed") return;
+  enqueue(SEND.SET_DONE, { phase, done: !(me.done || []).includes(phase) });
+}
+
+/**
+ * Open the agreement form (for a new agreement, or to change one); its text is kept on the phone.
+ * @param {{linkId: string, id: ?string, text: string, owner: ?string, due: string}} form
+ */
+function openAgreementForm(form) {
+  ui.agreementForm = form;
+  store.set("draft:agreement", form);
+  render();
+  const key = `${form.linkId}-${form.id || "new"}`;
+  document.getElementById(`agreement-text-${key}`)?.focus();
+}
+
+/**
+ * Close the agreement form without saving.
+ * @param {boolean} [rerender]
+ */
+function closeAgreementForm(rerender = true) {
+  ui.agreementForm = null;
+  store.set("draft:agreement", null);
+  if (rerender) render();
+}
+
+/** Save the agreement form: a new agreement (owner me unless chosen otherwise), or the changed fields. */
+function saveAgreement() {
+  const form = ui.agreementForm;
+  if (!form) return;
+  const text = (form.text || "").trim();
+  if (!text) {
+    toast(strings.empty_text);
+    document.getElementById(`agreement-text-${form.linkId}-${form.id || "new"}`)?.focus();
+    return;
+  }
+  if (!form.id) {
+    const payload = { id: newId(), link_id: form.linkId, text };
+    if (form.owner) payload.owner = form.owner;
+    if (form.due) payload.due = form.due;
+    closeAgreementForm(false);
+    enqueue(SEND.ADD_AGREEMENT, payload);
+    return;
+  }
+  const agreement = (ui.view.agreements || []).find((a) => a.id === form.id);
+  closeAgreementForm(false);
+  if (!agreement) {
+    render();
+    return;
+  }
+  const changes = {};
+  if (text !== agreement.text) changes.text = text;
+  if ((form.owner || null) !== (agreement.owner || null)) changes.owner = form.owner || null;
+  if ((form.due || null) !== (agreement.due || null)) changes.due = form.due || null;
+  if (Object.keys(changes).length) enqueue(SEND.EDIT_AGREEMENT, { id: agreement.id, ...changes });
+  else render();
+}
+
+/**
+ * Tick an agreement off as done (or open it again).
+ * @param {object} agreement
+ * @param {boolean} done
+ */
+function setAgreementDone(agreement, done) {
+  enqueue(SEND.EDIT_AGREEMENT, { id: agreement.id, done });
+}
+
+/**
+ * Delete an agreement after one confirmation (an unsent one is simply taken back).
+ * @param {object} agreement
+ */
+function deleteAgreement(agreement) {
+  if (agreement.fresh && withdraw((item) => item.event === SEND.ADD_AGREEMENT && item.payload.id === agreement.id)) return;
+  if (!window.confirm(strings.confirm_delete_agreement)) return;
+  enqueue(SEND.DELETE_AGREEMENT, { id: agreement.id });
+}
+
+/**
+ * Rate one of my links in the open check-in (with the comment as typed); answering again replaces it.
+ * @param {object} link
+ * @param {number} rating 1–5
+ */
+function answerCheckin(link, rating) {
+  const typed = ui.checkinComments[link.id];
+  const comment = (typed ?? answerFor(link.id)?.comment ?? "").trim();
+  const payload = { link_id: link.id, rating };
+  if (comment) payload.comment = comment;
+  // An earlier answer for this link that has not left yet is replaced, not sent first.
+  ui.outbox = ui.outbox.filter((item) => !(item.event === SEND.ANSWER_CHECKIN && item.payload.link_id === link.id && item.key !== ui.inFlight));
+  if (typed !== undefined) {
+    const { [link.id]: sent, ...rest } = ui.checkinComments;
+    ui.checkinComments = rest;
+    store.set("draft:checkin", ui.checkinComments);
+  }
+  enqueue(SEND.ANSWER_CHECKIN, payload);
+}
+
+/**
+ * Send the typed comment with the rating already given.
+ * @param {object} link
+ */
+function saveCheckinComment(link) {
+  const answer = answerFor(link.id);
+  if (!answer) {
+    toast(strings.checkin_rate_first);
+    return;
+  }
+  answerCheckin(link, answer.rating);
 }
 
 /**
@@ -1104,14 +1824,46 @@ function onState(state, cause) {
   if (cause.event === RECEIVE.CARD_SAVED && previous && isNewStrengthForMe(cause.data?.card, previous, me)) {
     toast(strings.new_strength);
   }
-  if (cause.event === RECEIVE.STATE || cause.event === "cached") {
-    if (!ui.tab) showTab(TAB_FOR_PHASE[state.workshop.phase] || "drives");
-  } else if (cause.event === RECEIVE.PHASE_CHANGED && previous?.workshop?.phase !== state.workshop.phase && !isTyping()) {
-    showTab(TAB_FOR_PHASE[state.workshop.phase] || ui.tab);
-  }
+  followTheRoom(state, previous, cause);
   render();
   store.set("state", state);
   if (cause.event === RECEIVE.STATE) flushOutbox();
+}
+
+/**
+ * Move to the room's screen: on arrival (a late joiner, or a phase that changed while this phone
+ * was away), on a phase change, and when a check-in opens — never while the person is typing
+ * (then the bar under the header says where the room is, with a button to go there).
+ * @param {import("./state.js").State} state
+ * @param {?import("./state.js").State} previous
+ * @param {{event: string, data?: object}} cause
+ */
+function followTheRoom(state, previous, cause) {
+  const { phase } = state.workshop;
+  const checkinId = state.checkin?.id || null;
+  const tabOfPhase = TAB_FOR_PHASE[phase] || "drives";
+  if (cause.event === RECEIVE.STATE || cause.event === "cached") {
+    if (checkinId && checkinId !== ui.seenCheckin && !isTyping()) showTab(CHECKIN, { quiet: true });
+    else if (!ui.tab || (ui.seenPhase && ui.seenPhase !== phase && !isTyping())) showTab(tabOfPhase, { quiet: true });
+  } else if (cause.event === RECEIVE.PHASE_CHANGED && previous?.workshop?.phase !== phase && ui.tab !== CHECKIN && !isTyping()) {
+    showTab(tabOfPhase, { quiet: true });
+  } else if (cause.event === RECEIVE.CHECKIN_CHANGED && checkinId && previous?.checkin?.id !== checkinId) {
+    toast(strings.checkin_opened);
+    if (!isTyping()) showTab(CHECKIN, { quiet: true });
+  } else if (cause.event === RECEIVE.CHECKIN_CHANGED && !checkinId && previous?.checkin) {
+    toast(strings.checkin_closed);
+  } else if (cause.event === RECEIVE.ASSIGNMENTS_CHANGED && ui.tab !== "strengths"
+    && (state.assignments || []).some((a) => a.giver === state.me?.id)) {
+    toast(strings.round_new);
+  }
+  if (cause.event !== "cached") {
+    ui.seenPhase = phase;
+    store.set("seen-phase", phase);
+  }
+  if (checkinId && ui.tab === CHECKIN) {
+    ui.seenCheckin = checkinId;
+    store.set("seen-checkin", checkinId);
+  }
 }
 
 /**
@@ -1145,6 +1897,9 @@ function wire() {
   }
   updateCounter(el.strengthText, el.strengthCounter);
   el.leave.dataset.label = el.leave.textContent;
+  for (const button of document.querySelectorAll("[data-testid=drive-add], [data-testid=strength-add]")) {
+    button.dataset.label = button.textContent.trim();
+  }
 
   el.driveText.addEventListener("input", saveDriveDraft);
   el.strengthText.addEventListener("input", saveStrengthDraft);
@@ -1180,6 +1935,10 @@ function wire() {
     if (buttons.length === 1) buttons[0].click();
   });
   el.leave.addEventListener("click", leave);
+  el.doneToggle.addEventListener("click", toggleDone);
+  el.phaseGo.addEventListener("click", () => showTab(phaseTab()));
+  byTestId("checkin-open").addEventListener("click", () => showTab(CHECKIN, { focus: true }));
+  byTestId("checkin-back").addEventListener("click", () => showTab(phaseTab()));
 
   const tablist = document.querySelector(".tabbar");
   tablist.addEventListener("click", (event) => {
@@ -1194,6 +1953,7 @@ function wire() {
   if (ui.tab) showTab(ui.tab);
   setText(el.phase, strings[`phase_${el.root.dataset.phase}`] || el.root.dataset.phase);
   renderComposerVisibility();
+  window.setInterval(tick, TICK_MS);
 }
 
 wire();

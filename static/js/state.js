@@ -82,7 +82,11 @@ const REDUCERS = {
     goals: without(state.goals, [data.id]),
     links: state.links.filter((l) => l.goal_id !== data.id && !(data.link_ids || []).includes(l.id)),
   }),
-  [RECEIVE.PHASE_CHANGED]: (state, data) => ({ ...state, workshop: { ...state.workshop, phase: data.phase } }),
+  // A phase's timer (and its lock) ends with the phase, as on the server.
+  [RECEIVE.PHASE_CHANGED]: (state, data) => ({
+    ...state,
+    workshop: { ...state.workshop, phase: data.phase, timer_ends_at: null, timer_seconds: 0, timer_lock: false },
+  }),
   [RECEIVE.PARTICIPANT_LEFT]: (state, data) => withoutParticipant(state, data),
   [RECEIVE.SETTINGS_CHANGED]: (state, { version, server_time: serverTime, ...settings }) => ({
     ...state, workshop: { ...state.workshop, ...settings },
@@ -91,6 +95,13 @@ const REDUCERS = {
   [RECEIVE.ASSIGNMENTS_CHANGED]: (state, data) => ({ ...state, assignments: data.assignments || [] }),
   [RECEIVE.AGREEMENT_SAVED]: (state, data) => ({ ...state, agreements: upsert(state.agreements || [], data.agreement) }),
   [RECEIVE.AGREEMENT_DELETED]: (state, data) => ({ ...state, agreements: without(state.agreements || [], [data.id]) }),
+  [RECEIVE.CHECKIN_CHANGED]: (state, data) => ({
+    ...state,
+    checkin: data.checkin
+      ? { ...data.checkin, answers: state.checkin && state.checkin.id === data.checkin.id ? state.checkin.answers || [] : [] }
+      : null,
+  }),
+  [RECEIVE.CHECKIN_ANSWERED]: (state, data) => withCheckinAnswer(state, data.answer),
   // RECEIVE.HIDDEN_CHANGE has no reducer on purpose: a change this viewer may not see moves the version only.
 };
 
@@ -113,6 +124,19 @@ function withoutParticipant(state, data) {
 }
 
 /**
+ * A check-in answer arrived: it replaces that person's earlier answer for the same link.
+ * @param {State} state
+ * @param {{checkin_id: string, link_id: string, participant_id: string, rating: number, comment: ?string}} answer
+ * @returns {State}
+ */
+function withCheckinAnswer(state, answer) {
+  if (!answer || !state.checkin || state.checkin.id !== answer.checkin_id) return state;
+  const answers = (state.checkin.answers || [])
+    .filter((a) => !(a.link_id === answer.link_id && a.participant_id === answer.participant_id));
+  return { ...state, checkin: { ...state.checkin, answers: [...answers, answer] } };
+}
+
+/**
  * Apply one versioned server event.
  * @param {State} state
  * @param {string} event one of CHANGES
@@ -122,7 +146,25 @@ function withoutParticipant(state, data) {
 export function applyChange(state, event, data) {
   const reducer = REDUCERS[event];
   const next = reducer ? reducer(state, data) : state;
-  return { ...next, version: data.version };
+  return { ...withoutOrphans(next), version: data.version };
+}
+
+/**
+ * What the database drops by itself when a link or a person goes (agreements on a deleted link;
+ * the owner of an agreement who left) is dropped here too, so every screen matches the server.
+ * @param {State} state
+ * @returns {State}
+ */
+function withoutOrphans(state) {
+  const agreements = state.agreements || [];
+  if (!agreements.length) return state;
+  const links = new Set(state.links.map((l) => l.id));
+  const people = new Set(state.participants.map((p) => p.id));
+  const kept = agreements
+    .filter((a) => links.has(a.link_id))
+    .map((a) => (a.owner && !people.has(a.owner) ? { ...a, owner: null } : a));
+  const same = kept.length === agreements.length && kept.every((a, i) => a === agreements[i]);
+  return same ? state : { ...state, agreements: kept };
 }
 
 /**

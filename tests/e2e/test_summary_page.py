@@ -263,7 +263,8 @@ def test_the_team_page_shows_only_what_the_team_may_see(open_page, server, seede
         assert r.status == 200
         for secret in FACILITATOR_ONLY + NOBODY:
             assert secret not in r.text(), secret
-    assert page.get_by_test_id("checkin-row").count() >= 1  # the trend, without comments
+    # Check-in ratings are personal: the facilitator sees the trend, the team's link does not.
+    assert page.get_by_test_id("checkin-row").count() == 0
     assert serious_accessibility_violations(page) == []
     screenshot(page, "summary-team", full_page=True)
 
