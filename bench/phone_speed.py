@@ -65,9 +65,29 @@ def one_run(browser, url: str, code: str, n: int, args) -> dict:
     page.wait_for_timeout(300)  # let the last loads report their sizes
     pages = [rid for rid in sizes if "/socket.io/" not in urls.get(rid, "")]
     phone_requests = pages[join_sent:]
+    cold = cold_phone_load(browser, context.storage_state(), page.url)
     context.close()
     return {"ready_s": ready, "phone_bytes": sum(sizes[r] for r in phone_requests), "requests": len(phone_requests),
-            "all_bytes": sum(sizes[r] for r in pages), "all_requests": len(pages)}
+            "all_bytes": sum(sizes[r] for r in pages), "all_requests": len(pages), **cold}
+
+
+def cold_phone_load(browser, storage_state, phone_url: str) -> dict:
+    """The phone page alone with an empty cache (a returning phone whose browser forgot it all)."""
+    context = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True,
+                                  storage_state=storage_state)
+    page = context.new_page()
+    cdp = context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    sizes: dict[str, float] = {}
+    urls: dict[str, str] = {}
+    cdp.on("Network.requestWillBeSent", lambda e: urls.__setitem__(e["requestId"], e["request"]["url"]))
+    cdp.on("Network.loadingFinished", lambda e: sizes.__setitem__(e["requestId"], e["encodedDataLength"]))
+    page.goto(phone_url)
+    page.wait_for_selector('[data-testid="connection"][data-status="connected"]', state="attached", timeout=30_000)
+    page.wait_for_timeout(300)
+    loads = [rid for rid in sizes if "/socket.io/" not in urls.get(rid, "")]
+    context.close()
+    return {"cold_bytes": sum(sizes[r] for r in loads), "cold_requests": len(loads)}
 
 
 def main() -> None:
@@ -101,6 +121,8 @@ def main() -> None:
           f"on the wire ({runs[0]['all_requests']} requests; the live socket not counted)")
     print(f"  of which the phone page after the join form: median {statistics.median(weights) / 1024:.1f} KB "
           f"({runs[0]['requests']} requests; the stylesheet came with the join page)")
+    print(f"the phone page alone, empty cache, everything included: median "
+          f"{statistics.median(r['cold_bytes'] for r in runs) / 1024:.1f} KB on the wire ({runs[0]['cold_requests']} requests)")
     print(f"join link -> drives screen live: median {statistics.median(times):.2f} s, max {max(times):.2f} s")
 
 

@@ -140,3 +140,18 @@ def test_every_page_sends_the_safety_headers(server, api):
         assert r.headers["X-Content-Type-Options"] == "nosniff", path
         assert "script-src 'self'" in r.headers["Content-Security-Policy"], path
     assert requests.get(server.url + "/api/nope").json()["error"]["code"] == "not_found"
+
+
+def test_scripts_and_styles_are_served_compressed_and_intact(server):
+    import brotli
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    for path in ("/static/js/phone.js", "/static/css/app.css", "/static/vendor/socket.io/socket.io.esm.min.js"):
+        r = requests.get(server.url + path, headers={"Accept-Encoding": "br"}, stream=True)
+        assert r.headers["Content-Encoding"] == "br"
+        raw = r.raw.read()
+        assert len(raw) < (root / path.lstrip("/")).stat().st_size / 2
+        assert brotli.decompress(raw) == (root / path.lstrip("/")).read_bytes()
+        plain = requests.get(server.url + path, headers={"Accept-Encoding": "identity"})
+        assert "Content-Encoding" not in plain.headers and plain.content == (root / path.lstrip("/")).read_bytes()

