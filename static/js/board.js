@@ -1271,9 +1271,7 @@ live = connectLive({
   boot,
   strings,
   onState: (state, cause) => {
-    // The server's clock arrives with the whole state and with every settings change.
-    if (cause.event === "state") ui.clock.sync(state.server_time);
-    else if (cause.data && cause.data.server_time) ui.clock.sync(cause.data.server_time);
+    ui.clock.follow(state, cause);
     render(state);
   },
   onWorkshopDeleted: () => {

@@ -4,7 +4,7 @@
 /**
  * A clock that follows the server's: remember how far the local clock is off whenever the
  * server tells its time (`server_time` in `state` and in `settings_changed`).
- * @returns {{sync: (serverTime: ?string) => void, now: () => number}}
+ * @returns {{sync: (serverTime: ?string) => void, follow: (state: object, cause: object) => void, now: () => number}}
  */
 export function serverClock() {
   let offset = 0;
@@ -15,6 +15,16 @@ export function serverClock() {
     sync(serverTime) {
       const t = Date.parse(serverTime || "");
       if (!Number.isNaN(t)) offset = t - Date.now();
+    },
+    /**
+     * Keep in step from the live state: the server's time comes with the whole state and with
+     * every settings change.
+     * @param {{server_time?: string}} state
+     * @param {{event: string, data?: {server_time?: string}}} cause
+     */
+    follow(state, cause) {
+      if (cause.event === "state") this.sync(state.server_time);
+      else if (cause.data && cause.data.server_time) this.sync(cause.data.server_time);
     },
     /** @returns {number} the server's time now, in milliseconds */
     now() {

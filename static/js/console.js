@@ -995,9 +995,7 @@ live = connectLive({
   boot,
   strings,
   onState: (state, cause) => {
-    // The server's clock arrives with the whole state and with every settings change.
-    if (cause.event === "state") ui.clock.sync(state.server_time);
-    else if (cause.data && cause.data.server_time) ui.clock.sync(cause.data.server_time);
+    ui.clock.follow(state, cause);
     ui.state = state;
     if (ui.editingGoal && !goalById(state, ui.editingGoal)) ui.editingGoal = null;
     if (ui.renaming && !participantById(state, ui.renaming)) ui.renaming = null;

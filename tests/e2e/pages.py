@@ -31,10 +31,15 @@ def facilitator(open_page, server, workshop, kind="laptop"):
     return watched
 
 
-def phone(open_page, server, workshop, name: str):
-    """A phone that joined the workshop through the join page, as a participant would."""
+def phone(open_page, server, workshop, name: str, before_join=None):
+    """A phone that joined the workshop through the join page, as a participant would.
+
+    ``before_join(page)`` runs before the first request (to start recording its traffic, say);
+    its result is kept as ``.traffic``.
+    """
     watched = open_page("phone")
     page = watched.page
+    watched.traffic = before_join(page) if before_join else None
     page.goto(local(server, workshop.urls["join"]))
     page.get_by_test_id("join-name").fill(name)
     page.get_by_test_id("join-name-submit").click()

@@ -55,15 +55,9 @@ class Traffic:
 
 def join(open_page, server, workshop, name: str, record: bool = False):
     """A touch phone that joins through the join page; with ``record``, its socket traffic is kept."""
-    watched = open_page("phone")
-    traffic = Traffic(watched.page) if record else None
-    page = watched.page
-    page.goto(local(server, workshop.urls["join"]))
-    page.get_by_test_id("join-name").fill(name)
-    page.get_by_test_id("join-name-submit").click()
-    page.wait_for_url(re.compile(r"/w/[A-Z0-9]+/phone$"))
-    wait_live(page)
-    return watched, traffic
+    traffic_of = Traffic if record else (lambda page: None)
+    watched = phone(open_page, server, workshop, name, before_join=traffic_of)
+    return watched, watched.traffic
 
 
 def add_drive(page, text: str, visibility: str = "named") -> str:
