@@ -69,10 +69,16 @@ def get_workshop(code):
     )
 
 
-def _summary_for(code: str) -> tuple[dict, dict]:
+def _facilitators_workshop(code: str) -> dict:
+    """The workshop, once the caller proved to be its facilitator; the rest of the request speaks its language."""
     workshop = workshop_or_404(code)
     actor_for(workshop, "facilitator")
     use_workshop_language(workshop["language"])
+    return workshop
+
+
+def _summary_for(code: str) -> tuple[dict, dict]:
+    workshop = _facilitators_workshop(code)
     return workshop, full_summary(workshop, model.FACILITATOR)
 
 
@@ -168,7 +174,7 @@ def colors_of(workshop: dict) -> dict:
 
 def _team_summary_for(code: str) -> tuple[dict, dict]:
     """For exports that leave the room (an intranet marketplace): only what the team may see."""
-    workshop, _ = _summary_for(code)
+    workshop = _facilitators_workshop(code)  # not the full summary too: it would be built for nothing
     return workshop, summary.build(store().snapshot(workshop["id"]), model.TEAM)
 
 
