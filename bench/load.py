@@ -1,7 +1,7 @@
 """Load a workshop server with many simulated phones; report latency, losses, throughput, CPU, memory.
 
     .venv/bin/python bench/load.py [--scenario one|many|join|soak|all] [--mode eventlet|gevent]
-                                   [--runs 3] [--procs 2] [--url URL]
+                                   [--runs 3] [--procs 2] [--soak-minutes 5] [--profile FILE.json]
 
 Each phone is a real Socket.IO client speaking the real protocol (join over REST, connect with
 its token, ``add_card``); one board per workshop measures the time from a phone sending a card
@@ -29,6 +29,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import aiohttp
@@ -39,7 +40,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = {
     # workshops, phones per workshop, cards per phone per second, seconds
     "one": (1, 50, 1.0, 10),
-    "many": (20, 50, 0.065, 20),
+    "many": (20, 50, 0.068, 30),
 }
 
 
@@ -83,6 +84,10 @@ def rss_mb(pid: int) -> float:
     return 0.0
 
 
+def log(message: str) -> None:
+    print(f"  .. {message}", file=sys.stderr, flush=True)
+
+
 def percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))] if ordered else float("nan")
@@ -101,21 +106,24 @@ def prepare(url: str, target: str, workshops: int, phones: int) -> list[dict]:
             "title": f"Bench {w}", "language": "en",
             "goals": [{"text": f"Goal {i}", "kind": "goal"} for i in range(15)]}).json()
         code = created["code"]
-        people = []
-        for p in range(phones):
+
+        def join(p, code=code):
             person = requests.post(f"{url}/api/workshops/{code}/participants", json={"name": f"Phone {p}"}).json()
-            people.append({"code": code, "role": "participant", "view": "phone", "token": person["participant_token"]})
+            return {"code": code, "role": "participant", "view": "phone", "token": person["participant_token"]}
+
+        with ThreadPoolExecutor(8) as pool:
+            people = list(pool.map(join, range(phones)))
         rooms.append({"code": code, "board": {"code": code, "role": "facilitator", "view": "board",
                                               "token": created["facilitator_token"]}, "phones": people})
     return rooms
 
 
-def worker(url, rooms, rate, seconds, ready, go, results, with_boards):
-    """One generator process: its share of phones (and boards), sending and receiving."""
-    results.put(asyncio.run(_worker(url, rooms, rate, seconds, ready, go, with_boards)))
+def worker(url, rooms, rate, seconds, ready, go, done, results):
+    """One generator process: its share of phones or the boards, sending and receiving."""
+    results.put(asyncio.run(_worker(url, rooms, rate, seconds, ready, go, done)))
 
 
-async def _worker(url, rooms, rate, seconds, ready, go, with_boards):
+async def _worker(url, rooms, rate, seconds, ready, go, done):
     latencies, received, sent_per_room, errors = [], {}, {}, 0
     http = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0))  # hundreds of sockets, no pool cap
     clients = []
@@ -126,37 +134,48 @@ async def _worker(url, rooms, rate, seconds, ready, go, with_boards):
         clients.append(client)
         return client
 
+    last_receipt = 0.0
+
+    async def on_board(data):
+        nonlocal last_receipt
+        text = data["card"]["text"] or ""
+        if text.startswith("t="):
+            last_receipt = time.monotonic()
+            latencies.append(last_receipt - float(text[2:].split()[0]))
+
+    def counter(key):
+        async def on_card(data):
+            nonlocal last_receipt
+            received[key] += 1
+            last_receipt = time.monotonic()
+        return on_card
+
+    async def connect_phone(code, auth):
+        phone = await connect(auth)
+        received[id(phone)] = 0
+        phone.on("card_saved", counter(id(phone)))
+        return code, phone
+
     phones = []
     for room in rooms:
         code = room["code"]
         sent_per_room[code] = 0
-        if with_boards:
+        if room.get("board"):
             board = await connect(room["board"])
-
-            @board.on("card_saved")
-            async def on_board(data):
-                text = data["card"]["text"] or ""
-                if text.startswith("t="):
-                    latencies.append(time.monotonic() - float(text[2:].split()[0]))
-        for auth in room["phones"]:
-            phone = await connect(auth)
-            received[id(phone)] = 0
-
-            def counter(key):
-                async def on_card(data):
-                    received[key] += 1
-                return on_card
-
-            phone.on("card_saved", counter(id(phone)))
-            phones.append((code, phone))
+            board.on("card_saved", on_board)
+        for i in range(0, len(room["phones"]), 25):  # connect in small batches, not one by one
+            phones += await asyncio.gather(*(connect_phone(code, auth) for auth in room["phones"][i:i + 25]))
     ready.set()
     while not go.is_set():
         await asyncio.sleep(0.01)
 
     async def drive(code, phone):
         nonlocal errors
-        await asyncio.sleep(random.random() / rate)
         end = time.monotonic() + seconds
+        first = random.expovariate(rate)  # a Poisson process per phone
+        if first >= seconds:
+            return
+        await asyncio.sleep(first)
         n = 0
         while time.monotonic() < end:
             try:
@@ -169,40 +188,61 @@ async def _worker(url, rooms, rate, seconds, ready, go, with_boards):
             except Exception:
                 errors += 1
             n += 1
-            await asyncio.sleep(random.expovariate(rate))
+            pause = random.expovariate(rate)
+            if time.monotonic() + pause >= end:
+                break  # no idle wait after the last card
+            await asyncio.sleep(pause)
 
     started = time.monotonic()
     await asyncio.gather(*(drive(code, phone) for code, phone in phones))
     await asyncio.sleep(2)  # let the last broadcasts arrive
-    elapsed = time.monotonic() - started
-    for client in clients:
-        await client.disconnect()
+    out = {"latencies": latencies, "received": sum(received.values()), "sent": sent_per_room,
+           "errors": errors, "started": started, "last_receipt": last_receipt}
+    done.set()  # the load is over: the main process reads the server's CPU and memory now
+    await asyncio.gather(*(client.disconnect() for client in clients))
     await http.close()
-    return {"latencies": latencies, "received": sum(received.values()), "sent": sent_per_room,
-            "errors": errors, "elapsed": elapsed}
+    return out
 
 
-def run_load(url, target, pid, workshops, phones, rate, seconds, procs) -> dict:
+def run_load(url, target, pid, workshops, phones, rate, seconds, procs, profile=None) -> dict:
+    t = time.monotonic()
     rooms = prepare(url, target, workshops, phones)
-    shares = [rooms[i::procs] for i in range(procs)] if workshops >= procs else None
-    if shares is None:  # one big room: split its phones, one process hosts the board
-        room = rooms[0]
-        shares = [[{**room, "phones": room["phones"][i::procs]}] for i in range(procs)]
+    log(f"{target}: {workshops * phones} phones joined in {time.monotonic() - t:.1f} s")
+    # The boards live in a process of their own, as on a projector's laptop: their receipts never
+    # queue behind the phones' traffic in one event loop. The phones are spread over the others.
+    boards = [{**room, "phones": []} for room in rooms]
+    if workshops >= procs:
+        shares = [[{**room, "board": None} for room in rooms[i::procs]] for i in range(procs)]
+    else:  # one big room: split its phones
+        shares = [[{**room, "board": None, "phones": room["phones"][i::procs]}] for i in range(procs)]
+    shares = [boards] + shares
     ctx = mp.get_context("spawn")
     results, go = ctx.Queue(), ctx.Event()
-    readies = [ctx.Event() for _ in shares]
-    workers = [ctx.Process(target=worker, args=(url, share, rate, seconds, readies[i], go, results, i == 0 or workshops >= procs))
+    readies, dones = [ctx.Event() for _ in shares], [ctx.Event() for _ in shares]
+    workers = [ctx.Process(target=worker, args=(url, share, rate, seconds, readies[i], go, dones[i], results))
                for i, share in enumerate(shares)]
     for w in workers:
         w.start()
     for r in readies:
-        r.wait(120)
+        r.wait(300)
+    log(f"{target}: connected in {time.monotonic() - t:.1f} s")
+    profiler = None
+    if profile and target == "app":
+        profiler = subprocess.Popen([str(Path(sys.executable).parent / "py-spy"), "record", "--pid", str(pid),
+                                     "--rate", "250", "--nonblocking", "--format", "speedscope", "--output", profile,
+                                     "--duration", str(int(seconds) + 2)], stdout=subprocess.DEVNULL)
     cpu0, rss0, t0 = cpu_seconds(pid), rss_mb(pid), time.monotonic()
     go.set()
-    outs = [results.get(timeout=seconds + 180) for _ in workers]
+    for d in dones:
+        d.wait(seconds + 180)
     cpu1, rss1, t1 = cpu_seconds(pid), rss_mb(pid), time.monotonic()
+    log(f"{target}: load done in {t1 - t0:.1f} s")
+    outs = [results.get(timeout=180) for _ in workers]
+    log(f"{target}: results in {time.monotonic() - t0:.1f} s")
     for w in workers:
-        w.join(30)
+        w.join(60)
+    if profiler:
+        profiler.wait(60)
     sent = {}
     for out in outs:
         for code, n in out["sent"].items():
@@ -212,7 +252,10 @@ def run_load(url, target, pid, workshops, phones, rate, seconds, procs) -> dict:
     latencies = [x * 1000 for o in outs for x in o["latencies"]]
     return {"p50": statistics.median(latencies) if latencies else float("nan"), "p95": percentile(latencies, 95),
             "p99": percentile(latencies, 99), "max": max(latencies, default=float("nan")),
-            "lost": expected - received, "deliveries_per_s": (received + len(latencies)) / (t1 - t0),
+            "lost": expected - received,
+            # over the load itself: from the first phone starting to the last delivery
+            "deliveries_per_s": (received + len(latencies)) / (max(o["last_receipt"] for o in outs)
+                                                               - min(o["started"] for o in outs)),
             "errors": sum(o["errors"] for o in outs), "cpu_percent": 100 * (cpu1 - cpu0) / (t1 - t0),
             "rss_mb": rss1, "rss_growth_mb": rss1 - rss0, "cards": sum(sent.values())}
 
@@ -260,10 +303,12 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--procs", type=int, default=2)
     parser.add_argument("--soak-minutes", type=float, default=5)
+    parser.add_argument("--profile", metavar="FILE.json",
+                        help="record the app server with py-spy during the load (speedscope format)")
     args = parser.parse_args()
     modes = ("eventlet", "gevent") if args.mode == "both" else (args.mode,)
     scenarios = ("one", "many", "join") if args.scenario == "all" else (args.scenario,)
-    print(f"median of {args.runs} runs; generator: {args.procs} processes; machine: {os.cpu_count()} cores")
+    print(f"median of {args.runs} runs; generator: {args.procs} phone processes + 1 for the boards; machine: {os.cpu_count()} cores")
     for mode in modes:
         for scenario in scenarios:
             rows = {}
@@ -278,7 +323,7 @@ def main() -> None:
                             w, p, rate, secs = SCENARIOS["one" if scenario == "soak" else scenario]
                             if scenario == "soak":
                                 secs = args.soak_minutes * 60
-                            runs.append(run_load(url, target, proc.pid, w, p, rate, secs, args.procs))
+                            runs.append(run_load(url, target, proc.pid, w, p, rate, secs, args.procs, args.profile))
                     finally:
                         proc.terminate()
                         proc.wait(10)

@@ -275,11 +275,11 @@ def test_a_participant_is_found_only_in_their_workshop(store):
     assert (anna, None) == (store.participant(workshop["id"], anna["id"]), store.participant(other["id"], anna["id"]))
 
 
-def test_participant_ids(store):
+def test_participant_ids_in_joining_order(store):
     workshop = new_workshop(store)
     anna, bob = join(store, workshop, "Anna"), join(store, workshop, "Bob")
     join(store, new_workshop(store), "Carol")
-    assert {anna["id"], bob["id"]} == store.participant_ids(workshop["id"])
+    assert [anna["id"], bob["id"]] == store.participant_ids_in_order(workshop["id"])
 
 
 # --- goals -------------------------------------------------------------------------------------

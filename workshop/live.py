@@ -36,22 +36,26 @@ def broadcast(workshop_id: str, change: Change) -> None:
 
     The facilitator's consoles get everything; each participant whose view may differ (the
     card's person and author) gets theirs on their own room and is skipped in the team's
-    broadcast; everyone else (phones and boards) gets the team's view. A replay (a request that
-    changed nothing) is not broadcast: everyone has it already.
+    broadcast, unless it is the same as the team's; everyone else (phones and boards) gets the
+    team's view. A replay (a request that changed nothing) is not broadcast: everyone has it.
     """
     if is_replay(change):
         return
     socketio.emit(*change.view(FACILITATOR), to=facilitator_room(workshop_id))
+    team_view = change.view(TEAM)
     skip: list[str] = []
     for participant_id in change.special:
         if participant_id is None:
             continue
+        own_view = change.view(Viewer("participant", participant_id))
+        if own_view == team_view:
+            continue  # nothing of theirs differs: the team's message serves them too
         room = participant_room(participant_id)
         sids = sids_in(room)
         if sids:
-            socketio.emit(*change.view(Viewer("participant", participant_id)), to=room)
+            socketio.emit(*own_view, to=room)
             skip += sids
-    socketio.emit(*change.view(TEAM), to=team_room(workshop_id), skip_sid=skip or None)
+    socketio.emit(*team_view, to=team_room(workshop_id), skip_sid=skip or None)
 
 
 def disconnect_later(sids: list[str]) -> None:

@@ -12,7 +12,7 @@ import secrets
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Annotated, Literal, Optional
+from typing import Annotated, Callable, Literal, Optional
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
@@ -407,8 +407,11 @@ def check_facilitator(actor: Actor) -> None:
         raise forbidden("Only the facilitator may do that.")
 
 
-def check_new_card(actor: Actor, kind: str, about: Optional[str], participant_ids: set[str]) -> str:
-    """Who a new card is about: a drive is one's own; a strength is a colleague's. Returns ``about``."""
+def check_new_card(actor: Actor, kind: str, about: Optional[str], is_participant: Callable[[str], bool]) -> str:
+    """Who a new card is about: a drive is one's own; a strength is a colleague's. Returns ``about``.
+
+    ``is_participant`` tells whether an id is someone in this workshop (asked only for strengths).
+    """
     if actor.is_facilitator or actor.participant_id is None:
         raise forbidden("Cards are written by participants.")
     if kind == "drive":
@@ -419,7 +422,7 @@ def check_new_card(actor: Actor, kind: str, about: Optional[str], participant_id
         raise invalid("about: a strength needs the colleague it is about.")
     if about == actor.participant_id:
         raise invalid("about: strengths are named by colleagues, not by yourself.")
-    if about not in participant_ids:
+    if not is_participant(about):
         raise not_found("participant")
     return about
 

@@ -196,7 +196,8 @@ def add_card(store: Store, actor: Actor, request: model.AddCard) -> Change:
         workshop = store.workshop(actor.workshop_id)
         model.check_can_write(actor, workshop, _now())
         about = model.check_new_card(
-            actor, request.kind, request.about, store.participant_ids(actor.workshop_id)
+            actor, request.kind, request.about,
+            lambda pid: store.participant(actor.workshop_id, pid) is not None,
         )
         drive = request.kind == "drive"
         card = {

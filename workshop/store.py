@@ -625,12 +625,6 @@ class Store:
         self.db.execute("DELETE FROM participants WHERE workshop_id = ? AND id = ?", (workshop_id, participant_id))
         return cards, links
 
-    def participant_ids(self, workshop_id: str) -> set[str]:
-        with self._lock:
-            return {
-                r[0] for r in self._all("SELECT id FROM participants WHERE workshop_id = ?", (workshop_id,))
-            }
-
     # --- goals --------------------------------------------------------------------------------
 
     def goal(self, workshop_id: str, goal_id: str) -> Optional[dict]:
