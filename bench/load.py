@@ -214,6 +214,7 @@ def run_load(url, target, pid, workshops, phones, rate, seconds, procs, profile=
     if workshops >= procs:
         shares = [[{**room, "board": None} for room in rooms[i::procs]] for i in range(procs)]
     else:  # one big room: split its phones
+        room = rooms[0]
         shares = [[{**room, "board": None, "phones": room["phones"][i::procs]}] for i in range(procs)]
     shares = [boards] + shares
     ctx = mp.get_context("spawn")
