@@ -39,7 +39,7 @@ import socketio
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = {
     # workshops, phones per workshop, cards per phone per second, seconds
-    "one": (1, 50, 1.0, 10),
+    "one": (1, 50, 1.0, 20),
     "many": (20, 50, 0.068, 30),
 }
 
@@ -61,7 +61,10 @@ def start_server(async_mode: str, target: str = "app") -> tuple[subprocess.Popen
         db = os.path.join(tempfile.mkdtemp(prefix="bench-"), "bench.sqlite3")
         cmd = [sys.executable, "app.py", "--host", "127.0.0.1", "--port", str(port), "--db", db,
                "--public-url", url, "--async-mode", async_mode]
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    log_file = tempfile.NamedTemporaryFile("w+", prefix=f"bench-{target}-", suffix=".log", delete=False)
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=log_file, env=env)
+    proc.log_path = log_file.name
+    pin(proc.pid, SERVER_CPUS)
     for _ in range(200):
         try:
             if requests.get(url + "/healthz", timeout=1).ok:
@@ -70,6 +73,21 @@ def start_server(async_mode: str, target: str = "app") -> tuple[subprocess.Popen
             time.sleep(0.1)
     proc.kill()
     raise RuntimeError("server did not start")
+
+
+# The server gets a core of its own and the generator the rest, so that neither's latency is the
+# other's scheduling (on a machine with one core, everything shares it).
+CPUS = sorted(os.sched_getaffinity(0))
+SERVER_CPUS = CPUS[:1]
+GENERATOR_CPUS = CPUS[1:] or CPUS
+
+
+def pin(pid: int, cpus: list[int]) -> None:
+    os.sched_setaffinity(pid, set(cpus))
+
+
+def tracebacks(proc: subprocess.Popen) -> int:
+    return Path(proc.log_path).read_text(errors="replace").count("Traceback")
 
 
 def cpu_seconds(pid: int) -> float:
@@ -120,6 +138,7 @@ def prepare(url: str, target: str, workshops: int, phones: int) -> list[dict]:
 
 def worker(url, rooms, rate, seconds, ready, go, done, results):
     """One generator process: its share of phones or the boards, sending and receiving."""
+    pin(0, GENERATOR_CPUS)
     results.put(asyncio.run(_worker(url, rooms, rate, seconds, ready, go, done)))
 
 
@@ -309,7 +328,8 @@ def main() -> None:
     args = parser.parse_args()
     modes = ("eventlet", "gevent") if args.mode == "both" else (args.mode,)
     scenarios = ("one", "many", "join") if args.scenario == "all" else (args.scenario,)
-    print(f"median of {args.runs} runs; generator: {args.procs} phone processes + 1 for the boards; machine: {os.cpu_count()} cores")
+    print(f"median of {args.runs} runs; generator: {args.procs} phone processes + 1 for the boards; "
+          f"machine: {os.cpu_count()} cores, server pinned to CPU {SERVER_CPUS}, generator to {GENERATOR_CPUS}")
     for mode in modes:
         for scenario in scenarios:
             rows = {}
@@ -328,6 +348,7 @@ def main() -> None:
                     finally:
                         proc.terminate()
                         proc.wait(10)
+                    runs[-1]["tracebacks"] = tracebacks(proc)
                 rows[target] = median_of(runs)
             app, bare = rows["app"], rows["bare"]
             if scenario == "join":
@@ -337,7 +358,7 @@ def main() -> None:
             print(f"[{mode}] {scenario}: app p50 {app['p50']:.1f} / p95 {app['p95']:.1f} / p99 {app['p99']:.1f} / "
                   f"max {app['max']:.1f} ms, lost {app['lost']:.0f}, {app['deliveries_per_s']:.0f} deliveries/s, "
                   f"server CPU {app['cpu_percent']:.0f}%, RSS {app['rss_mb']:.0f} MB (+{app['rss_growth_mb']:.1f}), "
-                  f"errors {app['errors']:.0f}")
+                  f"errors {app['errors']:.0f}, tracebacks in the server's log {app['tracebacks']:.0f}")
             print(f"[{mode}] {scenario}: bare p50 {bare['p50']:.1f} / p95 {bare['p95']:.1f} / p99 {bare['p99']:.1f} / "
                   f"max {bare['max']:.1f} ms, lost {bare['lost']:.0f}, {bare['deliveries_per_s']:.0f} deliveries/s, "
                   f"CPU {bare['cpu_percent']:.0f}%  ->  app/bare p99 = {app['p99'] / bare['p99']:.2f}")
