@@ -226,3 +226,25 @@ def test_nothing_personal_reaches_the_server_log(strict_server):
     log = strict_server.output()
     for secret in ("Hendrikje", "My very private drive", created["facilitator_token"], person["participant_token"]):
         assert secret not in log
+
+
+@pytest.mark.parametrize("event", ["connect", "disconnect"])
+def test_an_event_named_like_a_connection_step_is_refused(workshop, event):
+    """python-socketio hands a client *event* named "connect" or "disconnect" to those handlers."""
+    anna, bram = workshop.participant("Anna"), workshop.participant("Bram")
+    bram_token = workshop.people["Bram"]["participant_token"]
+    ack = anna.sio.call(event, {"code": workshop.code, "role": "participant", "view": "phone", "token": bram_token},
+                        timeout=5)
+    assert ack["ok"] is False and ack["error"]["code"] == "unknown_event"
+    assert anna.sio.connected
+    # Anna is still Anna (not Bram), and nobody was told she left.
+    mine = anna.call("add_card", {"kind": "drive", "text": "Mine"})["card"]
+    assert mine["author"] == anna.id and mine["about"] == anna.id
+    assert all(anna.id in p["connected"] for p in bram.received("presence"))
+
+
+def test_an_unknown_event_is_answered_with_an_error(workshop):
+    anna = workshop.participant("Anna")
+    ack = anna.sio.call("no_such_event", {"x": 1}, timeout=5)
+    assert ack == {"ok": False, "error": {"code": "unknown_event", "message": "No such event: no_such_event."}}
+    assert anna.wait_for("rejected")["event"] == "no_such_event"

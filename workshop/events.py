@@ -48,6 +48,8 @@ def connect(auth=None):
 
     Joins it to its rooms and sends it ``state``. A bad identity refuses the connection.
     """
+    if _sent_as_an_event():
+        return _refuse("connect", model.unknown_event("connect"))
     try:
         creds = model.parse(ConnectAuth, auth)
         code = model.normalize_code(creds.code)
@@ -74,6 +76,8 @@ def connect(auth=None):
 @socketio.on("disconnect")
 def disconnect(*_):
     """When a participant's last connection closes, everyone's presence list is updated."""
+    if _sent_as_an_event():
+        return _refuse("disconnect", model.unknown_event("disconnect"))
     session = socketio.server.get_session(request.sid) or {}
     actor = session.get("actor")
     if actor is None or actor.participant_id is None:
@@ -81,6 +85,29 @@ def disconnect(*_):
     room = participant_room(actor.participant_id)
     if not [sid for sid in sids_in(room) if sid != request.sid]:
         _announce_presence(actor.workshop_id, leaving=request.sid)
+
+
+def _sent_as_an_event() -> bool:
+    """Whether a client sent an *event* named "connect" or "disconnect".
+
+    python-socketio hands such events to the connection handlers. While a connection is really
+    being made or closed, it is not yet (or no longer) connected; an event comes on a live one.
+    """
+    return socketio.server.manager.is_connected(request.sid, "/")
+
+
+@socketio.on("*")
+def unknown(event, *_):
+    """Any event name the server does not know: answered ``unknown_event`` (within the budget)."""
+    if not _within_budget():
+        return _refuse(event, model.rate_limited())
+    return _refuse(event, model.unknown_event(event))
+
+
+def _refuse(event: str, exc: WorkshopError) -> dict:
+    """An error for the sender alone: as ``rejected``, and as the acknowledgement returned."""
+    socketio.emit("rejected", {"event": event[:64], "error": exc.as_dict()}, to=request.sid)
+    return {"ok": False, "error": exc.as_dict()}
 
 
 def connected_participants(workshop_id: str, leaving: Optional[str] = None) -> list[str]:
@@ -136,20 +163,17 @@ def client_event(name: str, schema: type) -> Callable:
         def on_event(data=None, *extra):
             try:
                 if not _within_budget():
-                    raise WorkshopError("rate_limited", "Too many messages at once. Slow down.", 429)
+                    raise model.rate_limited()
                 if extra:
                     raise model.invalid("Send one payload object.")
                 actor, view = _connection()
                 parsed = model.parse(schema, data)
                 result = handler(actor, view, parsed)
             except WorkshopError as exc:
-                socketio.emit("rejected", {"event": name, "error": exc.as_dict()}, to=request.sid)
-                return {"ok": False, "error": exc.as_dict()}
+                return _refuse(name, exc)
             except Exception:  # a bug must not take the connection or the server down
                 log.exception("handler %s failed", name)  # no payload: it may hold personal text
-                error = {"code": "internal", "message": "Something went wrong on the server."}
-                socketio.emit("rejected", {"event": name, "error": error}, to=request.sid)
-                return {"ok": False, "error": error}
+                return _refuse(name, WorkshopError("internal", "Something went wrong on the server.", 500))
             if isinstance(result, service.Change):
                 _, payload = result.view(model.viewer_of(actor, view))
                 broadcast(actor.workshop_id, result)

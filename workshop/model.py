@@ -81,6 +81,14 @@ def forbidden(message: str = "You may not do that here.") -> WorkshopError:
     return WorkshopError("forbidden", message, 403)
 
 
+def rate_limited() -> WorkshopError:
+    return WorkshopError("rate_limited", "Too many messages at once. Slow down.", 429)
+
+
+def unknown_event(name: str) -> WorkshopError:
+    return WorkshopError("unknown_event", f"No such event: {name[:64]}.", 400)
+
+
 def not_found(what: str = "workshop") -> WorkshopError:
     return WorkshopError("not_found", f"No such {what}.", 404)
 
