@@ -33,9 +33,14 @@ def test_every_http_route_is_documented(app):
 
 
 def test_every_client_event_handler_is_documented(app):
-    handlers = set(socketio.server.handlers["/"]) - {"connect", "disconnect"}
+    handlers = set(socketio.server.handlers["/"]) - {"connect", "disconnect", "*"}
     assert handlers, "no handlers registered"
     assert sorted(handlers - HEADINGS) == []
+
+
+def test_the_answer_to_unknown_events_is_documented(app):
+    assert "*" in socketio.server.handlers["/"]  # the catch-all that answers them
+    assert "`unknown_event`" in PROTOCOL
 
 
 def test_every_event_the_server_emits_is_documented():
