@@ -56,6 +56,37 @@ def lan_address() -> str:
         probe.close()
 
 
+def listening_socket(host: str, port: int) -> socket.socket:
+    """The server's socket, with Nagle's algorithm off for every connection it accepts.
+
+    A change often sends two small messages in a row to one phone (the broadcast and the
+    acknowledgement, or ``rejected`` and the acknowledgement); with Nagle on, the second waits
+    for the phone's delayed ACK, 40 ms or more. Accepted connections inherit TCP_NODELAY.
+    """
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    sock.bind((host, port))
+    sock.listen(1024)
+    return sock
+
+
+def serve(app, host: str, port: int, async_mode: str) -> None:
+    """Run the app's server in the chosen async mode, quietly (no request log: URLs carry codes)."""
+    if async_mode == "eventlet":
+        import eventlet.wsgi
+
+        eventlet.wsgi.server(listening_socket(host, port), app, log_output=False)
+    elif async_mode == "gevent":
+        from gevent import pywsgi
+        from geventwebsocket.handler import WebSocketHandler
+
+        pywsgi.WSGIServer(listening_socket(host, port), app, handler_class=WebSocketHandler, log=None).serve_forever()
+    else:
+        socketio.run(app, host=host, port=port, log_output=False, allow_unsafe_werkzeug=True)
+
+
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description="Run the team workshop app.")
     parser.add_argument("--host", default=os.environ.get("WORKSHOP_HOST", "0.0.0.0"))
@@ -95,7 +126,7 @@ def main(argv=None) -> None:
         base = f"{public_url}/w/{workshop['code']}"
         print(f"  Workshop {workshop['code']}: facilitator {base}/facilitate  board {base}/board", flush=True)
     print(f"  Database: {app.config['DATABASE']}", flush=True)
-    socketio.run(app, host=args.host, port=args.port, log_output=False, allow_unsafe_werkzeug=True)
+    serve(app, args.host, args.port, args.async_mode)
 
 
 if __name__ == "__main__":
