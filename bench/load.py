@@ -13,7 +13,8 @@ broadcast) under the same load in the same run, and prints the app's p99 as a ra
 
 Scenarios: ``one`` 1 workshop × 50 phones; ``many`` 20 workshops × 50 phones at about 3,300
 deliveries a second; ``join`` 50 phones joining within 5 s (time to a live state); ``soak`` the
-``one`` load for --soak-minutes, reporting memory growth. Loopback only, bounded in time.
+``one`` load for --soak-minutes (app only) with ten phones that keep reconnecting, reporting
+memory growth per hour after warm-up. Loopback only, bounded in time.
 """
 
 from __future__ import annotations
@@ -111,14 +112,15 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))] if ordered else float("nan")
 
 
-def prepare(url: str, target: str, workshops: int, phones: int) -> list[dict]:
+def prepare(url: str, target: str, workshops: int, phones: int, churners: int = 0) -> list[dict]:
     """Workshops with their board and phone credentials (over REST for the app)."""
     rooms = []
     for w in range(workshops):
         if target == "bare":
             code = f"room{w}"
             rooms.append({"code": code, "board": {"code": code},
-                          "phones": [{"code": code} for _ in range(phones)]})
+                          "phones": [{"code": code} for _ in range(phones)],
+                          "churn": [{"code": code} for _ in range(churners)]})
             continue
         created = requests.post(url + "/api/workshops", json={
             "title": f"Bench {w}", "language": "en",
@@ -130,19 +132,20 @@ def prepare(url: str, target: str, workshops: int, phones: int) -> list[dict]:
             return {"code": code, "role": "participant", "view": "phone", "token": person["participant_token"]}
 
         with ThreadPoolExecutor(8) as pool:
-            people = list(pool.map(join, range(phones)))
+            people = list(pool.map(join, range(phones + churners)))
         rooms.append({"code": code, "board": {"code": code, "role": "facilitator", "view": "board",
-                                              "token": created["facilitator_token"]}, "phones": people})
+                                              "token": created["facilitator_token"]},
+                      "phones": people[:phones], "churn": people[phones:]})
     return rooms
 
 
-def worker(url, rooms, rate, seconds, ready, go, done, results):
+def worker(url, rooms, rate, seconds, ready, go, done, results, keep=0):
     """One generator process: its share of phones or the boards, sending and receiving."""
     pin(0, GENERATOR_CPUS)
-    results.put(asyncio.run(_worker(url, rooms, rate, seconds, ready, go, done)))
+    results.put(asyncio.run(_worker(url, rooms, rate, seconds, ready, go, done, keep)))
 
 
-async def _worker(url, rooms, rate, seconds, ready, go, done):
+async def _worker(url, rooms, rate, seconds, ready, go, done, keep):
     latencies, received, sent_per_room, errors = [], {}, {}, 0
     http = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0))  # hundreds of sockets, no pool cap
     clients = []
@@ -195,13 +198,17 @@ async def _worker(url, rooms, rate, seconds, ready, go, done):
         if first >= seconds:
             return
         await asyncio.sleep(first)
-        n = 0
+        n, mine = 0, []
         while time.monotonic() < end:
             try:
                 ack = await phone.call("add_card", {"id": f"b{random.getrandbits(64):016x}", "kind": "drive",
                                                     "text": f"t={time.monotonic():.6f} {n}"}, timeout=30)
                 if ack.get("ok"):
                     sent_per_room[code] += 1
+                    mine.append(ack["card"]["id"])
+                    if keep and len(mine) > keep:  # a soak's room stays the size of a real one
+                        if not (await phone.call("delete_card", {"id": mine.pop(0)}, timeout=30)).get("ok"):
+                            errors += 1
                 else:
                     errors += 1
             except Exception:
@@ -212,8 +219,26 @@ async def _worker(url, rooms, rate, seconds, ready, go, done):
                 break  # no idle wait after the last card
             await asyncio.sleep(pause)
 
+    async def churn(auth):
+        """Connect, take the state, leave; again and again (a soak's phones that come and go)."""
+        end = time.monotonic() + seconds
+        while time.monotonic() < end:
+            client = socketio.AsyncClient(reconnection=False, http_session=http)
+            got = asyncio.Event()
+            client.on("state", lambda data: got.set())
+            try:
+                await client.connect(url, auth=auth, transports=["websocket"], wait_timeout=30)
+                await asyncio.wait_for(got.wait(), 30)
+                await client.disconnect()
+            except Exception:
+                errors_box.append(1)
+            await asyncio.sleep(random.uniform(0.5, 1.5))
+
+    errors_box: list[int] = []
+    churners = [auth for room in rooms if room.get("board") for auth in room.get("churn", [])]
     started = time.monotonic()
-    await asyncio.gather(*(drive(code, phone) for code, phone in phones))
+    await asyncio.gather(*(drive(code, phone) for code, phone in phones), *(churn(auth) for auth in churners))
+    errors += len(errors_box)
     await asyncio.sleep(2)  # let the last broadcasts arrive
     out = {"latencies": latencies, "received": sum(received.values()), "sent": sent_per_room,
            "errors": errors, "started": started, "last_receipt": last_receipt}
@@ -223,9 +248,10 @@ async def _worker(url, rooms, rate, seconds, ready, go, done):
     return out
 
 
-def run_load(url, target, pid, workshops, phones, rate, seconds, procs, profile=None) -> dict:
+def run_load(url, target, pid, workshops, phones, rate, seconds, procs, profile=None, churners=0,
+             sample_every=None, keep=0) -> dict:
     t = time.monotonic()
-    rooms = prepare(url, target, workshops, phones)
+    rooms = prepare(url, target, workshops, phones, churners)
     log(f"{target}: {workshops * phones} phones joined in {time.monotonic() - t:.1f} s")
     # The boards live in a process of their own, as on a projector's laptop: their receipts never
     # queue behind the phones' traffic in one event loop. The phones are spread over the others.
@@ -239,7 +265,7 @@ def run_load(url, target, pid, workshops, phones, rate, seconds, procs, profile=
     ctx = mp.get_context("spawn")
     results, go = ctx.Queue(), ctx.Event()
     readies, dones = [ctx.Event() for _ in shares], [ctx.Event() for _ in shares]
-    workers = [ctx.Process(target=worker, args=(url, share, rate, seconds, readies[i], go, dones[i], results))
+    workers = [ctx.Process(target=worker, args=(url, share, rate, seconds, readies[i], go, dones[i], results, keep))
                for i, share in enumerate(shares)]
     for w in workers:
         w.start()
@@ -253,9 +279,14 @@ def run_load(url, target, pid, workshops, phones, rate, seconds, procs, profile=
                                      "--duration", str(int(seconds) + 2)], stdout=subprocess.DEVNULL)
     cpu0, rss0, t0 = cpu_seconds(pid), rss_mb(pid), time.monotonic()
     go.set()
+    rss_series = [(0.0, rss0)]  # (seconds into the load, MB)
     for d in dones:
-        d.wait(seconds + 180)
+        while not d.wait(sample_every or seconds + 180):
+            rss_series.append((time.monotonic() - t0, rss_mb(pid)))
+            if time.monotonic() - t0 > seconds + 180:
+                break
     cpu1, rss1, t1 = cpu_seconds(pid), rss_mb(pid), time.monotonic()
+    rss_series.append((t1 - t0, rss1))
     log(f"{target}: load done in {t1 - t0:.1f} s")
     outs = [results.get(timeout=180) for _ in workers]
     log(f"{target}: results in {time.monotonic() - t0:.1f} s")
@@ -277,7 +308,7 @@ def run_load(url, target, pid, workshops, phones, rate, seconds, procs, profile=
             "deliveries_per_s": (received + len(latencies)) / (max(o["last_receipt"] for o in outs)
                                                                - min(o["started"] for o in outs)),
             "errors": sum(o["errors"] for o in outs), "cpu_percent": 100 * (cpu1 - cpu0) / (t1 - t0),
-            "rss_mb": rss1, "rss_growth_mb": rss1 - rss0, "cards": sum(sent.values())}
+            "rss_mb": rss1, "rss_growth_mb": rss1 - rss0, "cards": sum(sent.values()), "rss_series": rss_series}
 
 
 def run_join(url, target, phones=50, window=5.0) -> dict:
@@ -313,7 +344,32 @@ def run_join(url, target, phones=50, window=5.0) -> dict:
 
 
 def median_of(runs: list[dict]) -> dict:
-    return {k: statistics.median(r[k] for r in runs) for k in runs[0]}
+    return {k: statistics.median(r[k] for r in runs) for k in runs[0] if isinstance(runs[0][k], (int, float))}
+
+
+def soak(mode: str, minutes: float, procs: int) -> None:
+    """The one-room load for a long time, with ten more phones that keep coming and going; each
+    phone keeps its last three cards (deleting the oldest), so the room stays the size of a real
+    one. The app's memory is sampled every 30 s and its growth after the first tenth reported."""
+    w, p, rate, _ = SCENARIOS["one"]
+    seconds = minutes * 60
+    proc, url = start_server(mode, "app")
+    try:
+        out = run_load(url, "app", proc.pid, w, p, rate, seconds, procs, churners=10, sample_every=30, keep=3)
+    finally:
+        proc.terminate()
+        proc.wait(10)
+    series = out["rss_series"]
+    warm = next((point for point in series if point[0] >= seconds / 10), series[0])
+    end = series[-1]
+    per_hour = (end[1] - warm[1]) / ((end[0] - warm[0]) / 3600)
+    print(f"[{mode}] soak: {minutes:g} min of the one-room load ({out['cards']} cards added, each phone keeping "
+          f"its last 3) and 10 phones reconnecting "
+          f"every ~1 s: lost {out['lost']}, errors {out['errors']}, p99 {out['p99']:.1f} ms, tracebacks "
+          f"{tracebacks(proc)}; RSS {series[0][1]:.0f} MB at the start, {warm[1]:.1f} MB after warm-up "
+          f"({warm[0] / 60:.0f} min), {end[1]:.1f} MB at the end -> {per_hour:+.1f} MB/hour "
+          f"({100 * per_hour / warm[1]:+.1f}% an hour)")
+    print(f"[{mode}] soak: RSS every 30 s (MB): " + " ".join(f"{mb:.1f}" for _, mb in series))
 
 
 def main() -> None:
@@ -332,18 +388,19 @@ def main() -> None:
           f"machine: {os.cpu_count()} cores, server pinned to CPU {SERVER_CPUS}, generator to {GENERATOR_CPUS}")
     for mode in modes:
         for scenario in scenarios:
+            if scenario == "soak":
+                soak(mode, args.soak_minutes, args.procs)
+                continue
             rows = {}
             for target in ("bare", "app"):
                 runs = []
-                for _ in range(args.runs if scenario != "soak" else 1):
+                for _ in range(args.runs):
                     proc, url = start_server(mode, target)
                     try:
                         if scenario == "join":
                             runs.append(run_join(url, target))
                         else:
-                            w, p, rate, secs = SCENARIOS["one" if scenario == "soak" else scenario]
-                            if scenario == "soak":
-                                secs = args.soak_minutes * 60
+                            w, p, rate, secs = SCENARIOS[scenario]
                             runs.append(run_load(url, target, proc.pid, w, p, rate, secs, args.procs, args.profile))
                     finally:
                         proc.terminate()
@@ -362,10 +419,6 @@ def main() -> None:
             print(f"[{mode}] {scenario}: bare p50 {bare['p50']:.1f} / p95 {bare['p95']:.1f} / p99 {bare['p99']:.1f} / "
                   f"max {bare['max']:.1f} ms, lost {bare['lost']:.0f}, {bare['deliveries_per_s']:.0f} deliveries/s, "
                   f"CPU {bare['cpu_percent']:.0f}%  ->  app/bare p99 = {app['p99'] / bare['p99']:.2f}")
-            if scenario == "soak":
-                per_hour = app["rss_growth_mb"] / (args.soak_minutes / 60)
-                print(f"[{mode}] soak: memory {app['rss_mb']:.0f} MB, growth {per_hour:.1f} MB/hour "
-                      f"({100 * per_hour / app['rss_mb']:.1f}% an hour)")
 
 
 if __name__ == "__main__":
