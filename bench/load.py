@@ -142,6 +142,8 @@ def prepare(url: str, target: str, workshops: int, phones: int, churners: int = 
 def worker(url, rooms, rate, seconds, ready, go, done, results, keep=0):
     """One generator process: its share of phones or the boards, sending and receiving."""
     pin(0, GENERATOR_CPUS)
+    if not any(room.get("board") for room in rooms):
+        os.nice(10)  # the boards' process goes first when a delivery wakes it: it holds the clock
     results.put(asyncio.run(_worker(url, rooms, rate, seconds, ready, go, done, keep)))
 
 
@@ -382,6 +384,7 @@ def main() -> None:
     parser.add_argument("--profile", metavar="FILE.json",
                         help="record the app server with py-spy during the load (speedscope format)")
     args = parser.parse_args()
+    pin(0, GENERATOR_CPUS)  # this process only waits and samples: off the server's core
     modes = ("eventlet", "gevent") if args.mode == "both" else (args.mode,)
     scenarios = ("one", "many", "join") if args.scenario == "all" else (args.scenario,)
     print(f"median of {args.runs} runs; generator: {args.procs} phone processes + 1 for the boards; "
