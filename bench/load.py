@@ -40,8 +40,8 @@ import socketio
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = {
     # workshops, phones per workshop, cards per phone per second, seconds
-    "one": (1, 50, 1.0, 20),
-    "many": (20, 50, 0.068, 30),
+    "one": (1, 50, 1.0, 40),
+    "many": (20, 50, 0.068, 40),
 }
 
 
