@@ -72,12 +72,28 @@ def listening_socket(host: str, port: int) -> socket.socket:
     return sock
 
 
+#: Open connections the server takes at once: a phone, board or console is one each, for as long
+#: as it is open (eventlet's own default, 1,024, would make the 1,025th phone wait).
+MAX_CONNECTIONS = 10_000
+
+
+def allow_open_files(wanted: int) -> None:
+    """Raise this process's limit on open files (every connection is one) as far as allowed."""
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    target = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
+    if soft != resource.RLIM_INFINITY and soft < target:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+
+
 def serve(app, host: str, port: int, async_mode: str) -> None:
     """Run the app's server in the chosen async mode, quietly (no request log: URLs carry codes)."""
+    allow_open_files(MAX_CONNECTIONS + 100)
     if async_mode == "eventlet":
         import eventlet.wsgi
 
-        eventlet.wsgi.server(listening_socket(host, port), app, log_output=False)
+        eventlet.wsgi.server(listening_socket(host, port), app, log_output=False, max_size=MAX_CONNECTIONS)
     elif async_mode == "gevent":
         from gevent import pywsgi
         from geventwebsocket.handler import WebSocketHandler

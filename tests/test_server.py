@@ -16,3 +16,17 @@ def test_accepted_connections_send_small_messages_at_once():
     finally:
         for s in (accepted, client, listener):
             s.close()
+
+
+def test_the_open_files_limit_is_raised_for_many_connections():
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    try:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (min(256, hard), hard))
+        app.allow_open_files(app.MAX_CONNECTIONS + 100)
+        raised = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+        assert raised == (app.MAX_CONNECTIONS + 100 if hard == resource.RLIM_INFINITY
+                          else min(app.MAX_CONNECTIONS + 100, hard))
+    finally:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
