@@ -182,12 +182,23 @@ def test_a_flooding_connection_is_cut_off_and_others_are_not_slowed(strict_serve
 
 
 def test_a_foreign_origin_is_refused(server, workshop):
+    import gc
+    import warnings
+
     workshop.participant("Anna")
     sio = socketio.Client(reconnection=False)
-    with pytest.raises(socketio.exceptions.ConnectionError):
-        sio.connect(server.url, headers={"Origin": "http://evil.example"}, transports=["websocket"],
-                    auth={"code": workshop.code, "role": "participant", "view": "phone",
-                          "token": workshop.people["Anna"]["participant_token"]}, wait_timeout=5)
+    states = []
+    sio.on("state", states.append)
+    # Refused before the handshake: eventlet answers 400, gevent-websocket closes the socket
+    # (which the client library reports as an empty packet, leaving its socket to the collector).
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ResourceWarning)
+        with pytest.raises((socketio.exceptions.ConnectionError, ValueError)):
+            sio.connect(server.url, headers={"Origin": "http://evil.example"}, transports=["websocket"],
+                        auth={"code": workshop.code, "role": "participant", "view": "phone",
+                              "token": workshop.people["Anna"]["participant_token"]}, wait_timeout=5)
+        gc.collect()
+    assert not sio.connected and states == []
 
 
 @pytest.fixture
