@@ -22,10 +22,7 @@ from __future__ import annotations
 import argparse
 import collections
 import multiprocessing as mp
-import os
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -34,7 +31,7 @@ import socketio
 from hypothesis import HealthCheck, Phase, given, seed, settings, strategies as st
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from load import free_port, rss_mb  # noqa: E402
+from load import rss_mb, start_server  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 ERASING = {"leave_workshop", "delete_workshop", "remove_participant"}
@@ -51,25 +48,6 @@ def client_events() -> list[str]:
     from workshop.events import CLIENT_EVENTS
 
     return sorted(CLIENT_EVENTS)
-
-
-def start_app(async_mode: str, log_path: Path) -> tuple[subprocess.Popen, str]:
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "WORKSHOP_CREATION_LIMIT": "1000000 per hour", "WORKSHOP_GUESS_LIMIT": "1000000 per minute",
-           "WORKSHOP_EVENT_RATE": "100000"}
-    db = log_path.parent / "fuzz.sqlite3"
-    proc = subprocess.Popen([sys.executable, "app.py", "--host", "127.0.0.1", "--port", str(port), "--db", str(db),
-                             "--public-url", url, "--async-mode", async_mode], cwd=ROOT, env=env,
-                            stdout=subprocess.DEVNULL, stderr=log_path.open("w"))
-    for _ in range(200):
-        try:
-            if requests.get(url + "/healthz", timeout=1).ok:
-                return proc, url
-        except requests.ConnectionError:
-            time.sleep(0.1)
-    proc.kill()
-    raise RuntimeError("server did not start")
 
 
 class Room:
@@ -180,9 +158,8 @@ def main() -> int:
     parser.add_argument("--mode", default="eventlet", choices=("eventlet", "gevent"))
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
-    folder = Path(tempfile.mkdtemp(prefix="fuzz-"))
-    log_path = folder / "server.log"
-    proc, url = start_app(args.mode, log_path)
+    proc, url = start_server(args.mode, "app", event_rate=100_000)  # a fast client, not a flood
+    log_path = Path(proc.log_path)
     try:
         bystanders = Room(url)
         before = bystander_state(url, bystanders.code, bystanders.token)

@@ -51,11 +51,12 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(async_mode: str, target: str = "app") -> tuple[subprocess.Popen, str]:
+def start_server(async_mode: str, target: str = "app", event_rate: int = 1000) -> tuple[subprocess.Popen, str]:
+    """The app (or the bare reference) on a free port, its own database and log; waits until up."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     env = {**os.environ, "WORKSHOP_CREATION_LIMIT": "1000000 per hour", "WORKSHOP_GUESS_LIMIT": "1000000 per minute",
-           "WORKSHOP_EVENT_RATE": "1000"}
+           "WORKSHOP_EVENT_RATE": str(event_rate)}
     if target == "bare":
         cmd = [sys.executable, "bench/bare_server.py", str(port), async_mode]
     else:
