@@ -144,10 +144,9 @@ def _compress_static_files_once(app: Flask) -> None:
             return response
         etag, _ = response.get_etag()
         key = (request.path, etag)
-        if key not in cache:
-            response.direct_passthrough = False
-            cache[key] = brotli.compress(response.get_data(), quality=11)
         response.direct_passthrough = False
+        if key not in cache:
+            cache[key] = brotli.compress(response.get_data(), quality=11)
         response.set_data(cache[key])
         response.headers["Content-Encoding"] = "br"
         response.headers["Vary"] = "Accept-Encoding"

@@ -31,10 +31,6 @@ def sids_in(room: str) -> list[str]:
     return [sid for sid, _ in socketio.server.manager.get_participants("/", room)]
 
 
-def has_members(room: str) -> bool:
-    return next(iter(socketio.server.manager.get_participants("/", room)), None) is not None
-
-
 def broadcast(workshop_id: str, change: Change) -> None:
     """Send a committed change to everyone in the workshop, each audience its own view.
 
@@ -46,7 +42,7 @@ def broadcast(workshop_id: str, change: Change) -> None:
     if is_replay(change):
         return
     consoles = facilitator_room(workshop_id)
-    if has_members(consoles):  # an emit encodes its message even for an empty room
+    if sids_in(consoles):  # an emit encodes its message even for an empty room
         socketio.emit(*change.view(FACILITATOR), to=consoles)
     team_view = change.view(TEAM)
     skip: list[str] = []
