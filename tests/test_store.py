@@ -348,7 +348,7 @@ def test_delete_goal_keeps_the_cards(store, team):
 
 def test_add_card_returns_the_card(store, team):
     assert {"kind": "strength", "about": team["bob"]["id"], "author": team["anna"]["id"], "text": "Calm",
-            "prompt": None, "id": "strength-01", "visibility": "named", "status": "accepted", "signed": False,
+            "prompt": None, "id": "strength-01", "visibility": "named", "status": "accepted", "signed": False, "reworded": False,
             "hidden": False} == {k: v for k, v in team["strength"].items() if k != "created_at"}
 
 

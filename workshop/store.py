@@ -163,6 +163,19 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX tombstones_workshop ON tombstones(workshop_id);
     """,
+    # Privacy against an insider (issue 10): retention counts from the last activity (a workshop
+    # never closed expires too); a read-only board credential for the projector; a one-time
+    # sign-in code for the facilitator's secret link; a strength reworded by its person is no
+    # longer signed by its author.
+    """
+    ALTER TABLE workshops ADD COLUMN last_active_at TEXT;
+    UPDATE workshops SET last_active_at = coalesce(closed_at, created_at);
+    ALTER TABLE workshops ADD COLUMN board_token_hash TEXT;
+    ALTER TABLE workshops ADD COLUMN signin_hash TEXT;
+    CREATE INDEX workshops_board_token ON workshops(board_token_hash);
+    CREATE INDEX workshops_signin ON workshops(signin_hash);
+    ALTER TABLE cards ADD COLUMN reworded INTEGER NOT NULL DEFAULT 0;
+    """,
 ]
 
 TABLES = ("workshops", "goals", "participants", "cards", "links", "endorsements", "assignments", "agreements",
@@ -194,6 +207,7 @@ def _card(row) -> dict:
         "visibility": row["visibility"],
         "status": row["status"],
         "signed": bool(row["signed"]),
+        "reworded": bool(row["reworded"]),
         "hidden": bool(row["hidden"]),
         "created_at": row["created_at"],
     }
@@ -239,9 +253,11 @@ def _workshop(row) -> dict:
         "revealed": bool(row["revealed"]),
         "joining_locked": bool(row["joining_locked"]),
         "team_link": row["team_token_hash"] is not None,
+        "board_link": row["board_token_hash"] is not None,
         "previous_id": row["previous_id"],
         "closed_at": row["closed_at"],
         "created_at": row["created_at"],
+        "last_active_at": row["last_active_at"],
     }
 
 
@@ -327,6 +343,7 @@ class Store:
                     "prompts": json.dumps(model.default_prompts(language), ensure_ascii=False),
                     "facilitator_token_hash": token_hash,
                     "created_at": created,
+                    "last_active_at": created,
                     "default_visibility": default_visibility,
                 }
             )
@@ -366,8 +383,8 @@ class Store:
     def bump_version(self, workshop_id: str) -> int:
         """Inside a transaction: the workshop's next version, which every change carries."""
         row = self._one(
-            "UPDATE workshops SET version = version + 1 WHERE id = ? RETURNING version", (workshop_id,)
-        )
+            "UPDATE workshops SET version = version + 1, last_active_at = ? WHERE id = ? RETURNING version",
+            (now(), workshop_id))
         return row[0]
 
     def set_phase(self, workshop_id: str, phase: str) -> None:
@@ -446,7 +463,7 @@ class Store:
                     "id": ids[card["id"]], "workshop_id": wid, "kind": card["kind"],
                     "about": ids[card["about"]], "author": ids[card["author"]], "text": card["text"],
                     "prompt": card["prompt"], "visibility": card["visibility"], "status": "accepted",
-                    "signed": int(card["signed"]), "hidden": int(card["hidden"]),
+                    "signed": int(card["signed"]), "reworded": int(card["reworded"]), "hidden": int(card["hidden"]),
                     "created_at": stamp, "updated_at": stamp, "origin_id": card["id"]})
             for link in snap["links"]:
                 if link["card_id"] not in ids:
@@ -709,9 +726,9 @@ class Store:
 
     def update_card(self, card_id: str, **fields) -> dict:
         """Change some of a card's text, visibility, status or signature."""
-        allowed = {"text", "visibility", "status", "signed", "hidden"}
+        allowed = {"text", "visibility", "status", "signed", "hidden", "reworded"}
         assert fields and set(fields) <= allowed, fields
-        for flag in ("signed", "hidden"):
+        for flag in ("signed", "hidden", "reworded"):
             if flag in fields:
                 fields[flag] = int(bool(fields[flag]))
         assignments = ", ".join(f"{name} = ?" for name in fields)
