@@ -8,8 +8,9 @@ import { RECEIVE } from "./events.js";
  * @typedef {{id: string, name: string, color: number}} Participant
  * @typedef {{id: string, kind: "drive"|"strength", about: ?string, author: ?string, text: string,
  *            prompt: ?number, visibility: "named"|"anonymous"|"facilitator", status: "pending"|"accepted",
- *            signed: boolean, created_at: string}} Card
+ *            signed: boolean, reworded: boolean, created_at: string}} Card
  *   `about` and `author` are null where the viewer may not know them (anonymous drives, unsigned strengths).
+ *   `reworded`: a strength its person accepted in their own words (then unsigned, shown as theirs).
  * @typedef {{id: string, card_id: string, goal_id: string, created_by: ?string, created_at: string}} Link
  * @typedef {{version: number,
  *            workshop: {code: string, title: string, language: string, phase: string, prompts: string[], join_url: string,
@@ -107,20 +108,30 @@ const REDUCERS = {
 
 /**
  * A person left (or was removed): drop them, the cards and links the server listed, and
- * anything still pointing at them. Links they made on others' cards stay, without their name.
+ * anything still pointing at them. The server lists only what this viewer could already tie to
+ * the person; what it could see but not tie to them (an anonymous drive, an unsigned strength)
+ * went before in separate `card_deleted` changes. Links they made on others' cards stay, without
+ * their name; their +1s, the agreements they owned and their strength-round pairs lose them.
  * @param {State} state
  * @param {{id: string, card_ids?: string[], link_ids?: string[]}} data
  * @returns {State}
  */
 function withoutParticipant(state, data) {
+  const gone = data.id;
   const goneCards = new Set(data.card_ids || []);
-  const cards = state.cards.filter((c) => !goneCards.has(c.id) && c.about !== data.id);
+  const cards = state.cards.filter((c) => !goneCards.has(c.id) && c.about !== gone && c.author !== gone);
   const kept = new Set(cards.map((c) => c.id));
   const goneLinks = new Set(data.link_ids || []);
   const links = state.links
     .filter((l) => !goneLinks.has(l.id) && kept.has(l.card_id))
-    .map((l) => (l.created_by === data.id ? { ...l, created_by: null } : l));
-  return { ...state, participants: without(state.participants, [data.id]), cards, links };
+    .map((l) => {
+      const endorsements = l.endorsements || [];
+      if (l.created_by !== gone && !endorsements.includes(gone)) return l;
+      return { ...l, created_by: l.created_by === gone ? null : l.created_by, endorsements: endorsements.filter((p) => p !== gone) };
+    });
+  const agreements = (state.agreements || []).map((a) => (a.owner === gone ? { ...a, owner: null } : a));
+  const assignments = (state.assignments || []).filter((a) => a.giver !== gone && a.receiver !== gone);
+  return { ...state, participants: without(state.participants, [gone]), cards, links, agreements, assignments };
 }
 
 /**
