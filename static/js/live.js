@@ -30,6 +30,15 @@ export function newId() {
 }
 
 /**
+ * The error code of a refused connection (`connect_error` carries `{code, message}` as its data).
+ * @param {?{data?: {code?: string}}} err
+ * @returns {?string}
+ */
+function refusalCode(err) {
+  return err && err.data && typeof err.data.code === "string" ? err.data.code : null;
+}
+
+/**
  * @typedef {{ok: boolean, version?: number, error?: {code: string, message: string}}} Ack
  * @typedef {"connecting"|"connected"|"reconnecting"|"offline"} Status
  */
@@ -42,6 +51,8 @@ export function newId() {
  * @param {(state: import("./state.js").State, cause: {event: string, data?: object}) => void} options.onState
  *   called after every change to the state, with the event that caused it ("state" for a full replacement)
  * @param {() => void} [options.onWorkshopDeleted]
+ * @param {() => void} [options.onRefused] the server refused this page's identity (its token no
+ *   longer works: the person or the workshop was erased meanwhile); without it, a toast says so
  * @param {(status: Status) => void} [options.onStatus]
  * @param {import("./state.js").State} [options.initialState] a state remembered from before (shown until the server's arrives)
  * @returns {{send: (event: string, payload?: object) => Promise<Ack>,
@@ -49,7 +60,7 @@ export function newId() {
  *            getState: () => ?import("./state.js").State, getStatus: () => Status,
  *            serverNow: () => number, socket: object}}
  */
-export function connectLive({ boot, strings, onState, onWorkshopDeleted, onStatus, initialState }) {
+export function connectLive({ boot, strings, onState, onWorkshopDeleted, onRefused, onStatus, initialState }) {
   /** @type {?import("./state.js").State} */
   let state = initialState || null;
   let fresh = false; // a state from the server has arrived since the last connect
@@ -207,12 +218,14 @@ export function connectLive({ boot, strings, onState, onWorkshopDeleted, onStatu
     // the client will not retry by itself.
     setStatus(reason === "io server disconnect" || !navigator.onLine ? "offline" : "reconnecting");
   });
-  socket.on("connect_error", () => {
+  socket.on("connect_error", (err) => {
     if (closed) return;
     if (!socket.active) {
       // Refused by the server (bad or missing identity): retrying would not help.
       setStatus("offline");
-      toast(strings.error_refused, { kind: "error", timeout: 10000 });
+      const code = refusalCode(err);
+      if (onRefused && (code === "unauthorized" || code === "not_found")) onRefused();
+      else toast(strings.error_refused, { kind: "error", timeout: 10000 });
     } else {
       setStatus(navigator.onLine ? (status === "connecting" ? "connecting" : "reconnecting") : "offline");
     }

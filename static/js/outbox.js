@@ -110,15 +110,21 @@ const OVERLAYS = {
     for (const field of ["text", "visibility", "signed"]) {
       if (payload[field] !== undefined) next[field] = payload[field];
     }
-    if (card.kind === "strength" && payload.text !== undefined && payload.text !== card.text) next.status = "pending";
+    // New words ask the person again, and are the author's own again (no longer "reworded").
+    if (card.kind === "strength" && payload.text !== undefined && payload.text !== card.text) {
+      next.status = "pending";
+      next.reworded = false;
+    }
     return next;
   }),
   [SEND.DELETE_CARD]: (state, { payload }) => withoutCard(state, payload.id),
   [SEND.RESPOND_STRENGTH]: (state, { payload }) => {
     if (payload.answer === "decline") return withoutCard(state, payload.id);
-    return patchCard(state, payload.id, (card) => ({
-      ...card, status: "accepted", text: payload.text ?? card.text, unsent: true,
-    }));
+    // Accepted in the person's own words: shown as theirs, no longer under the author's name.
+    const reworded = (card) => payload.text !== undefined && payload.text !== null && payload.text !== card.text;
+    return patchCard(state, payload.id, (card) => (reworded(card)
+      ? { ...card, status: "accepted", text: payload.text, signed: false, reworded: true, unsent: true }
+      : { ...card, status: "accepted", unsent: true }));
   },
   [SEND.ADD_LINK]: (state, { payload, at }, me) => {
     const known = state.links.some((l) => l.id === payload.id || (l.card_id === payload.card_id && l.goal_id === payload.goal_id));

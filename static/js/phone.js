@@ -14,7 +14,8 @@
 //   drive-draft-note, drive-visibility, drive-visibility-icon, drive-visibility-hint, drive-skip, drive-add,
 //   my-drives, my-drives-count, my-drives-empty,
 //   my-card (data-card-id, data-pending while unsent, data-visibility, data-status), card-text, card-meta,
-//   card-status, card-private, card-visibility, card-edit, card-delete, card-edit-text, card-save, card-cancel,
+//   card-status, card-private, card-visibility, card-edit, card-delete, card-edit-text, card-edit-signed,
+//   card-edit-signed-hint, card-save, card-cancel,
 //   strength-form, strength-pick, colleague-search, colleague-list, colleague (data-participant-id),
 //   colleague-empty, strength-write, strength-about, strength-change, strength-text, strength-counter,
 //   strength-signed, strength-consent-hint, strength-add,
@@ -28,7 +29,7 @@
 //   me-data-name, me-drives, me-drive, me-drives-count, me-drives-empty, me-given, me-given-item,
 //   me-given-count, me-given-empty, me-received, me-received-item, me-received-count, me-received-empty,
 //   me-links, me-link, me-links-count, me-links-empty, lang-switch, lang-en, lang-nl, leave,
-//   left-screen, left-title, join-again,
+//   left-screen (data-left on the phone: left|removed|deleted|gone), left-title, join-again,
 //   timer (data-state: running|ending|up), timer-text, timer-label, phase-bar, phase-task, done-toggle, phase-go, time-up,
 //   checkin-banner, checkin-open, tab-agreements, panel-agreements, panel-checkin,
 //   strength-round, strength-round-title, strength-round-progress, strength-round-meter, round-list,
@@ -48,7 +49,7 @@ import { LIMITS, LINK_TYPES, RECEIVE, SEND, VISIBILITIES } from "./events.js";
 import { connectLive, newId } from "./live.js";
 import { applyOutbox, idsOf, outboxItem, restoredOutbox } from "./outbox.js";
 import {
-  cardById, cardsAbout, goalById, goalsInOrder, linkBetween, linksOfCard, participantById, strengthsGivenBy,
+  cardById, cardsAbout, fromServer, goalById, goalsInOrder, linkBetween, linksOfCard, participantById, strengthsGivenBy,
 } from "./state.js";
 import { workshopStore } from "./storage.js";
 
@@ -630,22 +631,63 @@ function renderComposerVisibility() {
  * @returns {Array<Node>}
  */
 function cardEditor(card) {
+  const signing = isGivenStrength(card) ? signField(card) : null;
   const textarea = h("textarea", {
     class: "big-text", rows: 3, maxlength: LIMITS.TEXT_MAX, "data-testid": "card-edit-text",
     "aria-label": strings.card_edit_label,
     oninput: (event) => {
-      ui.editing = { id: card.id, text: event.target.value };
+      ui.editing = { ...ui.editing, id: card.id, text: event.target.value };
       saveEditing();
+      if (signing) signing.update();
     },
   });
   textarea.value = ui.editing.text;
   return [
     textarea,
+    signing ? signing.field : null,
     h("div", { class: "card-actions" },
       h("button", { type: "button", class: "button", "data-testid": "card-cancel", onclick: () => stopEditing() }, strings.cancel),
       h("button", { type: "button", class: "button primary", "data-testid": "card-save", props: { disabled: readOnly() },
         onclick: () => saveEdit(card.id) }, strings.save)),
   ];
+}
+
+/**
+ * Whether a card is a strength I gave a colleague (its editor offers my name).
+ * @param {object} card
+ * @returns {boolean}
+ */
+function isGivenStrength(card) {
+  const me = meId();
+  return card.kind === "strength" && Boolean(me) && card.author === me && card.about !== me;
+}
+
+/**
+ * The "show my name" box in the editor of a strength I gave. A strength its person accepted in
+ * their own words is theirs: I can put my name to it only with new words of mine (which asks
+ * them again), so the box is off and disabled while the text is still theirs.
+ * @param {object} card
+ * @returns {{field: HTMLElement, update: () => void}}
+ */
+function signField(card) {
+  const id = `edit-signed-${card.id}`;
+  const box = h("input", {
+    type: "checkbox", id, "data-testid": "card-edit-signed", "aria-describedby": `${id}-hint`,
+    onchange: (event) => {
+      ui.editing = { ...ui.editing, signed: event.target.checked };
+      saveEditing();
+    },
+  });
+  const hint = h("p", { class: "hint", id: `${id}-hint`, "data-testid": "card-edit-signed-hint" },
+    format(strings.sign_reworded, { name: nameOf(card.about) || strings.someone }));
+  const update = () => {
+    const theirs = Boolean(card.reworded) && (ui.editing?.text ?? card.text).trim() === card.text;
+    box.disabled = theirs || readOnly();
+    box.checked = !theirs && Boolean(ui.editing?.signed ?? card.signed);
+    hint.hidden = !theirs;
+  };
+  update();
+  return { field: h("div", { class: "edit-signed" }, h("div", { class: "check-field" }, box, h("label", { for: id }, strings.sign_label)), hint), update };
 }
 
 /**
@@ -814,7 +856,7 @@ function renderReceived(received) {
     (li, card) => {
       const waiting = card.status === "pending";
       const responding = Boolean(waiting && ui.responding && ui.responding.id === card.id);
-      const meta = waiting ? "" : [fromText(card), cardMeta(card)].filter(Boolean).join(" · ");
+      const meta = waiting ? "" : [fromText(card), card.reworded ? strings.in_your_words : "", cardMeta(card)].filter(Boolean).join(" · ");
       const signature = JSON.stringify([card.text, card.status, card.author, meta, card.unsent ? ui.status : false, responding, readOnly(),
         nameOf(card.author)]);
       markCard(li, card);
@@ -876,15 +918,27 @@ function renderStrengths() {
   const given = [...strengthsGivenBy(ui.view, me)].reverse();
   renderCardList(el.given, given, (card) => {
     const name = nameOf(card.about);
-    const status = card.status === "pending" ? format(strings.waiting_for, { name }) : format(strings.accepted_by, { name });
     return {
       editable: true, deletable: true,
       meta: name ? format(strings.for_person, { name }) : "",
-      status: `${status} · ${card.signed ? strings.signed_yes : strings.signed_no}`,
+      status: givenStatus(card, name || strings.someone),
     };
   });
   setText(byTestId("strengths-given-count"), given.length || "");
   showEmpty("strengths-given-empty", !given.length);
+}
+
+/**
+ * Where a strength I gave stands: waiting for its person, accepted (with or without my name), or
+ * accepted in their own words — then it is shown as theirs, not under my name.
+ * @param {object} card
+ * @param {string} name the person it is about
+ * @returns {string}
+ */
+function givenStatus(card, name) {
+  if (card.status !== "pending" && card.reworded) return format(strings.reworded_by, { name });
+  const status = card.status === "pending" ? format(strings.waiting_for, { name }) : format(strings.accepted_by, { name });
+  return `${status} · ${card.signed ? strings.signed_yes : strings.signed_no}`;
 }
 
 /**
@@ -1366,9 +1420,8 @@ function renderMe() {
     className: card.visibility === "facilitator" ? "is-private" : "",
   }));
   renderMeList("me-given", "me-given-item", [...strengthsGivenBy(ui.view, me)].reverse(), (card) => {
-    const name = nameOf(card.about);
-    const status = card.status === "pending" ? format(strings.waiting_for, { name }) : format(strings.accepted_by, { name });
-    return { text: card.text, meta: `${format(strings.for_person, { name })} · ${status} · ${card.signed ? strings.signed_yes : strings.signed_no}`,
+    const name = nameOf(card.about) || strings.someone;
+    return { text: card.text, meta: `${format(strings.for_person, { name })} · ${givenStatus(card, name)}`,
       icon: card.status === "pending" ? "wait" : "check" };
   });
   const about = [...cardsAbout(ui.view, me, "strength")].reverse();
@@ -1470,7 +1523,7 @@ function changeVisibility(card, visibility) {
  * @param {object} card
  */
 function startEditing(card) {
-  ui.editing = { id: card.id, text: card.text };
+  ui.editing = isGivenStrength(card) ? { id: card.id, text: card.text, signed: Boolean(card.signed) } : { id: card.id, text: card.text };
   saveEditing();
   render();
   const field = document.querySelector(`[data-card-id="${CSS.escape(card.id)}"] [data-testid="card-edit-text"]`);
@@ -1494,9 +1547,16 @@ function saveEdit(cardId) {
     toast(strings.empty_text);
     return;
   }
+  const payload = { id: cardId, text };
+  const card = cardById(ui.view, cardId);
+  // My name goes with my words only: not onto a text its person reworded (the server refuses that too).
+  if (card && isGivenStrength(card) && typeof ui.editing.signed === "boolean" && ui.editing.signed !== Boolean(card.signed)
+    && !(card.reworded && text === card.text)) {
+    payload.signed = ui.editing.signed;
+  }
   ui.editing = null;
   saveEditing();
-  enqueue(SEND.EDIT_CARD, { id: cardId, text });
+  enqueue(SEND.EDIT_CARD, payload);
 }
 
 /**
@@ -1767,9 +1827,10 @@ async function leave() {
 }
 
 /**
- * I am gone from the workshop (I left, or the facilitator removed me): forget everything this
- * phone kept, stop the connection, and say so.
- * @param {"left"|"removed"} how
+ * I am gone from the workshop (I left, the facilitator removed me, the workshop was erased, or
+ * the server no longer knows this phone's token: removed or erased while the phone was closed):
+ * forget everything this phone kept, stop the connection, and say so.
+ * @param {"left"|"removed"|"deleted"|"gone"} how
  */
 function showLeft(how) {
   if (ui.left) return;
@@ -1783,6 +1844,8 @@ function showLeft(how) {
   for (const line of screen.querySelectorAll("[data-left]")) {
     if (line.dataset.left !== how) line.remove();
   }
+  // An erased workshop cannot be joined again.
+  if (how === "deleted") byTestId("join-again").hidden = true;
   screen.hidden = false;
   for (const part of document.querySelectorAll(".phone-top, .phone-main, .tabbar, .notice")) part.hidden = true;
   window.scrollTo({ top: 0 });
@@ -1826,8 +1889,37 @@ function onState(state, cause) {
   }
   followTheRoom(state, previous, cause);
   render();
-  store.set("state", state);
+  if (cause.event !== "cached") store.set("state", ownPart(state));
   if (cause.event === RECEIVE.STATE) flushOutbox();
+}
+
+/**
+ * What this phone keeps of the state on itself. It is there for one case only: a page opened
+ * (or reloaded) without a connection still shows the person's own cards and links, with their
+ * unsent changes on top, so they can keep working and see what waits to be sent; the server's
+ * state replaces it as soon as the phone connects. For that the person's own items suffice: the
+ * workshop's frame (title, phase, prompts), the goals, the person, the drives and strengths they
+ * wrote, and the links on their own cards. Nothing of a colleague is kept — no card, name, +1,
+ * agreement or strength-round pair: a colleague who leaves, or a card taken back, must not live
+ * on in a phone that was closed at the time. Strengths colleagues wrote about this person are
+ * their words too, so they are not kept either.
+ * @param {import("./state.js").State} state
+ * @returns {?object} null when the person is not known yet (nothing worth keeping)
+ */
+function ownPart(state) {
+  const me = state.me?.id;
+  if (!me) return null;
+  const cards = state.cards.filter((c) => c.author === me || (c.kind === "drive" && c.about === me));
+  const mine = new Set(cards.map((c) => c.id));
+  return {
+    version: state.version,
+    workshop: state.workshop,
+    goals: state.goals,
+    participants: state.participants.filter((p) => p.id === me),
+    cards,
+    links: state.links.filter((l) => mine.has(l.card_id)).map((l) => ({ ...l, endorsements: [] })),
+    me: state.me,
+  };
 }
 
 /**
@@ -1880,10 +1972,7 @@ function isNewStrengthForMe(card, previous, me) {
 
 /** The workshop is gone: forget everything this phone kept about it. */
 function onWorkshopDeleted() {
-  store.clearAll();
-  ui.outbox = [];
-  toast(strings.workshop_deleted, { kind: "error", timeout: 60000 });
-  for (const control of document.querySelectorAll("textarea, input, button, select")) control.disabled = true;
+  showLeft("deleted");
 }
 
 /** Restore drafts and wire the forms and tabs; all of it works before the socket connects. */
@@ -1962,10 +2051,12 @@ live = connectLive({
   strings,
   onState,
   onWorkshopDeleted,
+  // The token no longer works: this person or the workshop was erased while the phone was away.
+  onRefused: () => showLeft("gone"),
   onStatus: (status) => {
     ui.status = status;
     render();
     if (status === "connected") flushOutbox();
   },
-  initialState: store.get("state", null),
+  initialState: store.get("state", null) ? fromServer(store.get("state")) : null,
 });

@@ -1,4 +1,6 @@
-// What a phone keeps on itself: drafts, the outbox of unsent changes, the last state seen.
+// What a phone keeps on itself: drafts, the outbox of unsent changes, where it was (tab, prompt),
+// and its person's own part of the last state (phone.js ownPart: never colleagues' cards).
+// Everything for a workshop is cleared when the phone learns its place there is gone.
 // localStorage may be missing or full (private modes); then the page works, it just forgets.
 
 /**
@@ -48,7 +50,7 @@ export function workshopStore(code) {
         /* ignore */
       }
     },
-    /** Forget everything kept for this workshop (after it was deleted). */
+    /** Forget everything kept for this workshop (its person or the workshop is gone). */
     clearAll() {
       try {
         for (const key of Object.keys(window.localStorage)) {
