@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, jsonify, make_response, render_template, request
 from flask_compress import Compress
 from flask_babel import get_locale, gettext as _
 from werkzeug.exceptions import HTTPException
@@ -13,6 +14,7 @@ from werkzeug.exceptions import HTTPException
 from .i18n import babel, remember_chosen_language, select_locale
 from .limits import limiter
 from .live import socketio
+from . import model
 from .model import WorkshopError
 from .store import Store
 
@@ -127,7 +129,26 @@ def _error_page(status: int):
         429: _("Too many tries. Wait a minute, then try again."),
     }
     message = messages.get(status, _("Something went wrong. Please try again."))
-    return render_template("error.html", status=status, message=message), status
+    forget = _erased_workshop_code() if status == 404 else None
+    response = make_response(render_template("error.html", status=status, message=message, forget=forget), status)
+    if forget:
+        from .web import cookie_name
+
+        response.delete_cookie(cookie_name(forget, "participant"), path="/")
+    return response
+
+
+def _erased_workshop_code() -> str | None:
+    """The code of a workshop page (``/w/<code>/…``, ``/j/<code>``) whose workshop does not exist:
+    a phone opened after its workshop was erased forgets what it kept for it (the page says so
+    with ``data-forget``), and its dead cookie goes."""
+    match = re.match(r"^/[wj]/([^/]+)", request.path)
+    code = model.normalize_code(match.group(1)) if match else ""
+    if not model.looks_like_code(code):
+        return None
+    from .web import store
+
+    return code if store().workshop_by_code(code) is None else None
 
 
 def _compress_static_files_once(app: Flask) -> None:
