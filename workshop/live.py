@@ -27,6 +27,12 @@ def participant_room(participant_id: str) -> str:
     return f"participant:{participant_id}"
 
 
+def key_room(token_hash: str) -> str:
+    """Every connection made with one facilitator or board key (by its hash): when the key is
+    rotated, renewed or revoked, exactly these are closed, and none made with the new one."""
+    return f"key:{token_hash}"
+
+
 def sids_in(room: str) -> list[str]:
     return [sid for sid, _ in socketio.server.manager.get_participants("/", room)]
 
@@ -66,6 +72,18 @@ def disconnect_later(sids: list[str]) -> None:
     def close():
         socketio.sleep(0.5)
         for sid in sids:
+            socketio.server.disconnect(sid, namespace="/")
+
+    socketio.start_background_task(close)
+
+
+def disconnect_room_later(room: str) -> None:
+    """Close every connection in a room a moment from now (the key they used stopped working);
+    who is in it is looked up then, so a connection made meanwhile with the old key goes too."""
+
+    def close():
+        socketio.sleep(0.5)
+        for sid in sids_in(room):
             socketio.server.disconnect(sid, namespace="/")
 
     socketio.start_background_task(close)

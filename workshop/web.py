@@ -10,6 +10,8 @@ from . import model, service
 from .model import Actor, WorkshopError
 
 COOKIE_MAX_AGE = 60 * 60 * 24 * 60  # two months: long enough to come back for the summary
+BOARD_COOKIE_MAX_AGE = 60 * 60 * 24  # the projector's PC: one workshop day
+COOKIE_PREFIX = {"facilitator": "wf", "participant": "wp", "board": "wb"}
 
 
 def store():
@@ -17,13 +19,14 @@ def store():
 
 
 def cookie_name(code: str, role: str) -> str:
-    return f"{'wf' if role == 'facilitator' else 'wp'}_{code}"
+    return f"{COOKIE_PREFIX[role]}_{code}"
 
 
 def set_identity_cookie(response, code: str, role: str, token: str) -> None:
     """The token lives in an HttpOnly cookie: page scripts never see it."""
     response.set_cookie(
-        cookie_name(code, role), token, max_age=COOKIE_MAX_AGE, httponly=True, samesite="Lax",
+        cookie_name(code, role), token, max_age=BOARD_COOKIE_MAX_AGE if role == "board" else COOKIE_MAX_AGE,
+        httponly=True, samesite="Lax",
         secure=request.is_secure or public_base().startswith("https:"), path="/",
     )
 
@@ -66,13 +69,39 @@ def absolute(endpoint: str, **values) -> str:
     return public_base() + url_for(endpoint, **values)
 
 
-def workshop_urls(code: str, facilitator_token: Optional[str] = None) -> dict:
+def workshop_urls(code: str, signin: Optional[str] = None) -> dict:
+    """The workshop's addresses; with ``signin`` (a one-time sign-in code), the facilitator's
+    is the sign-in link. No URL ever carries the facilitator key itself."""
     urls = {
         "join": absolute("views.join_page", code=code),
         "board": absolute("views.board", code=code),
         "facilitator": absolute("views.console", code=code),
         "summary": absolute("views.summary_page", code=code),
     }
-    if facilitator_token:
-        urls["facilitator"] += "?key=" + facilitator_token
+    if signin:
+        urls["facilitator"] = signin_url(code, signin)
     return urls
+
+
+def signin_url(code: str, signin: str) -> str:
+    """The one-time sign-in link: opening it signs a browser in to the console once."""
+    return absolute("views.console", code=code, key=signin)
+
+
+def board_url(code: str, board_key: str) -> str:
+    """The board link for another computer: read-only, the team's view."""
+    return absolute("views.board", code=code, key=board_key)
+
+
+def check_same_origin() -> None:
+    """For a form or script POST that a cookie authorises: the browser must say it came from
+    this site (SameSite=Lax already keeps other sites' POSTs from carrying the cookie)."""
+    if request.headers.get("Sec-Fetch-Site") in ("cross-site", "same-site"):
+        raise model.forbidden("That request came from another site.")
+    origin = request.headers.get("Origin")
+    if origin and origin != "null":
+        allowed = {request.host_url.rstrip("/"), public_base()}
+        extra = current_app.config.get("ALLOWED_ORIGINS") or []
+        allowed |= {extra} if isinstance(extra, str) else set(extra)
+        if origin.rstrip("/") not in allowed:
+            raise model.forbidden("That request came from another site.")
