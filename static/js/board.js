@@ -36,6 +36,9 @@ import {
 
 const boot = readJSON("boot");
 const strings = readJSON("strings");
+// A board opened with the board's own link (role "board") only shows the workshop: the server
+// refuses every change from it, so it offers none (no dragging, linking or removing links).
+const readOnly = boot.role === "board";
 
 const DRAG_THRESHOLD_PX = 6;
 const FULL_GOAL_LINKS = 3;
@@ -242,7 +245,7 @@ function renderJoinScreen() {
 function renderHead() {
   const phase = ui.state.workshop.phase;
   setText(byTestId("phase"), strings[`phase_${phase}`] || phase);
-  setText(byTestId("phase-hint"), strings[`hint_${phase}`] || "");
+  setText(byTestId("phase-hint"), (readOnly && strings[`hint_${phase}_read_only`]) || strings[`hint_${phase}`] || "");
   renderTimer();
 }
 
@@ -399,7 +402,7 @@ function goalChip(link, goal) {
   h("span", { class: "link-chip-name" }, name),
   endorsements ? h("span", { class: "chip-endorsements", "data-testid": "chip-endorsements",
     title: format(strings.endorsed_label, { n: endorsements }) }, format(strings.endorsed, { n: endorsements })) : null,
-  h("button", { type: "button", class: "chip-remove", "data-testid": "chip-remove", "aria-label": `${strings.remove_link}: ${label}`,
+  readOnly ? null : h("button", { type: "button", class: "chip-remove", "data-testid": "chip-remove", "aria-label": `${strings.remove_link}: ${label}`,
     title: strings.remove_link, onclick: (event) => {
       event.stopPropagation();
       removeLink(link.id);
@@ -889,8 +892,8 @@ function applyFocus() {
 /** The bar that offers to remove the selected link. */
 function renderLinkActions() {
   const link = ui.selected && ui.selected.type === "link" ? ui.state?.links.find((l) => l.id === ui.selected.id) : null;
-  el.linkActions.hidden = !link;
-  if (!link) return;
+  el.linkActions.hidden = !link || readOnly;
+  if (!link || readOnly) return;
   const card = cardById(ui.state, link.card_id);
   const goal = goalById(ui.state, link.goal_id);
   setText(byTestId("link-actions-text"), format(strings.link_between, { card: card ? card.text : "", goal: goal ? goal.text : "" }));
@@ -916,6 +919,7 @@ function select(target) {
  * @returns {Promise<boolean>} whether a new link was made
  */
 async function addLink(cardId, goalId) {
+  if (readOnly) return false;
   const card = cardById(ui.state, cardId);
   const goal = goalById(ui.state, goalId);
   const words = { card: card ? card.text : "", goal: goal ? goal.text : "" };
@@ -937,6 +941,7 @@ async function addLink(cardId, goalId) {
  * @param {string} linkId
  */
 async function removeLink(linkId) {
+  if (readOnly) return;
   const ack = await live.act(SEND.DELETE_LINK, { id: linkId });
   if (ack.ok && ui.selected?.id === linkId) select(null);
 }
@@ -957,7 +962,7 @@ function chooseCard(cardId) {
  * @param {string} goalId
  */
 function chooseGoal(goalId) {
-  if (ui.selected?.type === "card") {
+  if (ui.selected?.type === "card" && !readOnly) {
     addLink(ui.selected.id, goalId);
     return;
   }
@@ -1064,7 +1069,7 @@ function onPointerDown(event) {
  */
 function onPointerMove(event) {
   const drag = ui.drag;
-  if (!drag || event.pointerId !== drag.pointerId) return;
+  if (!drag || event.pointerId !== drag.pointerId || readOnly) return;
   if (!drag.active) {
     if (Math.hypot(event.clientX - drag.x0, event.clientY - drag.y0) < DRAG_THRESHOLD_PX) return;
     drag.active = true;
@@ -1267,6 +1272,11 @@ function wire() {
 }
 
 wire();
+if (!readOnly && "BroadcastChannel" in window) {
+  // The console in this browser made a new facilitator key: the cookie holds it now, so a
+  // reload connects again (the server closed this board's connection, made with the old key).
+  new BroadcastChannel(`workshop-key-${boot.code}`).onmessage = () => window.location.reload();
+}
 live = connectLive({
   boot,
   strings,
