@@ -33,6 +33,9 @@ export const SEND = Object.freeze({
   START_FOLLOW_UP: "start_follow_up",
   CREATE_TEAM_LINK: "create_team_link",
   REVOKE_TEAM_LINK: "revoke_team_link",
+  // Credentials (issue 10): the board's own read-only link.
+  CREATE_BOARD_LINK: "create_board_link",
+  REVOKE_BOARD_LINK: "revoke_board_link",
   OPEN_CHECKIN: "open_checkin",
   CLOSE_CHECKIN: "close_checkin",
   ANSWER_CHECKIN: "answer_checkin",
