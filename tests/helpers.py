@@ -176,3 +176,11 @@ class Workshop:
 
     def snapshot(self) -> dict:
         return self.api.workshop(self.code, self.token)
+
+    def signin_url(self) -> str:
+        """A fresh one-time sign-in link for a browser: each opens the console once (the one in
+        ``urls["facilitator"]`` works once too, and only until a newer one is made)."""
+        r = requests.post(f"{self.server.url}/api/workshops/{self.code}/signin-link",
+                          headers={"Authorization": f"Bearer {self.token}"})
+        assert r.status_code == 201, r.text
+        return r.json()["url"]

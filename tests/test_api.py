@@ -12,12 +12,15 @@ def test_create_workshop_returns_code_token_and_absolute_urls(server, api):
     code = created["code"]
     assert len(code) == 6
     assert len(created["facilitator_token"]) >= 43
+    facilitator = created["urls"].pop("facilitator")
     assert created["urls"] == {
         "join": f"{server.url}/j/{code}",
         "board": f"{server.url}/w/{code}/board",
-        "facilitator": f"{server.url}/w/{code}/facilitate?key={created['facilitator_token']}",
         "summary": f"{server.url}/w/{code}/summary",
     }
+    # A one-time sign-in link: the key itself is for the Authorization header only.
+    assert facilitator.startswith(f"{server.url}/w/{code}/facilitate?key=")
+    assert created["facilitator_token"] not in facilitator
 
 
 def test_get_workshop_gives_the_whole_workshop_to_its_facilitator(api):

@@ -93,12 +93,17 @@ def test_no_rest_route_of_ours_answers_to_the_wrong_token(server, two_workshops,
         r = requests.get(base + path, headers=headers)
         assert r.status_code in (401, 403), (path, r.status_code)
         assert "Ours alone" not in r.text
-    for method, path in (("post", "/team-link"), ("delete", "/team-link"), ("post", "/follow-up"), ("delete", "")):
+    for method, path in (("post", "/team-link"), ("delete", "/team-link"), ("post", "/follow-up"), ("delete", ""),
+                         ("post", "/board-link"), ("delete", "/board-link"), ("post", "/signin-link"),
+                         ("post", "/facilitator-key")):
         r = getattr(requests, method)(base + path, headers=headers)
         assert r.status_code in (401, 403), (method, path, r.status_code)
     for page in ("facilitate", "board", "summary"):
         r = requests.get(f"{server.url}/w/{ours.code}/{page}", headers=headers)
         assert r.status_code in (401, 403) and "Ours alone" not in r.text
+    for action in ("signin-link", "facilitator-key"):
+        r = requests.post(f"{server.url}/w/{ours.code}/{action}", headers=headers)
+        assert r.status_code in (401, 403), (action, r.status_code)
     assert ours.snapshot()["drives"][0]["text"] == "Ours alone"
 
 

@@ -375,7 +375,7 @@ def test_a_tap_on_a_card_then_a_goal_links_them_on_a_touch_board(browser, server
     try:
         page = touch.new_page()
         page.on("console", lambda msg: msg.type == "error" and errors.append(msg.text))
-        page.goto(local(server, workshop.urls["facilitator"]))
+        page.goto(local(server, workshop.signin_url()))
         page.goto(local(server, workshop.urls["board"]))
         page.get_by_test_id("card").tap()
         page.get_by_test_id("goal").nth(2).tap()

@@ -23,8 +23,13 @@ def test_a_facilitator_and_two_phones_run_a_whole_workshop(open_page, server):
     console.wait_for_url(re.compile(r"/w/[A-Z0-9]{6}/facilitate$"))
     wait_live(console)
     code = console.get_by_test_id("workshop-code").text_content().strip()
-    secret = console.get_by_test_id("facilitator-link").input_value()
-    assert secret.startswith(f"{server.url}/w/{code}/facilitate?key=") and len(secret.split("key=")[1]) >= 43
+    # A one-time sign-in link for another device, made on demand (tests/e2e/test_credentials_browser.py uses one).
+    console.get_by_test_id("secret-link").locator("summary").click()
+    console.get_by_test_id("signin-create").click()
+    secret = console.get_by_test_id("facilitator-link")
+    secret.wait_for()
+    assert secret.input_value().startswith(f"{server.url}/w/{code}/facilitate?key=")
+    assert len(secret.input_value().split("key=")[1]) >= 43
 
     # The board, opened from the same browser (its cookie), shows the join screen.
     board = console.context.new_page()
