@@ -122,8 +122,8 @@ def _register_error_handlers(app: Flask) -> None:
 
 def _error_page(status: int):
     messages = {
-        401: _("This page is for the workshop's facilitator. Open it with your facilitator link."),
-        403: _("This page is for the workshop's facilitator. Open it with your facilitator link."),
+        401: _("This page is for the workshop's facilitator. Open it with a sign-in link made in your console."),
+        403: _("This page is for the workshop's facilitator. Open it with a sign-in link made in your console."),
         404: _("There is no workshop here. It may have been deleted, or the code is mistyped."),
         413: _("That was too much at once."),
         429: _("Too many tries. Wait a minute, then try again."),

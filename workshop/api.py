@@ -12,8 +12,8 @@ from flask import Blueprint, Response, jsonify, request
 from . import model, service, summary
 from .i18n import use_workshop_language
 from .limits import CREATIONS, GUESSES, limiter, only_misses
-from .live import broadcast, close_workshop_rooms
-from .web import absolute, actor_for, bearer_token, store, workshop_or_404, workshop_urls
+from .live import broadcast, close_workshop_rooms, disconnect_room_later, key_room
+from .web import absolute, actor_for, bearer_token, board_url, store, workshop_or_404, workshop_urls
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -31,8 +31,22 @@ def create_workshop():
     """Create a workshop. 201 with its code, the facilitator token and its URLs."""
     req = model.parse(model.CreateWorkshop, json_body())
     workshop, token = service.create_workshop(store(), req)
-    body = {"code": workshop["code"], "facilitator_token": token, "urls": workshop_urls(workshop["code"], token)}
-    return jsonify(body), 201
+    return _secret(_with_key(workshop, token))
+
+
+def _with_key(workshop: dict, token: str) -> dict:
+    """A new facilitator key as an answer: the key (for the bearer) and the workshop's URLs, the
+    facilitator's being a one-time sign-in link (the key itself is never in a URL)."""
+    signin = service.create_signin(store(), model.Actor(workshop["id"], "facilitator"), token)
+    return {"code": workshop["code"], "facilitator_token": token, "urls": workshop_urls(workshop["code"], signin)}
+
+
+def _secret(body: dict, status: int = 201) -> Response:
+    """An answer that carries a key or a link with one: no cache may keep it."""
+    response = jsonify(body)
+    response.status_code = status
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.post("/workshops/<code>/participants")
@@ -198,7 +212,7 @@ def follow_up(code):
     actor = actor_for(workshop, "facilitator", allow_cookie=False)
     body = request.get_json(silent=True) if request.data else {}
     new, token = service.create_follow_up(store(), actor, model.parse(model.FollowUp, body))
-    return jsonify({"code": new["code"], "facilitator_token": token, "urls": workshop_urls(new["code"], token)}), 201
+    return _secret(_with_key(new, token))
 
 
 @bp.post("/workshops/<code>/rejoin")
@@ -225,16 +239,55 @@ def revoke_team_link(code):
     return "", 204
 
 
-@bp.delete("/workshops/<code>")
-def delete_workshop(code):
-    """Erase a workshop and everything in it (bearer token only: no cookie-driven erasure);
-    with ``?follow_ups=1`` its follow-ups too."""
+# --- credentials ---------------------------------------------------------------------------
+
+
+@bp.post("/workshops/<code>/board-link")
+def create_board_link(code):
+    """A new board link for another computer (read-only, the team's view); an earlier one stops
+    working and the boards connected with it are disconnected."""
+    workshop = workshop_or_404(code)
+    token, old = service.create_board_link(store(), actor_for(workshop, "facilitator", allow_cookie=False))
+    if old:
+        disconnect_room_later(key_room(old))
+    return _secret({"url": board_url(workshop["code"], token)})
+
+
+@bp.delete("/workshops/<code>/board-link")
+def revoke_board_link(code):
+    workshop = workshop_or_404(code)
+    old = service.revoke_board_link(store(), actor_for(workshop, "facilitator", allow_cookie=False))
+    if old:
+        disconnect_room_later(key_room(old))
+    return "", 204
+
+
+@bp.post("/workshops/<code>/signin-link")
+def create_signin_link(code):
+    """A one-time sign-in link that opens the console in a browser (an unused earlier one stops working)."""
     workshop = workshop_or_404(code)
     actor = actor_for(workshop, "facilitator", allow_cookie=False)
-    doomed = store().follow_up_ids(workshop["id"]) if request.args.get("follow_ups") in ("1", "true") else []
-    service.delete_workshop(store(), actor)
-    close_workshop_rooms(workshop["id"])
-    for follow_up_id in doomed:
-        store().delete_workshop(follow_up_id)
-        close_workshop_rooms(follow_up_id)
+    signin = service.create_signin(store(), actor, bearer_token())
+    return _secret({"url": workshop_urls(workshop["code"], signin)["facilitator"]})
+
+
+@bp.post("/workshops/<code>/facilitator-key")
+def rotate_facilitator_key(code):
+    """A new facilitator key: the old one stops working (bearer, cookies, sign-in link) and every
+    connection made with it is closed. 201 like creating a workshop."""
+    workshop = workshop_or_404(code)
+    token, old = service.rotate_facilitator_key(store(), actor_for(workshop, "facilitator", allow_cookie=False))
+    disconnect_room_later(key_room(old))
+    return _secret(_with_key(workshop, token))
+
+
+@bp.delete("/workshops/<code>")
+def delete_workshop(code):
+    """Erase a workshop and everything in it (bearer token only: no cookie-driven erasure),
+    with its follow-ups unless ``?keep_follow_ups=1``."""
+    workshop = workshop_or_404(code)
+    actor = actor_for(workshop, "facilitator", allow_cookie=False)
+    keep = request.args.get("keep_follow_ups") in ("1", "true") or request.args.get("follow_ups") in ("0", "false")
+    for erased in service.delete_workshop(store(), actor, follow_ups=not keep):
+        close_workshop_rooms(erased)
     return "", 204

@@ -11,16 +11,16 @@ import logging
 from typing import Callable, Optional
 
 from flask import current_app, request
-from flask_socketio import join_room
+from flask_socketio import ConnectionRefusedError, join_room
 from pydantic import Field
 
 from . import model, service
-from .live import (broadcast, close_workshop_rooms, disconnect_later, facilitator_room, participant_room, sids_in,
-                   socketio, team_room)
+from .live import (broadcast, close_workshop_rooms, disconnect_later, disconnect_room_later, facilitator_room,
+                   key_room, participant_room, sids_in, socketio, team_room)
 from .limits import bucket_for
 from .model import Actor, WorkshopError
 from .i18n import chosen_language
-from .web import absolute, cookie_name, workshop_urls
+from .web import absolute, board_url, cookie_name, workshop_urls
 
 log = logging.getLogger(__name__)
 
@@ -30,12 +30,15 @@ CLIENT_EVENTS: dict[str, type] = {}
 
 class ConnectAuth(model.Inbound):
     code: str = Field(max_length=16)
-    role: str = Field(pattern="^(facilitator|participant)$")
+    role: str = Field(pattern="^(facilitator|participant|board)$")
     view: str = Field(pattern="^(console|board|phone)$")
     token: Optional[str] = Field(default=None, max_length=200)
 
 
-VIEWS_BY_ROLE = {"facilitator": ("console", "board"), "participant": ("phone",)}
+VIEWS_BY_ROLE = {"facilitator": ("console", "board"), "participant": ("phone",), "board": ("board",)}
+
+#: What a board connected with the board's own key may send: it only reads.
+BOARD_EVENTS = frozenset({"sync"})
 
 
 def _store():
@@ -54,16 +57,21 @@ def connect(auth=None):
         creds = model.parse(ConnectAuth, auth)
         code = model.normalize_code(creds.code)
         token = creds.token or request.cookies.get(cookie_name(code, creds.role))
-        actor, workshop = service.authenticate(_store(), token, code)
+        if creds.role == service.BOARD_ROLE:
+            actor, workshop = service.authenticate_board(_store(), token, code)
+        else:
+            actor, workshop = service.authenticate(_store(), token, code)
         if actor.role != creds.role or creds.view not in VIEWS_BY_ROLE[actor.role]:
             raise model.unauthorized()
     except WorkshopError as exc:
-        raise ConnectionRefusedError(exc.as_dict()) from None
+        raise ConnectionRefusedError(exc.message, exc.as_dict()) from None  # the client reads data.code
     socketio.server.save_session(request.sid, {"actor": actor, "view": creds.view})
     if actor.is_facilitator and creds.view == "console":
         join_room(facilitator_room(actor.workshop_id))
     else:
         join_room(team_room(actor.workshop_id))
+    if actor.participant_id is None:  # the facilitator's key or the board's: closed when it changes
+        join_room(key_room(model.hash_token(token)))
     first_connection = False
     if actor.participant_id:
         first_connection = not sids_in(participant_room(actor.participant_id))
@@ -153,8 +161,9 @@ def _connection() -> tuple[Actor, str]:
 def client_event(name: str, schema: type) -> Callable:
     """Register a handler for a client event: identity, parsing and error replies in one place.
 
-    The handler gets ``(actor, view, request)`` and returns a ``Change`` (acknowledged with
-    its payload, then broadcast) or a dict (the acknowledgement's extra fields).
+    The handler gets ``(actor, view, request)`` and returns a ``Change`` or a list of them
+    (acknowledged with the sender's view of the last one in the sender's workshop, each then
+    broadcast) or a dict (the acknowledgement's extra fields).
     """
 
     def register(handler: Callable) -> Callable:
@@ -167,6 +176,8 @@ def client_event(name: str, schema: type) -> Callable:
                 if extra:
                     raise model.invalid("Send one payload object.")
                 actor, view = _connection()
+                if actor.role == service.BOARD_ROLE and name not in BOARD_EVENTS:
+                    raise model.forbidden("The board only shows the workshop.")
                 parsed = model.parse(schema, data)
                 result = handler(actor, view, parsed)
             except WorkshopError as exc:
@@ -175,9 +186,13 @@ def client_event(name: str, schema: type) -> Callable:
                 log.exception("handler %s failed", name)  # no payload: it may hold personal text
                 return _refuse(name, WorkshopError("internal", "Something went wrong on the server.", 500))
             if isinstance(result, service.Change):
-                _, payload = result.view(model.viewer_of(actor, view))
-                broadcast(actor.workshop_id, result)
-                return {"ok": True, **payload, **result.reply}
+                result = [result]
+            if isinstance(result, list):  # changes, in the order they were committed
+                own = [c for c in result if c.workshop in (None, actor.workshop_id)][-1]
+                _, payload = own.view(model.viewer_of(actor, view))
+                for change in result:
+                    broadcast(change.workshop or actor.workshop_id, change)
+                return {"ok": True, **payload, **own.reply}
             return {"ok": True, **result}
 
         on_event.__name__ = f"on_{name}"
@@ -217,18 +232,21 @@ def leave_workshop(actor, view, req):
     """A participant leaves and erases everything by or about them; broadcasts participant_left."""
     if actor.participant_id is None:
         raise model.forbidden("Only participants leave; the facilitator deletes the workshop.")
-    change = service.remove_participant(_store(), actor, actor.participant_id)
-    disconnect_later(sids_in(participant_room(actor.participant_id)))
-    return change
+    return _erased(service.remove_participant(_store(), actor, actor.participant_id))
 
 
 @client_event("remove_participant", model.ById)
 def remove_participant(actor, view, req):
     """The facilitator removes a person and everything by or about them; broadcasts participant_left."""
     model.check_facilitator(actor)
-    change = service.remove_participant(_store(), actor, req.id)
-    disconnect_later(sids_in(participant_room(req.id)))
-    return change
+    return _erased(service.remove_participant(_store(), actor, req.id))
+
+
+def _erased(changes: list) -> list:
+    """A person's seats are erased: their connections close (after the acknowledgement)."""
+    seats = [c.data["id"] for c in changes if c.event == "participant_left"]
+    disconnect_later([sid for seat in seats for sid in sids_in(participant_room(seat))])
+    return changes
 
 
 @client_event("set_default_visibility", model.SetDefaultVisibility)
@@ -313,7 +331,8 @@ def delete_agreement(actor, view, req):
 def start_follow_up(actor, view, req):
     """Facilitator starts a follow-up of this closed workshop; acks its code and facilitator link (no broadcast)."""
     new, token = service.create_follow_up(_store(), actor, req)
-    return {"code": new["code"], "urls": workshop_urls(new["code"], token)}
+    signin = service.create_signin(_store(), model.Actor(new["id"], "facilitator"), token)
+    return {"code": new["code"], "urls": workshop_urls(new["code"], signin)}
 
 
 @client_event("create_team_link", model.Empty)
@@ -327,6 +346,25 @@ def create_team_link(actor, view, req):
 def revoke_team_link(actor, view, req):
     """Facilitator revokes the team's summary link (no broadcast)."""
     service.revoke_team_link(_store(), actor)
+    return {}
+
+
+@client_event("create_board_link", model.Empty)
+def create_board_link(actor, view, req):
+    """Facilitator makes (or renews) the board link for another computer; acks its URL. Boards
+    connected with an earlier board key are disconnected (no broadcast)."""
+    token, old = service.create_board_link(_store(), actor)
+    if old:
+        disconnect_room_later(key_room(old))
+    return {"url": board_url(_store().workshop(actor.workshop_id)["code"], token)}
+
+
+@client_event("revoke_board_link", model.Empty)
+def revoke_board_link(actor, view, req):
+    """Facilitator revokes the board link; boards connected with it are disconnected (no broadcast)."""
+    old = service.revoke_board_link(_store(), actor)
+    if old:
+        disconnect_room_later(key_room(old))
     return {}
 
 
@@ -392,13 +430,14 @@ def set_phase(actor, view, req):
 
 @client_event("delete_workshop", model.DeleteWorkshop)
 def delete_workshop(actor, view, req):
-    """Facilitator erases the workshop (typing its code again); everyone gets workshop_deleted."""
+    """Facilitator erases the workshop (typing its code again), with its follow-ups unless
+    ``follow_ups`` is false; everyone in them gets workshop_deleted."""
     workshop = _store().workshop(actor.workshop_id)
     if workshop is None:
         raise model.not_found()
     model.check_facilitator(actor)
     if model.normalize_code(req.code) != workshop["code"]:
         raise model.invalid("code: type the workshop's code to confirm.")
-    service.delete_workshop(_store(), actor)
-    close_workshop_rooms(actor.workshop_id)
+    for erased in service.delete_workshop(_store(), actor, follow_ups=req.follow_ups):
+        close_workshop_rooms(erased)
     return {}

@@ -16,6 +16,8 @@ from typing import Annotated, Callable, Literal, Optional
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
+from . import names
+
 # --- Words ---------------------------------------------------------------------------------
 
 PHASES = ("join", "drives", "strengths", "linking", "agreements", "closed")
@@ -176,7 +178,9 @@ def _at_most(limit: int):
 # The raw bound only stops absurd payloads early; the real limit is checked after cleaning.
 Text = Annotated[str, Field(max_length=4 * TEXT_MAX), AfterValidator(_clean_text), _at_most(TEXT_MAX)]
 Title = Annotated[str, Field(max_length=4 * TITLE_MAX), AfterValidator(_clean_text), AfterValidator(_one_line), _at_most(TITLE_MAX)]
-Name = Annotated[str, Field(max_length=4 * NAME_MAX), AfterValidator(_clean_text), AfterValidator(_one_line), _at_most(NAME_MAX)]
+# Names also refuse what a reader cannot see: invisible characters, direction controls, mark stacks.
+Name = Annotated[str, Field(max_length=4 * NAME_MAX), AfterValidator(_clean_text), AfterValidator(_one_line),
+                 AfterValidator(names.check_name), _at_most(NAME_MAX)]
 ItemId = Annotated[str, Field(pattern=ID_PATTERN)]
 
 
@@ -338,6 +342,7 @@ class SetPhase(Inbound):
 
 class DeleteWorkshop(Inbound):
     code: Annotated[str, Field(max_length=16)]
+    follow_ups: bool = True
 
 
 def parse(schema: type[BaseModel], data) -> BaseModel:
@@ -372,7 +377,7 @@ class Actor:
     """Who is asking: the facilitator of a workshop, or one of its participants."""
 
     workshop_id: str
-    role: str  # "facilitator" | "participant"
+    role: str  # "facilitator" | "participant" | "board" (the board's read-only key)
     participant_id: Optional[str] = None
 
     @property
@@ -503,6 +508,8 @@ def viewer_of(actor: Actor, view: str) -> Viewer:
     """The console sees everything; the board sees what the team sees; a phone is its person."""
     if actor.is_facilitator:
         return FACILITATOR if view == "console" else TEAM
+    if actor.participant_id is None:
+        return TEAM  # the board's own read-only key
     return Viewer("participant", actor.participant_id)
 
 
@@ -552,6 +559,16 @@ def link_for(link: dict, card: dict, viewer: Viewer) -> Optional[dict]:
     if shown["about"] is None and link["created_by"] is not None:
         return {**link, "created_by": None}
     return link
+
+
+def assignments_for(assignments: list[dict], viewer: Viewer) -> list[dict]:
+    """The strength round's pairs this viewer may see: all for the facilitator, a participant's
+    own (where they give), none for the team."""
+    if viewer.is_facilitator:
+        return assignments
+    if viewer.participant_id is None:
+        return []
+    return [a for a in assignments if a["giver"] == viewer.participant_id]
 
 
 def default_prompts(language: str) -> list[str]:

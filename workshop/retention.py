@@ -1,5 +1,10 @@
-"""Retention: closed workshops are erased automatically once they have been closed for longer
-than the configured number of days (``--retention-days``; off when not set)."""
+"""Retention: workshops are erased automatically once they have been closed, or without any
+activity, for longer than the configured number of days (``--retention-days``; off when not set).
+
+A follow-up starts from its original and shows what changed since, so a chain (an original and
+its follow-ups) is erased together, once every workshop in it is past its time. A follow-up
+that was kept on purpose when its original was erased stands on its own.
+"""
 
 from __future__ import annotations
 
@@ -13,15 +18,18 @@ log = logging.getLogger(__name__)
 
 
 def sweep(store: Store, days: float, now: datetime | None = None) -> int:
-    """Erase the closed workshops whose retention ran out; returns how many."""
+    """Erase the chains of workshops whose retention ran out; returns how many workshops."""
     cutoff = ((now or datetime.now(timezone.utc)) - timedelta(days=days)).isoformat(timespec="milliseconds")
-    expired = store.expired_workshops(cutoff)
-    for workshop_id in expired:
-        store.delete_workshop(workshop_id)
-        close_workshop_rooms(workshop_id)
-    if expired:
-        log.info("retention: erased %d closed workshop(s)", len(expired))  # counts only, no names
-    return len(expired)
+    chains = store.expired_chains(cutoff)
+    erased = [workshop_id for chain in chains for workshop_id in chain]
+    if erased:
+        with store.erasing():
+            for workshop_id in erased:
+                store.delete_workshop(workshop_id)
+        for workshop_id in erased:
+            close_workshop_rooms(workshop_id)
+        log.info("retention: erased %d workshop(s) in %d chain(s)", len(erased), len(chains))  # counts only
+    return len(erased)
 
 
 def keep_sweeping(app) -> None:

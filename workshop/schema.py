@@ -13,7 +13,7 @@ class Shape(BaseModel):
 
 
 class WorkshopInfo(Shape):
-    code: str
+    code: Optional[str] = None  # the facilitator's summary only: the join code never leaves the room
     title: str
     language: str
     phase: str

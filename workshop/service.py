@@ -7,11 +7,14 @@ the same way on every channel.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 from typing import Callable, Optional
 
 from . import model
+from . import names
 from .model import Actor, Viewer, WorkshopError
 from .store import Store
 
@@ -32,6 +35,8 @@ class Change:
     render: Optional[Callable[[Viewer], Optional[tuple[str, dict]]]] = None
     special: frozenset = frozenset()
     reply: dict = field(default_factory=dict)
+    #: The workshop it happened in, when not the actor's own (a person's seat in a follow-up).
+    workshop: Optional[str] = None
 
     def view(self, viewer: Viewer) -> tuple[str, dict]:
         """The event name and payload this viewer receives."""
@@ -64,12 +69,32 @@ def create_workshop(store: Store, request: model.CreateWorkshop) -> tuple[dict, 
     return workshop, token
 
 
+def _refuse_look_alike(name: str, others) -> None:
+    """Nobody may pass for a colleague: a name that looks like one already here (equal TR39
+    skeletons, up to case) is refused, naming that one (what was typed already looks like it)."""
+    other = names.confusable_with(name, others)
+    if other is None:
+        return
+    if model.name_key(other) == model.name_key(name):
+        raise model.conflict("That name is already taken in this workshop.")
+    error = model.conflict(f"That name looks too much like someone else's ({other}). Add an initial, for example.")
+    error.look_alike = other  # the join page says it in the workshop's language
+    raise error
+
+
 def join(store: Store, workshop: dict, request: model.Join) -> tuple[dict, str, Change]:
-    """Add a participant; returns them, their token and the change to broadcast."""
+    """Add a participant; returns them, their token and the change to broadcast.
+
+    Joining ends with the workshop: a closed one admits nobody new (the code on an old photo of
+    the projector must not open what was said there)."""
     token = model.new_token()
     with store.atomic():
-        if store.workshop(workshop["id"])["joining_locked"]:
+        current = store.workshop(workshop["id"])
+        if current["phase"] == "closed":
+            raise WorkshopError("closed", "This workshop is closed: nobody new can join.", 409)
+        if current["joining_locked"]:
             raise WorkshopError("locked", "Joining this workshop is closed for now.", 403)
+        _refuse_look_alike(request.name, store.participant_names(workshop["id"]).values())
         participant = store.add_participant(workshop["id"], request.name, model.hash_token(token))
         if participant is None:
             raise model.conflict("That name is already taken in this workshop.")
@@ -96,9 +121,16 @@ def authenticate(store: Store, token: Optional[str], code: Optional[str] = None)
     return actor, workshop
 
 
-def delete_workshop(store: Store, actor: Actor) -> None:
+def delete_workshop(store: Store, actor: Actor, follow_ups: bool = True) -> list[str]:
+    """Erase the workshop, and its follow-ups unless they are kept on purpose (they then stand
+    on their own). Returns the ids of the erased workshops, follow-ups first."""
     model.check_facilitator(actor)
-    store.delete_workshop(actor.workshop_id)
+    doomed = store.follow_up_ids(actor.workshop_id) if follow_ups else []
+    doomed.append(actor.workshop_id)
+    with store.erasing():
+        for workshop_id in doomed:
+            store.delete_workshop(workshop_id)
+    return doomed
 
 
 def set_phase(store: Store, actor: Actor, request: model.SetPhase) -> Change:
@@ -237,7 +269,7 @@ def edit_card(store: Store, actor: Actor, request: model.EditCard) -> Change:
                                 ("signed", request.signed)) if v is not None}
     if not fields:
         raise model.invalid("Nothing to change: give text, visibility or signed.")
-    with store.atomic():
+    with store.erasing():
         workshop = store.workshop(actor.workshop_id)
         model.check_can_write(actor, workshop, _now())
         card = _own_card(store, actor, request.id)
@@ -249,8 +281,10 @@ def edit_card(store: Store, actor: Actor, request: model.EditCard) -> Change:
         fields = {k: v for k, v in fields.items() if card[k] != v}
         if not fields:
             return _card_saved(card, workshop["version"]).replayed()
+        if card["reworded"] and fields.get("signed") and "text" not in fields:
+            raise model.invalid("signed: its person reworded this strength; sign it only with words of your own.")
         if card["kind"] == "strength" and "text" in fields:
-            fields["status"] = "pending"
+            fields.update(status="pending", reworded=False)
         link_ids = store.link_ids_of_card(card["id"])
         saved = store.update_card(card["id"], **fields)
         version = store.bump_version(actor.workshop_id)
@@ -259,7 +293,7 @@ def edit_card(store: Store, actor: Actor, request: model.EditCard) -> Change:
 
 def respond_strength(store: Store, actor: Actor, request: model.RespondStrength) -> Change:
     """The person a strength is about accepts it (maybe in their own words) or declines it."""
-    with store.atomic():
+    with store.erasing():
         workshop = store.workshop(actor.workshop_id)
         model.check_can_write(actor, workshop, _now())
         card = _own_card(store, actor, request.id)
@@ -275,7 +309,8 @@ def respond_strength(store: Store, actor: Actor, request: model.RespondStrength)
             return _card_deleted(card, link_ids, version)
         fields = {"status": "accepted"}
         if request.text is not None and request.text != card["text"]:
-            fields["text"] = request.text
+            # The person's own words: no longer the author's, so no longer under the author's name.
+            fields.update(text=request.text, signed=False, reworded=True)
         if all(card[k] == v for k, v in fields.items()):
             return _card_saved(card, workshop["version"]).replayed()
         saved = store.update_card(card["id"], **fields)
@@ -284,7 +319,7 @@ def respond_strength(store: Store, actor: Actor, request: model.RespondStrength)
 
 
 def delete_card(store: Store, actor: Actor, request: model.ById) -> Change:
-    with store.atomic():
+    with store.erasing():
         workshop = store.workshop(actor.workshop_id)
         model.check_can_write(actor, workshop, _now())
         card = _own_card(store, actor, request.id)
@@ -302,27 +337,65 @@ def delete_card(store: Store, actor: Actor, request: model.ById) -> Change:
 # --- people leaving -----------------------------------------------------------------------
 
 
-def remove_participant(store: Store, actor: Actor, participant_id: str) -> Change:
-    """Erase a person and everything by or about them: they leave, or the facilitator removes them."""
-    if not actor.is_facilitator and actor.participant_id != participant_id:
+def remove_participant(store: Store, actor: Actor, participant_id: str) -> list[Change]:
+    """Erase a person and everything by or about them: they leave, or the facilitator removes them.
+
+    A person who leaves is erased from the whole chain of workshops (the ones this follows and
+    its follow-ups); the facilitator's removal reaches this workshop and its follow-ups. Returns
+    the changes to broadcast, this workshop's last.
+    """
+    leaving = actor.participant_id == participant_id
+    if not actor.is_facilitator and not leaving:
         raise model.forbidden("Only the facilitator may remove someone else.")
-    with store.atomic():
+    changes: list[Change] = []
+    with store.erasing():
         if store.participant(actor.workshop_id, participant_id) is None:
             raise model.not_found("participant")
-        cards, links = store.delete_participant(actor.workshop_id, participant_id)
-        version = store.bump_version(actor.workshop_id)
-    cards_by_id = {c["id"]: c for c in cards}
+        for workshop_id, seat in store.seats_of(participant_id, earlier=leaving):
+            changes += [replace(c, workshop=workshop_id) for c in _erase_seat(store, workshop_id, seat)]
+        changes += _erase_seat(store, actor.workshop_id, participant_id)
+    return changes
+
+
+def _erase_seat(store: Store, workshop_id: str, participant_id: str) -> list[Change]:
+    """Inside a transaction: erase one person in one workshop.
+
+    Nobody learns from the erasure what they could not know before: a card someone sees without
+    whose it is (an anonymous drive, an unsigned strength) goes in a ``card_deleted`` of its
+    own, and ``participant_left`` lists, for each viewer, only the cards they saw as this
+    person's (and those cards' links).
+    """
+    cards, links = store.delete_participant(workshop_id, participant_id)
+    links_of = {c["id"]: [l for l in links if l["card_id"] == c["id"]] for c in cards}
+    unnamed = [c for c in cards if not _ties_everywhere(c, participant_id)]
+    changes = []
+    for card in unnamed:
+        changes.append(_card_deleted(card, [l["id"] for l in links_of[card["id"]]], store.bump_version(workshop_id)))
+    named = [c for c in cards if c not in unnamed]
+
+    def shown_to(viewer: Viewer) -> dict:
+        mine = [c for c in named if model.card_for(c, viewer) is not None]
+        return {"id": participant_id, "card_ids": [c["id"] for c in mine],
+                "link_ids": [l["id"] for c in mine for l in links_of[c["id"]]
+                             if model.link_for(l, c, viewer) is not None]}
 
     def render(viewer: Viewer):
-        return "participant_left", {
-            "id": participant_id,
-            "card_ids": [c["id"] for c in cards if model.card_for(c, viewer) is not None],
-            "link_ids": [l["id"] for l in links if model.link_for(l, cards_by_id[l["card_id"]], viewer) is not None],
-        }
+        return "participant_left", shown_to(viewer)
 
-    everyone = {"id": participant_id, "card_ids": [c["id"] for c in cards], "link_ids": [l["id"] for l in links]}
-    special = frozenset({c["about"] for c in cards} | {c["author"] for c in cards}) - {participant_id}
-    return Change("participant_left", version, everyone, render, special)
+    special = frozenset({c["about"] for c in named} | {c["author"] for c in named}) - {participant_id}
+    changes.append(Change("participant_left", store.bump_version(workshop_id), shown_to(model.FACILITATOR),
+                          render, special))
+    return changes
+
+
+def _ties_everywhere(card: dict, participant_id: str) -> bool:
+    """Whether everyone who sees this card (but the facilitator) sees it as this person's."""
+    viewers = [model.TEAM] + [Viewer("participant", p) for p in {card["about"], card["author"]} - {participant_id}]
+    for viewer in viewers:
+        shown = model.card_for(card, viewer)
+        if shown is not None and participant_id not in (shown["about"], shown["author"]):
+            return False
+    return True
 
 
 # --- links --------------------------------------------------------------------------------
@@ -431,7 +504,14 @@ def assign_strength_round(store: Store, actor: Actor, request: model.AssignStren
         pairs = model.strength_round(store.participant_ids_in_order(actor.workshop_id), request.per_person)
         assignments = store.replace_assignments(actor.workshop_id, pairs)
         version = store.bump_version(actor.workshop_id)
-    return Change("assignments_changed", version, {"assignments": assignments})
+
+    def render(viewer: Viewer):
+        return "assignments_changed", {"assignments": model.assignments_for(assignments, viewer)}
+
+    # Each giver sees their own pairs; the team none (with one colleague each, the pairs would
+    # name the author of every unsigned strength).
+    return Change("assignments_changed", version, {"assignments": assignments}, render,
+                  frozenset(a["giver"] for a in assignments))
 
 
 def set_card_hidden(store: Store, actor: Actor, request: model.SetCardHidden) -> Change:
@@ -452,9 +532,12 @@ def set_card_hidden(store: Store, actor: Actor, request: model.SetCardHidden) ->
 
 def rename_participant(store: Store, actor: Actor, request: model.RenameParticipant) -> Change:
     model.check_facilitator(actor)
-    with store.atomic():
+    with store.erasing():
         if store.participant(actor.workshop_id, request.id) is None:
             raise model.not_found("participant")
+        # Their own name is no look-alike: a new spelling of it (case, an accent) is theirs to take.
+        _refuse_look_alike(request.name, [name for pid, name in store.participant_names(actor.workshop_id).items()
+                                          if pid != request.id])
         participant = store.rename_participant(actor.workshop_id, request.id, request.name)
         if participant is None:
             raise model.conflict("That name is already taken in this workshop.")
@@ -581,7 +664,7 @@ def edit_agreement(store: Store, actor: Actor, request: model.EditAgreement) -> 
         raise model.invalid("text and done cannot be empty.")
     if not fields:
         raise model.invalid("Nothing to change.")
-    with store.atomic():
+    with store.erasing():
         workshop = store.workshop(actor.workshop_id)
         model.check_can_write(actor, workshop, _now())
         agreement, link, card = _own_agreement(store, actor, request.id)
@@ -599,7 +682,7 @@ def edit_agreement(store: Store, actor: Actor, request: model.EditAgreement) -> 
 
 
 def delete_agreement(store: Store, actor: Actor, request: model.ById) -> Change:
-    with store.atomic():
+    with store.erasing():
         workshop = store.workshop(actor.workshop_id)
         model.check_can_write(actor, workshop, _now())
         agreement, link, card = _own_agreement(store, actor, request.id)
@@ -676,7 +759,7 @@ def answer_checkin(store: Store, actor: Actor, request: model.AnswerCheckin) -> 
     Answering again replaces the answer. Open even in a closed workshop: check-ins come after."""
     if actor.participant_id is None:
         raise model.forbidden("Check-ins are answered by participants.")
-    with store.atomic():
+    with store.erasing():
         checkin = store.open_checkin_of(actor.workshop_id)
         if checkin is None:
             raise WorkshopError("closed", "There is no open check-in.", 409)
@@ -699,6 +782,109 @@ def answer_checkin(store: Store, actor: Actor, request: model.AnswerCheckin) -> 
         return ("checkin_answered", {"answer": answer}) if viewer.participant_id == actor.participant_id else None
 
     return Change("checkin_answered", version, {"answer": answer}, render, frozenset({actor.participant_id}))
+
+
+# --- credentials --------------------------------------------------------------------------
+#
+# The facilitator key F is the bearer for scripts and the value of the console's cookie; a URL
+# never carries it. A browser signs in through a one-time sign-in code S (the secret link to
+# keep): the server keeps only SHA-256(S) and F wrapped with a pad derived from S, so the code
+# opens F once and is used up. The board's key B is a credential of its own: read-only, the
+# team's view, renewed or revoked by the facilitator.
+
+BOARD_ROLE = "board"
+
+
+def _signin_pad(code: str) -> bytes:
+    """64 bytes only the holder of the sign-in code can make (a hash of it, apart from its lookup hash)."""
+    return hashlib.sha512(b"workshop sign-in pad\0" + code.encode("utf-8")).digest()
+
+
+def _wrap(token: str, code: str) -> str:
+    raw = token.encode("ascii")
+    assert len(raw) <= 64
+    return bytes(a ^ b for a, b in zip(raw, _signin_pad(code))).hex()
+
+
+def _unwrap(wrapped: str, code: str) -> Optional[str]:
+    try:
+        raw = bytes.fromhex(wrapped)
+        return bytes(a ^ b for a, b in zip(raw, _signin_pad(code))).decode("ascii")
+    except (ValueError, UnicodeDecodeError):
+        return None
+
+
+def create_signin(store: Store, actor: Actor, token: str) -> str:
+    """A one-time sign-in code for the facilitator holding ``token`` (their current key).
+
+    Only one code is pending per workshop: a new one replaces an unused earlier one.
+    """
+    model.check_facilitator(actor)
+    if store.facilitator_token_hash(actor.workshop_id) != model.hash_token(token):
+        raise model.unauthorized()
+    code = model.new_token()
+    store.set_signin(actor.workshop_id, f"{model.hash_token(code)}:{_wrap(token, code)}")
+    return code
+
+
+def use_signin(store: Store, workshop: dict, code: Optional[str]) -> str:
+    """Use up a sign-in code of this workshop: the facilitator key it opens. Raises unauthorized
+    (an unknown, used, replaced or rotated-away code)."""
+    if not code or not isinstance(code, str) or len(code) > 200:
+        raise model.unauthorized()
+    pending = store.signin_of(workshop["id"])
+    if not pending or ":" not in pending:
+        raise model.unauthorized()
+    code_hash, wrapped = pending.split(":", 1)
+    if not hmac.compare_digest(code_hash, model.hash_token(code)):
+        raise model.unauthorized()
+    token = _unwrap(wrapped, code)
+    if token is None or store.facilitator_token_hash(workshop["id"]) != model.hash_token(token):
+        raise model.unauthorized()
+    if not store.take_signin(workshop["id"], pending):
+        raise model.unauthorized()  # someone else used it a moment ago
+    return token
+
+
+def create_board_link(store: Store, actor: Actor) -> tuple[str, Optional[str]]:
+    """A new board key (read-only, the team's view); an earlier one stops working.
+    Returns the new key and the hash of the one it replaced (whose boards the caller closes)."""
+    model.check_facilitator(actor)
+    token = model.new_token()
+    with store.atomic():
+        old = store.board_token_hash(actor.workshop_id)
+        store.set_board_token(actor.workshop_id, model.hash_token(token))
+    return token, old
+
+
+def revoke_board_link(store: Store, actor: Actor) -> Optional[str]:
+    """The board key stops working; returns the hash it had (whose boards the caller closes)."""
+    model.check_facilitator(actor)
+    with store.atomic():
+        old = store.board_token_hash(actor.workshop_id)
+        store.set_board_token(actor.workshop_id, None)
+    return old
+
+
+def authenticate_board(store: Store, token: Optional[str], code: str) -> tuple[Actor, dict]:
+    """The board holding this board key, in the workshop with this code. Raises unauthorized."""
+    if not token or not isinstance(token, str) or len(token) > 200:
+        raise model.unauthorized()
+    workshop = store.workshop_by_board_token(model.hash_token(token))
+    if workshop is None or workshop["code"] != code:
+        raise model.unauthorized()
+    return Actor(workshop["id"], BOARD_ROLE), workshop
+
+
+def rotate_facilitator_key(store: Store, actor: Actor) -> tuple[str, str]:
+    """A new facilitator key: the old one stops working everywhere (cookie, bearer, a pending
+    sign-in code). Returns the new key and the old one's hash (whose connections the caller closes)."""
+    model.check_facilitator(actor)
+    token = model.new_token()
+    with store.atomic():
+        old = store.facilitator_token_hash(actor.workshop_id)
+        store.set_facilitator_token(actor.workshop_id, model.hash_token(token))
+    return token, old
 
 
 # --- reading ------------------------------------------------------------------------------
@@ -731,7 +917,9 @@ def state_for(store: Store, actor: Actor, view: str, language: Optional[str] = N
         "workshop": {
             **{k: workshop[k] for k in ("code", "title", "language", "phase")},
             "team_link": workshop["team_link"] if viewer.is_facilitator else None,
+            "board_link": workshop["board_link"] if viewer.is_facilitator else None,
             "follow_up_of": bool(workshop["previous_id"]),
+            "follow_ups": store.follow_up_count(workshop["id"]) if viewer.is_facilitator else None,
             **{k: workshop[k] for k in SETTINGS},
             "prompts": prompts,
         },
@@ -740,7 +928,7 @@ def state_for(store: Store, actor: Actor, view: str, language: Optional[str] = N
         "cards": cards,
         "links": links,
         "agreements": agreements,
-        "assignments": snap["assignments"],
+        "assignments": model.assignments_for(snap["assignments"], viewer),
         "checkin": _checkin_for(store, actor, viewer),
         "me": {"role": actor.role, "id": actor.participant_id, "view": view},
     }

@@ -178,6 +178,9 @@ MIGRATIONS: list[str] = [
     """,
 ]
 
+#: Bytes the write-ahead log may keep after a checkpoint (it is truncated to this size).
+JOURNAL_SIZE_LIMIT = 1024 * 1024
+
 TABLES = ("workshops", "goals", "participants", "cards", "links", "endorsements", "assignments", "agreements",
           "checkins", "checkin_answers", "tombstones")
 # Rows copied into a follow-up remember where they came from; erasing the original forgets that.
@@ -276,6 +279,11 @@ class Store:
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")  # durable at each commit in WAL across app crashes
         self.db.execute("PRAGMA foreign_keys=ON")
+        # Erasure is physical: deleted rows are overwritten with zeros in the database file, and
+        # after each erasure the write-ahead log (which still holds the old pages) is
+        # checkpointed and truncated (scrub). The limit keeps the log small between erasures.
+        self.db.execute("PRAGMA secure_delete=ON")
+        self.db.execute(f"PRAGMA journal_size_limit={JOURNAL_SIZE_LIMIT}")
         self.migrate()
 
     # --- plumbing -----------------------------------------------------------------------------
@@ -298,6 +306,14 @@ class Store:
         with self._lock, self.db.atomic():
             yield self
 
+    @contextmanager
+    def erasing(self) -> Iterator["Store"]:
+        """A transaction that erases personal data: committed, then scrubbed from the disk."""
+        with self._lock:
+            with self.atomic():
+                yield self
+            self.scrub()
+
     def _one(self, sql: str, params=()) -> Optional[sqlite3.Row]:
         return self.db.conn.execute(sql, params).fetchone()
 
@@ -312,6 +328,16 @@ class Store:
         """
         columns, marks = ", ".join(row), ", ".join("?" * len(row))
         return self._one(f"INSERT INTO {table} ({columns}) VALUES ({marks}) RETURNING *", tuple(row.values()))
+
+    def scrub(self) -> None:
+        """After an erasure: copy the log into the database and truncate it to nothing.
+
+        With ``secure_delete`` the database file no longer holds the erased bytes once the log's
+        pages are written back; truncating the log removes its copies of the old pages. Called
+        outside a transaction, right after the one that erased (so before it is acknowledged).
+        """
+        with self._lock:
+            self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def close(self) -> None:
         with self._lock:
@@ -423,12 +449,52 @@ class Store:
                 (workshop_id,))
             return [r[0] for r in rows]
 
-    def expired_workshops(self, closed_before: str) -> list[str]:
-        """Closed workshops whose retention ran out."""
+    def expired_chains(self, before: str) -> list[list[str]]:
+        """Chains of workshops (an original and its follow-ups) whose retention ran out: every
+        workshop in the chain was closed before ``before`` or has had no activity since then.
+        Each chain is listed newest follow-up first, its original last."""
         with self._lock:
-            return [r[0] for r in self._all(
-                "SELECT id FROM workshops WHERE phase = 'closed' AND closed_at IS NOT NULL AND closed_at < ?",
-                (closed_before,))]
+            rows = self._all("SELECT id, previous_id, phase, closed_at, last_active_at FROM workshops")
+        previous = {r["id"]: r["previous_id"] for r in rows}
+
+        def root(workshop_id: str) -> str:
+            while previous.get(workshop_id) in previous:
+                workshop_id = previous[workshop_id]
+            return workshop_id
+
+        chains: dict[str, list] = {}
+        for row in rows:
+            chains.setdefault(root(row["id"]), []).append(row)
+
+        def expired(row) -> bool:
+            closed = row["phase"] == "closed" and row["closed_at"] is not None and row["closed_at"] < before
+            return closed or (row["last_active_at"] or "") < before
+
+        return [[r["id"] for r in sorted(members, key=lambda r: r["last_active_at"] or "", reverse=True)]
+                for members in chains.values() if all(expired(r) for r in members)]
+
+    def follow_up_count(self, workshop_id: str) -> int:
+        return len(self.follow_up_ids(workshop_id))
+
+    def seats_of(self, participant_id: str, earlier: bool) -> list[tuple[str, str]]:
+        """A person's seats in other workshops of their chain, as ``(workshop_id, participant_id)``:
+        in the follow-ups (seats copied from this one, and from those), and with ``earlier`` also
+        in the workshops it follows and in their other follow-ups."""
+        with self._lock:
+            starts = [participant_id]
+            if earlier:
+                starts += [r[0] for r in self._all(
+                    "WITH RECURSIVE seat(id, origin) AS (SELECT id, origin_id FROM participants WHERE id = ? "
+                    "UNION SELECT p.id, p.origin_id FROM participants p JOIN seat ON p.id = seat.origin) "
+                    "SELECT id FROM seat WHERE id != ?", (participant_id, participant_id))]
+            seats: dict[tuple[str, str], None] = {}
+            for start in starts:
+                for row in self._all(
+                        "WITH RECURSIVE seat(id) AS (SELECT ? UNION "
+                        "SELECT p.id FROM participants p JOIN seat ON p.origin_id = seat.id) "
+                        "SELECT p.workshop_id, p.id FROM participants p JOIN seat ON p.id = seat.id", (start,)):
+                    seats.setdefault((row[0], row[1]))
+            return [seat for seat in seats if seat[1] != participant_id]
 
     def create_follow_up(self, previous_id: str, title: str, token_hash: str) -> dict:
         """A new workshop that starts where ``previous_id`` ended: the same goals, the same people
@@ -494,9 +560,11 @@ class Store:
         return self.participant(workshop_id, row[0])
 
     def origins(self, workshop_id: str) -> dict:
-        """For a follow-up: which of its links and agreements came from the previous workshop."""
+        """For a follow-up: which of its cards, links and agreements came from the previous workshop."""
         with self._lock:
             return {
+                "cards": {r[0]: r[1] for r in self._all(
+                    "SELECT id, origin_id FROM cards WHERE workshop_id = ? AND origin_id IS NOT NULL", (workshop_id,))},
                 "links": {r[0]: r[1] for r in self._all(
                     "SELECT id, origin_id FROM links WHERE workshop_id = ? AND origin_id IS NOT NULL", (workshop_id,))},
                 "agreements": {r[0]: r[1] for r in self._all(
@@ -559,6 +627,50 @@ class Store:
             row = self._one("SELECT * FROM workshops WHERE team_token_hash = ?", (token_hash,))
             return _workshop(row) if row else None
 
+    # --- credentials: the board's key, the one-time sign-in code, the facilitator's key ------
+
+    def set_board_token(self, workshop_id: str, token_hash: Optional[str]) -> None:
+        with self.atomic():
+            self.db.execute("UPDATE workshops SET board_token_hash = ? WHERE id = ?", (token_hash, workshop_id))
+
+    def workshop_by_board_token(self, token_hash: str) -> Optional[dict]:
+        with self._lock:
+            row = self._one("SELECT * FROM workshops WHERE board_token_hash = ?", (token_hash,))
+            return _workshop(row) if row else None
+
+    def board_token_hash(self, workshop_id: str) -> Optional[str]:
+        with self._lock:
+            row = self._one("SELECT board_token_hash FROM workshops WHERE id = ?", (workshop_id,))
+            return row["board_token_hash"] if row else None
+
+    def set_signin(self, workshop_id: str, value: Optional[str]) -> None:
+        """The pending sign-in code: ``<sha256 of the code>:<the facilitator key, wrapped by it>``."""
+        with self.atomic():
+            self.db.execute("UPDATE workshops SET signin_hash = ? WHERE id = ?", (value, workshop_id))
+
+    def signin_of(self, workshop_id: str) -> Optional[str]:
+        with self._lock:
+            row = self._one("SELECT signin_hash FROM workshops WHERE id = ?", (workshop_id,))
+            return row["signin_hash"] if row else None
+
+    def take_signin(self, workshop_id: str, value: str) -> bool:
+        """Use up the pending sign-in code, if it is still ``value``: true for the one caller who did."""
+        with self.atomic():
+            row = self._one("UPDATE workshops SET signin_hash = NULL WHERE id = ? AND signin_hash = ? RETURNING id",
+                            (workshop_id, value))
+            return row is not None
+
+    def facilitator_token_hash(self, workshop_id: str) -> Optional[str]:
+        with self._lock:
+            row = self._one("SELECT facilitator_token_hash FROM workshops WHERE id = ?", (workshop_id,))
+            return row["facilitator_token_hash"] if row else None
+
+    def set_facilitator_token(self, workshop_id: str, token_hash: str) -> None:
+        """A new facilitator key: the old one (and any sign-in code made for it) stops working."""
+        with self.atomic():
+            self.db.execute("UPDATE workshops SET facilitator_token_hash = ?, signin_hash = NULL WHERE id = ?",
+                            (token_hash, workshop_id))
+
     def count_rows(self, workshop_id: str) -> int:
         """How many rows in the whole database still belong to this workshop (0 after erasure)."""
         with self._lock:
@@ -570,6 +682,12 @@ class Store:
             return total
 
     # --- participants ---------------------------------------------------------------------
+
+    def participant_names(self, workshop_id: str) -> dict[str, str]:
+        """Every participant's name by id, in joining order (to refuse look-alike names)."""
+        with self._lock:
+            return {r[0]: r[1] for r in self._all(
+                "SELECT id, name FROM participants WHERE workshop_id = ? ORDER BY rowid", (workshop_id,))}
 
     def add_participant(self, workshop_id: str, name: str, token_hash: str) -> Optional[dict]:
         """Inside a transaction: insert a participant, or return None when the name is taken."""

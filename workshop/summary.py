@@ -97,7 +97,9 @@ def build(snapshot: dict, viewer: Viewer = FACILITATOR) -> dict:
     ]
     drives = sum(1 for c in snapshot["cards"] if c["kind"] == "drive")
     return {
-        "workshop": {k: workshop[k] for k in ("code", "title", "language", "phase", "created_at")},
+        # The join code admits people while the workshop is open: it stays with the facilitator.
+        "workshop": {k: workshop[k] for k in ("code", "title", "language", "phase", "created_at")
+                     if k != "code" or viewer.is_facilitator},
         "totals": {
             "goals": len(goals),
             "goals_with_energy": len(goals) - len(open_goals),
@@ -291,21 +293,34 @@ def link_map_svg(summary: dict, anonymous_label: str = "Anonymous", colors: dict
 def changes_since(current: dict, previous: dict, origins: dict, viewer: Viewer = FACILITATOR) -> dict:
     """What changed since the previous workshop: links made anew, links dropped, and what became
     of last time's agreements. ``origins`` maps this workshop's rows to the ones they were copied
-    from (store.origins)."""
+    from (store.origins).
+
+    The facilitator sees the past as it was. Anyone else sees it only through what they may see
+    now: a card taken back since (made facilitator-only, hidden, erased with its person) takes
+    its past with it, and a card is named or anonymous as it is now.
+    """
     now_seen, before_seen = visible_part(current, viewer), visible_part(previous, viewer)
+    now_cards = {c["id"]: c for c in now_seen["cards"]}
+    if viewer.is_facilitator:
+        as_now = {c["id"]: c for c in before_seen["cards"]}
+        people = {p["id"]: p["name"] for p in previous["participants"]}
+    else:
+        as_now = {origin: now_cards[cid] for cid, origin in origins.get("cards", {}).items() if cid in now_cards}
+        people = {p["id"]: p["name"] for p in current["participants"]}
 
-    def describe(snapshot: dict, link: dict) -> dict:
-        cards = {c["id"]: c for c in snapshot["cards"]}
-        goals = {g["id"]: g for g in snapshot["goals"]}
-        people = {p["id"]: p["name"] for p in snapshot["participants"]}
-        card = cards[link["card_id"]]
+    def describe(link: dict, card: dict, goals: dict, names: dict) -> dict:
         return {"goal": goals[link["goal_id"]]["text"], "card": card["text"], "kind": card["kind"],
-                "person": people.get(card["about"])}
+                "person": names.get(card["about"])}
 
+    goals_now = {g["id"]: g for g in now_seen["goals"]}
+    goals_before = {g["id"]: g for g in before_seen["goals"]}
+    names_now = {p["id"]: p["name"] for p in current["participants"]}
     kept_origins = {origins["links"].get(l["id"]) for l in now_seen["links"]} - {None}
-    new_links = [describe(now_seen, l) for l in now_seen["links"] if l["id"] not in origins["links"]]
-    dropped = [describe(before_seen, l) for l in before_seen["links"] if l["id"] not in kept_origins]
-    visible_links = {l["id"] for l in before_seen["links"]}
+    new_links = [describe(l, now_cards[l["card_id"]], goals_now, names_now)
+                 for l in now_seen["links"] if l["id"] not in origins["links"]]
+    dropped = [describe(l, as_now[l["card_id"]], goals_before, people) for l in before_seen["links"]
+               if l["id"] not in kept_origins and l["card_id"] in as_now]
+    visible_links = {l["id"] for l in before_seen["links"] if l["card_id"] in as_now}
     by_origin = {origin: aid for aid, origin in origins["agreements"].items()}
     current_agreements = {a["id"]: a for a in current.get("agreements", [])}
     agreements = []
@@ -371,7 +386,7 @@ def cards_csv(summary: dict) -> str:
 def marketplace(summary: dict) -> dict:
     """For an intranet marketplace: open asks (goals nobody linked) and offers (drives with no outlet)."""
     return {
-        "workshop": {k: summary["workshop"][k] for k in ("code", "title")},
+        "workshop": {"title": summary["workshop"]["title"]},
         "asks": [{"kind": g["kind"], "goal": g["text"]} for g in summary["open_goals"]],
         "offers": [{"person": d["person"], "drive": d["text"]} for d in summary["unlinked_drives"]],
     }

@@ -10,14 +10,14 @@ from flask import Blueprint, Response, make_response, redirect, render_template,
 from flask_babel import gettext as _
 from pydantic import ValidationError
 
-from . import model, service, summary
+from . import model, names, service, summary
 from .i18n import use_workshop_language
 from .api import colors_of, full_summary
 from .limits import CREATIONS, GUESSES, limiter, only_misses
-from .live import broadcast
+from .live import broadcast, disconnect_room_later, key_room
 from .model import WorkshopError
-from .web import (actor_for, bearer_token, cookie_name, public_base, set_identity_cookie, store, workshop_or_404,
-                  workshop_urls)
+from .web import (actor_for, bearer_token, check_same_origin, cookie_name, public_base, set_identity_cookie, store,
+                  workshop_or_404, workshop_urls)
 
 bp = Blueprint("views", __name__)
 
@@ -101,7 +101,22 @@ def join_page(code):
     rejoined = _rejoin_from_previous(workshop)
     if rejoined is not None:
         return rejoined
-    return render_template("join.html", workshop=workshop, name="", error=None)
+    # A phone cookie that no longer admits anyone (its person was removed, or left, while the
+    # phone was closed): the page tells the phone to forget this workshop, and the cookie goes.
+    stale = cookie_name(workshop["code"], "participant") in request.cookies
+    forget = workshop["code"] if stale else None
+    if workshop["phase"] == "closed":
+        response = make_response(_closed_to_newcomers(workshop, forget))
+    else:
+        response = make_response(render_template("join.html", workshop=workshop, name="", error=None, forget=forget))
+    if stale:
+        response.delete_cookie(cookie_name(workshop["code"], "participant"), path="/")
+    return response
+
+
+def _closed_to_newcomers(workshop: dict, forget=None):
+    """Joining ends with the workshop: its code admits nobody new once it is closed."""
+    return render_template("join.html", workshop=workshop, name="", error=None, closed=True, forget=forget), 409
 
 
 def _rejoin_from_previous(workshop: dict):
@@ -122,6 +137,18 @@ def _rejoin_from_previous(workshop: dict):
     return response
 
 
+def _name_refusal(name: str):
+    """Why a typed name cannot be read as it is (names.check_name), with what to put back in the
+    field; None when it was refused for another reason (empty, too long)."""
+    try:
+        names.check_name(name.strip())
+    except names.NameRefused as refused:
+        if refused.reason == "marks":
+            return _("Your name stacks accents on a letter. Type it again with at most two on each letter."), name
+        return _("Your name held characters that do not show or that turn text around. Type it again."), ""
+    return None
+
+
 @bp.post("/j/<code>")
 @limiter.shared_limit(GUESSES, scope="guesses", deduct_when=only_misses)
 def join(code):
@@ -132,12 +159,23 @@ def join(code):
         req = model.Join.model_validate({"name": name})
         participant, token, change = service.join(store(), workshop, req)
     except ValidationError:
-        error = _("Type your first name (at most %(n)s characters).", n=model.NAME_MAX)
+        refused = _name_refusal(name)
+        if refused is not None:
+            # Invisible characters cannot be edited out of the field: it comes back empty.
+            error, name = refused
+        else:
+            error = _("Type your first name (at most %(n)s characters).", n=model.NAME_MAX)
         return render_template("join.html", workshop=workshop, name=name[:model.NAME_MAX], error=error), 400
     except WorkshopError as exc:
+        if exc.code == "closed":
+            return _closed_to_newcomers(workshop)
         if exc.code != "conflict":
             raise
-        error = _("Someone here already uses that name. Add an initial, for example.")
+        if getattr(exc, "look_alike", None):
+            error = _("That name looks too much like %(name)s, who is already here. Add an initial, for example.",
+                      name=exc.look_alike)
+        else:
+            error = _("Someone here already uses that name. Add an initial, for example.")
         return render_template("join.html", workshop=workshop, name=name, error=error), 409
     broadcast(workshop["id"], change)
     response = redirect(url_for("views.phone", code=workshop["code"]), 303)
@@ -159,33 +197,91 @@ def _facilitator_page(code, template, view):
     workshop = workshop_or_404(code)
     use_workshop_language(workshop["language"])
     actor_for(workshop, "facilitator")
+    return _workshop_page(workshop, template, "facilitator", view)
+
+
+def _workshop_page(workshop: dict, template: str, role: str, view: str):
+    """The console or the board; no page carries a key (the cookie holds it)."""
     urls = workshop_urls(workshop["code"])
-    # The secret link, to keep: it opens the console on another device (the cookie holds the token).
-    token = bearer_token() or request.cookies.get(cookie_name(workshop["code"], "facilitator"))
+    c = workshop["code"]
     return render_template(
         template,
-        facilitator_link=workshop_urls(workshop["code"], token)["facilitator"],
         workshop=workshop,
         join_url=urls["join"],
-        qr_url=url_for("views.qr_code", code=workshop["code"]),
-        board_url=url_for("views.board", code=workshop["code"]),
-        summary_url=url_for("views.summary_page", code=workshop["code"]),
-        boot={"code": workshop["code"], "role": "facilitator", "view": view, "join_url": urls["join"]},
+        qr_url=url_for("views.qr_code", code=c),
+        board_url=url_for("views.board", code=c),
+        summary_url=url_for("views.summary_page", code=c),
+        signin_link_url=url_for("views.create_signin_link", code=c),
+        facilitator_key_url=url_for("views.rotate_facilitator_key", code=c),
+        boot={"code": c, "role": role, "view": view, "join_url": urls["join"]},
     )
+
+
+# --- credentials: the one-time sign-in link, a new facilitator key, the board's own key ------
+
+
+def _facilitator_or_none(workshop):
+    try:
+        return actor_for(workshop, "facilitator")
+    except WorkshopError:
+        return None
 
 
 @bp.get("/w/<code>/facilitate")
 def console(code):
-    """The facilitator's console. ``?key=`` (the secret link) sets the cookie, then a clean redirect."""
+    """The facilitator's console. ``?key=`` (the one-time sign-in link) signs this browser in
+    (the cookie gets the facilitator key), is used up, and redirects to the clean URL."""
     key = request.args.get("key")
-    if key:
-        workshop = workshop_or_404(code)
-        actor, found = service.authenticate(store(), key, workshop["code"])
-        model.check_facilitator(actor)
-        response = redirect(url_for("views.console", code=workshop["code"]), 303)
-        set_identity_cookie(response, workshop["code"], "facilitator", key)
-        return response
+    if key is not None:
+        return _sign_in(code, key)
     return _facilitator_page(code, "console.html", "console")
+
+
+def _sign_in(code: str, key: str):
+    workshop = workshop_or_404(code)
+    use_workshop_language(workshop["language"])
+    clean = redirect(url_for("views.console", code=workshop["code"]), 303)
+    try:
+        token = service.use_signin(store(), workshop, key)
+    except WorkshopError:
+        if _facilitator_or_none(workshop):
+            return clean  # a used link (the back button, a reload) in a browser already signed in
+        message = _("This sign-in link was already used, or a newer one replaced it. On a device where the "
+                    "console is open, make a new link.")
+        return render_template("error.html", status=401, message=message), 401
+    set_identity_cookie(clean, workshop["code"], "facilitator", token)
+    return clean
+
+
+@bp.post("/w/<code>/signin-link")
+def create_signin_link(code):
+    """The console (cookie) makes a one-time link that opens it on another device."""
+    check_same_origin()
+    workshop = workshop_or_404(code)
+    actor = actor_for(workshop, "facilitator")
+    token = bearer_token() or request.cookies.get(cookie_name(workshop["code"], "facilitator"))
+    signin = service.create_signin(store(), actor, token)
+    return _no_store({"url": workshop_urls(workshop["code"], signin)["facilitator"]})
+
+
+@bp.post("/w/<code>/facilitator-key")
+def rotate_facilitator_key(code):
+    """The console (cookie) makes a new facilitator key: every session of the old one ends,
+    this browser gets the new key in its cookie (the page then reloads)."""
+    check_same_origin()
+    workshop = workshop_or_404(code)
+    actor = actor_for(workshop, "facilitator")
+    token, old = service.rotate_facilitator_key(store(), actor)
+    disconnect_room_later(key_room(old))
+    response = _no_store({"ok": True})
+    set_identity_cookie(response, workshop["code"], "facilitator", token)
+    return response
+
+
+def _no_store(body: dict):
+    response = make_response(body)
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.post("/w/<code>/take-part")
@@ -199,7 +295,7 @@ def take_part(code):
         participant, token, change = service.join(store(), workshop, req)
     except (ValidationError, WorkshopError) as exc:
         status = exc.status if isinstance(exc, WorkshopError) else 400
-        if isinstance(exc, WorkshopError) and exc.code not in ("conflict", "locked"):
+        if isinstance(exc, WorkshopError) and exc.code not in ("conflict", "locked", "closed"):
             raise
         return render_template("error.html", status=status,
                                message=_("Choose another first name to take part.")), status
@@ -211,7 +307,36 @@ def take_part(code):
 
 @bp.get("/w/<code>/board")
 def board(code):
-    return _facilitator_page(code, "board.html", "board")
+    """The projector board: with the facilitator's cookie as before (it may link cards), or with
+    the board's own read-only key. ``?key=`` (the board link) sets the board's short-lived
+    cookie, then a clean redirect."""
+    workshop = workshop_or_404(code)
+    use_workshop_language(workshop["language"])
+    key = request.args.get("key")
+    if key is not None:
+        try:
+            service.authenticate_board(store(), key, workshop["code"])
+        except WorkshopError:
+            return _board_link_refused()
+        response = redirect(url_for("views.board", code=workshop["code"]), 303)
+        set_identity_cookie(response, workshop["code"], "board", key)
+        return response
+    if _facilitator_or_none(workshop):
+        return _workshop_page(workshop, "board.html", "facilitator", "board")
+    board_key = request.cookies.get(cookie_name(workshop["code"], "board"))
+    if board_key is None:
+        actor_for(workshop, "facilitator")  # raises: this page is not for this browser
+    try:
+        service.authenticate_board(store(), board_key, workshop["code"])
+    except WorkshopError:
+        return _board_link_refused()
+    return _workshop_page(workshop, "board.html", "board", "board")
+
+
+def _board_link_refused():
+    message = _("This board link no longer works: the facilitator made a new one or stopped it. "
+                "Ask for the new board link.")
+    return render_template("error.html", status=401, message=message), 401
 
 
 @bp.get("/w/<code>/summary")

@@ -30,7 +30,10 @@
 //   default-visibility, default-visibility-hint, after-panel, summary-link, team-link-state,
 //   team-link-box, team-link-url, team-link-copy, team-link-create, team-link-revoke,
 //   checkin-state, checkin-open, checkin-close, follow-up-hint, follow-up-start,
-//   secret-link, facilitator-link, danger-zone, delete-form, delete-code, delete-workshop
+//   board-key-panel, board-key-state, board-key-box, board-key-url, board-key-copy, board-key-create,
+//   board-key-revoke, secret-link, signin-box, facilitator-link (the one-time sign-in link), signin-copy,
+//   signin-note, signin-create, rotate-key, danger-zone, delete-form, delete-code, delete-follow-ups-field, delete-follow-ups,
+//   delete-follow-ups-label, delete-workshop
 
 import { formatClock, parseDuration, serverClock, timerAt } from "./clock.js";
 import { byTestId, fill, format, h, icon, readJSON, reconcile, setText, toast } from "./dom.js";
@@ -61,6 +64,10 @@ const ui = {
   teamLinkUrl: null,
   /** @type {?boolean} whether a team link works, as learnt from this session's own actions */
   teamLinkActive: null,
+  /** @type {?string} a board link made in this session (shown once, like the team link) */
+  boardKeyUrl: null,
+  /** @type {?boolean} whether a board link works, as learnt from this session's own actions */
+  boardKeyActive: null,
   clock: serverClock(),
   /** Whether the first render is done (what is there at load does not slide in). */
   rendered: false,
@@ -574,7 +581,16 @@ function render() {
   renderSettings();
   renderAgreements();
   renderAfterwards();
+  renderBoardKey();
+  renderDeleteFollowUps();
   ui.rendered = true;
+}
+
+/** The delete form offers to erase the workshop's follow-ups too (ticked), when it has any. */
+function renderDeleteFollowUps() {
+  const n = ui.state.workshop.follow_ups || 0;
+  byTestId("delete-follow-ups-field").hidden = n < 1;
+  setText(byTestId("delete-follow-ups-label"), format(strings.delete_follow_ups, { n }));
 }
 
 // --- Actions -----------------------------------------------------------------------------------------
@@ -851,9 +867,12 @@ async function revokeTeamLink() {
   render();
 }
 
-/** Copy the team link (the clipboard API needs https; a plain-http LAN falls back to a selection). */
-async function copyTeamLink() {
-  const input = byTestId("team-link-url");
+/**
+ * Copy a link shown in a field (the clipboard API needs https; a plain-http LAN falls back to a selection).
+ * @param {string} testId the field
+ */
+async function copyField(testId) {
+  const input = byTestId(testId);
   input.select();
   try {
     if (navigator.clipboard && window.isSecureContext) await navigator.clipboard.writeText(input.value);
@@ -861,6 +880,101 @@ async function copyTeamLink() {
     toast(strings.copied);
   } catch {
     /* the text stays selected: the facilitator copies it by hand */
+  }
+}
+
+// --- Credentials: the board's own link, a one-time sign-in link, a new secret key ------------------------
+
+/** The board link for another computer: none, active, or just made (shown once). */
+function renderBoardKey() {
+  const active = ui.boardKeyActive ?? Boolean(ui.state.workshop.board_link);
+  byTestId("board-key-box").hidden = !ui.boardKeyUrl;
+  if (ui.boardKeyUrl) byTestId("board-key-url").value = ui.boardKeyUrl;
+  setText(byTestId("board-key-state"), ui.boardKeyUrl ? strings.board_key_made : active ? strings.board_key_active : strings.board_key_none);
+  setText(byTestId("board-key-create"), active ? strings.renew_board_key : strings.make_board_key);
+  byTestId("board-key-revoke").hidden = !active;
+}
+
+/** Make (or renew) the board link and show it, once; a board open with the old one disconnects. */
+async function createBoardKey() {
+  const ack = await live.act(SEND.CREATE_BOARD_LINK, {});
+  if (!ack.ok) return;
+  ui.boardKeyUrl = ack.url;
+  ui.boardKeyActive = true;
+  render();
+  const input = byTestId("board-key-url");
+  input.focus();
+  input.select();
+}
+
+/** Stop the board link, after one confirmation. */
+async function revokeBoardKey() {
+  if (!window.confirm(strings.confirm_revoke_board)) return;
+  const ack = await live.act(SEND.REVOKE_BOARD_LINK, {});
+  if (!ack.ok) return;
+  ui.boardKeyUrl = null;
+  ui.boardKeyActive = false;
+  toast(strings.board_key_revoked);
+  render();
+}
+
+/**
+ * POST to one of the console's own credential routes (the cookie authorises it; SameSite=Lax
+ * keeps other sites from doing the same).
+ * @param {string} url
+ * @returns {Promise<?object>} the JSON answer, or null (the error is shown)
+ */
+async function postWithCookie(url) {
+  try {
+    const response = await fetch(url, { method: "POST", credentials: "same-origin", headers: { Accept: "application/json" } });
+    if (response.ok) return await response.json();
+  } catch {
+    /* offline: said below */
+  }
+  toast(strings.request_failed, { kind: "error" });
+  return null;
+}
+
+/** Make a one-time sign-in link for another device and show it, once. */
+async function createSigninLink() {
+  const answer = await postWithCookie(byTestId("secret-link").dataset.signinUrl);
+  if (!answer || !answer.url) return;
+  byTestId("signin-box").hidden = false;
+  const input = byTestId("facilitator-link");
+  input.value = answer.url;
+  input.focus();
+  input.select();
+}
+
+/** A new secret key: every other session of the old one ends; this browser's cookie gets the new key. */
+async function rotateKey() {
+  if (!window.confirm(strings.confirm_rotate)) return;
+  const button = byTestId("rotate-key");
+  button.disabled = true;
+  const answer = await postWithCookie(byTestId("secret-link").dataset.keyUrl);
+  if (!answer) {
+    button.disabled = false;
+    return;
+  }
+  // This page's connection (and this browser's board window) used the old key: reload with the new one.
+  if ("BroadcastChannel" in window) new BroadcastChannel(`workshop-key-${boot.code}`).postMessage("rotated");
+  try {
+    window.sessionStorage.setItem(`key-rotated-${boot.code}`, "1");
+  } catch {
+    /* storage off: the reload still works, without the note */
+  }
+  window.location.reload();
+}
+
+/** After a reload that followed a new key, say so once. */
+function noteRotation() {
+  try {
+    if (window.sessionStorage.getItem(`key-rotated-${boot.code}`)) {
+      window.sessionStorage.removeItem(`key-rotated-${boot.code}`);
+      toast(strings.key_rotated);
+    }
+  } catch {
+    /* storage off */
   }
 }
 
@@ -968,7 +1082,13 @@ function wire() {
 
   byTestId("team-link-create").addEventListener("click", createTeamLink);
   byTestId("team-link-revoke").addEventListener("click", revokeTeamLink);
-  byTestId("team-link-copy").addEventListener("click", copyTeamLink);
+  byTestId("team-link-copy").addEventListener("click", () => copyField("team-link-url"));
+  byTestId("board-key-create").addEventListener("click", createBoardKey);
+  byTestId("board-key-revoke").addEventListener("click", revokeBoardKey);
+  byTestId("board-key-copy").addEventListener("click", () => copyField("board-key-url"));
+  byTestId("signin-create").addEventListener("click", createSigninLink);
+  byTestId("signin-copy").addEventListener("click", () => copyField("facilitator-link"));
+  byTestId("rotate-key").addEventListener("click", rotateKey);
   byTestId("checkin-open").addEventListener("click", () => live.act(SEND.OPEN_CHECKIN, {}));
   byTestId("checkin-close").addEventListener("click", () => live.act(SEND.CLOSE_CHECKIN, {}));
   byTestId("follow-up-start").addEventListener("click", startFollowUp);
@@ -984,13 +1104,20 @@ function wire() {
     event.preventDefault();
     if (!matches()) return;
     deleteButton.disabled = true;
-    const ack = await live.act(SEND.DELETE_WORKSHOP, { code: deleteCode.value.trim().toUpperCase() });
+    // The follow-ups go too unless the facilitator unticks the box (no box: there are none).
+    const followUps = !byTestId("delete-follow-ups-field").hidden ? byTestId("delete-follow-ups").checked : true;
+    const ack = await live.act(SEND.DELETE_WORKSHOP, { code: deleteCode.value.trim().toUpperCase(), follow_ups: followUps });
     if (ack.ok) window.location.assign("/");
     else deleteButton.disabled = !matches();
   });
 }
 
 wire();
+noteRotation();
+if ("BroadcastChannel" in window) {
+  // Another console tab of this browser made a new key: this one's connection was closed; reload.
+  new BroadcastChannel(`workshop-key-${boot.code}`).onmessage = () => window.location.reload();
+}
 live = connectLive({
   boot,
   strings,
