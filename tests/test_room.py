@@ -58,7 +58,7 @@ def test_the_strength_round_gives_everyone_colleagues_round_robin(workshop):
     ids = [p.id for p in people]
     expected = [{"giver": ids[i], "receiver": ids[(i + k) % 4]} for i in range(4) for k in (1, 2)]
     assert ack["assignments"] == expected
-    assert people[0].wait_for("assignments_changed")["assignments"] == expected
+    assert people[0].wait_for("assignments_changed")["assignments"] == expected[:2]  # only where Anna gives
     receivers = [a["receiver"] for a in expected]
     assert all(receivers.count(pid) == 2 for pid in ids)
     assert console.call("assign_strength_round", {"per_person": 4})["error"]["code"] == "invalid"

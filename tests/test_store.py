@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import sqlite3
+from pathlib import Path
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -625,3 +626,61 @@ def test_a_new_store_makes_its_folder(tmp_path):
         assert opened.ping() and (tmp_path / "nested" / "deeper" / "w.sqlite3").exists()
     finally:
         opened.close()
+
+
+# --- erasure and retention (issue 10) -----------------------------------------------------------
+
+
+def test_erasure_is_set_up_explicitly_whatever_sqlite_was_built_with(store):
+    """secure_delete is on by default only where SQLite was built that way: the store says so itself."""
+    assert store.db.execute("PRAGMA secure_delete").fetchone()[0] == 1
+    assert store.db.execute("PRAGMA journal_size_limit").fetchone()[0] == store_module.JOURNAL_SIZE_LIMIT
+
+
+def test_erasing_truncates_the_write_ahead_log(store, db_path):
+    workshop = new_workshop(store)
+    anna = join(store, workshop, "Anna")
+    write_card(store, workshop, "drive-0001", anna, text="Kept in the log")
+    wal = Path(db_path + "-wal")
+    assert b"Kept in the log" in wal.read_bytes()
+    with store.erasing():
+        store.delete_card("drive-0001")
+    assert wal.read_bytes() == b""
+
+
+def close(store, workshop) -> None:
+    with store.atomic():
+        store.set_phase(workshop["id"], "closed")
+
+
+def follow_up(store, workshop) -> dict:
+    return store.create_follow_up(workshop["id"], "Again", model.hash_token(model.new_token()))
+
+
+def test_a_chain_expires_only_when_every_workshop_in_it_has(store):
+    original = new_workshop(store)
+    close(store, original)
+    later = follow_up(store, original)
+    idle = new_workshop(store)
+    cutoff = store_module.now()
+    assert store.expired_chains(cutoff) == [[later["id"], original["id"]], [idle["id"]]]
+    with store.atomic():
+        store.bump_version(later["id"])  # the follow-up is in use again: its original stays too
+    assert store.expired_chains(cutoff) == [[idle["id"]]]
+    assert store.expired_chains(store_module.now()) == [[later["id"], original["id"]], [idle["id"]]]
+
+
+def test_a_person_has_a_seat_in_every_workshop_of_the_chain(store):
+    original = new_workshop(store)
+    anna, _ = join(store, original, "Anna"), join(store, original, "Bram")
+    close(store, original)
+    first = follow_up(store, original)
+    close(store, first)
+    second, sibling = follow_up(store, first), follow_up(store, original)
+    seats = store.seats_of(anna["id"], earlier=False)
+    assert sorted(w for w, _ in seats) == sorted([first["id"], second["id"], sibling["id"]])
+    first_seat = next(p for w, p in seats if w == first["id"])
+    assert sorted(w for w, _ in store.seats_of(first_seat, earlier=False)) == [second["id"]]
+    everywhere = store.seats_of(first_seat, earlier=True)
+    assert sorted(w for w, _ in everywhere) == sorted([original["id"], second["id"], sibling["id"]])
+    assert all(p != first_seat for _, p in everywhere)

@@ -6,14 +6,17 @@ import re
 from pathlib import Path
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+# Screenshots for review only (not shown in the README): outside the tracked tree (.gitignore).
+REVIEW = Path(__file__).resolve().parents[2] / "test-results" / "screenshots"
 
 HOSTILE = '<img src=x onerror="window.__pwned=1">'
 
 
-def screenshot(page, name: str, full_page: bool = False) -> None:
-    """Save a screenshot under docs/screenshots/ (the README shows them), animations settled."""
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=full_page, animations="disabled")
+def screenshot(page, name: str, full_page: bool = False, folder: Path = SCREENSHOTS) -> None:
+    """Save a screenshot under docs/screenshots/ (the README shows them), animations settled;
+    ``folder=REVIEW`` for one that is only looked at (test-results/screenshots/, untracked)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(folder / f"{name}.png"), full_page=full_page, animations="disabled")
 
 
 def local(server, url: str) -> str:
@@ -22,9 +25,9 @@ def local(server, url: str) -> str:
 
 
 def facilitator(open_page, server, workshop, kind="laptop"):
-    """A console (or board) page of the workshop, opened with the facilitator link."""
+    """A console (or board) page of the workshop, opened with a one-time sign-in link."""
     watched = open_page(kind)
-    watched.page.goto(local(server, workshop.urls["facilitator"]))
+    watched.page.goto(local(server, workshop.signin_url()))
     if kind == "board":
         watched.page.goto(local(server, workshop.urls["board"]))
     wait_live(watched.page)

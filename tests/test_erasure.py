@@ -1,0 +1,154 @@
+"""Erasure is physical: after each kind of erasure, the erased words are in no byte of the
+database file or its write-ahead log (someone who later reads the server's disk finds nothing).
+
+Each test writes unique marker words, checks that the disk holds them (so the scan can fail),
+erases them the way a person or the facilitator would, and scans the files again.
+"""
+
+from __future__ import annotations
+
+import secrets
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+from helpers import Api, Client, LiveServer, Workshop
+
+
+def marker(what: str) -> str:
+    return f"Erase{what}{secrets.token_hex(6)}"
+
+
+def on_disk(db_path: Path, word: str) -> bool:
+    """Whether the word is anywhere in the database file or its log, as written or case-folded
+    (names are also kept folded, for uniqueness)."""
+    needles = {word.encode(), word.casefold().encode()}
+    for path in (db_path, db_path.with_name(db_path.name + "-wal")):
+        if path.exists():
+            data = path.read_bytes()
+            if any(needle in data for needle in needles):
+                return True
+    return False
+
+
+@pytest.fixture(scope="module")
+def disk(tmp_path_factory):
+    """A server of its own, so that its files hold only what these tests wrote."""
+    live = LiveServer(tmp_path_factory.mktemp("erasure") / "workshops.sqlite3").start()
+    yield live
+    live.stop()
+
+
+@pytest.fixture
+def room(disk, clients):
+    return Workshop(disk, Api(disk.url), clients, title=marker("Title"))
+
+
+def bearer(token):
+    return {"Authorization": f"Bearer {token}"}
+
+
+def written_then_erased(disk: LiveServer, words: list[str], erase) -> None:
+    for word in words:
+        assert on_disk(disk.db_path, word), f"{word} was never written: the scan proves nothing"
+    erase()
+    for word in words:
+        assert not on_disk(disk.db_path, word), f"{word} is still on the disk"
+
+
+def test_a_deleted_card_is_gone_from_the_disk(disk, room):
+    anna = room.participant(marker("Anna"))
+    text = marker("Drive")
+    card = anna.call("add_card", {"kind": "drive", "text": text})["card"]
+    written_then_erased(disk, [text], lambda: anna.call("delete_card", {"id": card["id"]}))
+
+
+def test_a_declined_strength_is_gone_from_the_disk(disk, room):
+    anna, bram = room.participant(marker("Anna")), room.participant(marker("Bram"))
+    text = marker("Strength")
+    card = anna.call("add_card", {"kind": "strength", "text": text, "about": bram.id})["card"]
+    written_then_erased(disk, [text], lambda: bram.call("respond_strength", {"id": card["id"], "answer": "decline"}))
+
+
+def test_reworded_and_edited_words_are_gone_from_the_disk(disk, room):
+    anna, bram = room.participant(marker("Anna")), room.participant(marker("Bram"))
+    first, own = marker("Drive"), marker("Strength")
+    drive = anna.call("add_card", {"kind": "drive", "text": first})["card"]
+    written_then_erased(disk, [first], lambda: anna.call("edit_card", {"id": drive["id"], "text": marker("Again")}))
+    strength = anna.call("add_card", {"kind": "strength", "text": own, "about": bram.id})["card"]
+    written_then_erased(disk, [own], lambda: bram.call(
+        "respond_strength", {"id": strength["id"], "answer": "accept", "text": marker("Mine")}))
+
+
+def test_a_person_who_leaves_or_is_removed_is_gone_from_the_disk(disk, room):
+    console = room.facilitator()
+    for how in ("leave", "remove"):
+        name, drive, given = marker("Name"), marker("Drive"), marker("Given")
+        person, colleague = room.participant(name), room.participant(marker("Colleague"))
+        person.call("add_card", {"kind": "drive", "text": drive})
+        person.call("add_card", {"kind": "strength", "text": given, "about": colleague.id})
+        if how == "leave":
+            written_then_erased(disk, [name, drive, given], lambda: person.call("leave_workshop", {}))
+        else:
+            written_then_erased(disk, [name, drive, given],
+                                lambda: console.call("remove_participant", {"id": person.id}))
+
+
+def test_a_renamed_person_and_changed_agreements_and_comments_leave_nothing(disk, room):
+    console = room.facilitator()
+    old_name = marker("Name")
+    anna = room.participant(old_name)
+    written_then_erased(disk, [old_name], lambda: console.call("rename_participant", {"id": anna.id, "name": marker("New")}))
+    card = anna.call("add_card", {"kind": "drive", "text": marker("Drive")})["card"]
+    link = anna.call("add_link", {"card_id": card["id"], "goal_id": anna.state["goals"][0]["id"]})["link"]
+    said = marker("Agreement")
+    agreement = anna.call("add_agreement", {"link_id": link["id"], "text": said})["agreement"]
+    written_then_erased(disk, [said], lambda: anna.call("delete_agreement", {"id": agreement["id"]}))
+    console.call("open_checkin", {})
+    comment = marker("Comment")
+    anna.call("answer_checkin", {"link_id": link["id"], "rating": 4, "comment": comment})
+    written_then_erased(disk, [comment], lambda: anna.call(
+        "answer_checkin", {"link_id": link["id"], "rating": 3, "comment": marker("Later")}))
+
+
+def test_an_erased_workshop_and_its_follow_ups_are_gone_from_the_disk(disk, room):
+    console = room.facilitator()
+    name, drive, goal = marker("Name"), marker("Drive"), marker("Goal")
+    anna = room.participant(name)
+    console.call("add_goal", {"text": goal})
+    anna.call("add_card", {"kind": "drive", "text": drive})
+    console.call("set_phase", {"phase": "closed"})
+    follow = requests.post(f"{disk.url}/api/workshops/{room.code}/follow-up", headers=bearer(room.token),
+                           json={"title": marker("FollowUp")}).json()
+    title = room.api.workshop(room.code, room.token)["title"]
+    follow_title = room.api.workshop(follow["code"], follow["facilitator_token"])["title"]
+    written_then_erased(disk, [title, follow_title, name, drive, goal], lambda: requests.delete(
+        f"{disk.url}/api/workshops/{room.code}", headers=bearer(room.token)))
+
+
+def test_retention_erases_down_to_the_bytes(tmp_path):
+    live = LiveServer(tmp_path / "retention.sqlite3",
+                      env={"WORKSHOP_RETENTION_DAYS": str(1 / 86400), "WORKSHOP_RETENTION_SWEEP_SECONDS": "0.2"})
+    live.start()
+    try:
+        title, name, drive = marker("Title"), marker("Name"), marker("Drive")
+        created = Api(live.url).create_workshop(title=title)
+        phone = Api(live.url).join(created["code"], name)
+        console = Client(live.url, {"code": created["code"], "role": "facilitator", "view": "console",
+                                    "token": created["facilitator_token"]}, "console")
+        anna = Client(live.url, {"code": created["code"], "role": "participant", "view": "phone",
+                                 "token": phone["participant_token"]}, "anna")
+        try:
+            anna.call("add_card", {"kind": "drive", "text": drive})
+            assert all(on_disk(live.db_path, word) for word in (title, name, drive))
+            console.wait_for("workshop_deleted", timeout=10)
+        finally:
+            console.disconnect()
+            anna.disconnect()
+        time.sleep(0.2)
+        for word in (title, name, drive):
+            assert not on_disk(live.db_path, word)
+    finally:
+        live.stop()
