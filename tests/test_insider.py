@@ -19,6 +19,12 @@ def bearer(token):
     return {"Authorization": f"Bearer {token}"}
 
 
+def console_of(url: str, created: dict) -> Client:
+    """The facilitator's console of a workshop made over REST (``code`` and ``facilitator_token``)."""
+    return Client(url, {"code": created["code"], "role": "facilitator", "view": "console",
+                        "token": created["facilitator_token"]}, "console")
+
+
 def objects_in(value):
     """Every JSON object inside a message, the message included."""
     if isinstance(value, dict):
@@ -95,8 +101,7 @@ def test_a_follow_ups_team_link_shows_nothing_taken_back_since(server, workshop)
         return Client(server.url, {"code": follow["code"], "role": "participant", "view": "phone",
                                    "token": again["participant_token"]}, name)
 
-    later = Client(server.url, {"code": follow["code"], "role": "facilitator", "view": "console",
-                                "token": follow["facilitator_token"]}, "console")
+    later = console_of(server.url, follow)
     phones = [seat(n) for n in ("Anna", "Cas", "Dirk")]
     try:
         by_text = {c["text"]: c for c in later.state["cards"]}
@@ -167,8 +172,7 @@ def test_leaving_erases_the_person_in_every_workshop_of_the_chain(server, worksh
     bram.call("add_card", {"kind": "drive", "text": "Bram in the original"})
     console.call("set_phase", {"phase": "closed"})
     follow = requests.post(f"{server.url}/api/workshops/{workshop.code}/follow-up", headers=bearer(workshop.token)).json()
-    later = Client(server.url, {"code": follow["code"], "role": "facilitator", "view": "console",
-                                "token": follow["facilitator_token"]}, "console")
+    later = console_of(server.url, follow)
     try:
         assert anna.call("leave_workshop", {})["ok"]  # from the original, with the old token
         gone = later.wait_for("participant_left")
@@ -187,8 +191,7 @@ def test_the_facilitators_removal_reaches_the_follow_ups_but_not_the_past(server
     anna.call("add_card", {"kind": "drive", "text": "Anna's first"})
     console.call("set_phase", {"phase": "closed"})
     first = requests.post(f"{server.url}/api/workshops/{workshop.code}/follow-up", headers=bearer(workshop.token)).json()
-    mid = Client(server.url, {"code": first["code"], "role": "facilitator", "view": "console",
-                              "token": first["facilitator_token"]}, "console")
+    mid = console_of(server.url, first)
     try:
         mid.call("set_phase", {"phase": "closed"})
         second = requests.post(f"{server.url}/api/workshops/{first['code']}/follow-up",
@@ -233,16 +236,14 @@ def test_retention_erases_idle_workshops_and_whole_chains(quick_retention):
     url, api = quick_retention.url, Api(quick_retention.url)
     idle, busy, original = api.create_workshop(), api.create_workshop(), api.create_workshop()
 
-    def console_of(created):
-        return Client(url, {"code": created["code"], "role": "facilitator", "view": "console",
-                            "token": created["facilitator_token"]}, created["code"])
-
-    keeper, chain = console_of(busy), console_of(original)
+    keeper, chain = console_of(url, busy), console_of(url, original)
+    opened = [keeper, chain]
     try:
         chain.call("set_phase", {"phase": "closed"})
         follow = requests.post(f"{url}/api/workshops/{original['code']}/follow-up",
                                headers=bearer(original["facilitator_token"])).json()
-        follow_console = console_of(follow)
+        follow_console = console_of(url, follow)
+        opened.append(follow_console)
         deadline = time.monotonic() + 4
         while time.monotonic() < deadline:  # the busy workshop and the follow-up stay active
             keeper.call("set_revealed", {"revealed": True})
@@ -257,7 +258,7 @@ def test_retention_erases_idle_workshops_and_whole_chains(quick_retention):
         assert requests.get(f"{url}/j/{original['code']}").status_code == 404
         assert requests.get(f"{url}/j/{follow['code']}").status_code == 404
     finally:
-        for client in (keeper, chain):
+        for client in opened:
             client.disconnect()
 
 
