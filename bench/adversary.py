@@ -20,6 +20,7 @@ status 1 when any leak was found. The suite runs 1,000 histories of the same in 
 from __future__ import annotations
 
 import argparse
+import itertools
 import sys
 import time
 from pathlib import Path
@@ -76,11 +77,14 @@ def main() -> int:
 
     started = time.monotonic()
     try:
-        run = seed(args.seed)(LongRun)
-        run_state_machine_as_test(run, settings=settings(
-            max_examples=-(-args.steps // args.steps_per_history), stateful_step_count=args.steps_per_history,
-            deadline=None, database=None, phases=[Phase.generate],
-            suppress_health_check=list(HealthCheck)))
+        # Some generated histories end early, so batches run until the steps are all taken.
+        for batch in itertools.count():
+            remaining = args.steps - LongRun.steps_run
+            if remaining <= 0:
+                break
+            run_state_machine_as_test(seed(args.seed + batch)(LongRun), settings=settings(
+                max_examples=-(-remaining // args.steps_per_history), stateful_step_count=args.steps_per_history,
+                deadline=None, database=None, phases=[Phase.generate], suppress_health_check=list(HealthCheck)))
     finally:
         if proc is not None:
             proc.terminate()
