@@ -221,7 +221,8 @@ class Leak:
     kind: str  # text | id | tie | item | joined | served | silent
     row: str  # the table's row of what leaked
     relation: str  # for a tie: how the person relates to the item (whose, author, ...)
-    detail: str  # the secret, the person, and an excerpt of the message
+    subject: str  # what leaked: the secret, or the item and the person tied to it
+    excerpt: str = ""  # where: the message, line or row it came in
 
     @property
     def signature(self) -> tuple:
@@ -229,7 +230,8 @@ class Leak:
         return self.audience, self.channel, self.kind, self.row, self.relation
 
     def __str__(self) -> str:
-        return f"[{self.audience}] {self.spy} · {self.channel} · {self.kind}: {self.detail}"
+        where = f" in {self.excerpt[:400]}" if self.excerpt else ""
+        return f"[{self.audience}] {self.spy} · {self.channel} · {self.kind}: {self.subject}{where}"
 
 
 class Finder:
@@ -247,8 +249,7 @@ class Finder:
             row, what = self.describe(key, facts)
             relation = self.relation(person, key, facts) if person else ""
             said = f"{what} tied to {self.name(person, facts)} ({relation})" if person else f"{what} ({token})"
-            found.setdefault((kind, key, person), Leak(audience, spy, channel, kind, row, relation,
-                                                       f"{said} in {excerpt[:400]}"))
+            found.setdefault((kind, key, person), Leak(audience, spy, channel, kind, row, relation, said, excerpt))
 
         for group in groups:
             persons, items = set(), set()
@@ -508,6 +509,7 @@ class Adversary(RuleBasedStateMachine):
         with from the start)."""
         people = data.draw(st.integers(3, 4), label="participants")
         default = self.pick(data, list(VISIBILITIES), "drives by default")
+        self.steps_in_chain = 0
         with self.step(f"a new workshop (drives {default} by default) with {people} participants"):
             self._create_workshop(people, default)
         first = []
@@ -533,7 +535,7 @@ class Adversary(RuleBasedStateMachine):
         created = self.http("post", "/api/workshops", json={"title": "Team day", "language": "en", "goals": GOALS,
                                                              "default_visibility": default})
         assert created.status_code == 201, created.text
-        self.rooms, self.current, self.people, self.steps_in_chain = [], 0, [], 0
+        self.rooms, self.current, self.people = [], 0, []
         self.left, self.removed = set(), {}
         room = self._add_room(created.json(), previous=None)
         self.rooms.append(room)
@@ -1025,7 +1027,8 @@ class Adversary(RuleBasedStateMachine):
         if http or self.steps_in_chain % self.http_every == 0:
             self._check_http()
         if self.leaks:
-            self._found(self.leaks)
+            # One line per thing leaked, however many groups of a message held it.
+            self._found(list({(l.spy, l.channel, l.kind, l.subject): l for l in self.leaks}.values()))
 
     def _tally(self, before: Optional[Facts]) -> None:
         """Count what this step reached: each row of the table present, and a few rare moments."""
