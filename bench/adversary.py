@@ -13,7 +13,7 @@ the kind of leak, the table's row, how the person relates to the item) it keeps 
 history that showed it.
 
 It prints histories, steps and leaks found, then each distinct hole with its history; exit
-status 1 when any leak was found. The suite runs 1,000 histories of the same in CI
+status 1 when any leak was found, or when the server it started logged a traceback. The suite runs 1,000 histories of the same in CI
 (tests/test_adversary.py).
 """
 
@@ -90,6 +90,7 @@ def main() -> int:
             proc.terminate()
             proc.wait(10)
     elapsed = time.monotonic() - started
+    tracebacks = Path(proc.log_path).read_text(errors="replace").count("Traceback") if proc is not None else 0
 
     print(f"histories {histories}, steps {LongRun.steps_run} in {elapsed:.0f} s "
           f"({LongRun.steps_run / elapsed:.0f} steps/s)")
@@ -101,7 +102,9 @@ def main() -> int:
     for signature, (leak, history) in sorted(found.holes.items(), key=lambda item: (len(item[1][1]), item[0])):
         print(f"\n{' · '.join(s for s in signature if s)}\n  {leak}")
         print("\n".join(f"    {i}. {step}" for i, step in enumerate(history, 1)))
-    return 1 if found.leaks else 0
+    if tracebacks:
+        print(f"\nthe server logged {tracebacks} tracebacks: {proc.log_path}")
+    return 1 if found.leaks or tracebacks else 0
 
 
 if __name__ == "__main__":
