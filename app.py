@@ -36,9 +36,9 @@ if __name__ == "__main__":
 
         monkey.patch_all()
 
-import socket  # noqa: E402
+import socket
 
-from workshop import create_app, socketio  # noqa: E402
+from workshop import create_app, socketio
 
 
 def lan_address() -> str:
@@ -107,21 +107,27 @@ def parse_args(argv=None):
     parser = argparse.ArgumentParser(description="Run the team workshop app.")
     parser.add_argument("--host", default=os.environ.get("WORKSHOP_HOST", "0.0.0.0"))
     parser.add_argument("--port", type=int, default=int(os.environ.get("WORKSHOP_PORT", "5000")))
-    parser.add_argument("--db", default=os.environ.get("WORKSHOP_DB"), help="SQLite file (default: instance/workshops.sqlite3)")
-    parser.add_argument("--public-url", default=os.environ.get("WORKSHOP_PUBLIC_URL"),
-                        help="the address phones use, e.g. https://workshop.example.org")
+    parser.add_argument(
+        "--db", default=os.environ.get("WORKSHOP_DB"), help="SQLite file (default: instance/workshops.sqlite3)"
+    )
+    parser.add_argument(
+        "--public-url",
+        default=os.environ.get("WORKSHOP_PUBLIC_URL"),
+        help="the address phones use, e.g. https://workshop.example.org",
+    )
     parser.add_argument("--async-mode", choices=("eventlet", "gevent", "threading"), default=ASYNC_MODE)
-    parser.add_argument("--retention-days", type=float, default=os.environ.get("WORKSHOP_RETENTION_DAYS"),
-                        help="erase closed workshops this many days after closing (default: keep)")
+    parser.add_argument(
+        "--retention-days",
+        type=float,
+        default=os.environ.get("WORKSHOP_RETENTION_DAYS"),
+        help="erase closed workshops this many days after closing (default: keep)",
+    )
     return parser.parse_args(argv)
 
 
 def main(argv=None) -> None:
     args = parse_args(argv)
-    if args.host in ("0.0.0.0", "::"):
-        reachable = lan_address()
-    else:
-        reachable = args.host
+    reachable = lan_address() if args.host in ("0.0.0.0", "::") else args.host
     public_url = (args.public_url or f"http://{reachable}:{args.port}").rstrip("/")
     config = {"PUBLIC_URL": public_url, "ASYNC_MODE": args.async_mode}
     if args.db:

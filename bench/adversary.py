@@ -82,9 +82,17 @@ def main() -> int:
             remaining = args.steps - LongRun.steps_run
             if remaining <= 0:
                 break
-            run_state_machine_as_test(seed(args.seed + batch)(LongRun), settings=settings(
-                max_examples=-(-remaining // args.steps_per_history), stateful_step_count=args.steps_per_history,
-                deadline=None, database=None, phases=[Phase.generate], suppress_health_check=list(HealthCheck)))
+            run_state_machine_as_test(
+                seed(args.seed + batch)(LongRun),
+                settings=settings(
+                    max_examples=-(-remaining // args.steps_per_history),
+                    stateful_step_count=args.steps_per_history,
+                    deadline=None,
+                    database=None,
+                    phases=[Phase.generate],
+                    suppress_health_check=list(HealthCheck),
+                ),
+            )
     finally:
         if proc is not None:
             proc.terminate()
@@ -92,13 +100,14 @@ def main() -> int:
     elapsed = time.monotonic() - started
     tracebacks = Path(proc.log_path).read_text(errors="replace").count("Traceback") if proc is not None else 0
 
-    print(f"histories {histories}, steps {LongRun.steps_run} in {elapsed:.0f} s "
-          f"({LongRun.steps_run / elapsed:.0f} steps/s)")
+    print(
+        f"histories {histories}, steps {LongRun.steps_run} in {elapsed:.0f} s "
+        f"({LongRun.steps_run / elapsed:.0f} steps/s)"
+    )
     print("steps that reached each situation:")
     for situation, steps in sorted(LongRun.reached.items(), key=lambda item: -item[1]):
         print(f"  {steps:7d}  {situation}")
-    print(f"leaks found {found.leaks} (in {len(found.histories_with_leaks)} histories), "
-          f"distinct {len(found.holes)}")
+    print(f"leaks found {found.leaks} (in {len(found.histories_with_leaks)} histories), distinct {len(found.holes)}")
     for signature, (leak, history) in sorted(found.holes.items(), key=lambda item: (len(item[1][1]), item[0])):
         print(f"\n{' · '.join(s for s in signature if s)}\n  {leak}")
         print("\n".join(f"    {i}. {step}" for i, step in enumerate(history, 1)))

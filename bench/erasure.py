@@ -19,15 +19,16 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from workshop import model  # noqa: E402
-from workshop.store import Store  # noqa: E402
+from workshop import model
+from workshop.store import Store
 
 
 def run(cards: int) -> None:
     with tempfile.TemporaryDirectory() as folder:
         store = Store(os.path.join(folder, "bench.sqlite3"))
-        workshop = store.create_workshop("Bench", "en", [{"text": "Goal", "kind": "goal"}],
-                                         model.hash_token(model.new_token()))
+        workshop = store.create_workshop(
+            "Bench", "en", [{"text": "Goal", "kind": "goal"}], model.hash_token(model.new_token())
+        )
         with store.atomic():
             person = store.add_participant(workshop["id"], "Anna", model.hash_token(model.new_token()))
         made = iter(range(10**9))
@@ -35,8 +36,16 @@ def run(cards: int) -> None:
         def new_card() -> str:
             card_id = f"card-{next(made):08d}"
             with store.atomic():
-                store.add_card(workshop["id"], {"id": card_id, "kind": "drive", "about": person["id"],
-                                                "author": person["id"], "text": "A drive of a hundred letters " * 4})
+                store.add_card(
+                    workshop["id"],
+                    {
+                        "id": card_id,
+                        "kind": "drive",
+                        "about": person["id"],
+                        "author": person["id"],
+                        "text": "A drive of a hundred letters " * 4,
+                    },
+                )
             return card_id
 
         for _ in range(cards):  # a room's worth of rows around the ones deleted
@@ -50,8 +59,10 @@ def run(cards: int) -> None:
                     store.delete_card(card_id)
                 times.append((time.perf_counter() - start) * 1000)
             times.sort()
-            print(f"{label:20} delete a card: p50 {statistics.median(times):.3f} ms, "
-                  f"p99 {times[int(len(times) * 0.99) - 1]:.3f} ms, max {times[-1]:.3f} ms ({cards} cards)")
+            print(
+                f"{label:20} delete a card: p50 {statistics.median(times):.3f} ms, "
+                f"p99 {times[int(len(times) * 0.99) - 1]:.3f} ms, max {times[-1]:.3f} ms ({cards} cards)"
+            )
         store.close()
 
 

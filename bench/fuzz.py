@@ -28,19 +28,76 @@ from pathlib import Path
 
 import requests
 import socketio
-from hypothesis import HealthCheck, Phase, given, seed, settings, strategies as st
+from hypothesis import HealthCheck, Phase, given, seed, settings
+from hypothesis import strategies as st
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from load import rss_mb, start_server  # noqa: E402
+from load import rss_mb, start_server
 
 ROOT = Path(__file__).resolve().parent.parent
 ERASING = {"leave_workshop", "delete_workshop", "remove_participant"}
-FIELDS = ["id", "kind", "text", "about", "card_id", "goal_id", "phase", "visibility", "type", "name", "link_id",
-          "answer", "rating", "seconds", "lock", "hidden", "done", "owner", "due", "endorsed", "per_person", "code",
-          "signed", "prompt", "comment", "revealed", "locked", "confirm", "position", "default_visibility"]
-WORDS = ["drive", "strength", "goal", "project", "activity", "named", "anonymous", "facilitator", "energises", "grow",
-         "already", "join", "drives", "strengths", "linking", "agreements", "closed", "accept", "decline", "nl", "en",
-         "", " ", "<script>alert(1)</script>", "=cmd|' /C calc'!A0", "\u202e", "x" * 300, "2026-12-01"]
+FIELDS = [
+    "id",
+    "kind",
+    "text",
+    "about",
+    "card_id",
+    "goal_id",
+    "phase",
+    "visibility",
+    "type",
+    "name",
+    "link_id",
+    "answer",
+    "rating",
+    "seconds",
+    "lock",
+    "hidden",
+    "done",
+    "owner",
+    "due",
+    "endorsed",
+    "per_person",
+    "code",
+    "signed",
+    "prompt",
+    "comment",
+    "revealed",
+    "locked",
+    "confirm",
+    "position",
+    "default_visibility",
+]
+WORDS = [
+    "drive",
+    "strength",
+    "goal",
+    "project",
+    "activity",
+    "named",
+    "anonymous",
+    "facilitator",
+    "energises",
+    "grow",
+    "already",
+    "join",
+    "drives",
+    "strengths",
+    "linking",
+    "agreements",
+    "closed",
+    "accept",
+    "decline",
+    "nl",
+    "en",
+    "",
+    " ",
+    "<script>alert(1)</script>",
+    "=cmd|' /C calc'!A0",
+    "\u202e",
+    "x" * 300,
+    "2026-12-01",
+]
 
 
 def client_events() -> list[str]:
@@ -55,9 +112,14 @@ class Room:
 
     def __init__(self, url: str):
         self.url = url
-        created = requests.post(url + "/api/workshops", json={
-            "title": "Fuzz", "language": "en",
-            "goals": [{"text": "Goal A", "kind": "goal"}, {"text": "Project B", "kind": "project"}]}).json()
+        created = requests.post(
+            url + "/api/workshops",
+            json={
+                "title": "Fuzz",
+                "language": "en",
+                "goals": [{"text": "Goal A", "kind": "goal"}, {"text": "Project B", "kind": "project"}],
+            },
+        ).json()
         self.code, self.token = created["code"], created["facilitator_token"]
         self.heard: list[str] = []
         self.console = self.connect("facilitator", "console", self.token)
@@ -67,14 +129,26 @@ class Room:
             self.people.append(person["participant_id"])
             self.phones.append(self.connect("participant", "phone", person["participant_token"]))
         card = self.phones[0].call("add_card", {"kind": "drive", "text": "Seed"}, timeout=10)["card"]
-        strength = self.phones[1].call("add_card", {"kind": "strength", "text": "Kind", "about": self.people[0]},
-                                       timeout=10)["card"]
-        goal_ids = [g["id"] for g in requests.get(f"{url}/api/workshops/{self.code}",
-                                                  headers={"Authorization": f"Bearer {self.token}"}).json()["goals"]]
+        strength = self.phones[1].call(
+            "add_card", {"kind": "strength", "text": "Kind", "about": self.people[0]}, timeout=10
+        )["card"]
+        goal_ids = [
+            g["id"]
+            for g in requests.get(
+                f"{url}/api/workshops/{self.code}", headers={"Authorization": f"Bearer {self.token}"}
+            ).json()["goals"]
+        ]
         link = self.console.call("add_link", {"card_id": card["id"], "goal_id": goal_ids[0]}, timeout=10)["link"]
         agreement = self.console.call("add_agreement", {"link_id": link["id"], "text": "Seed"}, timeout=10)
-        self.ids = [self.code, card["id"], strength["id"], link["id"], agreement["agreement"]["id"], *goal_ids,
-                    *self.people]
+        self.ids = [
+            self.code,
+            card["id"],
+            strength["id"],
+            link["id"],
+            agreement["agreement"]["id"],
+            *goal_ids,
+            *self.people,
+        ]
 
     def connect(self, role: str, view: str, token: str) -> socketio.Client:
         client = socketio.Client(reconnection=False)
@@ -83,8 +157,12 @@ class Room:
         def heard(event, data=None):
             self.heard.append(event)
 
-        client.connect(self.url, auth={"code": self.code, "role": role, "view": view, "token": token},
-                       transports=["websocket"], wait_timeout=10)
+        client.connect(
+            self.url,
+            auth={"code": self.code, "role": role, "view": view, "token": token},
+            transports=["websocket"],
+            wait_timeout=10,
+        )
         return client
 
     @property
@@ -98,10 +176,20 @@ class Room:
 
 
 def payloads(ids: list[str]):
-    leaves = (st.none() | st.booleans() | st.integers(-10**12, 10**12) | st.floats(allow_nan=False)
-              | st.text(max_size=40) | st.sampled_from(WORDS) | st.sampled_from(ids))
-    json_values = st.recursive(leaves, lambda children: st.lists(children, max_size=4)
-                               | st.dictionaries(st.text(max_size=12), children, max_size=4), max_leaves=12)
+    leaves = (
+        st.none()
+        | st.booleans()
+        | st.integers(-(10**12), 10**12)
+        | st.floats(allow_nan=False)
+        | st.text(max_size=40)
+        | st.sampled_from(WORDS)
+        | st.sampled_from(ids)
+    )
+    json_values = st.recursive(
+        leaves,
+        lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=12), children, max_size=4),
+        max_leaves=12,
+    )
     return json_values | st.dictionaries(st.sampled_from(FIELDS), json_values, max_size=6)
 
 
@@ -114,8 +202,13 @@ def fuzz_worker(url: str, events: int, worker_seed: int, bystander_ids: list[str
     started = time.monotonic()
 
     @seed(worker_seed)
-    @settings(max_examples=events, database=None, deadline=None, phases=[Phase.generate],
-              suppress_health_check=list(HealthCheck))
+    @settings(
+        max_examples=events,
+        database=None,
+        deadline=None,
+        phases=[Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )
     @given(data=st.data())
     def one(data):
         nonlocal room, rebuilt
@@ -168,8 +261,10 @@ def main() -> int:
         ctx = mp.get_context("spawn")
         results = ctx.Queue()
         share = args.events // args.procs
-        workers = [ctx.Process(target=fuzz_worker, args=(url, share, args.seed * 1000 + i, bystanders.ids, results))
-                   for i in range(args.procs)]
+        workers = [
+            ctx.Process(target=fuzz_worker, args=(url, share, args.seed * 1000 + i, bystanders.ids, results))
+            for i in range(args.procs)
+        ]
         t0 = time.monotonic()
         for w in workers:
             w.start()
@@ -189,8 +284,10 @@ def main() -> int:
     answers = sum((o["answers"] for o in outs), collections.Counter())
     problems = [p for o in outs for p in o["problems"]]
     sent = sum(answers.values())
-    print(f"{sent} events in {elapsed:.0f} s ({sent / elapsed:.0f}/s) from {args.procs} processes, "
-          f"{args.mode}; rooms rebuilt after erasing: {sum(o['rebuilt'] for o in outs)}")
+    print(
+        f"{sent} events in {elapsed:.0f} s ({sent / elapsed:.0f}/s) from {args.procs} processes, "
+        f"{args.mode}; rooms rebuilt after erasing: {sum(o['rebuilt'] for o in outs)}"
+    )
     for code, n in answers.most_common():
         print(f"  {n:7d}  {code}")
     failures = []
@@ -199,15 +296,17 @@ def main() -> int:
     if answers.get("internal") or answers.get("unanswered"):
         failures.append(f"internal: {answers.get('internal', 0)}, unanswered: {answers.get('unanswered', 0)}")
     if "Traceback" in log:
-        failures.append("the server logged a traceback:\n" + log[log.index("Traceback"):][:2000])
+        failures.append("the server logged a traceback:\n" + log[log.index("Traceback") :][:2000])
     if not up:
         failures.append("the server is down")
     if heard:
         failures.append(f"the bystanders heard {collections.Counter(heard)}")
     if before != after:
         failures.append("the bystanders' workshop changed")
-    print(f"server up: {up}; bystanders heard: {len(heard)} events; bystanders' workshop unchanged: "
-          f"{before == after}; server RSS {rss0:.0f} -> {rss1:.0f} MB")
+    print(
+        f"server up: {up}; bystanders heard: {len(heard)} events; bystanders' workshop unchanged: "
+        f"{before == after}; server RSS {rss0:.0f} -> {rss1:.0f} MB"
+    )
     if failures:
         print("FAILED:\n  " + "\n  ".join(failures))
         return 1

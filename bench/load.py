@@ -55,15 +55,33 @@ def start_server(async_mode: str, target: str = "app", event_rate: int = 1000) -
     """The app (or the bare reference) on a free port, its own database and log; waits until up."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "WORKSHOP_CREATION_LIMIT": "1000000 per hour", "WORKSHOP_GUESS_LIMIT": "1000000 per minute",
-           "WORKSHOP_EVENT_RATE": str(event_rate)}
+    env = {
+        **os.environ,
+        "WORKSHOP_CREATION_LIMIT": "1000000 per hour",
+        "WORKSHOP_GUESS_LIMIT": "1000000 per minute",
+        "WORKSHOP_EVENT_RATE": str(event_rate),
+    }
     if target == "bare":
         cmd = [sys.executable, "bench/bare_server.py", str(port), async_mode]
     else:
         db = os.path.join(tempfile.mkdtemp(prefix="bench-"), "bench.sqlite3")
-        cmd = [sys.executable, "app.py", "--host", "127.0.0.1", "--port", str(port), "--db", db,
-               "--public-url", url, "--async-mode", async_mode]
-    log_file = tempfile.NamedTemporaryFile("w+", prefix=f"bench-{target}-", suffix=".log", delete=False)
+        cmd = [
+            sys.executable,
+            "app.py",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--db",
+            db,
+            "--public-url",
+            url,
+            "--async-mode",
+            async_mode,
+        ]
+    log_file = tempfile.NamedTemporaryFile(  # noqa: SIM115 - stays open for the server's life
+        "w+", prefix=f"bench-{target}-", suffix=".log", delete=False
+    )
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=log_file, env=env)
     proc.log_path = log_file.name
     pin(proc.pid, SERVER_CPUS)
@@ -110,7 +128,7 @@ def log(message: str) -> None:
 
 def percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))] if ordered else float("nan")
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))] if ordered else float("nan")
 
 
 def prepare(url: str, target: str, workshops: int, phones: int, churners: int = 0) -> list[dict]:
@@ -119,13 +137,23 @@ def prepare(url: str, target: str, workshops: int, phones: int, churners: int = 
     for w in range(workshops):
         if target == "bare":
             code = f"room{w}"
-            rooms.append({"code": code, "board": {"code": code},
-                          "phones": [{"code": code} for _ in range(phones)],
-                          "churn": [{"code": code} for _ in range(churners)]})
+            rooms.append(
+                {
+                    "code": code,
+                    "board": {"code": code},
+                    "phones": [{"code": code} for _ in range(phones)],
+                    "churn": [{"code": code} for _ in range(churners)],
+                }
+            )
             continue
-        created = requests.post(url + "/api/workshops", json={
-            "title": f"Bench {w}", "language": "en",
-            "goals": [{"text": f"Goal {i}", "kind": "goal"} for i in range(15)]}).json()
+        created = requests.post(
+            url + "/api/workshops",
+            json={
+                "title": f"Bench {w}",
+                "language": "en",
+                "goals": [{"text": f"Goal {i}", "kind": "goal"} for i in range(15)],
+            },
+        ).json()
         code = created["code"]
 
         def join(p, code=code):
@@ -134,9 +162,14 @@ def prepare(url: str, target: str, workshops: int, phones: int, churners: int = 
 
         with ThreadPoolExecutor(8) as pool:
             people = list(pool.map(join, range(phones + churners)))
-        rooms.append({"code": code, "board": {"code": code, "role": "facilitator", "view": "board",
-                                              "token": created["facilitator_token"]},
-                      "phones": people[:phones], "churn": people[phones:]})
+        rooms.append(
+            {
+                "code": code,
+                "board": {"code": code, "role": "facilitator", "view": "board", "token": created["facilitator_token"]},
+                "phones": people[:phones],
+                "churn": people[phones:],
+            }
+        )
     return rooms
 
 
@@ -173,6 +206,7 @@ async def _worker(url, rooms, rate, seconds, ready, go, done, keep):
             nonlocal last_receipt
             received[key] += 1
             last_receipt = time.monotonic()
+
         return on_card
 
     async def connect_phone(code, auth):
@@ -189,7 +223,7 @@ async def _worker(url, rooms, rate, seconds, ready, go, done, keep):
             board = await connect(room["board"])
             board.on("card_saved", on_board)
         for i in range(0, len(room["phones"]), 25):  # connect in small batches, not one by one
-            phones += await asyncio.gather(*(connect_phone(code, auth) for auth in room["phones"][i:i + 25]))
+            phones += await asyncio.gather(*(connect_phone(code, auth) for auth in room["phones"][i : i + 25]))
     ready.set()
     while not go.is_set():
         await asyncio.sleep(0.01)
@@ -204,14 +238,21 @@ async def _worker(url, rooms, rate, seconds, ready, go, done, keep):
         n, mine = 0, []
         while time.monotonic() < end:
             try:
-                ack = await phone.call("add_card", {"id": f"b{random.getrandbits(64):016x}", "kind": "drive",
-                                                    "text": f"t={time.monotonic():.6f} {n}"}, timeout=30)
+                ack = await phone.call(
+                    "add_card",
+                    {"id": f"b{random.getrandbits(64):016x}", "kind": "drive", "text": f"t={time.monotonic():.6f} {n}"},
+                    timeout=30,
+                )
                 if ack.get("ok"):
                     sent_per_room[code] += 1
                     mine.append(ack["card"]["id"])
-                    if keep and len(mine) > keep:  # a soak's room stays the size of a real one
-                        if not (await phone.call("delete_card", {"id": mine.pop(0)}, timeout=30)).get("ok"):
-                            errors += 1
+                    # a soak's room stays the size of a real one
+                    if (
+                        keep
+                        and len(mine) > keep
+                        and not (await phone.call("delete_card", {"id": mine.pop(0)}, timeout=30)).get("ok")
+                    ):
+                        errors += 1
                 else:
                     errors += 1
             except Exception:
@@ -228,7 +269,7 @@ async def _worker(url, rooms, rate, seconds, ready, go, done, keep):
         while time.monotonic() < end:
             client = socketio.AsyncClient(reconnection=False, http_session=http)
             got = asyncio.Event()
-            client.on("state", lambda data: got.set())
+            client.on("state", lambda data, got=got: got.set())
             try:
                 await client.connect(url, auth=auth, transports=["websocket"], wait_timeout=30)
                 await asyncio.wait_for(got.wait(), 30)
@@ -243,16 +284,23 @@ async def _worker(url, rooms, rate, seconds, ready, go, done, keep):
     await asyncio.gather(*(drive(code, phone) for code, phone in phones), *(churn(auth) for auth in churners))
     errors += len(errors_box)
     await asyncio.sleep(2)  # let the last broadcasts arrive
-    out = {"latencies": latencies, "received": sum(received.values()), "sent": sent_per_room,
-           "errors": errors, "started": started, "last_receipt": last_receipt}
+    out = {
+        "latencies": latencies,
+        "received": sum(received.values()),
+        "sent": sent_per_room,
+        "errors": errors,
+        "started": started,
+        "last_receipt": last_receipt,
+    }
     done.set()  # the load is over: the main process reads the server's CPU and memory now
     await asyncio.gather(*(client.disconnect() for client in clients))
     await http.close()
     return out
 
 
-def run_load(url, target, pid, workshops, phones, rate, seconds, procs, profile=None, churners=0,
-             sample_every=None, keep=0) -> dict:
+def run_load(
+    url, target, pid, workshops, phones, rate, seconds, procs, profile=None, churners=0, sample_every=None, keep=0
+) -> dict:
     t = time.monotonic()
     rooms = prepare(url, target, workshops, phones, churners)
     log(f"{target}: {workshops * phones} phones joined in {time.monotonic() - t:.1f} s")
@@ -268,8 +316,10 @@ def run_load(url, target, pid, workshops, phones, rate, seconds, procs, profile=
     ctx = mp.get_context("spawn")
     results, go = ctx.Queue(), ctx.Event()
     readies, dones = [ctx.Event() for _ in shares], [ctx.Event() for _ in shares]
-    workers = [ctx.Process(target=worker, args=(url, share, rate, seconds, readies[i], go, dones[i], results, keep))
-               for i, share in enumerate(shares)]
+    workers = [
+        ctx.Process(target=worker, args=(url, share, rate, seconds, readies[i], go, dones[i], results, keep))
+        for i, share in enumerate(shares)
+    ]
     for w in workers:
         w.start()
     for r in readies:
@@ -277,9 +327,24 @@ def run_load(url, target, pid, workshops, phones, rate, seconds, procs, profile=
     log(f"{target}: connected in {time.monotonic() - t:.1f} s")
     profiler = None
     if profile and target == "app":
-        profiler = subprocess.Popen([str(Path(sys.executable).parent / "py-spy"), "record", "--pid", str(pid),
-                                     "--rate", "250", "--nonblocking", "--format", "speedscope", "--output", profile,
-                                     "--duration", str(int(seconds) + 2)], stdout=subprocess.DEVNULL)
+        profiler = subprocess.Popen(
+            [
+                str(Path(sys.executable).parent / "py-spy"),
+                "record",
+                "--pid",
+                str(pid),
+                "--rate",
+                "250",
+                "--nonblocking",
+                "--format",
+                "speedscope",
+                "--output",
+                profile,
+                "--duration",
+                str(int(seconds) + 2),
+            ],
+            stdout=subprocess.DEVNULL,
+        )
     cpu0, rss0, t0 = cpu_seconds(pid), rss_mb(pid), time.monotonic()
     go.set()
     rss_series = [(0.0, rss0)]  # (seconds into the load, MB)
@@ -304,18 +369,27 @@ def run_load(url, target, pid, workshops, phones, rate, seconds, procs, profile=
     expected = sum(n * phones for n in sent.values())
     received = sum(o["received"] for o in outs)
     latencies = [x * 1000 for o in outs for x in o["latencies"]]
-    return {"p50": statistics.median(latencies) if latencies else float("nan"), "p95": percentile(latencies, 95),
-            "p99": percentile(latencies, 99), "max": max(latencies, default=float("nan")),
-            "lost": expected - received,
-            # over the load itself: from the first phone starting to the last delivery
-            "deliveries_per_s": (received + len(latencies)) / (max(o["last_receipt"] for o in outs)
-                                                               - min(o["started"] for o in outs)),
-            "errors": sum(o["errors"] for o in outs), "cpu_percent": 100 * (cpu1 - cpu0) / (t1 - t0),
-            "rss_mb": rss1, "rss_growth_mb": rss1 - rss0, "cards": sum(sent.values()), "rss_series": rss_series}
+    return {
+        "p50": statistics.median(latencies) if latencies else float("nan"),
+        "p95": percentile(latencies, 95),
+        "p99": percentile(latencies, 99),
+        "max": max(latencies, default=float("nan")),
+        "lost": expected - received,
+        # over the load itself: from the first phone starting to the last delivery
+        "deliveries_per_s": (received + len(latencies))
+        / (max(o["last_receipt"] for o in outs) - min(o["started"] for o in outs)),
+        "errors": sum(o["errors"] for o in outs),
+        "cpu_percent": 100 * (cpu1 - cpu0) / (t1 - t0),
+        "rss_mb": rss1,
+        "rss_growth_mb": rss1 - rss0,
+        "cards": sum(sent.values()),
+        "rss_series": rss_series,
+    }
 
 
 def run_join(url, target, phones=50, window=5.0) -> dict:
     """50 phones joining within `window` seconds: time from the join request to a live state."""
+
     async def one(i, delay):
         await asyncio.sleep(delay)
         t0 = time.monotonic()
@@ -366,12 +440,14 @@ def soak(mode: str, minutes: float, procs: int) -> None:
     warm = next((point for point in series if point[0] >= seconds / 10), series[0])
     end = series[-1]
     per_hour = (end[1] - warm[1]) / ((end[0] - warm[0]) / 3600)
-    print(f"[{mode}] soak: {minutes:g} min of the one-room load ({out['cards']} cards added, each phone keeping "
-          f"its last 3) and 10 phones reconnecting "
-          f"every ~1 s: lost {out['lost']}, errors {out['errors']}, p99 {out['p99']:.1f} ms, tracebacks "
-          f"{tracebacks(proc)}; RSS {series[0][1]:.0f} MB at the start, {warm[1]:.1f} MB after warm-up "
-          f"({warm[0] / 60:.0f} min), {end[1]:.1f} MB at the end -> {per_hour:+.1f} MB/hour "
-          f"({100 * per_hour / warm[1]:+.1f}% an hour)")
+    print(
+        f"[{mode}] soak: {minutes:g} min of the one-room load ({out['cards']} cards added, each phone keeping "
+        f"its last 3) and 10 phones reconnecting "
+        f"every ~1 s: lost {out['lost']}, errors {out['errors']}, p99 {out['p99']:.1f} ms, tracebacks "
+        f"{tracebacks(proc)}; RSS {series[0][1]:.0f} MB at the start, {warm[1]:.1f} MB after warm-up "
+        f"({warm[0] / 60:.0f} min), {end[1]:.1f} MB at the end -> {per_hour:+.1f} MB/hour "
+        f"({100 * per_hour / warm[1]:+.1f}% an hour)"
+    )
     print(f"[{mode}] soak: RSS every 30 s (MB): " + " ".join(f"{mb:.1f}" for _, mb in series))
 
 
@@ -382,14 +458,17 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--procs", type=int, default=2)
     parser.add_argument("--soak-minutes", type=float, default=5)
-    parser.add_argument("--profile", metavar="FILE.json",
-                        help="record the app server with py-spy during the load (speedscope format)")
+    parser.add_argument(
+        "--profile", metavar="FILE.json", help="record the app server with py-spy during the load (speedscope format)"
+    )
     args = parser.parse_args()
     pin(0, GENERATOR_CPUS)  # this process only waits and samples: off the server's core
     modes = ("eventlet", "gevent") if args.mode == "both" else (args.mode,)
     scenarios = ("one", "many", "join") if args.scenario == "all" else (args.scenario,)
-    print(f"median of {args.runs} runs; generator: {args.procs} phone processes + 1 for the boards; "
-          f"machine: {os.cpu_count()} cores, server pinned to CPU {SERVER_CPUS}, generator to {GENERATOR_CPUS}")
+    print(
+        f"median of {args.runs} runs; generator: {args.procs} phone processes + 1 for the boards; "
+        f"machine: {os.cpu_count()} cores, server pinned to CPU {SERVER_CPUS}, generator to {GENERATOR_CPUS}"
+    )
     for mode in modes:
         for scenario in scenarios:
             if scenario == "soak":
@@ -413,16 +492,22 @@ def main() -> None:
                 rows[target] = median_of(runs)
             app, bare = rows["app"], rows["bare"]
             if scenario == "join":
-                print(f"[{mode}] join: 50 phones within 5 s -> live state: app p50 {app['p50']:.0f} ms, "
-                      f"p95 {app['p95']:.0f} ms, max {app['max']:.0f} ms | bare p95 {bare['p95']:.0f} ms")
+                print(
+                    f"[{mode}] join: 50 phones within 5 s -> live state: app p50 {app['p50']:.0f} ms, "
+                    f"p95 {app['p95']:.0f} ms, max {app['max']:.0f} ms | bare p95 {bare['p95']:.0f} ms"
+                )
                 continue
-            print(f"[{mode}] {scenario}: app p50 {app['p50']:.1f} / p95 {app['p95']:.1f} / p99 {app['p99']:.1f} / "
-                  f"max {app['max']:.1f} ms, lost {app['lost']:.0f}, {app['deliveries_per_s']:.0f} deliveries/s, "
-                  f"server CPU {app['cpu_percent']:.0f}%, RSS {app['rss_mb']:.0f} MB (+{app['rss_growth_mb']:.1f}), "
-                  f"errors {app['errors']:.0f}, tracebacks in the server's log {app['tracebacks']:.0f}")
-            print(f"[{mode}] {scenario}: bare p50 {bare['p50']:.1f} / p95 {bare['p95']:.1f} / p99 {bare['p99']:.1f} / "
-                  f"max {bare['max']:.1f} ms, lost {bare['lost']:.0f}, {bare['deliveries_per_s']:.0f} deliveries/s, "
-                  f"CPU {bare['cpu_percent']:.0f}%  ->  app/bare p99 = {app['p99'] / bare['p99']:.2f}")
+            print(
+                f"[{mode}] {scenario}: app p50 {app['p50']:.1f} / p95 {app['p95']:.1f} / p99 {app['p99']:.1f} / "
+                f"max {app['max']:.1f} ms, lost {app['lost']:.0f}, {app['deliveries_per_s']:.0f} deliveries/s, "
+                f"server CPU {app['cpu_percent']:.0f}%, RSS {app['rss_mb']:.0f} MB (+{app['rss_growth_mb']:.1f}), "
+                f"errors {app['errors']:.0f}, tracebacks in the server's log {app['tracebacks']:.0f}"
+            )
+            print(
+                f"[{mode}] {scenario}: bare p50 {bare['p50']:.1f} / p95 {bare['p95']:.1f} / p99 {bare['p99']:.1f} / "
+                f"max {bare['max']:.1f} ms, lost {bare['lost']:.0f}, {bare['deliveries_per_s']:.0f} deliveries/s, "
+                f"CPU {bare['cpu_percent']:.0f}%  ->  app/bare p99 = {app['p99'] / bare['p99']:.2f}"
+            )
 
 
 if __name__ == "__main__":

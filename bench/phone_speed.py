@@ -21,12 +21,18 @@ from pathlib import Path
 import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from load import start_server  # noqa: E402
+from load import start_server
+from playwright.sync_api import sync_playwright
 
-from playwright.sync_api import sync_playwright  # noqa: E402
-
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def wait_ready(url: str) -> None:
@@ -40,15 +46,21 @@ def wait_ready(url: str) -> None:
 
 
 def one_run(browser, url: str, code: str, n: int, args) -> dict:
-    context = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True,
-                                  device_scale_factor=2)
+    context = browser.new_context(
+        viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True, device_scale_factor=2
+    )
     page = context.new_page()
     cdp = context.new_cdp_session(page)
     cdp.send("Network.enable")
-    cdp.send("Network.emulateNetworkConditions", {
-        "offline": False, "latency": args.rtt_ms,
-        "downloadThroughput": args.down_kbps * 1000 / 8, "uploadThroughput": args.up_kbps * 1000 / 8,
-    })
+    cdp.send(
+        "Network.emulateNetworkConditions",
+        {
+            "offline": False,
+            "latency": args.rtt_ms,
+            "downloadThroughput": args.down_kbps * 1000 / 8,
+            "uploadThroughput": args.up_kbps * 1000 / 8,
+        },
+    )
     sizes: dict[str, float] = {}
     urls: dict[str, str] = {}
     cdp.on("Network.requestWillBeSent", lambda e: urls.__setitem__(e["requestId"], e["request"]["url"]))
@@ -67,14 +79,21 @@ def one_run(browser, url: str, code: str, n: int, args) -> dict:
     phone_requests = pages[join_sent:]
     cold = cold_phone_load(browser, context.storage_state(), page.url)
     context.close()
-    return {"ready_s": ready, "phone_bytes": sum(sizes[r] for r in phone_requests), "requests": len(phone_requests),
-            "all_bytes": sum(sizes[r] for r in pages), "all_requests": len(pages), **cold}
+    return {
+        "ready_s": ready,
+        "phone_bytes": sum(sizes[r] for r in phone_requests),
+        "requests": len(phone_requests),
+        "all_bytes": sum(sizes[r] for r in pages),
+        "all_requests": len(pages),
+        **cold,
+    }
 
 
 def cold_phone_load(browser, storage_state, phone_url: str) -> dict:
     """The phone page alone with an empty cache (a returning phone whose browser forgot it all)."""
-    context = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True,
-                                  storage_state=storage_state)
+    context = browser.new_context(
+        viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True, storage_state=storage_state
+    )
     page = context.new_page()
     cdp = context.new_cdp_session(page)
     cdp.send("Network.enable")
@@ -103,9 +122,14 @@ def main() -> None:
         proc, args.url = start_server("eventlet")
     try:
         wait_ready(args.url)
-        code = requests.post(args.url + "/api/workshops", json={
-            "title": "Speed", "language": "en", "goals": [{"text": f"Goal {i}", "kind": "goal"} for i in range(15)],
-        }).json()["code"]
+        code = requests.post(
+            args.url + "/api/workshops",
+            json={
+                "title": "Speed",
+                "language": "en",
+                "goals": [{"text": f"Goal {i}", "kind": "goal"} for i in range(15)],
+            },
+        ).json()["code"]
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
             runs = [one_run(browser, args.url, code, n, args) for n in range(args.runs)]
@@ -116,13 +140,21 @@ def main() -> None:
             proc.wait(10)
     weights = [r["phone_bytes"] for r in runs]
     times = [r["ready_s"] for r in runs]
-    print(f"network: {args.down_kbps:.0f} kbit/s down, {args.up_kbps:.0f} kbit/s up, {args.rtt_ms:.0f} ms RTT; {args.runs} runs")
-    print(f"join link to drives screen, everything loaded: median {statistics.median(r['all_bytes'] for r in runs) / 1024:.1f} KB "
-          f"on the wire ({runs[0]['all_requests']} requests; the live socket not counted)")
-    print(f"  of which the phone page after the join form: median {statistics.median(weights) / 1024:.1f} KB "
-          f"({runs[0]['requests']} requests; the stylesheet came with the join page)")
-    print(f"the phone page alone, empty cache, everything included: median "
-          f"{statistics.median(r['cold_bytes'] for r in runs) / 1024:.1f} KB on the wire ({runs[0]['cold_requests']} requests)")
+    print(
+        f"network: {args.down_kbps:.0f} kbit/s down, {args.up_kbps:.0f} kbit/s up, {args.rtt_ms:.0f} ms RTT; {args.runs} runs"
+    )
+    print(
+        f"join link to drives screen, everything loaded: median {statistics.median(r['all_bytes'] for r in runs) / 1024:.1f} KB "
+        f"on the wire ({runs[0]['all_requests']} requests; the live socket not counted)"
+    )
+    print(
+        f"  of which the phone page after the join form: median {statistics.median(weights) / 1024:.1f} KB "
+        f"({runs[0]['requests']} requests; the stylesheet came with the join page)"
+    )
+    print(
+        f"the phone page alone, empty cache, everything included: median "
+        f"{statistics.median(r['cold_bytes'] for r in runs) / 1024:.1f} KB on the wire ({runs[0]['cold_requests']} requests)"
+    )
     print(f"join link -> drives screen live: median {statistics.median(times):.2f} s, max {max(times):.2f} s")
 
 

@@ -6,7 +6,6 @@ The async server follows WORKSHOP_ASYNC_MODE (eventlet by default; CI runs geven
 from __future__ import annotations
 
 import pytest
-
 from helpers import Api, Client, LiveServer, Workshop
 
 

@@ -30,19 +30,39 @@ class LiveServer:
         self.db_path = db_path
         # The shared test server is hit by hundreds of tests from one address: generous limits
         # (the limits themselves are tested on a server of their own).
-        self.env = {**os.environ, "WORKSHOP_CREATION_LIMIT": "100000 per hour",
-                    "WORKSHOP_GUESS_LIMIT": "100000 per minute", "WORKSHOP_EVENT_RATE": "1000", **(env or {})}
+        self.env = {
+            **os.environ,
+            "WORKSHOP_CREATION_LIMIT": "100000 per hour",
+            "WORKSHOP_GUESS_LIMIT": "100000 per minute",
+            "WORKSHOP_EVENT_RATE": "1000",
+            **(env or {}),
+        }
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.process: subprocess.Popen | None = None
         self.log_path = db_path.with_suffix(".log")
 
-    def start(self) -> "LiveServer":
-        self.log = open(self.log_path, "ab")
+    def start(self) -> LiveServer:
+        self.log = open(self.log_path, "ab")  # noqa: SIM115 - closed in stop()
         self.process = subprocess.Popen(
-            [sys.executable, "app.py", "--host", "127.0.0.1", "--port", str(self.port),
-             "--db", str(self.db_path), "--public-url", self.url, "--async-mode", ASYNC_MODE],
-            cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT, env=self.env,
+            [
+                sys.executable,
+                "app.py",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                "--db",
+                str(self.db_path),
+                "--public-url",
+                self.url,
+                "--async-mode",
+                ASYNC_MODE,
+            ],
+            cwd=ROOT,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            env=self.env,
         )
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:
@@ -73,11 +93,15 @@ class Api:
         self.http = requests  # a connection per call: nothing left open when a test ends
 
     def create_workshop(self, title="Team day", language="en", goals=None) -> dict:
-        goals = goals if goals is not None else [
-            {"text": "Grow sales in the north", "kind": "goal"},
-            {"text": "New onboarding", "kind": "project"},
-            {"text": "Weekly customer calls", "kind": "activity"},
-        ]
+        goals = (
+            goals
+            if goals is not None
+            else [
+                {"text": "Grow sales in the north", "kind": "goal"},
+                {"text": "New onboarding", "kind": "project"},
+                {"text": "Weekly customer calls", "kind": "activity"},
+            ]
+        )
         r = self.http.post(self.base + "/api/workshops", json={"title": title, "language": language, "goals": goals})
         assert r.status_code == 201, r.text
         return r.json()
@@ -124,7 +148,9 @@ class Client:
                         return data
                 left = deadline - time.monotonic()
                 if left <= 0:
-                    raise AssertionError(f"{self.name}: no {event} within {timeout}s; got {[e for e, _ in self.events]}")
+                    raise AssertionError(
+                        f"{self.name}: no {event} within {timeout}s; got {[e for e, _ in self.events]}"
+                    )
                 self._cond.wait(left)
 
     def received(self, event: str) -> list[dict]:
@@ -161,7 +187,9 @@ class Workshop:
         return client
 
     def facilitator(self, view: str = "console") -> Client:
-        return self._connect({"code": self.code, "role": "facilitator", "view": view, "token": self.token}, "facilitator")
+        return self._connect(
+            {"code": self.code, "role": "facilitator", "view": view, "token": self.token}, "facilitator"
+        )
 
     def participant(self, name: str) -> Client:
         """A phone: joins as ``name`` (once) and connects."""
@@ -180,7 +208,9 @@ class Workshop:
     def signin_url(self) -> str:
         """A fresh one-time sign-in link for a browser: each opens the console once (the one in
         ``urls["facilitator"]`` works once too, and only until a newer one is made)."""
-        r = requests.post(f"{self.server.url}/api/workshops/{self.code}/signin-link",
-                          headers={"Authorization": f"Bearer {self.token}"})
+        r = requests.post(
+            f"{self.server.url}/api/workshops/{self.code}/signin-link",
+            headers={"Authorization": f"Bearer {self.token}"},
+        )
         assert r.status_code == 201, r.text
         return r.json()["url"]

@@ -41,27 +41,31 @@ import json
 import re
 import secrets
 import sys
+import typing
 from collections import Counter
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
-from typing import Callable, ClassVar, NamedTuple, Optional
-
-import requests
-from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, initialize, precondition, rule
+from typing import ClassVar, NamedTuple
 
 import privacy_rules as rules
+import requests
 from helpers import Client
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, initialize, precondition, rule
 from privacy_rules import Facts, Sight, Viewer
 
 VISIBILITIES = ("named", "anonymous", "facilitator")
 PHASES = ("join", "drives", "strengths", "linking", "agreements", "closed")
 LINK_TYPES = ("energises", "grow", "already")
 FIRST_NAMES = ("Anna", "Bram", "Cas", "Dewi")
-GOALS = [{"text": "Grow sales", "kind": "goal"}, {"text": "Onboarding", "kind": "project"},
-         {"text": "Customer calls", "kind": "activity"}]
+GOALS = [
+    {"text": "Grow sales", "kind": "goal"},
+    {"text": "Onboarding", "kind": "project"},
+    {"text": "Customer calls", "kind": "activity"},
+]
 
 
 def secret(prefix: str) -> str:
@@ -140,11 +144,40 @@ def markdown_groups(text: str) -> list[Group]:
 class _HtmlLines(HTMLParser):
     """A page as lines, headings marked as in Markdown; attribute values are lines of their own."""
 
-    BLOCKS = {"p", "li", "tr", "ul", "ol", "dl", "dt", "dd", "div", "section", "article", "header", "nav", "main",
-              "footer", "figure", "figcaption", "table", "thead", "tbody", "title", "form", "label", "button",
-              "h1", "h2", "h3", "h4", "h5", "h6"}
-    HEADINGS = {"h1": "# ", "h2": "## ", "h3": "### "}
-    SKIPPED = {"script", "style"}
+    BLOCKS: typing.ClassVar = {
+        "p",
+        "li",
+        "tr",
+        "ul",
+        "ol",
+        "dl",
+        "dt",
+        "dd",
+        "div",
+        "section",
+        "article",
+        "header",
+        "nav",
+        "main",
+        "footer",
+        "figure",
+        "figcaption",
+        "table",
+        "thead",
+        "tbody",
+        "title",
+        "form",
+        "label",
+        "button",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+    }
+    HEADINGS: typing.ClassVar = {"h1": "# ", "h2": "## ", "h3": "### "}
+    SKIPPED: typing.ClassVar = {"script", "style"}
 
     def __init__(self):
         super().__init__(convert_charrefs=True)
@@ -240,12 +273,19 @@ class Finder:
     def __init__(self, known: dict[str, Known]):
         self.known = known
 
-    def find(self, groups: list[Group], allowed: Sight, ever_known: set, facts: list[Facts],
-             where: tuple[str, str, str], excerpt: str) -> list[Leak]:
+    def find(
+        self,
+        groups: list[Group],
+        allowed: Sight,
+        ever_known: set,
+        facts: list[Facts],
+        where: tuple[str, str, str],
+        excerpt: str,
+    ) -> list[Leak]:
         audience, spy, channel = where
         found: dict[tuple, Leak] = {}
 
-        def leak(kind: str, key: str, token: str = "", person: Optional[str] = None) -> None:
+        def leak(kind: str, key: str, token: str = "", person: str | None = None) -> None:
             row, what = self.describe(key, facts)
             relation = self.relation(person, key, facts) if person else ""
             said = f"{what} tied to {self.name(person, facts)} ({relation})" if person else f"{what} ({token})"
@@ -295,7 +335,7 @@ class Finder:
                 named.append((item.key, field_name, person.key))
         return named
 
-    def item_by_shape(self, obj: dict) -> Optional[str]:
+    def item_by_shape(self, obj: dict) -> str | None:
         """A strength-round pair or a check-in answer, recognised by its fields."""
         if "giver" in obj and "receiver" in obj:
             return rules.pair_key(self._key(obj["giver"]), self._key(obj["receiver"]))
@@ -303,7 +343,7 @@ class Finder:
             return rules.answer_key(self._key(obj.get("link_id")) or "?")
         return None
 
-    def _key(self, token) -> Optional[str]:
+    def _key(self, token) -> str | None:
         known = self.known.get(token) if isinstance(token, str) else None
         return known.key if known else token
 
@@ -331,7 +371,7 @@ class Finder:
         return row, row if kind != "card" else "a card (gone by now)"
 
     @staticmethod
-    def _card_behind(key: str, f: Facts) -> tuple[Optional[str], Optional[rules.Card]]:
+    def _card_behind(key: str, f: Facts) -> tuple[str | None, rules.Card | None]:
         """The card an item is (or whose link or agreement it is), with its key."""
         if key in f.agreements:
             key = f.agreements[key].link
@@ -348,16 +388,20 @@ class Finder:
                 continue
             links = [l for l in f.links.values() if l.card == card_key]
             owners = {a.owner for a in f.agreements.values() if f.links.get(a.link) in links}
-            for word, related in (("whose", person == card.about), ("author", person == card.author),
-                                  ("owner", person in owners), ("maker", any(l.maker == person for l in links)),
-                                  ("+1", any(person in l.endorsers for l in links))):
+            for word, related in (
+                ("whose", person == card.about),
+                ("author", person == card.author),
+                ("owner", person in owners),
+                ("maker", any(l.maker == person for l in links)),
+                ("+1", any(person in l.endorsers for l in links)),
+            ):
                 if related:
                     return word
             return "no relation"
         return "no relation"
 
     @staticmethod
-    def name(person: Optional[str], facts: list[Facts]) -> str:
+    def name(person: str | None, facts: list[Facts]) -> str:
         return next((f.people[person] for f in facts if person in f.people), str(person))
 
 
@@ -382,13 +426,14 @@ class Socket(Client):
 
     def fresh(self) -> list[tuple[str, object]]:
         with self._cond:
-            new = self.events[self._read:]
+            new = self.events[self._read :]
             self._read = len(self.events)
-        acks, self._acks_read = self.acks[self._acks_read:], len(self.acks)
+        acks, self._acks_read = self.acks[self._acks_read :], len(self.acks)
         return new + acks
 
     def heard(self, version: int, timeout: float) -> bool:
         """Whether (waiting up to ``timeout``) it received the workshop's ``version``."""
+
         def top() -> int:
             return max((d.get("version", 0) for _, d in self.events if isinstance(d, dict)), default=0)
 
@@ -426,11 +471,11 @@ class Room:
     index: int
     code: str
     token: str  # the facilitator's key
-    previous: Optional[int] = None  # the workshop it follows up
+    previous: int | None = None  # the workshop it follows up
     raw: dict = field(default_factory=dict)  # GET /api/workshops/<code>
-    facts: Optional[Facts] = None  # as the oracle reads it: erasures applied
-    whole: Optional[Facts] = None  # as the server keeps it (to describe what leaked)
-    team_token: Optional[str] = None
+    facts: Facts | None = None  # as the oracle reads it: erasures applied
+    whole: Facts | None = None  # as the server keeps it (to describe what leaked)
+    team_token: str | None = None
     revoked: list = field(default_factory=list)  # team link tokens that must no longer work
     answers: dict = field(default_factory=dict)  # answer key -> rules.Answer
     deleted: bool = False
@@ -448,8 +493,12 @@ def by_json(text: str) -> list[Group]:
     return json_groups(json.loads(text))
 
 
-TEAM_DOCUMENTS = (("", "page", html_groups), ("/summary.json", "JSON", by_json),
-                  ("/summary.md", "Markdown", markdown_groups), ("/map.svg", "SVG map", svg_groups))
+TEAM_DOCUMENTS = (
+    ("", "page", html_groups),
+    ("/summary.json", "JSON", by_json),
+    ("/summary.md", "Markdown", markdown_groups),
+    ("/map.svg", "SVG map", svg_groups),
+)
 MARKETPLACE_DOCUMENTS = (("marketplace.json", by_json), ("marketplace.csv", csv_groups))
 
 
@@ -462,7 +511,7 @@ class Adversary(RuleBasedStateMachine):
     #: The server under attack (set by the test or the bench before running).
     server_url: ClassVar[str] = ""
     #: None: raise on the first step with a leak. Else called with (machine, leaks) for each.
-    collect: ClassVar[Optional[Callable]] = None
+    collect: ClassVar[Callable | None] = None
     #: Fetch the HTTP documents after every n-th step (and on every ``look``).
     http_every: ClassVar[int] = 3
     #: Steps run by all histories so far, and how many steps reached each situation (the
@@ -481,7 +530,7 @@ class Adversary(RuleBasedStateMachine):
         self.rooms: list[Room] = []
         self.current = 0  # the room the history acts in
         self.people: list[Person] = []  # taking part in the current room
-        self.console: Optional[Client] = None
+        self.console: Client | None = None
         self.boards: list[Socket] = []
         self.reworded: set = set()  # strengths their person accepted in their own words
         self.left: set = set()  # people who left: erased in the whole chain
@@ -490,8 +539,8 @@ class Adversary(RuleBasedStateMachine):
         # The step in progress: leaks found, what each spy could see before it, who is leaving.
         self.leaks: list[Leak] = []
         self.before: dict[int, Sight] = {}
-        self.before_facts: Optional[Facts] = None
-        self.leaving: Optional[Person] = None
+        self.before_facts: Facts | None = None
+        self.leaving: Person | None = None
 
     @property
     def room(self) -> Room:
@@ -528,12 +577,18 @@ class Adversary(RuleBasedStateMachine):
                         self._add_strength(person, what, more)
                     elif (card := self._add_drive(person, what)) and more:
                         self._tell(f"linked to {more['text']}")
-                        self._new_item(self.as_person(person, "add_link", {"card_id": card["id"],
-                                                                          "goal_id": more["id"]}), "link", "link")
+                        self._new_item(
+                            self.as_person(person, "add_link", {"card_id": card["id"], "goal_id": more["id"]}),
+                            "link",
+                            "link",
+                        )
 
     def _create_workshop(self, people: int, default: str) -> None:
-        created = self.http("post", "/api/workshops", json={"title": "Team day", "language": "en", "goals": GOALS,
-                                                             "default_visibility": default})
+        created = self.http(
+            "post",
+            "/api/workshops",
+            json={"title": "Team day", "language": "en", "goals": GOALS, "default_visibility": default},
+        )
         assert created.status_code == 201, created.text
         self.rooms, self.current, self.people = [], 0, []
         self.left, self.removed = set(), {}
@@ -542,7 +597,7 @@ class Adversary(RuleBasedStateMachine):
         seats = [self._join(room, first + secrets.token_hex(3)) for first in FIRST_NAMES[:people]]
         self._enter(room, [seat for seat in seats if isinstance(seat, Seat)])
 
-    def _add_room(self, created: dict, previous: Optional[int]) -> Room:
+    def _add_room(self, created: dict, previous: int | None) -> Room:
         room = Room(len(self.rooms), created["code"], created["facilitator_token"], previous)
         self._register(room.code, "code:" + room.code, "code", "text")
         self._register(room.token, "credential:facilitator", "credential", "text")
@@ -561,18 +616,30 @@ class Adversary(RuleBasedStateMachine):
     def _enter(self, room: Room, seats: list[Seat]) -> None:
         """Connect the facilitator's console, the boards and these people's phones to the room
         (all at once: a connection takes a while, and they do not depend on each other)."""
-        wanted = [(Client, {"role": "facilitator", "view": "console", "token": room.token}, "the console"),
-                  (Socket, {"role": "facilitator", "view": "board", "token": room.token}, "the board",
-                   Viewer(rules.BOARD, holds=frozenset({room.token})))]
+        wanted = [
+            (Client, {"role": "facilitator", "view": "console", "token": room.token}, "the console"),
+            (
+                Socket,
+                {"role": "facilitator", "view": "board", "token": room.token},
+                "the board",
+                Viewer(rules.BOARD, holds=frozenset({room.token})),
+            ),
+        ]
         made = self.http("post", f"/api/workshops/{room.code}/board-link", token=room.token)
         if made.status_code == 201:  # a board with a key of its own, where the server offers one
             key = re.search(r"[?&]key=([A-Za-z0-9_-]+)", made.json()["url"]).group(1)
             self._register(key, "credential:board", "credential", "text")
-            wanted.append((Socket, {"role": "board", "view": "board", "token": key}, "the board (its own key)",
-                           Viewer(rules.BOARD, holds=frozenset({key}))))
+            wanted.append(
+                (
+                    Socket,
+                    {"role": "board", "view": "board", "token": key},
+                    "the board (its own key)",
+                    Viewer(rules.BOARD, holds=frozenset({key})),
+                )
+            )
         clients = self._connect(room, wanted + [self._phone(seat) for seat in seats])
-        self.console, self.boards = clients[0], clients[1:len(wanted)]
-        self.people += [Person(*seat, phone=phone) for seat, phone in zip(seats, clients[len(wanted):])]
+        self.console, self.boards = clients[0], clients[1 : len(wanted)]
+        self.people += [Person(*seat, phone=phone) for seat, phone in zip(seats, clients[len(wanted) :])]
 
     def _phone(self, seat: Seat) -> tuple:
         self._register(seat.token, "credential:" + seat.key, "credential", "text")
@@ -581,6 +648,7 @@ class Adversary(RuleBasedStateMachine):
 
     def _connect(self, room: Room, wanted: list[tuple]) -> list[Client]:
         """Connect sockets in parallel; ``wanted`` holds (class, auth, label[, viewer]) each."""
+
         def connect(want: tuple) -> Client:
             kind, auth, *rest = want
             return kind(self.server_url, {"code": room.code, **auth}, *rest)
@@ -610,14 +678,14 @@ class Adversary(RuleBasedStateMachine):
 
     # --- helpers for rules ------------------------------------------------------------------------
 
-    def http(self, method: str, path: str, token: Optional[str] = None, **kwargs) -> requests.Response:
+    def http(self, method: str, path: str, token: str | None = None, **kwargs) -> requests.Response:
         headers = {"Authorization": f"Bearer {token}"} if token else {}
         return self.web.request(method, self.server_url + path, headers=headers, timeout=10, **kwargs)
 
-    def key(self, local_id: Optional[str]) -> Optional[str]:
+    def key(self, local_id: str | None) -> str | None:
         return self.root.get(local_id, local_id) if local_id else None
 
-    def person(self, local_id: Optional[str]) -> Optional[Person]:
+    def person(self, local_id: str | None) -> Person | None:
         return next((p for p in self.people if p.id == local_id), None)
 
     def writers(self) -> list[Person]:
@@ -650,7 +718,7 @@ class Adversary(RuleBasedStateMachine):
             self.history[-1] += f" → refused ({ack.get('error', {}).get('code')})"
         return ack
 
-    def _new_item(self, ack: dict, field_name: str, kind: str, text: Optional[str] = None) -> None:
+    def _new_item(self, ack: dict, field_name: str, kind: str, text: str | None = None) -> None:
         if ack.get("ok"):
             item_id = ack[field_name]["id"]
             self._register(item_id, item_id, kind, "id")
@@ -667,7 +735,7 @@ class Adversary(RuleBasedStateMachine):
         with self.step(""):
             self._add_drive(person, visibility)
 
-    def _add_drive(self, person: Person, visibility: Optional[str]) -> Optional[dict]:
+    def _add_drive(self, person: Person, visibility: str | None) -> dict | None:
         text = secret("drive")
         self._tell(f"{person.name} adds drive {text} ({visibility or 'default visibility'})")
         payload = {"kind": "drive", "text": text, **({"visibility": visibility} if visibility else {})}
@@ -711,8 +779,11 @@ class Adversary(RuleBasedStateMachine):
                 self.reworded.discard(self.key(card["id"]))  # the author's own words again
 
     def strengths_to_answer(self) -> list[tuple[Person, dict]]:
-        return [(self.person(c["about"]), c) for c in self.room.raw.get("strengths", [])
-                if self.person(c["about"]) in self.writers()]
+        return [
+            (self.person(c["about"]), c)
+            for c in self.room.raw.get("strengths", [])
+            if self.person(c["about"]) in self.writers()
+        ]
 
     @precondition(lambda self: self.strengths_to_answer())
     @rule(data=st.data())
@@ -775,8 +846,17 @@ class Adversary(RuleBasedStateMachine):
             if closed:
                 form = self.http("post", f"/j/{room.code}", data={"name": "Form" + name}, allow_redirects=False)
                 if form.status_code == 303:
-                    self.leaks.append(Leak(rules.NEWCOMER, name, "join form", "joined", "joining", "",
-                                           f"the join form admitted {name} to closed workshop {room.index}"))
+                    self.leaks.append(
+                        Leak(
+                            rules.NEWCOMER,
+                            name,
+                            "join form",
+                            "joined",
+                            "joining",
+                            "",
+                            f"the join form admitted {name} to closed workshop {room.index}",
+                        )
+                    )
             seat = self._join(room, name, newcomer=True)
             admitted = isinstance(seat, Seat)
             self.history[-1] += " → admitted" if admitted else f" → refused ({seat.status_code})"
@@ -785,8 +865,17 @@ class Adversary(RuleBasedStateMachine):
             if admitted and room is self.room:
                 self.people.append(Person(*seat, phone=self._connect(room, [self._phone(seat)])[0]))
             if closed and admitted:
-                self.leaks.append(Leak(rules.NEWCOMER, name, "POST participants", "joined", "joining", "",
-                                       f"{name} joined workshop {room.index} after it was closed"))
+                self.leaks.append(
+                    Leak(
+                        rules.NEWCOMER,
+                        name,
+                        "POST participants",
+                        "joined",
+                        "joining",
+                        "",
+                        f"{name} joined workshop {room.index} after it was closed",
+                    )
+                )
 
     # --- rules: the room --------------------------------------------------------------------------
 
@@ -853,8 +942,9 @@ class Adversary(RuleBasedStateMachine):
     def change_link(self, data):
         link = self.pick(data, self.links(), "link")
         retype = data.draw(st.booleans(), label="retype (else delete)")
-        with self.step(f"the facilitator {'retypes' if retype else 'deletes'} the link of "
-                       f"{self.describe(self.card_of(link))}"):
+        with self.step(
+            f"the facilitator {'retypes' if retype else 'deletes'} the link of {self.describe(self.card_of(link))}"
+        ):
             if retype:
                 new = self.pick(data, [t for t in LINK_TYPES if t != link["type"]], "type")
                 self.as_facilitator("edit_link", {"id": link["id"], "type": new})
@@ -879,8 +969,10 @@ class Adversary(RuleBasedStateMachine):
         owner = self.pick(data, [None, *self.people], "owner")
         by = self.person(card["about"]) if data.draw(st.booleans(), label="by the card's person") else None
         text = secret("agree")
-        with self.step(f"{by.name if by else 'the facilitator'} agrees {text} on the link of {self.describe(card)}, "
-                       f"owner {owner.name if owner else 'nobody'}"):
+        with self.step(
+            f"{by.name if by else 'the facilitator'} agrees {text} on the link of {self.describe(card)}, "
+            f"owner {owner.name if owner else 'nobody'}"
+        ):
             payload = {"link_id": link["id"], "text": text, **({"owner": owner.id} if owner else {})}
             ack = self.as_person(by, "add_agreement", payload) if by else self.as_facilitator("add_agreement", payload)
             self._new_item(ack, "agreement", "agreement", text)
@@ -932,8 +1024,10 @@ class Adversary(RuleBasedStateMachine):
         its team link at once), or stays where it is."""
         room = self.room
         share = move and share
-        with self.step(f"the facilitator starts a follow-up of workshop {room.index}"
-                       f"{', and everyone moves there' if move else ''}{', with a team link' if share else ''}"):
+        with self.step(
+            f"the facilitator starts a follow-up of workshop {room.index}"
+            f"{', and everyone moves there' if move else ''}{', with a team link' if share else ''}"
+        ):
             if not room.closed:
                 self.as_facilitator("set_phase", {"phase": "closed"})
             made = self.http("post", f"/api/workshops/{room.code}/follow-up", token=room.token, json={})
@@ -981,8 +1075,9 @@ class Adversary(RuleBasedStateMachine):
             assert answer.status_code == 201, answer.text
             body = answer.json()
             self._register(body["participant_id"], person.key, "person", "id")
-            seats.append(Seat(person.key, person.name, body["participant_id"], body["participant_token"],
-                              person.newcomer))
+            seats.append(
+                Seat(person.key, person.name, body["participant_id"], body["participant_token"], person.newcomer)
+            )
         self.people, self.current = [], new.index
         self._enter(new, seats)
 
@@ -1030,7 +1125,7 @@ class Adversary(RuleBasedStateMachine):
             # One line per thing leaked, however many groups of a message held it.
             self._found(list({(l.spy, l.channel, l.kind, l.subject): l for l in self.leaks}.values()))
 
-    def _tally(self, before: Optional[Facts]) -> None:
+    def _tally(self, before: Facts | None) -> None:
         """Count what this step reached: each row of the table present, and a few rare moments."""
         facts, reached = self.room.facts, type(self).reached
         if facts is None or self.room.deleted:
@@ -1043,17 +1138,25 @@ class Adversary(RuleBasedStateMachine):
         rows |= {rules.PAIR_ROW} if facts.pairs else set()
         reached.update(rows)
         if self.leaving and before is not None:
-            hidden_whose = [c for c in before.cards.values() if self.leaving.key in (c.about, c.author)
-                            and rules.card_row(c) in (rules.ANONYMOUS_DRIVE, rules.ACCEPTED_UNSIGNED,
-                                                      rules.PENDING_UNSIGNED, rules.REWORDED)]
+            hidden_whose = [
+                c
+                for c in before.cards.values()
+                if self.leaving.key in (c.about, c.author)
+                and rules.card_row(c)
+                in (rules.ANONYMOUS_DRIVE, rules.ACCEPTED_UNSIGNED, rules.PENDING_UNSIGNED, rules.REWORDED)
+            ]
             reached["someone left, leaving an item not tied to them"] += bool(hidden_whose)
 
     def _found(self, leaks: list[Leak]) -> None:
         if self.collect is not None:
             self.collect(self, leaks)
             return
-        raise AssertionError("privacy leak:\n" + "\n".join(f"  {leak}" for leak in leaks)
-                             + "\nhistory:\n" + "\n".join(f"  {i}. {s}" for i, s in enumerate(self.history, 1)))
+        raise AssertionError(
+            "privacy leak:\n"
+            + "\n".join(f"  {leak}" for leak in leaks)
+            + "\nhistory:\n"
+            + "\n".join(f"  {i}. {s}" for i, s in enumerate(self.history, 1))
+        )
 
     def _settle(self, room: Room) -> None:
         """Refresh the facts, then wait until every spy heard the workshop's latest version."""
@@ -1064,8 +1167,17 @@ class Adversary(RuleBasedStateMachine):
         for spy in self.spies():
             leaving = self.leaving is not None and spy is self.leaving.phone
             if not spy.heard(version, 1 if leaving else 5) and not leaving:
-                self.leaks.append(Leak(spy.viewer.column, spy.name, "versions", "silent", "", "",
-                                       f"{spy.name} never heard version {version}"))
+                self.leaks.append(
+                    Leak(
+                        spy.viewer.column,
+                        spy.name,
+                        "versions",
+                        "silent",
+                        "",
+                        "",
+                        f"{spy.name} never heard version {version}",
+                    )
+                )
 
     def _refresh(self, room: Room) -> None:
         if room.deleted:
@@ -1081,16 +1193,39 @@ class Adversary(RuleBasedStateMachine):
     def _facts(self, room: Room) -> Facts:
         """The workshop as the oracle reads it: keys for people and items, erasures applied."""
         raw, key = room.raw, self.key
-        cards = {key(c["id"]): rules.Card(c["kind"], key(c["about"]), key(c["author"]), c["text"], c["visibility"],
-                                          c["status"], bool(c["signed"]), bool(c.get("hidden")),
-                                          key(c["id"]) in self.reworded) for c in room.cards()}
-        links = {key(l["id"]): rules.Link(key(l["card_id"]), key(l["created_by"]),
-                                          frozenset(key(e) for e in l["endorsements"])) for l in raw["links"]}
-        agreements = {key(a["id"]): rules.Agreement(key(a["link_id"]), a["text"], key(a["owner"]))
-                      for a in raw["agreements"]}
+        cards = {
+            key(c["id"]): rules.Card(
+                c["kind"],
+                key(c["about"]),
+                key(c["author"]),
+                c["text"],
+                c["visibility"],
+                c["status"],
+                bool(c["signed"]),
+                bool(c.get("hidden")),
+                key(c["id"]) in self.reworded,
+            )
+            for c in room.cards()
+        }
+        links = {
+            key(l["id"]): rules.Link(
+                key(l["card_id"]), key(l["created_by"]), frozenset(key(e) for e in l["endorsements"])
+            )
+            for l in raw["links"]
+        }
+        agreements = {
+            key(a["id"]): rules.Agreement(key(a["link_id"]), a["text"], key(a["owner"])) for a in raw["agreements"]
+        }
         pairs = frozenset((key(a["giver"]), key(a["receiver"])) for a in raw["assignments"])
-        room.whole = Facts(raw["code"], {key(p["id"]): p["name"] for p in raw["participants"]}, cards, links,
-                           agreements, dict(room.answers), pairs)
+        room.whole = Facts(
+            raw["code"],
+            {key(p["id"]): p["name"] for p in raw["participants"]},
+            cards,
+            links,
+            agreements,
+            dict(room.answers),
+            pairs,
+        )
         return rules.without(room.whole, self._gone_from(room))
 
     def _gone_from(self, room: Room) -> set:
@@ -1102,7 +1237,7 @@ class Adversary(RuleBasedStateMachine):
             r = self.rooms[r.previous] if r.previous is not None else None
         return self.left | {person for person, index in self.removed.items() if index in ancestors}
 
-    def _check_socket(self, spy: Socket, before: Optional[Sight], before_facts: Optional[Facts]) -> None:
+    def _check_socket(self, spy: Socket, before: Sight | None, before_facts: Facts | None) -> None:
         room = self.room
         allowed = rules.sight(room.facts, spy.viewer) if room.facts and not room.deleted else Sight()
         if before is not None:
@@ -1111,8 +1246,9 @@ class Adversary(RuleBasedStateMachine):
         facts = [f for f in (room.facts, before_facts, *(r.whole for r in self.rooms)) if f]
         for channel, message in spy.fresh():
             excerpt = f"{channel} {json.dumps(message, ensure_ascii=False)}"
-            self.leaks += self.finder.find(json_groups(message), allowed, spy.known_ids, facts,
-                                           (spy.viewer.column, spy.name, channel), excerpt)
+            self.leaks += self.finder.find(
+                json_groups(message), allowed, spy.known_ids, facts, (spy.viewer.column, spy.name, channel), excerpt
+            )
 
     def _check_http(self) -> None:
         """The documents that leave the room, fetched now, against what they may show now."""
@@ -1124,20 +1260,44 @@ class Adversary(RuleBasedStateMachine):
                 self._expect_gone(room)
                 continue
             market = rules.sight(room.facts, Viewer(rules.MARKETPLACE))
-            documents += [(f"/api/workshops/{room.code}/{path}", room.token, reader, market, rules.MARKETPLACE,
-                           "marketplace", path, room) for path, reader in MARKETPLACE_DOCUMENTS]
-            documents += [(f"/t/{token}", None, None, None, rules.TEAM_LINK, "a revoked team link", "page", room)
-                          for token in room.revoked]
+            documents += [
+                (
+                    f"/api/workshops/{room.code}/{path}",
+                    room.token,
+                    reader,
+                    market,
+                    rules.MARKETPLACE,
+                    "marketplace",
+                    path,
+                    room,
+                )
+                for path, reader in MARKETPLACE_DOCUMENTS
+            ]
+            documents += [
+                (f"/t/{token}", None, None, None, rules.TEAM_LINK, "a revoked team link", "page", room)
+                for token in room.revoked
+            ]
             if room.team_token:
                 team = self._team_sight(room)
-                documents += [(f"/t/{room.team_token}{path}", None, reader, team, rules.TEAM_LINK, "team link",
-                               name, room) for path, name, reader in TEAM_DOCUMENTS]
+                documents += [
+                    (f"/t/{room.team_token}{path}", None, reader, team, rules.TEAM_LINK, "team link", name, room)
+                    for path, name, reader in TEAM_DOCUMENTS
+                ]
         for path, token, reader, allowed, audience, spy, name, room in documents:
             answer = self.http("get", path, token=token)
             if reader is None:
                 if answer.status_code != 404:
-                    self.leaks.append(Leak(audience, spy, name, "served", "", "",
-                                           f"a revoked team link of workshop {room.index} still works"))
+                    self.leaks.append(
+                        Leak(
+                            audience,
+                            spy,
+                            name,
+                            "served",
+                            "",
+                            "",
+                            f"a revoked team link of workshop {room.index} still works",
+                        )
+                    )
             else:
                 self._read_document(answer, reader, allowed, audience, spy, name, room)
 
@@ -1150,15 +1310,27 @@ class Adversary(RuleBasedStateMachine):
             previous = self.rooms[room.previous].facts
             team = team | rules.sight(rules.recalled(room.facts, previous), viewer)
             type(self).reached["a follow-up's team link read"] += 1
-            taken_back = [k for k, c in room.facts.cards.items()
-                          if k in previous.cards and rules.card_row(c) != rules.card_row(previous.cards[k])]
+            taken_back = [
+                k
+                for k, c in room.facts.cards.items()
+                if k in previous.cards and rules.card_row(c) != rules.card_row(previous.cards[k])
+            ]
             type(self).reached["... with a card shown otherwise than before"] += bool(taken_back)
         return team
 
     def _read_document(self, answer, reader, allowed: Sight, audience: str, spy: str, name: str, room: Room) -> None:
         if answer.status_code != 200:
-            self.leaks.append(Leak(audience, spy, name, "unavailable", "", "",
-                                   f"the {spy} {name} of workshop {room.index} answered {answer.status_code}"))
+            self.leaks.append(
+                Leak(
+                    audience,
+                    spy,
+                    name,
+                    "unavailable",
+                    "",
+                    "",
+                    f"the {spy} {name} of workshop {room.index} answered {answer.status_code}",
+                )
+            )
             return
         facts = [f for f in (room.facts, *(r.whole for r in self.rooms)) if f]
         for group in reader(answer.text):
@@ -1175,5 +1347,14 @@ class Adversary(RuleBasedStateMachine):
         for path in paths:
             status = self.http("get", path, token=room.token).status_code
             if status != 404:
-                self.leaks.append(Leak(rules.TEAM_LINK, path, path, "served", "", "",
-                                       f"{path} of erased workshop {room.index} answered {status}"))
+                self.leaks.append(
+                    Leak(
+                        rules.TEAM_LINK,
+                        path,
+                        path,
+                        "served",
+                        "",
+                        "",
+                        f"{path} of erased workshop {room.index} answered {status}",
+                    )
+                )

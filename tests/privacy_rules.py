@@ -16,7 +16,6 @@ for each item the people it may tie to that item.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Optional
 
 # --- Audiences (the table's columns) ---------------------------------------------------------
 
@@ -117,7 +116,7 @@ NOTES = (
     "author is its person). **A colleague** is anyone else taking part.",
     "**The board** is the projector, whether it holds the facilitator's key or the board's own key. "
     "**Team link** is the team's read-only summary (page, JSON, Markdown, SVG map); a follow-up's team "
-    "link may also recall the previous workshop (\"what changed\"), but only as the team may see it "
+    'link may also recall the previous workshop ("what changed"), but only as the team may see it '
     "now: each card as its copy in the follow-up is now, and nothing of someone no longer taking part. "
     "**Marketplace** is the exports that leave the room (`marketplace.json`, `marketplace.csv`): open "
     "goals and unlinked drives, as the team sees them; a name only as whose drive it is.",
@@ -152,7 +151,7 @@ class Card:
 @dataclass(frozen=True)
 class Link:
     card: str
-    maker: Optional[str]
+    maker: str | None
     endorsers: frozenset = frozenset()
 
 
@@ -160,7 +159,7 @@ class Link:
 class Agreement:
     link: str
     text: str
-    owner: Optional[str]
+    owner: str | None
 
 
 @dataclass(frozen=True)
@@ -200,10 +199,10 @@ class Viewer:
     is COLLEAGUE or NEWCOMER); ``person`` is the participant they are; ``holds`` their credentials."""
 
     column: str
-    person: Optional[str] = None
+    person: str | None = None
     holds: frozenset = frozenset()
 
-    def audience(self, person: Optional[str] = None, author: Optional[str] = None) -> str:
+    def audience(self, person: str | None = None, author: str | None = None) -> str:
         """The column that applies to an item about ``person`` written by ``author``."""
         if self.person is not None and self.person == person:
             return PERSON
@@ -243,15 +242,19 @@ class Sight:
     ties: dict = field(default_factory=dict)  # item key -> set of person keys
     fields: dict = field(default_factory=dict)  # (item key, field) -> set of person keys
 
-    def __or__(self, other: "Sight") -> "Sight":
+    def __or__(self, other: Sight) -> Sight:
         def merged(a: dict, b: dict) -> dict:
             out = {k: set(v) for k, v in a.items()}
             for k, v in b.items():
                 out.setdefault(k, set()).update(v)
             return out
 
-        return Sight(self.texts | other.texts, self.items | other.items, merged(self.ties, other.ties),
-                     merged(self.fields, other.fields))
+        return Sight(
+            self.texts | other.texts,
+            self.items | other.items,
+            merged(self.ties, other.ties),
+            merged(self.fields, other.fields),
+        )
 
 
 def sight(facts: Facts, viewer: Viewer) -> Sight:
@@ -329,9 +332,17 @@ def sight(facts: Facts, viewer: Viewer) -> Sight:
 
 
 def _everything(facts: Facts, viewer: Viewer) -> Sight:
-    seen = Sight(texts={facts.code, *facts.people.values(), *viewer.holds},
-                 items={*facts.people, *facts.cards, *facts.links, *facts.agreements, *facts.answers,
-                        *(pair_key(g, r) for g, r in facts.pairs)})
+    seen = Sight(
+        texts={facts.code, *facts.people.values(), *viewer.holds},
+        items={
+            *facts.people,
+            *facts.cards,
+            *facts.links,
+            *facts.agreements,
+            *facts.answers,
+            *(pair_key(g, r) for g, r in facts.pairs),
+        },
+    )
     for key, card in facts.cards.items():
         seen.texts.add(card.text)
         seen.ties[key] = {card.about, card.author}
@@ -361,14 +372,22 @@ def without(facts: Facts, gone: set) -> Facts:
     if not gone:
         return facts
     cards = {k: c for k, c in facts.cards.items() if c.about not in gone and c.author not in gone}
-    links = {k: replace(l, maker=None if l.maker in gone else l.maker, endorsers=l.endorsers - gone)
-             for k, l in facts.links.items() if l.card in cards}
-    agreements = {k: replace(a, owner=None if a.owner in gone else a.owner)
-                  for k, a in facts.agreements.items() if a.link in links}
+    links = {
+        k: replace(l, maker=None if l.maker in gone else l.maker, endorsers=l.endorsers - gone)
+        for k, l in facts.links.items()
+        if l.card in cards
+    }
+    agreements = {
+        k: replace(a, owner=None if a.owner in gone else a.owner)
+        for k, a in facts.agreements.items()
+        if a.link in links
+    }
     return replace(
         facts,
         people={k: n for k, n in facts.people.items() if k not in gone},
-        cards=cards, links=links, agreements=agreements,
+        cards=cards,
+        links=links,
+        agreements=agreements,
         answers={k: a for k, a in facts.answers.items() if a.person not in gone},
         pairs=frozenset(p for p in facts.pairs if not set(p) & gone),
     )

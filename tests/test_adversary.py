@@ -14,13 +14,12 @@ from __future__ import annotations
 import importlib.util
 from pathlib import Path
 
-import pytest
-from hypothesis import HealthCheck, settings
-from hypothesis.stateful import run_state_machine_as_test
-
 import privacy_rules as rules
+import pytest
 from helpers import LiveServer
 from histories import Adversary, Finder, Known, html_groups, json_groups, markdown_groups, svg_groups
+from hypothesis import HealthCheck, settings
+from hypothesis.stateful import run_state_machine_as_test
 from privacy_rules import Agreement, Card, Facts, Link, Viewer
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -40,9 +39,15 @@ def test_no_spy_learns_what_it_may_not(own_server):
     class Histories(Adversary):
         server_url = own_server.url
 
-    run_state_machine_as_test(Histories, settings=settings(
-        max_examples=HISTORIES, stateful_step_count=STEPS, deadline=None,
-        suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much]))
+    run_state_machine_as_test(
+        Histories,
+        settings=settings(
+            max_examples=HISTORIES,
+            stateful_step_count=STEPS,
+            deadline=None,
+            suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+        ),
+    )
     assert "Traceback" not in own_server.output()
 
 
@@ -50,8 +55,9 @@ def test_the_security_documents_table_is_rendered_from_the_rules():
     spec = importlib.util.spec_from_file_location("security_table", ROOT / "tools" / "security_table.py")
     table = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(table)
-    assert table.section((ROOT / "docs" / "SECURITY.md").read_text(encoding="utf-8")) == table.render(), \
+    assert table.section((ROOT / "docs" / "SECURITY.md").read_text(encoding="utf-8")) == table.render(), (
         "run .venv/bin/python tools/security_table.py --write"
+    )
 
 
 def test_every_cell_of_the_table_uses_the_words_the_oracle_reads():
@@ -82,8 +88,10 @@ KNOWN = {
     **{name: Known(key, "person", "text") for key, name in FACTS.people.items()},
     **{key: Known(key, "card", "id") for key in FACTS.cards},
     **{card.text: Known(key, "card", "text") for key, card in FACTS.cards.items()},
-    "l-anon": Known("l-anon", "link", "id"), "a-anon": Known("a-anon", "agreement", "id"),
-    "agreeplan": Known("a-anon", "agreement", "text"), "ABCDEF": Known("code:ABCDEF", "code", "text"),
+    "l-anon": Known("l-anon", "link", "id"),
+    "a-anon": Known("a-anon", "agreement", "id"),
+    "agreeplan": Known("a-anon", "agreement", "text"),
+    "ABCDEF": Known("code:ABCDEF", "code", "text"),
 }
 
 
@@ -102,8 +110,10 @@ BOARD = Viewer(rules.BOARD)
 
 def test_leaving_that_names_the_anonymous_is_a_tie():
     left = {"version": 9, "id": ANNA, "card_ids": ["c-anon", "c-named"], "link_ids": ["l-anon"]}
-    assert kinds(leaks(json_groups(left), CAS_PHONE)) == {("tie", rules.ANONYMOUS_DRIVE, "whose"),
-                                                          ("tie", rules.LINK_ROW, "whose")}
+    assert kinds(leaks(json_groups(left), CAS_PHONE)) == {
+        ("tie", rules.ANONYMOUS_DRIVE, "whose"),
+        ("tie", rules.LINK_ROW, "whose"),
+    }
     assert leaks(json_groups({"version": 9, "id": ANNA, "card_ids": ["c-named"]}), CAS_PHONE) == []
 
 
@@ -139,15 +149,19 @@ def test_documents_tie_a_line_to_its_heading_and_the_code_is_a_secret_there():
     markdown = "## Per person\n\n### Anna01\n- Drives: drivenamed\n- Drives: driveanon\n\n## Drives\n- driveanon\n"
     assert kinds(leaks(markdown_groups(markdown), team)) == {("tie", rules.ANONYMOUS_DRIVE, "whose")}
     page = "<main><p>Code ABCDEF</p><article><h3>Anna01</h3><ul><li>driveanon</li></ul></article></main>"
-    assert kinds(leaks(html_groups(page), team)) == {("text", rules.CODE_ROW, ""),
-                                                     ("tie", rules.ANONYMOUS_DRIVE, "whose")}
+    assert kinds(leaks(html_groups(page), team)) == {
+        ("text", rules.CODE_ROW, ""),
+        ("tie", rules.ANONYMOUS_DRIVE, "whose"),
+    }
     svg = '<svg><text x="1">Anna01: driveanon</text><text x="2">Anonymous: driveanon</text></svg>'
     assert kinds(leaks(svg_groups(svg), team)) == {("tie", rules.ANONYMOUS_DRIVE, "whose")}
 
 
 def test_the_marketplace_sees_no_strengths_and_names_only_with_drives():
-    offers = {"offers": [{"person": "Anna01", "drive": "drivenamed"}, {"person": None, "drive": "driveanon"}],
-              "strengths": [{"text": "strengthkind"}]}
+    offers = {
+        "offers": [{"person": "Anna01", "drive": "drivenamed"}, {"person": None, "drive": "driveanon"}],
+        "strengths": [{"text": "strengthkind"}],
+    }
     assert kinds(leaks(json_groups(offers), Viewer(rules.MARKETPLACE))) == {("text", rules.ACCEPTED_UNSIGNED, "")}
 
 
@@ -160,13 +174,20 @@ def test_someone_who_left_is_gone_for_everyone():
 def test_a_field_names_no_one_beyond_its_own_relation():
     # Bram owns an agreement on the link of the unsigned strength he wrote: the team may tie him
     # to that card as its agreement's owner, never as its author.
-    facts = Facts(FACTS.code, FACTS.people, FACTS.cards,
-                  links={"l-strength": Link("c-strength", None)},
-                  agreements={"a-strength": Agreement("l-strength", "agreecalls", BRAM)})
+    facts = Facts(
+        FACTS.code,
+        FACTS.people,
+        FACTS.cards,
+        links={"l-strength": Link("c-strength", None)},
+        agreements={"a-strength": Agreement("l-strength", "agreecalls", BRAM)},
+    )
     allowed = rules.sight(facts, BOARD)
-    known = {**KNOWN, "l-strength": Known("l-strength", "link", "id"),
-             "a-strength": Known("a-strength", "agreement", "id"),
-             "agreecalls": Known("a-strength", "agreement", "text")}
+    known = {
+        **KNOWN,
+        "l-strength": Known("l-strength", "link", "id"),
+        "a-strength": Known("a-strength", "agreement", "id"),
+        "agreecalls": Known("a-strength", "agreement", "text"),
+    }
     finder = Finder(known)
 
     def found(message):
@@ -175,4 +196,5 @@ def test_a_field_names_no_one_beyond_its_own_relation():
     agreement = {"id": "a-strength", "link_id": "l-strength", "text": "agreecalls", "owner": BRAM}
     assert found({"agreement": agreement}) == set()
     assert found({"card": {"id": "c-strength", "about": ANNA, "author": BRAM, "text": "strengthkind"}}) == {
-        ("tie", rules.ACCEPTED_UNSIGNED, "author")}
+        ("tie", rules.ACCEPTED_UNSIGNED, "author")
+    }

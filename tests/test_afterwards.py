@@ -6,13 +6,12 @@ import csv
 import io
 import json
 import sqlite3
-import time
 from pathlib import Path
 
 import pytest
 import requests
+from helpers import Client
 
-from helpers import Api, Client, LiveServer
 from workshop.schema import Summary, summary_json_schema
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -44,8 +43,10 @@ def seeded(workshop):
     onboarding = console.call("add_link", {"card_id": teach["id"], "goal_id": goals["New onboarding"]})["link"]
     console.call("add_link", {"card_id": calm["id"], "goal_id": goals["New onboarding"]})
     console.call("add_link", {"card_id": quiet["id"], "goal_id": goals["Grow sales in the north"]})
-    console.call("add_agreement", {"link_id": onboarding["id"], "text": "Buddy for March hires", "owner": anna.id,
-                                   "due": "2027-03-01"})
+    console.call(
+        "add_agreement",
+        {"link_id": onboarding["id"], "text": "Buddy for March hires", "owner": anna.id, "due": "2027-03-01"},
+    )
     console.call("set_phase", {"phase": "closed"})
     workshop.clients = {"console": console, "anna": anna, "bram": bram, "zoe": zoe}
     workshop.goals = goals
@@ -53,7 +54,9 @@ def seeded(workshop):
 
 
 def get(workshop, path, **kwargs):
-    return requests.get(f"{workshop.api.base}/api/workshops/{workshop.code}/{path}", headers=bearer(workshop.token), **kwargs)
+    return requests.get(
+        f"{workshop.api.base}/api/workshops/{workshop.code}/{path}", headers=bearer(workshop.token), **kwargs
+    )
 
 
 def test_the_summary_json_has_its_documented_shape(seeded):
@@ -62,10 +65,19 @@ def test_the_summary_json_has_its_documented_shape(seeded):
     documented = json.loads((ROOT / "docs" / "summary.schema.json").read_text())
     assert documented == summary_json_schema()
     # The facilitator sees every consented card: private and moderated ones too.
-    assert body["totals"] == {"goals": 3, "goals_with_energy": 2, "open_goals": 1, "people": 3, "drives": 5,
-                              "strengths": 1, "links": 3, "unlinked_drives": 3}
+    assert body["totals"] == {
+        "goals": 3,
+        "goals_with_energy": 2,
+        "open_goals": 1,
+        "people": 3,
+        "drives": 5,
+        "strengths": 1,
+        "links": 3,
+        "unlinked_drives": 3,
+    }
     assert [(a["text"], a["owner"], a["due"], a["goal"]) for a in body["agreements"]] == [
-        ("Buddy for March hires", "Anna", "2027-03-01", "New onboarding")]
+        ("Buddy for March hires", "Anna", "2027-03-01", "New onboarding")
+    ]
 
 
 def test_the_csv_exports_have_a_row_per_link_and_per_card(seeded):
@@ -107,18 +119,29 @@ def test_the_team_link_shows_only_what_the_team_may_see(seeded):
         for secret in PRIVATE:
             assert secret not in response.text, (response.url, secret)
     team = responses[1].json()
-    assert {"id": team["anonymous"][0]["id"], "text": "=Quiet focus"} == {k: team["anonymous"][0][k] for k in ("id", "text")}
+    assert {"id": team["anonymous"][0]["id"], "text": "=Quiet focus"} == {
+        k: team["anonymous"][0][k] for k in ("id", "text")
+    }
     zoe = next(p for p in team["people"] if p["name"] == "Zoë")
     assert zoe["drives"] == [] and zoe["strengths"] == []
-    assert all(link["person"]["name"] is None for g in team["goals"] for link in g["links"]
-               if link["card"]["text"] == "=Quiet focus")
+    assert all(
+        link["person"]["name"] is None
+        for g in team["goals"]
+        for link in g["links"]
+        if link["card"]["text"] == "=Quiet focus"
+    )
     assert "Money worries" in get(seeded, "summary.json").text  # the facilitator's own summary keeps it
 
     renewed = requests.post(f"{seeded.api.base}/api/workshops/{seeded.code}/team-link", headers=bearer(seeded.token))
     assert requests.get(url).status_code == 404  # the old link died
     new_url = renewed.json()["url"]
     assert requests.get(new_url).status_code == 200
-    assert requests.delete(f"{seeded.api.base}/api/workshops/{seeded.code}/team-link", headers=bearer(seeded.token)).status_code == 204
+    assert (
+        requests.delete(
+            f"{seeded.api.base}/api/workshops/{seeded.code}/team-link", headers=bearer(seeded.token)
+        ).status_code
+        == 204
+    )
     assert requests.get(new_url).status_code == 404
     assert requests.get(new_url + "/summary.json").status_code == 404
 
@@ -130,8 +153,11 @@ def test_a_participant_cannot_make_a_team_link(seeded):
 
 
 def test_a_follow_up_starts_from_the_last_workshop_and_shows_what_changed(server, seeded):
-    r = requests.post(f"{server.url}/api/workshops/{seeded.code}/follow-up", headers=bearer(seeded.token),
-                      json={"title": "Team day, autumn"})
+    r = requests.post(
+        f"{server.url}/api/workshops/{seeded.code}/follow-up",
+        headers=bearer(seeded.token),
+        json={"title": "Team day, autumn"},
+    )
     assert r.status_code == 201
     follow = r.json()
     snap = seeded.api.workshop(follow["code"], follow["facilitator_token"])
@@ -140,8 +166,10 @@ def test_a_follow_up_starts_from_the_last_workshop_and_shows_what_changed(server
     assert "Not agreed yet" not in json.dumps(snap)
 
     # Anna rejoins as herself with her old token; Bram's phone does it through the join link.
-    again = requests.post(f"{server.url}/api/workshops/{follow['code']}/rejoin",
-                          headers=bearer(seeded.people["Anna"]["participant_token"]))
+    again = requests.post(
+        f"{server.url}/api/workshops/{follow['code']}/rejoin",
+        headers=bearer(seeded.people["Anna"]["participant_token"]),
+    )
     assert again.status_code == 201
     anna_seat = next(p for p in snap["participants"] if p["name"] == "Anna")
     assert again.json()["participant_id"] == anna_seat["id"]
@@ -152,10 +180,16 @@ def test_a_follow_up_starts_from_the_last_workshop_and_shows_what_changed(server
     assert phone.get(server.url + r.headers["Location"]).status_code == 200
     assert len(seeded.api.workshop(follow["code"], follow["facilitator_token"])["participants"]) == 3
 
-    anna = Client(server.url, {"code": follow["code"], "role": "participant", "view": "phone",
-                               "token": again.json()["participant_token"]}, "Anna")
-    console = Client(server.url, {"code": follow["code"], "role": "facilitator", "view": "console",
-                                  "token": follow["facilitator_token"]}, "console")
+    anna = Client(
+        server.url,
+        {"code": follow["code"], "role": "participant", "view": "phone", "token": again.json()["participant_token"]},
+        "Anna",
+    )
+    console = Client(
+        server.url,
+        {"code": follow["code"], "role": "facilitator", "view": "console", "token": follow["facilitator_token"]},
+        "console",
+    )
     try:
         links = {(l["card_id"], l["goal_id"]): l for l in console.state["links"]}
         cards = {c["text"]: c for c in console.state["cards"]}
@@ -169,11 +203,18 @@ def test_a_follow_up_starts_from_the_last_workshop_and_shows_what_changed(server
     finally:
         anna.disconnect()
         console.disconnect()
-    changes = requests.get(f"{server.url}/api/workshops/{follow['code']}/summary.json",
-                           headers=bearer(follow["facilitator_token"])).json()["changes"]
-    assert changes["new_links"] == [{"goal": "Weekly customer calls", "card": "Teaching newcomers", "kind": "drive", "person": "Anna"}]
-    assert changes["dropped_links"] == [{"goal": "New onboarding", "card": "Calm under fire", "kind": "strength", "person": "Bram"}]
-    assert changes["agreements"] == [{"text": "Buddy for March hires", "due": "2027-03-01", "done": True, "still_open": False}]
+    changes = requests.get(
+        f"{server.url}/api/workshops/{follow['code']}/summary.json", headers=bearer(follow["facilitator_token"])
+    ).json()["changes"]
+    assert changes["new_links"] == [
+        {"goal": "Weekly customer calls", "card": "Teaching newcomers", "kind": "drive", "person": "Anna"}
+    ]
+    assert changes["dropped_links"] == [
+        {"goal": "New onboarding", "card": "Calm under fire", "kind": "strength", "person": "Bram"}
+    ]
+    assert changes["agreements"] == [
+        {"text": "Buddy for March hires", "due": "2027-03-01", "done": True, "still_open": False}
+    ]
 
 
 def test_only_a_closed_workshop_gets_a_follow_up(server, workshop):
@@ -207,12 +248,15 @@ def rows_of(db_path: Path, workshop_ids: list[str]) -> int:
     with sqlite3.connect(db_path) as db:
         total = 0
         marks = ",".join("?" * len(workshop_ids))
-        total += db.execute(f"SELECT count(*) FROM workshops WHERE id IN ({marks}) OR previous_id IN ({marks})",
-                            workshop_ids * 2).fetchone()[0]
+        total += db.execute(
+            f"SELECT count(*) FROM workshops WHERE id IN ({marks}) OR previous_id IN ({marks})", workshop_ids * 2
+        ).fetchone()[0]
         for (table,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name != 'workshops'"):
             columns = [c[1] for c in db.execute(f"PRAGMA table_info({table})")]
             if "workshop_id" in columns:
-                total += db.execute(f"SELECT count(*) FROM {table} WHERE workshop_id IN ({marks})", workshop_ids).fetchone()[0]
+                total += db.execute(
+                    f"SELECT count(*) FROM {table} WHERE workshop_id IN ({marks})", workshop_ids
+                ).fetchone()[0]
         return total
 
 
@@ -235,23 +279,31 @@ def test_erasing_only_the_original_keeps_the_follow_up_but_forgets_the_origin(se
     follow = requests.post(f"{server.url}/api/workshops/{seeded.code}/follow-up", headers=bearer(seeded.token)).json()
     old_id = workshop_id(server.db_path, seeded.code)
     with sqlite3.connect(server.db_path) as db:
-        old_rows = [r[0] for t in ("goals", "participants", "cards", "links", "agreements")
-                    for r in db.execute(f"SELECT id FROM {t} WHERE workshop_id = ?", (old_id,))]
-    assert requests.delete(f"{server.url}/api/workshops/{seeded.code}?keep_follow_ups=1",
-                           headers=bearer(seeded.token)).status_code == 204
+        old_rows = [
+            r[0]
+            for t in ("goals", "participants", "cards", "links", "agreements")
+            for r in db.execute(f"SELECT id FROM {t} WHERE workshop_id = ?", (old_id,))
+        ]
+    assert (
+        requests.delete(
+            f"{server.url}/api/workshops/{seeded.code}?keep_follow_ups=1", headers=bearer(seeded.token)
+        ).status_code
+        == 204
+    )
     assert rows_of(server.db_path, [old_id]) == 0
     with sqlite3.connect(server.db_path) as db:
         marks = ",".join("?" * len(old_rows))
         for table in ("goals", "participants", "cards", "links", "agreements"):
             assert db.execute(f"SELECT count(*) FROM {table} WHERE origin_id IN ({marks})", old_rows).fetchone()[0] == 0
-    summary = requests.get(f"{server.url}/api/workshops/{follow['code']}/summary.json",
-                           headers=bearer(follow["facilitator_token"])).json()
+    summary = requests.get(
+        f"{server.url}/api/workshops/{follow['code']}/summary.json", headers=bearer(follow["facilitator_token"])
+    ).json()
     assert summary["changes"] is None and summary["totals"]["links"] == 3
 
 
 def test_the_team_never_learns_whose_anonymous_card_an_agreement_is_on(server, new_workshop):
     workshop = new_workshop()
-    console = workshop.facilitator()
+    workshop.facilitator()
     zoe, bram = workshop.participant("Zoë"), workshop.participant("Bram")
     quiet = zoe.call("add_card", {"kind": "drive", "text": "Quiet work", "visibility": "anonymous"})["card"]
     link = zoe.call("add_link", {"card_id": quiet["id"], "goal_id": zoe.state["goals"][0]["id"]})["link"]
@@ -259,7 +311,9 @@ def test_the_team_never_learns_whose_anonymous_card_an_agreement_is_on(server, n
     assert made["agreement"]["owner"] == zoe.id  # Zoë sees her own
     assert bram.wait_for("agreement_saved")["agreement"]["owner"] is None
     assert workshop.participant("Cas").state["agreements"][0]["owner"] is None
-    team_url = requests.post(f"{server.url}/api/workshops/{workshop.code}/team-link", headers=bearer(workshop.token)).json()["url"]
+    team_url = requests.post(
+        f"{server.url}/api/workshops/{workshop.code}/team-link", headers=bearer(workshop.token)
+    ).json()["url"]
     team = requests.get(team_url + "/summary.json").json()
     assert [(a["text"], a["owner"], a["person"]) for a in team["agreements"]] == [("Focus mornings", None, None)]
     assert team["checkins"] == []

@@ -92,7 +92,9 @@ def test_a_body_over_64_kb_is_refused_as_too_large(api):
 def test_summary_downloads_have_their_media_types(api):
     created = api.create_workshop()
     for ext, mime in (("json", "application/json"), ("md", "text/markdown"), ("csv", "text/csv")):
-        r = api.http.get(f"{api.base}/api/workshops/{created['code']}/summary.{ext}", headers=bearer(created["facilitator_token"]))
+        r = api.http.get(
+            f"{api.base}/api/workshops/{created['code']}/summary.{ext}", headers=bearer(created["facilitator_token"])
+        )
         assert r.status_code == 200
         assert r.headers["Content-Type"].startswith(mime)
         r = api.http.get(f"{api.base}/api/workshops/{created['code']}/summary.{ext}")

@@ -10,7 +10,6 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import requests
 import socketio
-
 from helpers import Client
 
 
@@ -31,8 +30,12 @@ def board_link(workshop) -> str:
 
 def board_client(workshop, clients, key: str, name: str = "board") -> Client:
     """A board connected with the board's key, as the projector's browser does (its cookie)."""
-    client = Client(workshop.server.url, {"code": workshop.code, "role": "board", "view": "board"}, name,
-                    headers={"Cookie": f"wb_{workshop.code}={key}"})
+    client = Client(
+        workshop.server.url,
+        {"code": workshop.code, "role": "board", "view": "board"},
+        name,
+        headers={"Cookie": f"wb_{workshop.code}={key}"},
+    )
     clients.append(client)
     return client
 
@@ -72,16 +75,25 @@ def room(workshop):
     console = workshop.facilitator()
     anna, bram = workshop.participant("Anna"), workshop.participant("Bram")
     goal = console.state["goals"][0]["id"]
-    secret = anna.call("add_card", {"kind": "drive", "text": "Only the facilitator knows",
-                                    "visibility": "facilitator"})["card"]
+    secret = anna.call(
+        "add_card", {"kind": "drive", "text": "Only the facilitator knows", "visibility": "facilitator"}
+    )["card"]
     anna.call("add_card", {"kind": "drive", "text": "Nobody knows whose", "visibility": "anonymous"})
     named = bram.call("add_card", {"kind": "drive", "text": "Coaching juniors"})["card"]
     pending = anna.call("add_card", {"kind": "strength", "text": "Calm under pressure", "about": bram.id})["card"]
     link = bram.call("add_link", {"card_id": named["id"], "goal_id": goal})["link"]
     agreement = console.call("add_agreement", {"link_id": link["id"], "text": "Pair up on Fridays"})["agreement"]
     console.call("assign_strength_round", {"per_person": 1})
-    ids = {"goal": goal, "secret": secret["id"], "named": named["id"], "pending": pending["id"], "link": link["id"],
-           "agreement": agreement["id"], "anna": anna.id, "bram": bram.id}
+    ids = {
+        "goal": goal,
+        "secret": secret["id"],
+        "named": named["id"],
+        "pending": pending["id"],
+        "link": link["id"],
+        "agreement": agreement["id"],
+        "anna": anna.id,
+        "bram": bram.id,
+    }
     return workshop, console, ids
 
 
@@ -103,8 +115,7 @@ def test_the_board_link_sets_a_short_lived_cookie_and_leaves_a_clean_address(ser
     for path in ("facilitate", "summary"):
         assert projector.get(f"{server.url}/w/{workshop.code}/{path}").status_code == 401
     assert projector.get(f"{server.url}/api/workshops/{workshop.code}/summary.json").status_code == 401
-    assert requests.get(f"{server.url}/api/workshops/{workshop.code}",
-                        headers=bearer(key_of(url))).status_code == 401
+    assert requests.get(f"{server.url}/api/workshops/{workshop.code}", headers=bearer(key_of(url))).status_code == 401
 
 
 def test_a_board_with_the_board_key_sees_exactly_the_teams_view(room, clients):
@@ -202,7 +213,9 @@ def test_board_and_facilitator_credentials_do_not_stand_in_for_each_other(server
     # The facilitator's own board (their cookie) keeps its hands: it may still link cards.
     facilitators_board = workshop.facilitator("board")
     card = workshop.participant("Anna").call("add_card", {"kind": "drive", "text": "Sketching"})["card"]
-    ack = facilitators_board.call("add_link", {"card_id": card["id"], "goal_id": facilitators_board.state["goals"][0]["id"]})
+    ack = facilitators_board.call(
+        "add_link", {"card_id": card["id"], "goal_id": facilitators_board.state["goals"][0]["id"]}
+    )
     assert ack["ok"] is True
 
 
@@ -315,10 +328,18 @@ def test_the_console_makes_sign_in_links_with_its_cookie(server, workshop):
     assert phone.get(url, allow_redirects=False).status_code == 303
     assert requests.get(url, allow_redirects=False).status_code == 401
     # Another site cannot make one with the facilitator's cookie; nobody can without it.
-    assert console.post(f"{server.url}/w/{workshop.code}/signin-link",
-                        headers={"Origin": "https://evil.example"}).status_code == 403
-    assert console.post(f"{server.url}/w/{workshop.code}/signin-link",
-                        headers={"Sec-Fetch-Site": "cross-site"}).status_code == 403
+    assert (
+        console.post(
+            f"{server.url}/w/{workshop.code}/signin-link", headers={"Origin": "https://evil.example"}
+        ).status_code
+        == 403
+    )
+    assert (
+        console.post(
+            f"{server.url}/w/{workshop.code}/signin-link", headers={"Sec-Fetch-Site": "cross-site"}
+        ).status_code
+        == 403
+    )
     assert requests.post(f"{server.url}/w/{workshop.code}/signin-link").status_code == 401
 
 

@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pytest
 import requests
-
 from helpers import Api, Client, LiveServer, Workshop
 
 
@@ -78,8 +77,11 @@ def test_reworded_and_edited_words_are_gone_from_the_disk(disk, room):
     drive = anna.call("add_card", {"kind": "drive", "text": first})["card"]
     written_then_erased(disk, [first], lambda: anna.call("edit_card", {"id": drive["id"], "text": marker("Again")}))
     strength = anna.call("add_card", {"kind": "strength", "text": own, "about": bram.id})["card"]
-    written_then_erased(disk, [own], lambda: bram.call(
-        "respond_strength", {"id": strength["id"], "answer": "accept", "text": marker("Mine")}))
+    written_then_erased(
+        disk,
+        [own],
+        lambda: bram.call("respond_strength", {"id": strength["id"], "answer": "accept", "text": marker("Mine")}),
+    )
 
 
 def test_a_person_who_leaves_or_is_removed_is_gone_from_the_disk(disk, room):
@@ -90,17 +92,20 @@ def test_a_person_who_leaves_or_is_removed_is_gone_from_the_disk(disk, room):
         person.call("add_card", {"kind": "drive", "text": drive})
         person.call("add_card", {"kind": "strength", "text": given, "about": colleague.id})
         if how == "leave":
-            written_then_erased(disk, [name, drive, given], lambda: person.call("leave_workshop", {}))
+            written_then_erased(disk, [name, drive, given], lambda person=person: person.call("leave_workshop", {}))
         else:
-            written_then_erased(disk, [name, drive, given],
-                                lambda: console.call("remove_participant", {"id": person.id}))
+            written_then_erased(
+                disk, [name, drive, given], lambda person=person: console.call("remove_participant", {"id": person.id})
+            )
 
 
 def test_a_renamed_person_and_changed_agreements_and_comments_leave_nothing(disk, room):
     console = room.facilitator()
     old_name = marker("Name")
     anna = room.participant(old_name)
-    written_then_erased(disk, [old_name], lambda: console.call("rename_participant", {"id": anna.id, "name": marker("New")}))
+    written_then_erased(
+        disk, [old_name], lambda: console.call("rename_participant", {"id": anna.id, "name": marker("New")})
+    )
     card = anna.call("add_card", {"kind": "drive", "text": marker("Drive")})["card"]
     link = anna.call("add_link", {"card_id": card["id"], "goal_id": anna.state["goals"][0]["id"]})["link"]
     said = marker("Agreement")
@@ -109,8 +114,11 @@ def test_a_renamed_person_and_changed_agreements_and_comments_leave_nothing(disk
     console.call("open_checkin", {})
     comment = marker("Comment")
     anna.call("answer_checkin", {"link_id": link["id"], "rating": 4, "comment": comment})
-    written_then_erased(disk, [comment], lambda: anna.call(
-        "answer_checkin", {"link_id": link["id"], "rating": 3, "comment": marker("Later")}))
+    written_then_erased(
+        disk,
+        [comment],
+        lambda: anna.call("answer_checkin", {"link_id": link["id"], "rating": 3, "comment": marker("Later")}),
+    )
 
 
 def test_an_erased_workshop_and_its_follow_ups_are_gone_from_the_disk(disk, room):
@@ -120,26 +128,40 @@ def test_an_erased_workshop_and_its_follow_ups_are_gone_from_the_disk(disk, room
     console.call("add_goal", {"text": goal})
     anna.call("add_card", {"kind": "drive", "text": drive})
     console.call("set_phase", {"phase": "closed"})
-    follow = requests.post(f"{disk.url}/api/workshops/{room.code}/follow-up", headers=bearer(room.token),
-                           json={"title": marker("FollowUp")}).json()
+    follow = requests.post(
+        f"{disk.url}/api/workshops/{room.code}/follow-up",
+        headers=bearer(room.token),
+        json={"title": marker("FollowUp")},
+    ).json()
     title = room.api.workshop(room.code, room.token)["title"]
     follow_title = room.api.workshop(follow["code"], follow["facilitator_token"])["title"]
-    written_then_erased(disk, [title, follow_title, name, drive, goal], lambda: requests.delete(
-        f"{disk.url}/api/workshops/{room.code}", headers=bearer(room.token)))
+    written_then_erased(
+        disk,
+        [title, follow_title, name, drive, goal],
+        lambda: requests.delete(f"{disk.url}/api/workshops/{room.code}", headers=bearer(room.token)),
+    )
 
 
 def test_retention_erases_down_to_the_bytes(tmp_path):
-    live = LiveServer(tmp_path / "retention.sqlite3",
-                      env={"WORKSHOP_RETENTION_DAYS": str(1 / 86400), "WORKSHOP_RETENTION_SWEEP_SECONDS": "0.2"})
+    live = LiveServer(
+        tmp_path / "retention.sqlite3",
+        env={"WORKSHOP_RETENTION_DAYS": str(1 / 86400), "WORKSHOP_RETENTION_SWEEP_SECONDS": "0.2"},
+    )
     live.start()
     try:
         title, name, drive = marker("Title"), marker("Name"), marker("Drive")
         created = Api(live.url).create_workshop(title=title)
         phone = Api(live.url).join(created["code"], name)
-        console = Client(live.url, {"code": created["code"], "role": "facilitator", "view": "console",
-                                    "token": created["facilitator_token"]}, "console")
-        anna = Client(live.url, {"code": created["code"], "role": "participant", "view": "phone",
-                                 "token": phone["participant_token"]}, "anna")
+        console = Client(
+            live.url,
+            {"code": created["code"], "role": "facilitator", "view": "console", "token": created["facilitator_token"]},
+            "console",
+        )
+        anna = Client(
+            live.url,
+            {"code": created["code"], "role": "participant", "view": "phone", "token": phone["participant_token"]},
+            "anna",
+        )
         try:
             anna.call("add_card", {"kind": "drive", "text": drive})
             assert all(on_disk(live.db_path, word) for word in (title, name, drive))

@@ -1,7 +1,7 @@
 """Several real Socket.IO clients in one workshop: what each receives, and what others never do."""
 
-import socketio
 import pytest
+import socketio
 
 
 def test_connecting_sends_the_state_as_that_client_may_see_it(workshop):
@@ -162,7 +162,10 @@ def test_a_participant_cannot_touch_another_persons_cards_or_links(workshop):
     assert bram.call("edit_card", {"id": card["id"], "text": "Yours"})["error"]["code"] == "forbidden"
     assert bram.call("delete_card", {"id": card["id"]})["error"]["code"] == "forbidden"
     assert bram.call("delete_link", {"id": link["id"]})["error"]["code"] == "forbidden"
-    assert bram.call("add_link", {"card_id": card["id"], "goal_id": anna.state["goals"][1]["id"]})["error"]["code"] == "forbidden"
+    assert (
+        bram.call("add_link", {"card_id": card["id"], "goal_id": anna.state["goals"][1]["id"]})["error"]["code"]
+        == "forbidden"
+    )
     snap = workshop.snapshot()
     assert [c["text"] for c in snap["drives"]] == ["Mine"]
     assert len(snap["links"]) == 1
@@ -211,8 +214,12 @@ def test_a_participant_token_opens_only_its_own_workshop(server, new_workshop):
     token = ours.people["Anna"]["participant_token"]
     sio = socketio.Client(reconnection=False)
     with pytest.raises(socketio.exceptions.ConnectionError):
-        sio.connect(server.url, auth={"code": theirs.code, "role": "participant", "view": "phone", "token": token},
-                    transports=["websocket"], wait_timeout=5)
+        sio.connect(
+            server.url,
+            auth={"code": theirs.code, "role": "participant", "view": "phone", "token": token},
+            transports=["websocket"],
+            wait_timeout=5,
+        )
 
 
 def test_the_facilitator_erases_the_workshop_and_everyone_is_told(workshop):
@@ -221,8 +228,9 @@ def test_the_facilitator_erases_the_workshop_and_everyone_is_told(workshop):
     assert console.call("delete_workshop", {"code": "WRONG1"})["error"]["code"] == "invalid"
     assert console.call("delete_workshop", {"code": workshop.code.lower()})["ok"] is True
     assert anna.wait_for("workshop_deleted") == {}
-    r = workshop.api.http.get(f"{workshop.api.base}/api/workshops/{workshop.code}",
-                              headers={"Authorization": f"Bearer {workshop.token}"})
+    r = workshop.api.http.get(
+        f"{workshop.api.base}/api/workshops/{workshop.code}", headers={"Authorization": f"Bearer {workshop.token}"}
+    )
     assert r.status_code == 404
 
 

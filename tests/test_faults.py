@@ -10,7 +10,6 @@ import threading
 import time
 
 import pytest
-
 from helpers import Api, Client, LiveServer
 
 
@@ -66,9 +65,9 @@ def test_kill_9_at_a_random_moment_loses_no_acknowledged_edit_and_doubles_none(c
 
     stored = [c["id"] for c in api.workshop(code, token)["drives"]]
     assert acknowledged, "nothing was acknowledged before the kill"
-    assert set(acknowledged) <= set(stored)          # nothing acknowledged is lost
-    assert len(stored) == len(set(stored))           # nothing is doubled
-    assert set(stored) <= set(sent)                  # nothing appears that was not sent
+    assert set(acknowledged) <= set(stored)  # nothing acknowledged is lost
+    assert len(stored) == len(set(stored))  # nothing is doubled
+    assert set(stored) <= set(sent)  # nothing appears that was not sent
 
     # Resending everything after the restart (a phone's outbox) changes nothing that was stored.
     phone = phone_of(crashing, code, people[0]["participant_token"], "P0")
@@ -93,10 +92,21 @@ def test_every_edit_replayed_1_to_5_times_in_any_order_gives_the_same_state(new_
         for i in range(6):
             ops.append(("add_card", {"id": f"{prefix}-card-{i:03d}", "kind": "drive", "text": f"Drive {i}"}))
         for i in range(6):
-            ops.append(("add_link", {"id": f"{prefix}-link-{i:03d}", "card_id": f"{prefix}-card-{i:03d}",
-                                     "goal_id": goals[i % len(goals)]}))
-        ops += [("delete_link", {"id": f"{prefix}-link-001"}), ("delete_card", {"id": f"{prefix}-card-002"}),
-                ("set_done", {"phase": "drives", "done": True})]
+            ops.append(
+                (
+                    "add_link",
+                    {
+                        "id": f"{prefix}-link-{i:03d}",
+                        "card_id": f"{prefix}-card-{i:03d}",
+                        "goal_id": goals[i % len(goals)],
+                    },
+                )
+            )
+        ops += [
+            ("delete_link", {"id": f"{prefix}-link-001"}),
+            ("delete_card", {"id": f"{prefix}-card-002"}),
+            ("set_done", {"phase": "drives", "done": True}),
+        ]
         return ops
 
     def outcome(workshop, prefix):
@@ -104,9 +114,11 @@ def test_every_edit_replayed_1_to_5_times_in_any_order_gives_the_same_state(new_
         snap = workshop.snapshot()
         goal_index = {g["id"]: i for i, g in enumerate(snap["goals"])}
         strip = lambda item_id: item_id.removeprefix(prefix)  # noqa: E731
-        return (sorted((strip(c["id"]), c["text"]) for c in snap["drives"]),
-                sorted((strip(l["id"]), strip(l["card_id"]), goal_index[l["goal_id"]]) for l in snap["links"]),
-                [p["done"] for p in snap["participants"]])
+        return (
+            sorted((strip(c["id"]), c["text"]) for c in snap["drives"]),
+            sorted((strip(l["id"]), strip(l["card_id"]), goal_index[l["goal_id"]]) for l in snap["links"]),
+            [p["done"] for p in snap["participants"]],
+        )
 
     once = new_workshop()
     anna = once.participant("Anna")
@@ -153,7 +165,13 @@ def test_racing_link_and_unlink_of_one_pair_leaves_every_client_with_the_same_bo
     watchers = [workshop.participant("Bram"), workshop.facilitator("board")]
     card = anna.call("add_card", {"kind": "drive", "text": "Contested"})["card"]
     goal = anna.state["goals"][0]["id"]
-    starts = {id(w): (w.call("sync")["state"]["version"], {l["id"]: (l["card_id"], l["goal_id"]) for l in w.call("sync")["state"]["links"]}) for w in watchers}
+    starts = {
+        id(w): (
+            w.call("sync")["state"]["version"],
+            {l["id"]: (l["card_id"], l["goal_id"]) for l in w.call("sync")["state"]["links"]},
+        )
+        for w in watchers
+    }
     for w in watchers:
         w.events.clear()
 
@@ -171,9 +189,14 @@ def test_racing_link_and_unlink_of_one_pair_leaves_every_client_with_the_same_bo
     final = workshop.snapshot()
     truth = {l["id"]: (l["card_id"], l["goal_id"]) for l in final["links"]}
     for w in watchers:
-        w.wait_for("link_deleted", lambda d: d["version"] >= final["version"] - 1, timeout=5) if final["version"] else None
+        w.wait_for("link_deleted", lambda d: d["version"] >= final["version"] - 1, timeout=5) if final[
+            "version"
+        ] else None
         deadline = time.monotonic() + 5
-        while time.monotonic() < deadline and max((d.get("version", 0) for _, d in w.events), default=0) < final["version"]:
+        while (
+            time.monotonic() < deadline
+            and max((d.get("version", 0) for _, d in w.events), default=0) < final["version"]
+        ):
             time.sleep(0.05)
         version, links = starts[id(w)]
         assert apply(links, list(w.events), version) == truth

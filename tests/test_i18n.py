@@ -28,9 +28,23 @@ def extracted(tmp_path_factory) -> set[str]:
     """The messages in the source right now (templates and Python), as pybabel extracts them."""
     out = tmp_path_factory.mktemp("i18n") / "messages.pot"
     subprocess.run(
-        [str(Path(sys.executable).with_name("pybabel")), "extract", "-F", "babel.cfg", "-k", "_l",
-         "-k", "lazy_gettext", "--no-location", "-o", str(out), "."],
-        cwd=ROOT, check=True, capture_output=True,
+        [
+            str(Path(sys.executable).with_name("pybabel")),
+            "extract",
+            "-F",
+            "babel.cfg",
+            "-k",
+            "_l",
+            "-k",
+            "lazy_gettext",
+            "--no-location",
+            "-o",
+            str(out),
+            ".",
+        ],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
     )
     return set(messages(catalog(out)))
 

@@ -11,7 +11,6 @@ import time
 
 import pytest
 import requests
-
 from helpers import Api, Client, LiveServer
 
 
@@ -21,8 +20,11 @@ def bearer(token):
 
 def console_of(url: str, created: dict) -> Client:
     """The facilitator's console of a workshop made over REST (``code`` and ``facilitator_token``)."""
-    return Client(url, {"code": created["code"], "role": "facilitator", "view": "console",
-                        "token": created["facilitator_token"]}, "console")
+    return Client(
+        url,
+        {"code": created["code"], "role": "facilitator", "view": "console", "token": created["facilitator_token"]},
+        "console",
+    )
 
 
 def objects_in(value):
@@ -87,19 +89,28 @@ def test_a_follow_ups_team_link_shows_nothing_taken_back_since(server, workshop)
     anna, bram, cas, dirk = (workshop.participant(n) for n in ("Anna", "Bram", "Cas", "Dirk"))
     goals = [g["id"] for g in console.state["goals"]]
     cards = {}
-    for person, text in ((anna, "Anna takes it back"), (bram, "Bram gets hidden"), (cas, "Cas leaves"),
-                         (dirk, "Dirk stays named")):
+    for person, text in (
+        (anna, "Anna takes it back"),
+        (bram, "Bram gets hidden"),
+        (cas, "Cas leaves"),
+        (dirk, "Dirk stays named"),
+    ):
         cards[text] = person.call("add_card", {"kind": "drive", "text": text})["card"]
         link = person.call("add_link", {"card_id": cards[text]["id"], "goal_id": goals[0]})["link"]
         person.call("add_agreement", {"link_id": link["id"], "text": f"Agreement on {text}"})
     console.call("set_phase", {"phase": "closed"})
-    follow = requests.post(f"{server.url}/api/workshops/{workshop.code}/follow-up", headers=bearer(workshop.token)).json()
+    follow = requests.post(
+        f"{server.url}/api/workshops/{workshop.code}/follow-up", headers=bearer(workshop.token)
+    ).json()
 
     def seat(name):
         token = workshop.people[name]["participant_token"]
         again = requests.post(f"{server.url}/api/workshops/{follow['code']}/rejoin", headers=bearer(token)).json()
-        return Client(server.url, {"code": follow["code"], "role": "participant", "view": "phone",
-                                   "token": again["participant_token"]}, name)
+        return Client(
+            server.url,
+            {"code": follow["code"], "role": "participant", "view": "phone", "token": again["participant_token"]},
+            name,
+        )
 
     later = console_of(server.url, follow)
     phones = [seat(n) for n in ("Anna", "Cas", "Dirk")]
@@ -108,28 +119,42 @@ def test_a_follow_ups_team_link_shows_nothing_taken_back_since(server, workshop)
         for link in later.state["links"]:  # every link is dropped in the follow-up
             later.call("delete_link", {"id": link["id"]})
         anna_now, cas_now, dirk_now = phones
-        assert anna_now.call("edit_card", {"id": by_text["Anna takes it back"]["id"], "visibility": "facilitator"})["ok"]
+        assert anna_now.call("edit_card", {"id": by_text["Anna takes it back"]["id"], "visibility": "facilitator"})[
+            "ok"
+        ]
         assert later.call("set_card_hidden", {"id": by_text["Bram gets hidden"]["id"], "hidden": True})["ok"]
         assert cas_now.call("leave_workshop", {})["ok"]
     finally:
         for client in [later, *phones]:
             client.disconnect()
 
-    url = requests.post(f"{server.url}/api/workshops/{follow['code']}/team-link",
-                        headers=bearer(follow["facilitator_token"])).json()["url"]
+    url = requests.post(
+        f"{server.url}/api/workshops/{follow['code']}/team-link", headers=bearer(follow["facilitator_token"])
+    ).json()["url"]
     team = requests.get(url + "/summary.json").json()
     assert [d["card"] for d in team["changes"]["dropped_links"]] == ["Dirk stays named"]
     assert [a["text"] for a in team["changes"]["agreements"]] == ["Agreement on Dirk stays named"]
     for suffix in ("", "/summary.json", "/summary.md", "/map.svg"):
         body = requests.get(url + suffix).text
-        for taken_back in ("Anna takes it back", "Bram gets hidden", "Cas leaves", "Agreement on Anna",
-                           "Agreement on Bram", "Agreement on Cas", "Cas"):
+        for taken_back in (
+            "Anna takes it back",
+            "Bram gets hidden",
+            "Cas leaves",
+            "Agreement on Anna",
+            "Agreement on Bram",
+            "Agreement on Cas",
+            "Cas",
+        ):
             assert taken_back not in body, (suffix, taken_back)
     # The facilitator still sees the past as it was, but for the person who left: gone everywhere.
-    own = requests.get(f"{server.url}/api/workshops/{follow['code']}/summary.json",
-                       headers=bearer(follow["facilitator_token"])).json()["changes"]
-    assert sorted(d["card"] for d in own["dropped_links"]) == ["Anna takes it back", "Bram gets hidden",
-                                                               "Dirk stays named"]
+    own = requests.get(
+        f"{server.url}/api/workshops/{follow['code']}/summary.json", headers=bearer(follow["facilitator_token"])
+    ).json()["changes"]
+    assert sorted(d["card"] for d in own["dropped_links"]) == [
+        "Anna takes it back",
+        "Bram gets hidden",
+        "Dirk stays named",
+    ]
 
 
 # --- 3. the join code leaks and outlives the workshop ----------------------------------------
@@ -139,15 +164,23 @@ def test_the_join_code_stays_in_the_room_and_ends_with_the_workshop(server, work
     console = workshop.facilitator()
     anna = workshop.participant("Anna")
     anna.call("add_card", {"kind": "drive", "text": "Offered energy"})
-    url = requests.post(f"{server.url}/api/workshops/{workshop.code}/team-link", headers=bearer(workshop.token)).json()["url"]
+    url = requests.post(f"{server.url}/api/workshops/{workshop.code}/team-link", headers=bearer(workshop.token)).json()[
+        "url"
+    ]
     outputs = [requests.get(url + suffix).text for suffix in ("", "/summary.json", "/summary.md", "/map.svg")]
-    outputs += [requests.get(f"{server.url}/api/workshops/{workshop.code}/marketplace.{ext}",
-                             headers=bearer(workshop.token)).text for ext in ("json", "csv")]
+    outputs += [
+        requests.get(
+            f"{server.url}/api/workshops/{workshop.code}/marketplace.{ext}", headers=bearer(workshop.token)
+        ).text
+        for ext in ("json", "csv")
+    ]
     assert "Offered energy" in outputs[1] and "Offered energy" in outputs[-1]
     for body in outputs:
         assert workshop.code not in body
-    assert workshop.code in requests.get(f"{server.url}/api/workshops/{workshop.code}/summary.json",
-                                         headers=bearer(workshop.token)).text
+    assert (
+        workshop.code
+        in requests.get(f"{server.url}/api/workshops/{workshop.code}/summary.json", headers=bearer(workshop.token)).text
+    )
 
     console.call("set_phase", {"phase": "closed"})
     refused = requests.post(f"{server.url}/api/workshops/{workshop.code}/participants", json={"name": "Newcomer"})
@@ -158,8 +191,10 @@ def test_the_join_code_stays_in_the_room_and_ends_with_the_workshop(server, work
     assert form.status_code == 409 and "wp_" not in form.headers.get("Set-Cookie", "")
     assert [p["name"] for p in workshop.snapshot()["participants"]] == ["Anna"]
     console.call("set_phase", {"phase": "agreements"})  # reopened: the code admits people again
-    assert requests.post(f"{server.url}/api/workshops/{workshop.code}/participants",
-                         json={"name": "Late"}).status_code == 201
+    assert (
+        requests.post(f"{server.url}/api/workshops/{workshop.code}/participants", json={"name": "Late"}).status_code
+        == 201
+    )
 
 
 # --- 5. erasure and retention reach everything --------------------------------------------------
@@ -171,7 +206,9 @@ def test_leaving_erases_the_person_in_every_workshop_of_the_chain(server, worksh
     anna.call("add_card", {"kind": "drive", "text": "Anna in the original"})
     bram.call("add_card", {"kind": "drive", "text": "Bram in the original"})
     console.call("set_phase", {"phase": "closed"})
-    follow = requests.post(f"{server.url}/api/workshops/{workshop.code}/follow-up", headers=bearer(workshop.token)).json()
+    follow = requests.post(
+        f"{server.url}/api/workshops/{workshop.code}/follow-up", headers=bearer(workshop.token)
+    ).json()
     later = console_of(server.url, follow)
     try:
         assert anna.call("leave_workshop", {})["ok"]  # from the original, with the old token
@@ -187,15 +224,18 @@ def test_leaving_erases_the_person_in_every_workshop_of_the_chain(server, worksh
 
 def test_the_facilitators_removal_reaches_the_follow_ups_but_not_the_past(server, workshop):
     console = workshop.facilitator()
-    anna, bram = workshop.participant("Anna"), workshop.participant("Bram")
+    anna, _bram = workshop.participant("Anna"), workshop.participant("Bram")
     anna.call("add_card", {"kind": "drive", "text": "Anna's first"})
     console.call("set_phase", {"phase": "closed"})
-    first = requests.post(f"{server.url}/api/workshops/{workshop.code}/follow-up", headers=bearer(workshop.token)).json()
+    first = requests.post(
+        f"{server.url}/api/workshops/{workshop.code}/follow-up", headers=bearer(workshop.token)
+    ).json()
     mid = console_of(server.url, first)
     try:
         mid.call("set_phase", {"phase": "closed"})
-        second = requests.post(f"{server.url}/api/workshops/{first['code']}/follow-up",
-                               headers=bearer(first["facilitator_token"])).json()
+        second = requests.post(
+            f"{server.url}/api/workshops/{first['code']}/follow-up", headers=bearer(first["facilitator_token"])
+        ).json()
         anna_seat = next(p["id"] for p in mid.state["participants"] if p["name"] == "Anna")
         assert mid.call("remove_participant", {"id": anna_seat})["ok"]
     finally:
@@ -212,8 +252,9 @@ def test_deleting_a_workshop_takes_its_follow_ups_unless_kept(server, new_worksh
         console = workshop.facilitator()
         workshop.participant("Anna")
         console.call("set_phase", {"phase": "closed"})
-        follow = requests.post(f"{server.url}/api/workshops/{workshop.code}/follow-up",
-                               headers=bearer(workshop.token)).json()
+        follow = requests.post(
+            f"{server.url}/api/workshops/{workshop.code}/follow-up", headers=bearer(workshop.token)
+        ).json()
         again = workshop.facilitator()
         assert again.state["workshop"]["follow_ups"] == 1
         assert workshop.participant("Anna").state["workshop"]["follow_ups"] is None
@@ -226,8 +267,10 @@ def test_deleting_a_workshop_takes_its_follow_ups_unless_kept(server, new_worksh
 @pytest.fixture
 def quick_retention(tmp_path):
     """Retention of about two seconds, swept every 0.2 s."""
-    live = LiveServer(tmp_path / "retention.sqlite3",
-                      env={"WORKSHOP_RETENTION_DAYS": str(2 / 86400), "WORKSHOP_RETENTION_SWEEP_SECONDS": "0.2"}).start()
+    live = LiveServer(
+        tmp_path / "retention.sqlite3",
+        env={"WORKSHOP_RETENTION_DAYS": str(2 / 86400), "WORKSHOP_RETENTION_SWEEP_SECONDS": "0.2"},
+    ).start()
     yield live
     live.stop()
 
@@ -240,8 +283,9 @@ def test_retention_erases_idle_workshops_and_whole_chains(quick_retention):
     opened = [keeper, chain]
     try:
         chain.call("set_phase", {"phase": "closed"})
-        follow = requests.post(f"{url}/api/workshops/{original['code']}/follow-up",
-                               headers=bearer(original["facilitator_token"])).json()
+        follow = requests.post(
+            f"{url}/api/workshops/{original['code']}/follow-up", headers=bearer(original["facilitator_token"])
+        ).json()
         follow_console = console_of(url, follow)
         opened.append(follow_console)
         deadline = time.monotonic() + 4
@@ -270,7 +314,10 @@ def test_each_phone_receives_only_its_own_assignments(workshop):
     anna, bram, cas = (workshop.participant(n) for n in ("Anna", "Bram", "Cas"))
     done = console.call("assign_strength_round", {"per_person": 1})
     assert {(a["giver"], a["receiver"]) for a in done["assignments"]} == {
-        (anna.id, bram.id), (bram.id, cas.id), (cas.id, anna.id)}
+        (anna.id, bram.id),
+        (bram.id, cas.id),
+        (cas.id, anna.id),
+    }
     for phone, receiver in ((anna, bram.id), (bram, cas.id), (cas, anna.id)):
         got = phone.wait_for("assignments_changed")["assignments"]
         assert got == [{"giver": phone.id, "receiver": receiver}]
@@ -300,4 +347,6 @@ def test_a_reworded_strength_is_no_longer_signed_by_its_author(workshop):
     # Accepting without new words keeps the author's signature.
     kept = bram.call("respond_strength", {"id": card["id"], "answer": "accept"})["card"]
     assert (kept["signed"], kept["reworded"]) == (True, False)
-    assert board.wait_for("card_saved", lambda d: d["card"]["text"] == "Sharp, in my words")["card"]["author"] == anna.id
+    assert (
+        board.wait_for("card_saved", lambda d: d["card"]["text"] == "Sharp, in my words")["card"]["author"] == anna.id
+    )

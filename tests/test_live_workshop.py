@@ -2,7 +2,6 @@
 
 import pytest
 import requests
-
 from helpers import Api, Client, LiveServer
 
 
@@ -44,14 +43,21 @@ def test_a_whole_workshop_from_creation_to_summary(workshop):
         headers={"Authorization": f"Bearer {workshop.token}"},
     ).json()
     assert summary["totals"] == {
-        "goals": 3, "goals_with_energy": 2, "open_goals": 1, "people": 3,
-        "drives": 3, "strengths": 1, "links": 3, "unlinked_drives": 1,
+        "goals": 3,
+        "goals_with_energy": 2,
+        "open_goals": 1,
+        "people": 3,
+        "drives": 3,
+        "strengths": 1,
+        "links": 3,
+        "unlinked_drives": 1,
     }
     by_goal = {g["text"]: g for g in summary["goals"]}
     assert by_goal["New onboarding"]["people"] == ["Bram"]
     assert [o["text"] for o in summary["open_goals"]] == ["Weekly customer calls"]
-    assert summary["unlinked_drives"] == [{"id": drives["Cas"]["id"], "text": "Quiet, deep work", "person": "Cas",
-                                           "visibility": "named", "hidden": False}]
+    assert summary["unlinked_drives"] == [
+        {"id": drives["Cas"]["id"], "text": "Quiet, deep work", "person": "Cas", "visibility": "named", "hidden": False}
+    ]
     people = {p["name"]: p for p in summary["people"]}
     assert people["Bram"]["strengths"][0]["goals"] == ["New onboarding"]
 

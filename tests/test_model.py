@@ -28,14 +28,29 @@ carol = Actor(WORKSHOP, "participant", CAROL)
 
 
 def card(kind="drive", author=ANNA, about=ANNA, **extra) -> dict:
-    return {"id": "card-0001", "kind": kind, "author": author, "about": about, "text": "x",
-            "prompt": None, "visibility": "named", "status": "accepted", "signed": False,
-            "created_at": "2025-01-01T00:00:00.000+00:00", **extra}
+    return {
+        "id": "card-0001",
+        "kind": kind,
+        "author": author,
+        "about": about,
+        "text": "x",
+        "prompt": None,
+        "visibility": "named",
+        "status": "accepted",
+        "signed": False,
+        "created_at": "2025-01-01T00:00:00.000+00:00",
+        **extra,
+    }
 
 
 def link(created_by=None) -> dict:
-    return {"id": "link-0001", "card_id": "card-0001", "goal_id": "goal-0001",
-            "created_by": created_by, "created_at": "2025-01-01T00:00:00.000+00:00"}
+    return {
+        "id": "link-0001",
+        "card_id": "card-0001",
+        "goal_id": "goal-0001",
+        "created_by": created_by,
+        "created_at": "2025-01-01T00:00:00.000+00:00",
+    }
 
 
 def refusal(schema, payload) -> WorkshopError:
@@ -168,15 +183,15 @@ def test_create_workshop_parses_with_defaults():
 
 
 def test_create_workshop_parses_goals_in_order():
-    parsed = model.parse(model.CreateWorkshop, {
-        "title": "Team day",
-        "language": "en",
-        "goals": [{"text": "Ship v2", "kind": "project"}, {"text": "Grow", "kind": "goal"},
-                  {"text": "Demo day"}],
-    })
-    assert [("Ship v2", "project"), ("Grow", "goal"), ("Demo day", "goal")] == [
-        (g.text, g.kind) for g in parsed.goals
-    ]
+    parsed = model.parse(
+        model.CreateWorkshop,
+        {
+            "title": "Team day",
+            "language": "en",
+            "goals": [{"text": "Ship v2", "kind": "project"}, {"text": "Grow", "kind": "goal"}, {"text": "Demo day"}],
+        },
+    )
+    assert [("Ship v2", "project"), ("Grow", "goal"), ("Demo day", "goal")] == [(g.text, g.kind) for g in parsed.goals]
 
 
 def test_create_workshop_takes_exactly_100_goals():
@@ -202,15 +217,20 @@ def test_a_missing_payload_counts_as_an_empty_object():
 
 def test_add_card_parses_a_drive():
     parsed = model.parse(model.AddCard, {"kind": "drive", "text": "Teaching"})
-    assert (None, "drive", "Teaching", None, None) == (
-        parsed.id, parsed.kind, parsed.text, parsed.prompt, parsed.about)
+    assert (None, "drive", "Teaching", None, None) == (parsed.id, parsed.kind, parsed.text, parsed.prompt, parsed.about)
 
 
 def test_add_card_parses_a_strength_with_every_field():
-    parsed = model.parse(model.AddCard, {
-        "id": "card-0001", "kind": "strength", "text": "Calm", "prompt": 3, "about": BOB})
+    parsed = model.parse(
+        model.AddCard, {"id": "card-0001", "kind": "strength", "text": "Calm", "prompt": 3, "about": BOB}
+    )
     assert ("card-0001", "strength", "Calm", 3, BOB) == (
-        parsed.id, parsed.kind, parsed.text, parsed.prompt, parsed.about)
+        parsed.id,
+        parsed.kind,
+        parsed.text,
+        parsed.prompt,
+        parsed.about,
+    )
 
 
 def test_a_card_may_have_several_lines():
@@ -519,7 +539,8 @@ def test_a_delete_guard_code_over_16_characters_is_invalid():
 
 def test_parse_goal_lines_makes_one_goal_per_line():
     assert [{"text": "Grow", "kind": "goal"}, {"text": "Ship", "kind": "goal"}] == model.parse_goal_lines(
-        "Grow\nShip", "goal")
+        "Grow\nShip", "goal"
+    )
 
 
 def test_parse_goal_lines_gives_every_goal_the_kind():
@@ -740,7 +761,9 @@ def test_an_accepted_strength_is_seen_by_everyone():
 
 def test_who_named_an_unsigned_strength_is_known_to_the_author_and_the_facilitator_only():
     strength = card("strength", author=ANNA, about=BOB)
-    assert ANNA == model.card_for(strength, ANNA_PHONE)["author"] == model.card_for(strength, model.FACILITATOR)["author"]
+    assert (
+        ANNA == model.card_for(strength, ANNA_PHONE)["author"] == model.card_for(strength, model.FACILITATOR)["author"]
+    )
     for viewer in (model.TEAM, BOB_PHONE, CAROL_PHONE):
         assert None is model.card_for(strength, viewer)["author"]
 

@@ -34,10 +34,17 @@ def test_home_follows_the_browser_language_and_a_chosen_one(server):
 
 def test_creating_a_workshop_from_the_form_opens_the_console(server):
     browser = requests.Session()
-    r = browser.post(server.url + "/workshops", data={
-        "title": "Team Noord", "language": "nl",
-        "goals": "- Meer klanten\n\n2. Minder verloop", "projects": "Nieuwe website", "activities": "",
-    }, allow_redirects=False)
+    r = browser.post(
+        server.url + "/workshops",
+        data={
+            "title": "Team Noord",
+            "language": "nl",
+            "goals": "- Meer klanten\n\n2. Minder verloop",
+            "projects": "Nieuwe website",
+            "activities": "",
+        },
+        allow_redirects=False,
+    )
     assert r.status_code == 303
     code = re.search(r"/w/([A-Z0-9]{6})/facilitate$", r.headers["Location"]).group(1)
     cookie = next(c for c in browser.cookies if c.name == f"wf_{code}")
@@ -145,8 +152,9 @@ def test_every_page_sends_the_safety_headers(server, api):
 
 
 def test_scripts_and_styles_are_served_compressed_and_intact(server):
-    import brotli
     from pathlib import Path
+
+    import brotli
 
     root = Path(__file__).resolve().parent.parent
     for path in ("/static/js/phone.js", "/static/css/app.css", "/static/vendor/socket.io/socket.io.esm.min.js"):

@@ -2,9 +2,8 @@
 
 import json
 
-import socketio
 import pytest
-
+import socketio
 from helpers import Client
 
 
@@ -54,7 +53,10 @@ def test_changing_a_drives_visibility_adds_or_removes_it_on_other_screens(worksh
 
     hide = anna.call("edit_card", {"id": card["id"], "visibility": "facilitator"})
     assert bram.wait_for("card_deleted", lambda d: d["version"] == hide["version"]) == {
-        "version": hide["version"], "id": card["id"], "link_ids": [link["id"]]}
+        "version": hide["version"],
+        "id": card["id"],
+        "link_ids": [link["id"]],
+    }
     show = anna.call("edit_card", {"id": card["id"], "visibility": "named"})
     assert bram.wait_for("card_saved", lambda d: d["version"] == show["version"])["card"]["visibility"] == "named"
     assert len(bram.call("sync")["state"]["links"]) == 1
@@ -77,7 +79,9 @@ def test_a_strength_waits_for_its_persons_consent(workshop):
     assert cas.call("respond_strength", {"id": pending["id"], "answer": "accept"})["error"]["code"] == "forbidden"
     assert anna.call("respond_strength", {"id": pending["id"], "answer": "accept"})["error"]["code"] == "forbidden"
 
-    accepted = bram.call("respond_strength", {"id": pending["id"], "answer": "accept", "text": "Notices what others miss"})
+    accepted = bram.call(
+        "respond_strength", {"id": pending["id"], "answer": "accept", "text": "Notices what others miss"}
+    )
 
     for client in (cas, board, anna):
         card = client.wait_for("card_saved", lambda d: d["version"] == accepted["version"])["card"]
@@ -149,8 +153,15 @@ def test_leaving_erases_everything_by_and_about_the_person(server, workshop):
     assert [c["id"] for c in snap["drives"] + snap["strengths"]] == [bram_card["id"]]
     assert [l["id"] for l in snap["links"]] == [kept["id"]]
     with pytest.raises(socketio.exceptions.ConnectionError):
-        Client(server.url, {"code": workshop.code, "role": "participant", "view": "phone",
-                            "token": workshop.people["Anna"]["participant_token"]})
+        Client(
+            server.url,
+            {
+                "code": workshop.code,
+                "role": "participant",
+                "view": "phone",
+                "token": workshop.people["Anna"]["participant_token"],
+            },
+        )
     assert workshop.api.join(workshop.code, "Anna")["participant_id"] != anna.id  # the name is free again
 
 
@@ -174,8 +185,12 @@ def test_the_default_visibility_applies_to_new_drives(new_workshop, api):
     settings = anna.wait_for("settings_changed")
     assert (settings["version"], settings["default_visibility"]) == (changed["version"], "anonymous")
     assert anna.call("add_card", {"kind": "drive", "text": "Quiet"})["card"]["visibility"] == "anonymous"
-    assert anna.call("add_card", {"kind": "drive", "text": "Loud", "visibility": "named"})["card"]["visibility"] == "named"
-    created = api.http.post(api.base + "/api/workshops", json={"title": "T", "default_visibility": "facilitator"}).json()
+    assert (
+        anna.call("add_card", {"kind": "drive", "text": "Loud", "visibility": "named"})["card"]["visibility"] == "named"
+    )
+    created = api.http.post(
+        api.base + "/api/workshops", json={"title": "T", "default_visibility": "facilitator"}
+    ).json()
     assert api.workshop(created["code"], created["facilitator_token"])["default_visibility"] == "facilitator"
 
 
@@ -184,8 +199,12 @@ def test_the_prompts_follow_the_language_a_person_chose(server, new_workshop):
     dutch = workshop.participant("Anna")
     assert dutch.state["workshop"]["prompts"][0] == "Wat bezielt jou?"
     joined = workshop.api.join(workshop.code, "Bram")
-    sio_client = Client(server.url, {"code": workshop.code, "role": "participant", "view": "phone",
-                                     "token": joined["participant_token"]}, "Bram", headers={"Cookie": "lang=en"})
+    sio_client = Client(
+        server.url,
+        {"code": workshop.code, "role": "participant", "view": "phone", "token": joined["participant_token"]},
+        "Bram",
+        headers={"Cookie": "lang=en"},
+    )
     try:
         assert sio_client.state["workshop"]["prompts"][0] == "What moves you?"
     finally:

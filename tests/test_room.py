@@ -76,7 +76,10 @@ def test_a_hidden_card_leaves_the_team_but_not_its_person(workshop):
     assert anna.wait_for("card_saved", lambda d: d["version"] == hide["version"])["card"]["hidden"] is True
     assert workshop.participant("Cas").state["cards"] == []
     show = console.call("set_card_hidden", {"id": card["id"], "hidden": False})
-    assert bram.wait_for("card_saved", lambda d: d["version"] == show["version"])["card"]["text"] == "Something to moderate"
+    assert (
+        bram.wait_for("card_saved", lambda d: d["version"] == show["version"])["card"]["text"]
+        == "Something to moderate"
+    )
     assert anna.call("set_card_hidden", {"id": card["id"], "hidden": True})["error"]["code"] == "forbidden"
 
 
@@ -118,7 +121,9 @@ def test_link_types_and_endorsements(workshop):
 
     plus_one = bram.call("endorse_link", {"id": link["id"], "endorsed": True})
     assert plus_one["link"]["endorsements"] == [bram.id]
-    assert anna.wait_for("link_saved", lambda d: d["version"] == plus_one["version"])["link"]["endorsements"] == [bram.id]
+    assert anna.wait_for("link_saved", lambda d: d["version"] == plus_one["version"])["link"]["endorsements"] == [
+        bram.id
+    ]
     assert bram.call("endorse_link", {"id": link["id"], "endorsed": True}).get("replayed") is True
     assert anna.call("endorse_link", {"id": link["id"], "endorsed": True})["error"]["code"] == "forbidden"
     assert bram.call("endorse_link", {"id": link["id"], "endorsed": False})["link"]["endorsements"] == []
@@ -131,13 +136,18 @@ def test_agreements_say_who_does_what_by_when(workshop):
     card = anna.call("add_card", {"kind": "drive", "text": "Mentoring"})["card"]
     link = console.call("add_link", {"card_id": card["id"], "goal_id": console.state["goals"][1]["id"]})["link"]
 
-    made = anna.call("add_agreement", {"link_id": link["id"], "text": "Buddy for the next two hires",
-                                       "owner": anna.id, "due": "2027-03-01"})
+    made = anna.call(
+        "add_agreement",
+        {"link_id": link["id"], "text": "Buddy for the next two hires", "owner": anna.id, "due": "2027-03-01"},
+    )
     agreement = made["agreement"]
     assert (agreement["owner"], agreement["due"], agreement["done"]) == (anna.id, "2027-03-01", False)
     assert cas.wait_for("agreement_saved")["agreement"] == agreement
     assert bram.call("add_agreement", {"link_id": link["id"], "text": "Not mine"})["error"]["code"] == "forbidden"
-    assert anna.call("add_agreement", {"link_id": link["id"], "text": "x", "due": "next week"})["error"]["code"] == "invalid"
+    assert (
+        anna.call("add_agreement", {"link_id": link["id"], "text": "x", "due": "next week"})["error"]["code"]
+        == "invalid"
+    )
 
     done = anna.call("edit_agreement", {"id": agreement["id"], "done": True, "due": None})
     assert (done["agreement"]["done"], done["agreement"]["due"]) == (True, None)

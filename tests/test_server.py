@@ -26,7 +26,8 @@ def test_the_open_files_limit_is_raised_for_many_connections():
         resource.setrlimit(resource.RLIMIT_NOFILE, (min(256, hard), hard))
         app.allow_open_files(app.MAX_CONNECTIONS + 100)
         raised = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
-        assert raised == (app.MAX_CONNECTIONS + 100 if hard == resource.RLIM_INFINITY
-                          else min(app.MAX_CONNECTIONS + 100, hard))
+        assert raised == (
+            app.MAX_CONNECTIONS + 100 if hard == resource.RLIM_INFINITY else min(app.MAX_CONNECTIONS + 100, hard)
+        )
     finally:
         resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))

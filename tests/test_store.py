@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import itertools
 import sqlite3
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from workshop import model, store as store_module
+from workshop import model
+from workshop import store as store_module
 from workshop.store import MIGRATIONS, TABLES, Store
 
 
@@ -19,11 +20,11 @@ def ticking_clock(monkeypatch):
 
     The real clock often gives two quick writes the same millisecond; that case has its own tests.
     """
-    start = datetime(2025, 1, 1, 9, 0, tzinfo=timezone.utc)
+    start = datetime(2025, 1, 1, 9, 0, tzinfo=UTC)
     ticks = itertools.count()
     monkeypatch.setattr(
-        store_module, "now",
-        lambda: (start + timedelta(milliseconds=next(ticks))).isoformat(timespec="milliseconds"))
+        store_module, "now", lambda: (start + timedelta(milliseconds=next(ticks))).isoformat(timespec="milliseconds")
+    )
 
 
 @pytest.fixture
@@ -55,8 +56,14 @@ def join(store, workshop, name) -> dict | None:
 
 
 def write_card(store, workshop, card_id, author, about=None, kind="drive", text="Teaching", prompt=None) -> dict:
-    card = {"id": card_id, "kind": kind, "author": author["id"], "about": (about or author)["id"],
-            "text": text, "prompt": prompt}
+    card = {
+        "id": card_id,
+        "kind": kind,
+        "author": author["id"],
+        "about": (about or author)["id"],
+        "text": text,
+        "prompt": prompt,
+    }
     with store.atomic():
         return store.add_card(workshop["id"], card)
 
@@ -83,8 +90,14 @@ def team(store):
     bob = join(store, workshop, "Bob")
     drive = write_card(store, workshop, "drive-0001", anna)
     strength = write_card(store, workshop, "strength-01", anna, about=bob, kind="strength", text="Calm")
-    return {"workshop": workshop, "anna": anna, "bob": bob, "drive": drive, "strength": strength,
-            "goals": goal_ids(store, workshop)}
+    return {
+        "workshop": workshop,
+        "anna": anna,
+        "bob": bob,
+        "drive": drive,
+        "strength": strength,
+        "goals": goal_ids(store, workshop),
+    }
 
 
 # --- schema ------------------------------------------------------------------------------------
@@ -127,7 +140,11 @@ def test_ping_answers(store):
 def test_create_workshop_returns_the_workshop(store):
     workshop = new_workshop(store, title="Team day", language="nl")
     assert ("Team day", "nl", "join", 0) == (
-        workshop["title"], workshop["language"], workshop["phase"], workshop["version"])
+        workshop["title"],
+        workshop["language"],
+        workshop["phase"],
+        workshop["version"],
+    )
 
 
 def test_a_new_workshop_has_a_join_code(store):
@@ -181,7 +198,10 @@ def test_the_facilitator_token_is_stored_only_as_its_hash(store):
 
 def test_unknown_workshops_are_none(store):
     assert (None, None, None) == (
-        store.workshop("nope-0000"), store.workshop_by_code("ZZZZZZ"), store.workshop_by_facilitator("x"))
+        store.workshop("nope-0000"),
+        store.workshop_by_code("ZZZZZZ"),
+        store.workshop_by_facilitator("x"),
+    )
 
 
 def test_bump_version_increments(store):
@@ -202,11 +222,10 @@ def test_bump_version_counts_per_workshop(store):
 
 def test_a_failed_transaction_changes_nothing(store):
     workshop = new_workshop(store)
-    with pytest.raises(RuntimeError):
-        with store.atomic():
-            store.bump_version(workshop["id"])
-            store.add_participant(workshop["id"], "Anna", "hash-anna")
-            raise RuntimeError("refused half-way")
+    with pytest.raises(RuntimeError), store.atomic():
+        store.bump_version(workshop["id"])
+        store.add_participant(workshop["id"], "Anna", "hash-anna")
+        raise RuntimeError("refused half-way")
     assert (0, []) == (store.workshop(workshop["id"])["version"], store.snapshot(workshop["id"])["participants"])
 
 
@@ -348,9 +367,19 @@ def test_delete_goal_keeps_the_cards(store, team):
 
 
 def test_add_card_returns_the_card(store, team):
-    assert {"kind": "strength", "about": team["bob"]["id"], "author": team["anna"]["id"], "text": "Calm",
-            "prompt": None, "id": "strength-01", "visibility": "named", "status": "accepted", "signed": False, "reworded": False,
-            "hidden": False} == {k: v for k, v in team["strength"].items() if k != "created_at"}
+    assert {
+        "kind": "strength",
+        "about": team["bob"]["id"],
+        "author": team["anna"]["id"],
+        "text": "Calm",
+        "prompt": None,
+        "id": "strength-01",
+        "visibility": "named",
+        "status": "accepted",
+        "signed": False,
+        "reworded": False,
+        "hidden": False,
+    } == {k: v for k, v in team["strength"].items() if k != "created_at"}
 
 
 def test_add_card_keeps_the_prompt(store, team):
@@ -423,8 +452,14 @@ def test_deleting_a_card_again_is_harmless(store, team):
 
 def test_add_link_returns_the_link(store, team):
     saved = link(store, team["workshop"], "link-0001", "drive-0001", team["goals"][0], team["anna"]["id"])
-    assert {"id": "link-0001", "card_id": "drive-0001", "goal_id": team["goals"][0], "type": "energises",
-            "endorsements": [], "created_by": team["anna"]["id"]} == {k: v for k, v in saved.items() if k != "created_at"}
+    assert {
+        "id": "link-0001",
+        "card_id": "drive-0001",
+        "goal_id": team["goals"][0],
+        "type": "energises",
+        "endorsements": [],
+        "created_by": team["anna"]["id"],
+    } == {k: v for k, v in saved.items() if k != "created_at"}
 
 
 def test_a_link_made_by_the_facilitator_has_no_creator(store, team):
@@ -438,8 +473,10 @@ def test_a_link_is_found_with_its_workshop(store, team):
 
 def test_link_between_finds_the_pair(store, team):
     saved = link(store, team["workshop"], "link-0001", "drive-0001", team["goals"][0])
-    assert (saved, None) == (store.link_between("drive-0001", team["goals"][0]),
-                             store.link_between("drive-0001", team["goals"][1]))
+    assert (saved, None) == (
+        store.link_between("drive-0001", team["goals"][0]),
+        store.link_between("drive-0001", team["goals"][1]),
+    )
 
 
 def test_a_card_links_to_a_goal_once(store, team):
@@ -539,7 +576,9 @@ def test_snapshot_shows_only_its_own_workshop(store, team):
     join(store, other, "Zed")
     snapshot = store.snapshot(team["workshop"]["id"])
     assert (["Anna", "Bob"], ["Grow the team", "Ship v2", "Demo day"]) == (
-        [p["name"] for p in snapshot["participants"]], [g["text"] for g in snapshot["goals"]])
+        [p["name"] for p in snapshot["participants"]],
+        [g["text"] for g in snapshot["goals"]],
+    )
 
 
 # --- erasing a workshop ------------------------------------------------------------------------

@@ -25,22 +25,46 @@ def person(participant_id, name, color=0) -> dict:
 
 
 def card(card_id, kind, about, author, text, prompt=None, visibility="named", status="accepted") -> dict:
-    return {"id": card_id, "kind": kind, "about": about, "author": author, "text": text,
-            "prompt": prompt, "visibility": visibility, "status": status, "signed": False, "hidden": False,
-            "created_at": STAMP}
+    return {
+        "id": card_id,
+        "kind": kind,
+        "about": about,
+        "author": author,
+        "text": text,
+        "prompt": prompt,
+        "visibility": visibility,
+        "status": status,
+        "signed": False,
+        "hidden": False,
+        "created_at": STAMP,
+    }
 
 
 def link(link_id, card_id, goal_id, created_by=None) -> dict:
-    return {"id": link_id, "card_id": card_id, "goal_id": goal_id, "created_by": created_by,
-            "type": "energises", "endorsements": [], "created_at": STAMP}
+    return {
+        "id": link_id,
+        "card_id": card_id,
+        "goal_id": goal_id,
+        "created_by": created_by,
+        "type": "energises",
+        "endorsements": [],
+        "created_at": STAMP,
+    }
 
 
 def snapshot(goals=None, participants=None, cards=None, links=None, title="Team day") -> dict:
     """A snapshot shaped like Store.snapshot's."""
     return {
-        "workshop": {"id": "workshop-1", "code": "ABC234", "title": title, "language": "en",
-                     "phase": "agreements", "version": 12, "prompts": ["What moves you?"],
-                     "created_at": STAMP},
+        "workshop": {
+            "id": "workshop-1",
+            "code": "ABC234",
+            "title": title,
+            "language": "en",
+            "phase": "agreements",
+            "version": 12,
+            "prompts": ["What moves you?"],
+            "created_at": STAMP,
+        },
         "goals": goals if goals is not None else [],
         "participants": participants if participants is not None else [],
         "cards": cards if cards is not None else [],
@@ -56,8 +80,11 @@ def team() -> dict:
     Ship (by the facilitator) and so does the strength Anna named for him (by Bob).
     """
     return snapshot(
-        goals=[goal(GROW, "Grow the team", "goal", 0), goal(SHIP, "Ship v2", "project", 1),
-               goal(DEMO, "Demo day", "activity", 2)],
+        goals=[
+            goal(GROW, "Grow the team", "goal", 0),
+            goal(SHIP, "Ship v2", "project", 1),
+            goal(DEMO, "Demo day", "activity", 2),
+        ],
         participants=[person(ANNA, "Anna", 0), person(BOB, "Bob", 1), person(CAROL, "Carol", 2)],
         cards=[
             card("card-teach", "drive", ANNA, ANNA, "Teaching"),
@@ -78,8 +105,13 @@ def team() -> dict:
 
 
 def test_build_keeps_the_workshops_public_facts_only(team):
-    assert {"code": "ABC234", "title": "Team day", "language": "en", "phase": "agreements",
-            "created_at": STAMP} == summary.build(team)["workshop"]
+    assert {
+        "code": "ABC234",
+        "title": "Team day",
+        "language": "en",
+        "phase": "agreements",
+        "created_at": STAMP,
+    } == summary.build(team)["workshop"]
 
 
 def test_build_lists_goals_in_snapshot_order(team):
@@ -90,9 +122,15 @@ def test_build_lists_goals_in_snapshot_order(team):
 
 def test_build_gives_each_goal_its_links(team):
     grow = summary.build(team)["goals"][0]
-    assert [{"card": {"id": "card-teach", "kind": "drive", "text": "Teaching", "visibility": "named", "hidden": False},
-             "type": "energises", "endorsements": 0,
-             "person": {"id": ANNA, "name": "Anna"}, "linked_by": "Anna"}] == grow["links"]
+    assert [
+        {
+            "card": {"id": "card-teach", "kind": "drive", "text": "Teaching", "visibility": "named", "hidden": False},
+            "type": "energises",
+            "endorsements": 0,
+            "person": {"id": ANNA, "name": "Anna"},
+            "linked_by": "Anna",
+        }
+    ] == grow["links"]
 
 
 def test_the_links_of_a_goal_keep_their_order(team):
@@ -121,7 +159,9 @@ def test_open_goals_are_the_goals_with_nobody(team):
 
 
 def test_unlinked_drives_are_drives_with_no_outlet(team):
-    assert [{"id": "card-trav1", "text": "Travel", "person": "Carol", "visibility": "named", "hidden": False}] == summary.build(team)["unlinked_drives"]
+    assert [
+        {"id": "card-trav1", "text": "Travel", "person": "Carol", "visibility": "named", "hidden": False}
+    ] == summary.build(team)["unlinked_drives"]
 
 
 def test_an_unlinked_strength_is_not_an_unlinked_drive(team):
@@ -130,22 +170,59 @@ def test_an_unlinked_strength_is_not_an_unlinked_drive(team):
 
 
 def test_totals(team):
-    assert {"goals": 3, "goals_with_energy": 2, "open_goals": 1, "people": 3, "drives": 3,
-            "strengths": 1, "links": 4, "unlinked_drives": 1} == summary.build(team)["totals"]
+    assert {
+        "goals": 3,
+        "goals_with_energy": 2,
+        "open_goals": 1,
+        "people": 3,
+        "drives": 3,
+        "strengths": 1,
+        "links": 4,
+        "unlinked_drives": 1,
+    } == summary.build(team)["totals"]
 
 
 def test_build_gives_each_person_their_drives_strengths_and_goals(team):
     anna, bob, carol = summary.build(team)["people"]
-    assert {"id": ANNA, "name": "Anna",
-            "drives": [{"id": "card-teach", "text": "Teaching", "visibility": "named", "hidden": False, "goals": ["Grow the team", "Ship v2"]}],
-            "strengths": [], "goals": ["Grow the team", "Ship v2"]} == anna
-    assert {"id": BOB, "name": "Bob",
-            "drives": [{"id": "card-build", "text": "Building things", "visibility": "named", "hidden": False, "goals": ["Ship v2"]}],
-            "strengths": [{"id": "card-calm1", "text": "Calm", "visibility": "named", "hidden": False, "goals": ["Ship v2"]}],
-            "goals": ["Ship v2"]} == bob
-    assert {"id": CAROL, "name": "Carol",
-            "drives": [{"id": "card-trav1", "text": "Travel", "visibility": "named", "hidden": False, "goals": []}],
-            "strengths": [], "goals": []} == carol
+    assert {
+        "id": ANNA,
+        "name": "Anna",
+        "drives": [
+            {
+                "id": "card-teach",
+                "text": "Teaching",
+                "visibility": "named",
+                "hidden": False,
+                "goals": ["Grow the team", "Ship v2"],
+            }
+        ],
+        "strengths": [],
+        "goals": ["Grow the team", "Ship v2"],
+    } == anna
+    assert {
+        "id": BOB,
+        "name": "Bob",
+        "drives": [
+            {
+                "id": "card-build",
+                "text": "Building things",
+                "visibility": "named",
+                "hidden": False,
+                "goals": ["Ship v2"],
+            }
+        ],
+        "strengths": [
+            {"id": "card-calm1", "text": "Calm", "visibility": "named", "hidden": False, "goals": ["Ship v2"]}
+        ],
+        "goals": ["Ship v2"],
+    } == bob
+    assert {
+        "id": CAROL,
+        "name": "Carol",
+        "drives": [{"id": "card-trav1", "text": "Travel", "visibility": "named", "hidden": False, "goals": []}],
+        "strengths": [],
+        "goals": [],
+    } == carol
 
 
 def test_a_strength_is_listed_under_the_person_it_is_about_not_its_author(team):
@@ -156,8 +233,16 @@ def test_a_strength_is_listed_under_the_person_it_is_about_not_its_author(team):
 def test_build_of_an_empty_workshop():
     built = summary.build(snapshot())
     assert ([], [], [], []) == (built["goals"], built["people"], built["open_goals"], built["unlinked_drives"])
-    assert {"goals": 0, "goals_with_energy": 0, "open_goals": 0, "people": 0, "drives": 0,
-            "strengths": 0, "links": 0, "unlinked_drives": 0} == built["totals"]
+    assert {
+        "goals": 0,
+        "goals_with_energy": 0,
+        "open_goals": 0,
+        "people": 0,
+        "drives": 0,
+        "strengths": 0,
+        "links": 0,
+        "unlinked_drives": 0,
+    } == built["totals"]
 
 
 def test_build_ignores_a_link_to_a_card_that_is_gone(team):
@@ -197,16 +282,25 @@ def test_markdown_opens_with_the_title(team):
 
 
 def test_markdown_states_the_totals(team):
-    assert ("2 of 3 goals have energy behind them; 1 of 3 drives found no outlet yet."
-            in summary.to_markdown(summary.build(team)))
+    assert "2 of 3 goals have energy behind them; 1 of 3 drives found no outlet yet." in summary.to_markdown(
+        summary.build(team)
+    )
 
 
 def test_markdown_has_the_documents_headings(team):
-    assert ["# Team day", "## Per goal", "### Grow the team (goal)", "### Ship v2 (project)",
-            "### Demo day (activity)", "## Per person", "### Anna", "### Bob", "### Carol",
-            "## Goals with nobody", "## Drives with no outlet"] == [
-        unescape(h) for h in headings(summary.to_markdown(summary.build(team)))
-    ]
+    assert [
+        "# Team day",
+        "## Per goal",
+        "### Grow the team (goal)",
+        "### Ship v2 (project)",
+        "### Demo day (activity)",
+        "## Per person",
+        "### Anna",
+        "### Bob",
+        "### Carol",
+        "## Goals with nobody",
+        "## Drives with no outlet",
+    ] == [unescape(h) for h in headings(summary.to_markdown(summary.build(team)))]
 
 
 def test_markdown_lists_who_is_behind_a_goal(team):
@@ -247,8 +341,10 @@ def evil() -> dict:
         title="# <img src=x onerror=alert(1)>",
         goals=[goal(GROW, "[click](http://evil)"), goal(DEMO, "<b>open</b> *now*", "activity", 1)],
         participants=[person(ANNA, "<b>Eve</b>"), person(BOB, "__Bob__ `x`")],
-        cards=[card("card-evil", "drive", ANNA, ANNA, EVIL_CARD),
-               card("card-more", "drive", BOB, BOB, "![img](http://evil/x.png) | --- |")],
+        cards=[
+            card("card-evil", "drive", ANNA, ANNA, EVIL_CARD),
+            card("card-more", "drive", BOB, BOB, "![img](http://evil/x.png) | --- |"),
+        ],
         links=[link("link-0001", "card-evil", GROW, ANNA)],
     )
 
@@ -270,9 +366,17 @@ def test_markdown_has_no_link_from_participant_text(evil):
 
 def test_markdown_makes_no_heading_from_participant_text(evil):
     markdown = summary.to_markdown(summary.build(evil))
-    assert ["# \\# \\<img src=x onerror=alert\\(1\\)\\>", "## Per goal", "### \\[click\\]\\(http://evil\\) (goal)",
-            "### \\<b\\>open\\</b\\> \\*now\\* (activity)", "## Per person", "### \\<b\\>Eve\\</b\\>",
-            "### \\_\\_Bob\\_\\_ \\`x\\`", "## Goals with nobody", "## Drives with no outlet"] == headings(markdown)
+    assert [
+        "# \\# \\<img src=x onerror=alert\\(1\\)\\>",
+        "## Per goal",
+        "### \\[click\\]\\(http://evil\\) (goal)",
+        "### \\<b\\>open\\</b\\> \\*now\\* (activity)",
+        "## Per person",
+        "### \\<b\\>Eve\\</b\\>",
+        "### \\_\\_Bob\\_\\_ \\`x\\`",
+        "## Goals with nobody",
+        "## Drives with no outlet",
+    ] == headings(markdown)
 
 
 def test_markdown_escaping_keeps_the_words(evil):
@@ -288,8 +392,7 @@ def test_a_line_break_in_a_card_does_not_start_a_new_line(team):
 
 
 NL = {
-    "%(with)s of %(goals)s goals have energy behind them; %(drives)s of %(all)s drives found no outlet yet.":
-        "%(with)s van %(goals)s doelen hebben energie; %(drives)s van %(all)s drijfveren nog zonder uitweg.",
+    "%(with)s of %(goals)s goals have energy behind them; %(drives)s of %(all)s drives found no outlet yet.": "%(with)s van %(goals)s doelen hebben energie; %(drives)s van %(all)s drijfveren nog zonder uitweg.",
     "Per goal": "Per doel",
     "Per person": "Per persoon",
     "Goals with nobody": "Doelen zonder iemand",
@@ -343,7 +446,8 @@ def rows(text: str) -> list[list[str]]:
 
 def test_csv_starts_with_the_header(team):
     assert ["goal_kind", "goal", "person", "card_kind", "card", "linked_by"] == rows(
-        summary.to_csv(summary.build(team)))[0]
+        summary.to_csv(summary.build(team))
+    )[0]
 
 
 def test_csv_has_one_row_per_link_then_the_unlinked_cards(team):
@@ -372,8 +476,7 @@ def test_csv_lines_end_with_crlf(team):
 
 def test_csv_keeps_commas_quotes_and_line_breaks_in_one_cell(team):
     team["cards"][3]["text"] = 'Travel, "far"\nand wide'
-    assert ["", "", "Carol", "drive", 'Travel, "far"\nand wide', ""] == rows(
-        summary.to_csv(summary.build(team)))[-1]
+    assert ["", "", "Carol", "drive", 'Travel, "far"\nand wide', ""] == rows(summary.to_csv(summary.build(team)))[-1]
 
 
 @pytest.mark.parametrize("start", ["=", "+", "-", "@"])
@@ -387,8 +490,10 @@ def test_csv_neutralises_a_formula_in_every_column(start):
     evil = snapshot(
         goals=[goal(GROW, f"{start}goal")],
         participants=[person(ANNA, f"{start}Anna"), person(BOB, f"{start}Bob")],
-        cards=[card("card-0001", "drive", ANNA, ANNA, f"{start}card"),
-               card("card-0002", "strength", ANNA, BOB, f"{start}unlinked")],
+        cards=[
+            card("card-0001", "drive", ANNA, ANNA, f"{start}card"),
+            card("card-0002", "strength", ANNA, BOB, f"{start}unlinked"),
+        ],
         links=[link("link-0001", "card-0001", GROW, BOB)],
     )
     linked, unlinked = rows(summary.to_csv(summary.build(evil)))[1:]
@@ -403,14 +508,23 @@ def test_csv_leaves_ordinary_text_alone(team, text):
 
 
 def test_the_teams_summary_keeps_every_privacy_choice(team):
-    team["cards"].append(card("card-priv1", "drive", "anna-0001", "anna-0001", "Private matter", visibility="facilitator"))
-    team["cards"].append(card("card-anon1", "drive", "bob-00001", "bob-00001", "Anonymous wish", visibility="anonymous"))
+    team["cards"].append(
+        card("card-priv1", "drive", "anna-0001", "anna-0001", "Private matter", visibility="facilitator")
+    )
+    team["cards"].append(
+        card("card-anon1", "drive", "bob-00001", "bob-00001", "Anonymous wish", visibility="anonymous")
+    )
     team["cards"].append(card("card-pend1", "strength", "bob-00001", "anna-0001", "Not yet agreed", status="pending"))
     team_view = summary.build(team, model.TEAM)
     text = str(team_view)
     assert "Private matter" not in text and "Not yet agreed" not in text
-    assert {"id": "card-anon1", "text": "Anonymous wish", "person": None, "visibility": "anonymous",
-            "hidden": False} in team_view["unlinked_drives"]
+    assert {
+        "id": "card-anon1",
+        "text": "Anonymous wish",
+        "person": None,
+        "visibility": "anonymous",
+        "hidden": False,
+    } in team_view["unlinked_drives"]
     facilitator_view = summary.build(team)
     assert "Private matter" in str(facilitator_view)
     assert "Not yet agreed" not in str(facilitator_view)  # not a result until its person agrees

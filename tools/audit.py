@@ -78,8 +78,10 @@ def main() -> int:
     width = max(len(r[0]) for r in rows)
     for name, version, how, vulns in rows:
         print(f"{name:<{width}}  {version:<12} {how}{'  VULNERABLE: ' + ', '.join(vulns) if vulns else ''}")
-    print(f"\n{len(rows)} dependencies: {len(rows) - len(unaudited)} audited, {len(unaudited)} unaudited, "
-          f"{len(found)} with known vulnerabilities")
+    print(
+        f"\n{len(rows)} dependencies: {len(rows) - len(unaudited)} audited, {len(unaudited)} unaudited, "
+        f"{len(found)} with known vulnerabilities"
+    )
     if found:
         print("Known vulnerabilities:\n  " + "\n  ".join(found))
         return 1

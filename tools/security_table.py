@@ -30,8 +30,7 @@ def _cell(words: tuple[str, ...]) -> str:
 
 def render() -> str:
     """The table, its legend and its notes, as Markdown."""
-    lines = ["| item | " + " | ".join(rules.AUDIENCES) + " |",
-             "| --- |" + " --- |" * len(rules.AUDIENCES)]
+    lines = ["| item | " + " | ".join(rules.AUDIENCES) + " |", "| --- |" + " --- |" * len(rules.AUDIENCES)]
     for item, cells in rules.RULES.items():
         lines.append(f"| {item} | " + " | ".join(_cell(words) for words in cells) + " |")
     lines += ["", "What the words say:", ""]

@@ -7,14 +7,15 @@ import os
 import re
 
 from flask import Flask, jsonify, make_response, render_template, request
+from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_compress import Compress
-from flask_babel import get_locale, gettext as _
 from werkzeug.exceptions import HTTPException
 
+from . import model
 from .i18n import babel, remember_chosen_language, select_locale
 from .limits import limiter
 from .live import socketio
-from . import model
 from .model import WorkshopError
 from .store import Store
 
@@ -36,8 +37,16 @@ CONTENT_SECURITY_POLICY = "; ".join(
     ]
 )
 
-HTTP_ERRORS = {400: "invalid", 401: "unauthorized", 403: "forbidden", 404: "not_found",
-               405: "invalid", 409: "conflict", 413: "too_large", 429: "rate_limited"}
+HTTP_ERRORS = {
+    400: "invalid",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "invalid",
+    409: "conflict",
+    413: "too_large",
+    429: "rate_limited",
+}
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -58,8 +67,16 @@ def create_app(test_config: dict | None = None) -> Flask:
         BABEL_DEFAULT_LOCALE="nl",
         BABEL_TRANSLATION_DIRECTORIES=os.path.join(os.path.dirname(__file__), "translations"),
         COMPRESS_ALGORITHM=["br", "gzip"],
-        COMPRESS_MIMETYPES=["text/html", "text/css", "text/javascript", "application/javascript",
-                            "application/json", "image/svg+xml", "text/markdown", "text/csv"],
+        COMPRESS_MIMETYPES=[
+            "text/html",
+            "text/css",
+            "text/javascript",
+            "application/javascript",
+            "application/json",
+            "image/svg+xml",
+            "text/markdown",
+            "text/csv",
+        ],
         COMPRESS_MIN_SIZE=512,
     )
     if os.environ.get("WORKSHOP_DB"):
@@ -89,6 +106,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         logger=False,
         engineio_logger=False,
     )
+
     @app.context_processor
     def language():
         return {"lang": str(get_locale())}
@@ -160,8 +178,12 @@ def _compress_static_files_once(app: Flask) -> None:
 
     @app.after_request
     def compress_static(response):
-        if (request.endpoint != "static" or response.status_code != 200
-                or not request.accept_encodings["br"] or "Content-Encoding" in response.headers):
+        if (
+            request.endpoint != "static"
+            or response.status_code != 200
+            or not request.accept_encodings["br"]
+            or "Content-Encoding" in response.headers
+        ):
             return response
         etag, _ = response.get_etag()
         key = (request.path, etag)

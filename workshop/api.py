@@ -69,9 +69,25 @@ def get_workshop(code):
     w = snap["workshop"]
     return jsonify(
         {
-            **{k: w[k] for k in ("code", "title", "language", "phase", "version", "prompts", "default_visibility",
-                                 "timer_ends_at", "timer_seconds", "timer_lock", "revealed", "joining_locked",
-                                 "team_link", "created_at")},
+            **{
+                k: w[k]
+                for k in (
+                    "code",
+                    "title",
+                    "language",
+                    "phase",
+                    "version",
+                    "prompts",
+                    "default_visibility",
+                    "timer_ends_at",
+                    "timer_seconds",
+                    "timer_lock",
+                    "revealed",
+                    "joining_locked",
+                    "team_link",
+                    "created_at",
+                )
+            },
             "goals": snap["goals"],
             "participants": snap["participants"],
             "drives": [c for c in snap["cards"] if c["kind"] == "drive"],
@@ -102,11 +118,13 @@ def full_summary(workshop: dict, viewer) -> dict:
     snapshot = store().snapshot(workshop["id"])
     data = summary.build(snapshot, viewer)
     previous = store().snapshot(workshop["previous_id"]) if workshop["previous_id"] else None
-    data["changes"] = (summary.changes_since(snapshot, previous, store().origins(workshop["id"]), viewer)
-                       if previous else None)
+    data["changes"] = (
+        summary.changes_since(snapshot, previous, store().origins(workshop["id"]), viewer) if previous else None
+    )
     # Check-in ratings are personal: the facilitator's summary shows the trend, the team's does not.
-    data["checkins"] = (summary.checkin_trend(snapshot, store().checkins(workshop["id"]), viewer)
-                        if viewer.is_facilitator else [])
+    data["checkins"] = (
+        summary.checkin_trend(snapshot, store().checkins(workshop["id"]), viewer) if viewer.is_facilitator else []
+    )
     data["agreements"] = agreements_of(snapshot, viewer)
     return data
 
@@ -126,10 +144,20 @@ def agreements_of(snapshot: dict, viewer) -> list[dict]:
             continue
         shown = model.agreement_for(agreement, link, all_cards[link["card_id"]], viewer)
         card = cards[link["card_id"]]
-        rows.append({"id": agreement["id"], "text": agreement["text"], "owner": people.get(shown["owner"]),
-                     "due": agreement["due"], "done": agreement["done"], "goal": goals[link["goal_id"]],
-                     "card": card["text"], "person": people.get(card["about"]), "visibility": card["visibility"],
-                     "hidden": card["hidden"]})
+        rows.append(
+            {
+                "id": agreement["id"],
+                "text": agreement["text"],
+                "owner": people.get(shown["owner"]),
+                "due": agreement["due"],
+                "done": agreement["done"],
+                "goal": goals[link["goal_id"]],
+                "card": card["text"],
+                "person": people.get(card["about"]),
+                "visibility": card["visibility"],
+                "hidden": card["hidden"],
+            }
+        )
     return rows
 
 
@@ -176,14 +204,20 @@ def map_svg(code):
     from flask_babel import gettext
 
     workshop, data = _summary_for(code)
-    return _download(summary.link_map_svg(data, gettext("Anonymous"), colors_of(workshop)), "image/svg+xml",
-                     workshop["code"] + "-map", "svg")
+    return _download(
+        summary.link_map_svg(data, gettext("Anonymous"), colors_of(workshop)),
+        "image/svg+xml",
+        workshop["code"] + "-map",
+        "svg",
+    )
 
 
 def colors_of(workshop: dict) -> dict:
     """Each person's colour on the board, so the map matches it."""
-    return {p["id"]: summary.PALETTE[p["color"] % len(summary.PALETTE)]
-            for p in store().snapshot(workshop["id"])["participants"]}
+    return {
+        p["id"]: summary.PALETTE[p["color"] % len(summary.PALETTE)]
+        for p in store().snapshot(workshop["id"])["participants"]
+    }
 
 
 def _team_summary_for(code: str) -> tuple[dict, dict]:
@@ -195,8 +229,12 @@ def _team_summary_for(code: str) -> tuple[dict, dict]:
 @bp.get("/workshops/<code>/marketplace.json")
 def marketplace_json(code):
     workshop, data = _team_summary_for(code)
-    return _download(json.dumps(summary.marketplace(data), ensure_ascii=False, indent=2), "application/json",
-                     workshop["code"] + "-marketplace", "json")
+    return _download(
+        json.dumps(summary.marketplace(data), ensure_ascii=False, indent=2),
+        "application/json",
+        workshop["code"] + "-marketplace",
+        "json",
+    )
 
 
 @bp.get("/workshops/<code>/marketplace.csv")

@@ -8,18 +8,28 @@ Nobody else hears about a refused request.
 from __future__ import annotations
 
 import logging
-from typing import Callable, Optional
+from collections.abc import Callable
 
 from flask import current_app, request
 from flask_socketio import ConnectionRefusedError, join_room
 from pydantic import Field
 
 from . import model, service
-from .live import (broadcast, close_workshop_rooms, disconnect_later, disconnect_room_later, facilitator_room,
-                   key_room, participant_room, sids_in, socketio, team_room)
-from .limits import bucket_for
-from .model import Actor, WorkshopError
 from .i18n import chosen_language
+from .limits import bucket_for
+from .live import (
+    broadcast,
+    close_workshop_rooms,
+    disconnect_later,
+    disconnect_room_later,
+    facilitator_room,
+    key_room,
+    participant_room,
+    sids_in,
+    socketio,
+    team_room,
+)
+from .model import Actor, WorkshopError
 from .web import absolute, board_url, cookie_name, workshop_urls
 
 log = logging.getLogger(__name__)
@@ -32,7 +42,7 @@ class ConnectAuth(model.Inbound):
     code: str = Field(max_length=16)
     role: str = Field(pattern="^(facilitator|participant|board)$")
     view: str = Field(pattern="^(console|board|phone)$")
-    token: Optional[str] = Field(default=None, max_length=200)
+    token: str | None = Field(default=None, max_length=200)
 
 
 VIEWS_BY_ROLE = {"facilitator": ("console", "board"), "participant": ("phone",), "board": ("board",)}
@@ -58,9 +68,9 @@ def connect(auth=None):
         code = model.normalize_code(creds.code)
         token = creds.token or request.cookies.get(cookie_name(code, creds.role))
         if creds.role == service.BOARD_ROLE:
-            actor, workshop = service.authenticate_board(_store(), token, code)
+            actor, _workshop = service.authenticate_board(_store(), token, code)
         else:
-            actor, workshop = service.authenticate(_store(), token, code)
+            actor, _workshop = service.authenticate(_store(), token, code)
         if actor.role != creds.role or creds.view not in VIEWS_BY_ROLE[actor.role]:
             raise model.unauthorized()
     except WorkshopError as exc:
@@ -118,13 +128,16 @@ def _refuse(event: str, exc: WorkshopError) -> dict:
     return {"ok": False, "error": exc.as_dict()}
 
 
-def connected_participants(workshop_id: str, leaving: Optional[str] = None) -> list[str]:
+def connected_participants(workshop_id: str, leaving: str | None = None) -> list[str]:
     """Who has a phone connected right now (in joining order)."""
-    return [pid for pid in _store().participant_ids_in_order(workshop_id)
-            if [sid for sid in sids_in(participant_room(pid)) if sid != leaving]]
+    return [
+        pid
+        for pid in _store().participant_ids_in_order(workshop_id)
+        if [sid for sid in sids_in(participant_room(pid)) if sid != leaving]
+    ]
 
 
-def _announce_presence(workshop_id: str, leaving: Optional[str] = None) -> None:
+def _announce_presence(workshop_id: str, leaving: str | None = None) -> None:
     payload = {"connected": connected_participants(workshop_id, leaving)}
     for room in (facilitator_room(workshop_id), team_room(workshop_id)):
         socketio.emit("presence", payload, to=room)

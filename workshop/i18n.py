@@ -6,7 +6,8 @@ Translations live in ``workshop/translations/<lang>/LC_MESSAGES/messages.po``.
 from __future__ import annotations
 
 from flask import g, request
-from flask_babel import Babel, lazy_gettext as _l
+from flask_babel import Babel
+from flask_babel import lazy_gettext as _l
 
 from .model import LANGUAGES
 

@@ -10,24 +10,29 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
+from flask import current_app
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 
-limiter = Limiter(key_func=get_remote_address, storage_uri="memory://", default_limits=[],
-                  headers_enabled=True, strategy="moving-window")
+limiter = Limiter(
+    key_func=get_remote_address,
+    storage_uri="memory://",
+    default_limits=[],
+    headers_enabled=True,
+    strategy="moving-window",
+)
 
-from flask import current_app
 
 DEFAULT_GUESSES = "30 per minute"
 DEFAULT_CREATIONS = "60 per hour"
 
 
-def GUESSES() -> str:  # noqa: N802 (a limit, read when a request comes in)
+def GUESSES() -> str:
     """Misses allowed per address: only an unknown code or link (404) counts."""
     return current_app.config.get("GUESS_LIMIT") or DEFAULT_GUESSES
 
 
-def CREATIONS() -> str:  # noqa: N802
+def CREATIONS() -> str:
     return current_app.config.get("CREATION_LIMIT") or DEFAULT_CREATIONS
 
 

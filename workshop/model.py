@@ -10,9 +10,10 @@ import hashlib
 import re
 import secrets
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Annotated, Callable, Literal, Optional
+from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
@@ -177,10 +178,18 @@ def _at_most(limit: int):
 
 # The raw bound only stops absurd payloads early; the real limit is checked after cleaning.
 Text = Annotated[str, Field(max_length=4 * TEXT_MAX), AfterValidator(_clean_text), _at_most(TEXT_MAX)]
-Title = Annotated[str, Field(max_length=4 * TITLE_MAX), AfterValidator(_clean_text), AfterValidator(_one_line), _at_most(TITLE_MAX)]
+Title = Annotated[
+    str, Field(max_length=4 * TITLE_MAX), AfterValidator(_clean_text), AfterValidator(_one_line), _at_most(TITLE_MAX)
+]
 # Names also refuse what a reader cannot see: invisible characters, direction controls, mark stacks.
-Name = Annotated[str, Field(max_length=4 * NAME_MAX), AfterValidator(_clean_text), AfterValidator(_one_line),
-                 AfterValidator(names.check_name), _at_most(NAME_MAX)]
+Name = Annotated[
+    str,
+    Field(max_length=4 * NAME_MAX),
+    AfterValidator(_clean_text),
+    AfterValidator(_one_line),
+    AfterValidator(names.check_name),
+    _at_most(NAME_MAX),
+]
 ItemId = Annotated[str, Field(pattern=ID_PATTERN)]
 
 
@@ -214,26 +223,26 @@ class Empty(Inbound):
 
 
 class AddCard(Inbound):
-    id: Optional[ItemId] = None
+    id: ItemId | None = None
     kind: CardKind
     text: Text
-    prompt: Optional[Annotated[int, Field(ge=0, le=50)]] = None
-    about: Optional[ItemId] = None
-    visibility: Optional[Visibility] = None
-    signed: Optional[bool] = None
+    prompt: Annotated[int, Field(ge=0, le=50)] | None = None
+    about: ItemId | None = None
+    visibility: Visibility | None = None
+    signed: bool | None = None
 
 
 class EditCard(Inbound):
     id: ItemId
-    text: Optional[Text] = None
-    visibility: Optional[Visibility] = None
-    signed: Optional[bool] = None
+    text: Text | None = None
+    visibility: Visibility | None = None
+    signed: bool | None = None
 
 
 class RespondStrength(Inbound):
     id: ItemId
     answer: Literal["accept", "decline"]
-    text: Optional[Text] = None
+    text: Text | None = None
 
 
 class SetDefaultVisibility(Inbound):
@@ -245,7 +254,7 @@ class ById(Inbound):
 
 
 class AddLink(Inbound):
-    id: Optional[ItemId] = None
+    id: ItemId | None = None
     card_id: ItemId
     goal_id: ItemId
     type: LinkType = "energises"
@@ -265,21 +274,21 @@ Day = Annotated[str, Field(pattern=r"^\d{4}-\d{2}-\d{2}$")]
 
 
 class AddAgreement(Inbound):
-    id: Optional[ItemId] = None
+    id: ItemId | None = None
     link_id: ItemId
     text: Text
-    owner: Optional[ItemId] = None
-    due: Optional[Day] = None
+    owner: ItemId | None = None
+    due: Day | None = None
 
 
 class EditAgreement(Inbound):
     """Fields left out stay as they are; ``owner`` or ``due`` sent as null are cleared."""
 
     id: ItemId
-    text: Optional[Text] = None
-    owner: Optional[ItemId] = None
-    due: Optional[Day] = None
-    done: Optional[bool] = None
+    text: Text | None = None
+    owner: ItemId | None = None
+    due: Day | None = None
+    done: bool | None = None
 
 
 class SetTimer(Inbound):
@@ -310,13 +319,13 @@ class RenameParticipant(Inbound):
 
 
 class FollowUp(Inbound):
-    title: Optional[Title] = None
+    title: Title | None = None
 
 
 class AnswerCheckin(Inbound):
     link_id: ItemId
     rating: Annotated[int, Field(ge=1, le=5)]
-    comment: Optional[Text] = None
+    comment: Text | None = None
 
 
 class SetDone(Inbound):
@@ -325,15 +334,15 @@ class SetDone(Inbound):
 
 
 class AddGoal(Inbound):
-    id: Optional[ItemId] = None
+    id: ItemId | None = None
     text: Text
     kind: GoalKind = "goal"
 
 
 class EditGoal(Inbound):
     id: ItemId
-    text: Optional[Text] = None
-    kind: Optional[GoalKind] = None
+    text: Text | None = None
+    kind: GoalKind | None = None
 
 
 class SetPhase(Inbound):
@@ -378,7 +387,7 @@ class Actor:
 
     workshop_id: str
     role: str  # "facilitator" | "participant" | "board" (the board's read-only key)
-    participant_id: Optional[str] = None
+    participant_id: str | None = None
 
     @property
     def is_facilitator(self) -> bool:
@@ -420,7 +429,7 @@ def check_facilitator(actor: Actor) -> None:
         raise forbidden("Only the facilitator may do that.")
 
 
-def check_new_card(actor: Actor, kind: str, about: Optional[str], is_participant: Callable[[str], bool]) -> str:
+def check_new_card(actor: Actor, kind: str, about: str | None, is_participant: Callable[[str], bool]) -> str:
     """Who a new card is about: a drive is one's own; a strength is a colleague's. Returns ``about``.
 
     ``is_participant`` tells whether an id is someone in this workshop (asked only for strengths).
@@ -457,7 +466,7 @@ def can_link_card(actor: Actor, card: dict) -> bool:
     return actor.is_facilitator or card["about"] == actor.participant_id
 
 
-def check_card_fields(card_kind: str, visibility: Optional[str], signed: Optional[bool]) -> None:
+def check_card_fields(card_kind: str, visibility: str | None, signed: bool | None) -> None:
     """Visibility is chosen for drives; signing is chosen for strengths."""
     if card_kind == "strength" and visibility is not None:
         raise invalid("visibility: a strength is shared once its person accepts it.")
@@ -472,7 +481,7 @@ def check_can_respond(actor: Actor, card: dict) -> None:
         raise forbidden("Only the person a strength is about can accept or decline it.")
 
 
-def can_arrange_agreement(actor: Actor, card: dict, agreement: Optional[dict] = None) -> bool:
+def can_arrange_agreement(actor: Actor, card: dict, agreement: dict | None = None) -> bool:
     """Agreements on a link are made by the facilitator, the card's person, or the owner named."""
     if actor.is_facilitator:
         return True
@@ -482,8 +491,7 @@ def can_arrange_agreement(actor: Actor, card: dict, agreement: Optional[dict] = 
 
 def can_delete_link(actor: Actor, link: dict, card: dict) -> bool:
     return actor.is_facilitator or (
-        actor.participant_id is not None
-        and actor.participant_id in (link["created_by"], card["about"])
+        actor.participant_id is not None and actor.participant_id in (link["created_by"], card["about"])
     )
 
 
@@ -493,7 +501,7 @@ class Viewer:
     any participant for whom a card is nobody's business)."""
 
     kind: str  # "facilitator" | "participant" | "team"
-    participant_id: Optional[str] = None
+    participant_id: str | None = None
 
     @property
     def is_facilitator(self) -> bool:
@@ -513,7 +521,7 @@ def viewer_of(actor: Actor, view: str) -> Viewer:
     return Viewer("participant", actor.participant_id)
 
 
-def card_for(card: dict, viewer: Viewer) -> Optional[dict]:
+def card_for(card: dict, viewer: Viewer) -> dict | None:
     """A card as this viewer may see it, or None when it is none of their business.
 
     Drives: the person sees their own; others see named ones, anonymous ones without whose,
@@ -540,7 +548,7 @@ def card_for(card: dict, viewer: Viewer) -> Optional[dict]:
     return card if card["signed"] else {**card, "author": None}
 
 
-def agreement_for(agreement: dict, link: dict, card: dict, viewer: Viewer) -> Optional[dict]:
+def agreement_for(agreement: dict, link: dict, card: dict, viewer: Viewer) -> dict | None:
     """An agreement is seen by whoever sees its link; on an anonymous card, its owner is not
     named when that would name the card's person."""
     shown = card_for(card, viewer)
@@ -551,7 +559,7 @@ def agreement_for(agreement: dict, link: dict, card: dict, viewer: Viewer) -> Op
     return agreement
 
 
-def link_for(link: dict, card: dict, viewer: Viewer) -> Optional[dict]:
+def link_for(link: dict, card: dict, viewer: Viewer) -> dict | None:
     """A link is seen by whoever sees its card; on an anonymous card, without who made it."""
     shown = card_for(card, viewer)
     if shown is None:

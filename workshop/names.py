@@ -13,8 +13,8 @@ summary as the person behind what they share, so nobody may pass for a colleague
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterable
 from functools import lru_cache
-from typing import Iterable, Optional
 
 # UTS #39 section 4 (NFD, each character to its prototype in confusables.txt, NFD again), over the
 # Unicode 18.0.0 confusables.txt the package ships as the raw file. See requirements.txt for the choice.
@@ -33,18 +33,38 @@ ZWNJ, ZWJ = "\u200c", "\u200d"
 # Among them the zero-width space, joiners, word joiner, BOM, soft hyphen, Mongolian vowel
 # separator, Hangul fillers, variation selectors and tag characters.
 _IGNORABLE = (
-    (0x00AD, 0x00AD), (0x034F, 0x034F), (0x061C, 0x061C), (0x115F, 0x1160), (0x17B4, 0x17B5),
-    (0x180B, 0x180F), (0x200B, 0x200F), (0x202A, 0x202E), (0x2060, 0x206F), (0x3164, 0x3164),
-    (0xFE00, 0xFE0F), (0xFEFF, 0xFEFF), (0xFFA0, 0xFFA0), (0xFFF0, 0xFFF8), (0x1BCA0, 0x1BCA3),
-    (0x1D173, 0x1D17A), (0xE0000, 0xE0FFF),
+    (0x00AD, 0x00AD),
+    (0x034F, 0x034F),
+    (0x061C, 0x061C),
+    (0x115F, 0x1160),
+    (0x17B4, 0x17B5),
+    (0x180B, 0x180F),
+    (0x200B, 0x200F),
+    (0x202A, 0x202E),
+    (0x2060, 0x206F),
+    (0x3164, 0x3164),
+    (0xFE00, 0xFE0F),
+    (0xFEFF, 0xFEFF),
+    (0xFFA0, 0xFFA0),
+    (0xFFF0, 0xFFF8),
+    (0x1BCA0, 0x1BCA3),
+    (0x1D173, 0x1D17A),
+    (0xE0000, 0xE0FFF),
 )
 # Drawn as blank space although not ignorable: a name of them looks empty.
 _BLANK = frozenset("\u2800")  # BRAILLE PATTERN BLANK
 
 # Scripts whose letters join, where a zero-width non-joiner is spelling (Persian "علی‌رضا").
 _JOINING_SCRIPTS = (
-    (0x0600, 0x074F), (0x0750, 0x077F), (0x07C0, 0x07FF), (0x0860, 0x08FF), (0x1800, 0x18AF),
-    (0xFB50, 0xFDFF), (0xFE70, 0xFEFC), (0x10D00, 0x10D3F), (0x1E900, 0x1E95F),
+    (0x0600, 0x074F),
+    (0x0750, 0x077F),
+    (0x07C0, 0x07FF),
+    (0x0860, 0x08FF),
+    (0x1800, 0x18AF),
+    (0xFB50, 0xFDFF),
+    (0xFE70, 0xFEFC),
+    (0x10D00, 0x10D3F),
+    (0x1E900, 0x1E95F),
 )
 
 
@@ -104,8 +124,12 @@ def _joiner_is_spelling(name: str, i: int) -> bool:
         return False
     left, right = name[j], name[k]
     if name[i] == ZWNJ:
-        return (unicodedata.category(left).startswith("L") and _within(left, _JOINING_SCRIPTS)
-                and unicodedata.category(right).startswith("L") and _within(right, _JOINING_SCRIPTS))
+        return (
+            unicodedata.category(left).startswith("L")
+            and _within(left, _JOINING_SCRIPTS)
+            and unicodedata.category(right).startswith("L")
+            and _within(right, _JOINING_SCRIPTS)
+        )
     if _is_variation_selector(left) and j > 0:
         left = name[j - 1]
     return _is_emoji(left) and _is_emoji(right)
@@ -123,8 +147,7 @@ def _check_visible(name: str) -> None:
         elif _is_variation_selector(ch):
             allowed = i > 0 and _varies(name[i - 1], ch)
         else:
-            allowed = not (is_default_ignorable(ch) or ch in _BLANK
-                           or unicodedata.category(ch) in ("Cc", "Cf", "Cs"))
+            allowed = not (is_default_ignorable(ch) or ch in _BLANK or unicodedata.category(ch) in ("Cc", "Cf", "Cs"))
         if not allowed:
             raise NameRefused("invisible", "Names cannot hold invisible characters (such as a zero-width space).")
 
@@ -143,7 +166,9 @@ def _check_marks(name: str) -> None:
         if unicodedata.combining(ch) or unicodedata.category(ch) == "Me":
             stacked += 1
             if stacked > MARKS_PER_LETTER:
-                raise NameRefused("marks", "Names cannot stack accents: at most two on a letter, and none on their own.")
+                raise NameRefused(
+                    "marks", "Names cannot stack accents: at most two on a letter, and none on their own."
+                )
         previous = ch
 
 
@@ -171,7 +196,7 @@ def _looks(name: str) -> frozenset[str]:
     return frozenset(" ".join(key.split()) for key in (exact, skeleton(exact.casefold()), skeleton(name.casefold())))
 
 
-def confusable_with(name: str, existing_names: Iterable[str]) -> Optional[str]:
+def confusable_with(name: str, existing_names: Iterable[str]) -> str | None:
     """The first of ``existing_names`` that looks like ``name`` (TR39 skeletons, up to case)."""
     looks = _looks(name)
     for other in existing_names:

@@ -9,7 +9,7 @@ that was kept on purpose when its original was erased stands on its own.
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from .live import close_workshop_rooms, socketio
 from .store import Store
@@ -19,7 +19,7 @@ log = logging.getLogger(__name__)
 
 def sweep(store: Store, days: float, now: datetime | None = None) -> int:
     """Erase the chains of workshops whose retention ran out; returns how many workshops."""
-    cutoff = ((now or datetime.now(timezone.utc)) - timedelta(days=days)).isoformat(timespec="milliseconds")
+    cutoff = ((now or datetime.now(UTC)) - timedelta(days=days)).isoformat(timespec="milliseconds")
     chains = store.expired_chains(cutoff)
     erased = [workshop_id for chain in chains for workshop_id in chain]
     if erased:

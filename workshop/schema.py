@@ -3,8 +3,6 @@ check (in the tests) that the summary JSON keeps its documented shape."""
 
 from __future__ import annotations
 
-from typing import Optional
-
 from pydantic import BaseModel, ConfigDict
 
 
@@ -13,7 +11,7 @@ class Shape(BaseModel):
 
 
 class WorkshopInfo(Shape):
-    code: Optional[str] = None  # the facilitator's summary only: the join code never leaves the room
+    code: str | None = None  # the facilitator's summary only: the join code never leaves the room
     title: str
     language: str
     phase: str
@@ -40,14 +38,14 @@ class CardRef(Shape):
 
 
 class PersonRef(Shape):
-    id: Optional[str]
-    name: Optional[str]
+    id: str | None
+    name: str | None
 
 
 class GoalLink(Shape):
     card: CardRef
     person: PersonRef
-    linked_by: Optional[str]
+    linked_by: str | None
     type: str
     endorsements: int
 
@@ -89,7 +87,7 @@ class OpenGoal(Shape):
 class UnlinkedDrive(Shape):
     id: str
     text: str
-    person: Optional[str]
+    person: str | None
     visibility: str
     hidden: bool
 
@@ -97,12 +95,12 @@ class UnlinkedDrive(Shape):
 class Agreement(Shape):
     id: str
     text: str
-    owner: Optional[str]
-    due: Optional[str]
+    owner: str | None
+    due: str | None
     done: bool
     goal: str
     card: str
-    person: Optional[str]
+    person: str | None
     visibility: str
     hidden: bool
 
@@ -111,12 +109,12 @@ class LinkChange(Shape):
     goal: str
     card: str
     kind: str
-    person: Optional[str]
+    person: str | None
 
 
 class AgreementChange(Shape):
     text: str
-    due: Optional[str]
+    due: str | None
     done: bool
     still_open: bool
 
@@ -129,14 +127,14 @@ class Changes(Shape):
 
 class Rating(Shape):
     rating: int
-    comment: Optional[str]
+    comment: str | None
 
 
 class CheckinRow(Shape):
     goal: str
     card: str
-    person: Optional[str]
-    ratings: list[Optional[Rating]]
+    person: str | None
+    ratings: list[Rating | None]
 
 
 class Summary(Shape):
@@ -150,7 +148,7 @@ class Summary(Shape):
     unlinked_drives: list[UnlinkedDrive]
     anonymous: list[AnonymousCard]
     agreements: list[Agreement]
-    changes: Optional[Changes]
+    changes: Changes | None
     checkins: list[CheckinRow]
 
 

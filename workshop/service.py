@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta, timezone
-from typing import Callable, Optional
+from datetime import UTC, datetime, timedelta
 
-from . import model
-from . import names
+from . import model, names
 from .model import Actor, Viewer, WorkshopError
 from .store import Store
 
@@ -32,11 +31,11 @@ class Change:
     event: str
     version: int
     data: dict
-    render: Optional[Callable[[Viewer], Optional[tuple[str, dict]]]] = None
+    render: Callable[[Viewer], tuple[str, dict] | None] | None = None
     special: frozenset = frozenset()
     reply: dict = field(default_factory=dict)
     #: The workshop it happened in, when not the actor's own (a person's seat in a follow-up).
-    workshop: Optional[str] = None
+    workshop: str | None = None
 
     def view(self, viewer: Viewer) -> tuple[str, dict]:
         """The event name and payload this viewer receives."""
@@ -48,13 +47,13 @@ class Change:
         event, body = shown
         return event, {"version": self.version, **body}
 
-    def replayed(self) -> "Change":
+    def replayed(self) -> Change:
         """The same change acknowledged again: nothing new, so nothing is broadcast."""
         return replace(self, reply={"replayed": True})
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 # --- workshops and people ----------------------------------------------------------------
@@ -64,8 +63,9 @@ def create_workshop(store: Store, request: model.CreateWorkshop) -> tuple[dict, 
     """Create a workshop; returns it with the facilitator token (shown once, stored hashed)."""
     token = model.new_token()
     goals = [{"text": g.text, "kind": g.kind} for g in request.goals]
-    workshop = store.create_workshop(request.title, request.language, goals, model.hash_token(token),
-                                     request.default_visibility)
+    workshop = store.create_workshop(
+        request.title, request.language, goals, model.hash_token(token), request.default_visibility
+    )
     return workshop, token
 
 
@@ -102,7 +102,7 @@ def join(store: Store, workshop: dict, request: model.Join) -> tuple[dict, str, 
     return participant, token, Change("participant_joined", version, {"participant": participant})
 
 
-def authenticate(store: Store, token: Optional[str], code: Optional[str] = None) -> tuple[Actor, dict]:
+def authenticate(store: Store, token: str | None, code: str | None = None) -> tuple[Actor, dict]:
     """Who holds this token; with ``code``, only within that workshop. Raises unauthorized."""
     if not token or not isinstance(token, str) or len(token) > 200:
         raise model.unauthorized()
@@ -152,7 +152,9 @@ def add_goal(store: Store, actor: Actor, request: model.AddGoal) -> Change:
             existing = store.goal(actor.workshop_id, request.id)
             if existing is not None:
                 if (existing["text"], existing["kind"]) == (request.text, request.kind):
-                    return Change("goal_saved", store.workshop(actor.workshop_id)["version"], {"goal": existing}).replayed()
+                    return Change(
+                        "goal_saved", store.workshop(actor.workshop_id)["version"], {"goal": existing}
+                    ).replayed()
                 raise model.conflict("That id is already used.")
             if store.goal_id_taken(request.id):
                 raise model.conflict("That id is already used.")
@@ -180,8 +182,9 @@ def delete_goal(store: Store, actor: Actor, request: model.ById) -> Change:
     model.check_facilitator(actor)
     with store.atomic():
         if store.goal(actor.workshop_id, request.id) is None:
-            return Change("goal_deleted", store.workshop(actor.workshop_id)["version"],
-                          {"id": request.id, "link_ids": []}).replayed()
+            return Change(
+                "goal_deleted", store.workshop(actor.workshop_id)["version"], {"id": request.id, "link_ids": []}
+            ).replayed()
         link_ids = store.delete_goal(actor.workshop_id, request.id)
         version = store.bump_version(actor.workshop_id)
     return Change("goal_deleted", version, {"id": request.id, "link_ids": link_ids})
@@ -190,7 +193,7 @@ def delete_goal(store: Store, actor: Actor, request: model.ById) -> Change:
 # --- cards --------------------------------------------------------------------------------
 
 
-def _card_saved(card: dict, version: int, before: Optional[dict] = None, link_ids=()) -> Change:
+def _card_saved(card: dict, version: int, before: dict | None = None, link_ids=()) -> Change:
     """A card added or changed: each viewer sees it as they may, and loses it if they no longer may."""
 
     def render(viewer: Viewer):
@@ -210,11 +213,16 @@ def _card_deleted(card: dict, link_ids: list[str], version: int) -> Change:
             return None
         return "card_deleted", {"id": card["id"], "link_ids": link_ids}
 
-    return Change("card_deleted", version, {"id": card["id"], "link_ids": link_ids}, render,
-                  frozenset({card["about"], card["author"]}))
+    return Change(
+        "card_deleted",
+        version,
+        {"id": card["id"], "link_ids": link_ids},
+        render,
+        frozenset({card["about"], card["author"]}),
+    )
 
 
-def _own_card(store: Store, actor: Actor, card_id: str) -> Optional[dict]:
+def _own_card(store: Store, actor: Actor, card_id: str) -> dict | None:
     card = store.card(card_id)
     if card is None or card.pop("workshop_id") != actor.workshop_id:
         return None
@@ -228,7 +236,9 @@ def add_card(store: Store, actor: Actor, request: model.AddCard) -> Change:
         workshop = store.workshop(actor.workshop_id)
         model.check_can_write(actor, workshop, _now())
         about = model.check_new_card(
-            actor, request.kind, request.about,
+            actor,
+            request.kind,
+            request.about,
             lambda pid: store.participant(actor.workshop_id, pid) is not None,
         )
         drive = request.kind == "drive"
@@ -265,8 +275,11 @@ def edit_card(store: Store, actor: Actor, request: model.EditCard) -> Change:
 
     A strength whose text changes waits for its person's consent again.
     """
-    fields = {k: v for k, v in (("text", request.text), ("visibility", request.visibility),
-                                ("signed", request.signed)) if v is not None}
+    fields = {
+        k: v
+        for k, v in (("text", request.text), ("visibility", request.visibility), ("signed", request.signed))
+        if v is not None
+    }
     if not fields:
         raise model.invalid("Nothing to change: give text, visibility or signed.")
     with store.erasing():
@@ -299,8 +312,9 @@ def respond_strength(store: Store, actor: Actor, request: model.RespondStrength)
         card = _own_card(store, actor, request.id)
         if card is None:
             if request.answer == "decline":  # already gone: the wish is fulfilled
-                return Change("card_deleted", workshop["version"], {"id": request.id, "link_ids": []},
-                              reply={"replayed": True})
+                return Change(
+                    "card_deleted", workshop["version"], {"id": request.id, "link_ids": []}, reply={"replayed": True}
+                )
             raise model.not_found("card")
         model.check_can_respond(actor, card)
         if request.answer == "decline":
@@ -325,8 +339,9 @@ def delete_card(store: Store, actor: Actor, request: model.ById) -> Change:
         card = _own_card(store, actor, request.id)
         if card is None:
             # Already gone (a replay, or someone else removed it): the wish is fulfilled.
-            return Change("card_deleted", workshop["version"], {"id": request.id, "link_ids": []},
-                          reply={"replayed": True})
+            return Change(
+                "card_deleted", workshop["version"], {"id": request.id, "link_ids": []}, reply={"replayed": True}
+            )
         if not model.can_delete_card(actor, card):
             raise model.forbidden("You may only delete your own cards.")
         link_ids = store.delete_card(request.id)
@@ -375,16 +390,19 @@ def _erase_seat(store: Store, workshop_id: str, participant_id: str) -> list[Cha
 
     def shown_to(viewer: Viewer) -> dict:
         mine = [c for c in named if model.card_for(c, viewer) is not None]
-        return {"id": participant_id, "card_ids": [c["id"] for c in mine],
-                "link_ids": [l["id"] for c in mine for l in links_of[c["id"]]
-                             if model.link_for(l, c, viewer) is not None]}
+        return {
+            "id": participant_id,
+            "card_ids": [c["id"] for c in mine],
+            "link_ids": [l["id"] for c in mine for l in links_of[c["id"]] if model.link_for(l, c, viewer) is not None],
+        }
 
     def render(viewer: Viewer):
         return "participant_left", shown_to(viewer)
 
     special = frozenset({c["about"] for c in named} | {c["author"] for c in named}) - {participant_id}
-    changes.append(Change("participant_left", store.bump_version(workshop_id), shown_to(model.FACILITATOR),
-                          render, special))
+    changes.append(
+        Change("participant_left", store.bump_version(workshop_id), shown_to(model.FACILITATOR), render, special)
+    )
     return changes
 
 
@@ -437,8 +455,12 @@ def add_link(store: Store, actor: Actor, request: model.AddLink) -> Change:
         if request.id is not None and store.link(request.id) is not None:
             raise model.conflict("That id is already used.")
         link = store.add_link(
-            actor.workshop_id, request.id or model.new_id(), request.card_id, request.goal_id,
-            actor.participant_id, request.type,
+            actor.workshop_id,
+            request.id or model.new_id(),
+            request.card_id,
+            request.goal_id,
+            actor.participant_id,
+            request.type,
         )
         version = store.bump_version(actor.workshop_id)
     return _link_change("link_saved", link, card, version)
@@ -485,8 +507,13 @@ def set_default_visibility(store: Store, actor: Actor, request: model.SetDefault
 def set_timer(store: Store, actor: Actor, request: model.SetTimer) -> Change:
     """Start (or with 0 seconds, stop) the phase's timer; with ``lock``, input stops when it ends."""
     ends = (_now() + timedelta(seconds=request.seconds)).isoformat(timespec="milliseconds") if request.seconds else None
-    return _update_settings(store, actor, timer_ends_at=ends, timer_seconds=request.seconds,
-                            timer_lock=int(request.lock and bool(request.seconds)))
+    return _update_settings(
+        store,
+        actor,
+        timer_ends_at=ends,
+        timer_seconds=request.seconds,
+        timer_lock=int(request.lock and bool(request.seconds)),
+    )
 
 
 def set_revealed(store: Store, actor: Actor, request: model.SetRevealed) -> Change:
@@ -510,8 +537,9 @@ def assign_strength_round(store: Store, actor: Actor, request: model.AssignStren
 
     # Each giver sees their own pairs; the team none (with one colleague each, the pairs would
     # name the author of every unsigned strength).
-    return Change("assignments_changed", version, {"assignments": assignments}, render,
-                  frozenset(a["giver"] for a in assignments))
+    return Change(
+        "assignments_changed", version, {"assignments": assignments}, render, frozenset(a["giver"] for a in assignments)
+    )
 
 
 def set_card_hidden(store: Store, actor: Actor, request: model.SetCardHidden) -> Change:
@@ -536,8 +564,10 @@ def rename_participant(store: Store, actor: Actor, request: model.RenameParticip
         if store.participant(actor.workshop_id, request.id) is None:
             raise model.not_found("participant")
         # Their own name is no look-alike: a new spelling of it (case, an accent) is theirs to take.
-        _refuse_look_alike(request.name, [name for pid, name in store.participant_names(actor.workshop_id).items()
-                                          if pid != request.id])
+        _refuse_look_alike(
+            request.name,
+            [name for pid, name in store.participant_names(actor.workshop_id).items() if pid != request.id],
+        )
         participant = store.rename_participant(actor.workshop_id, request.id, request.name)
         if participant is None:
             raise model.conflict("That name is already taken in this workshop.")
@@ -553,14 +583,15 @@ def set_done(store: Store, actor: Actor, request: model.SetDone) -> Change:
         participant = store.participant(actor.workshop_id, actor.participant_id)
         done = [p for p in participant["done"] if p != request.phase] + ([request.phase] if request.done else [])
         if sorted(done) == sorted(participant["done"]):
-            return Change("participant_updated", store.workshop(actor.workshop_id)["version"],
-                          {"participant": participant}).replayed()
+            return Change(
+                "participant_updated", store.workshop(actor.workshop_id)["version"], {"participant": participant}
+            ).replayed()
         participant = store.set_done(actor.workshop_id, actor.participant_id, sorted(done, key=model.PHASES.index))
         version = store.bump_version(actor.workshop_id)
     return Change("participant_updated", version, {"participant": participant})
 
 
-def _link_and_card(store: Store, actor: Actor, link_id: str) -> tuple[Optional[dict], Optional[dict]]:
+def _link_and_card(store: Store, actor: Actor, link_id: str) -> tuple[dict | None, dict | None]:
     link = store.link(link_id)
     if link is None or link.pop("workshop_id") != actor.workshop_id:
         return None, None
@@ -619,7 +650,7 @@ def _agreement_change(event: str, agreement: dict, link: dict, card: dict, versi
     return Change(event, version, data, render, special)
 
 
-def _check_owner(store: Store, actor: Actor, owner: Optional[str]) -> None:
+def _check_owner(store: Store, actor: Actor, owner: str | None) -> None:
     if owner is not None and store.participant(actor.workshop_id, owner) is None:
         raise model.not_found("participant")
 
@@ -638,14 +669,23 @@ def add_agreement(store: Store, actor: Actor, request: model.AddAgreement) -> Ch
         if request.id is not None:
             existing = store.agreement(request.id)
             if existing is not None:
-                if existing.pop("workshop_id") == actor.workshop_id and existing["link_id"] == link["id"] \
-                        and existing["text"] == request.text:
+                if (
+                    existing.pop("workshop_id") == actor.workshop_id
+                    and existing["link_id"] == link["id"]
+                    and existing["text"] == request.text
+                ):
                     return _agreement_change("agreement_saved", existing, link, card, workshop["version"]).replayed()
                 raise model.conflict("That id is already used.")
-        agreement = store.add_agreement(actor.workshop_id, {
-            "id": request.id or model.new_id(), "link_id": link["id"], "text": request.text,
-            "owner": request.owner, "due": request.due,
-        })
+        agreement = store.add_agreement(
+            actor.workshop_id,
+            {
+                "id": request.id or model.new_id(),
+                "link_id": link["id"],
+                "text": request.text,
+                "owner": request.owner,
+                "due": request.due,
+            },
+        )
         version = store.bump_version(actor.workshop_id)
     return _agreement_change("agreement_saved", agreement, link, card, version)
 
@@ -709,7 +749,7 @@ def create_follow_up(store: Store, actor: Actor, request: model.FollowUp) -> tup
     return store.create_follow_up(old["id"], title, model.hash_token(token)), token
 
 
-def rejoin(store: Store, workshop: dict, previous_token: Optional[str]) -> tuple[dict, str]:
+def rejoin(store: Store, workshop: dict, previous_token: str | None) -> tuple[dict, str]:
     """Someone from the previous workshop takes their seat in its follow-up, with a new token."""
     if not workshop["previous_id"]:
         raise model.not_found("previous workshop")
@@ -768,14 +808,22 @@ def answer_checkin(store: Store, actor: Actor, request: model.AnswerCheckin) -> 
             raise model.not_found("link")
         if card["about"] != actor.participant_id:
             raise model.forbidden("You answer for links of your own cards.")
-        previous = next((a for c in store.checkins(actor.workshop_id) if c["id"] == checkin["id"]
-                         for a in c["answers"] if a["link_id"] == link["id"]
-                         and a["participant_id"] == actor.participant_id), None)
+        previous = next(
+            (
+                a
+                for c in store.checkins(actor.workshop_id)
+                if c["id"] == checkin["id"]
+                for a in c["answers"]
+                if a["link_id"] == link["id"] and a["participant_id"] == actor.participant_id
+            ),
+            None,
+        )
         if previous and (previous["rating"], previous["comment"]) == (request.rating, request.comment):
             same = {"checkin_id": checkin["id"], **previous}
             return Change("checkin_answered", store.workshop(actor.workshop_id)["version"], {"answer": same}).replayed()
-        answer = store.answer_checkin(actor.workshop_id, checkin["id"], link["id"], actor.participant_id,
-                                      request.rating, request.comment)
+        answer = store.answer_checkin(
+            actor.workshop_id, checkin["id"], link["id"], actor.participant_id, request.rating, request.comment
+        )
         version = store.bump_version(actor.workshop_id)
 
     def render(viewer: Viewer):
@@ -806,7 +854,7 @@ def _wrap(token: str, code: str) -> str:
     return bytes(a ^ b for a, b in zip(raw, _signin_pad(code))).hex()
 
 
-def _unwrap(wrapped: str, code: str) -> Optional[str]:
+def _unwrap(wrapped: str, code: str) -> str | None:
     try:
         raw = bytes.fromhex(wrapped)
         return bytes(a ^ b for a, b in zip(raw, _signin_pad(code))).decode("ascii")
@@ -827,7 +875,7 @@ def create_signin(store: Store, actor: Actor, token: str) -> str:
     return code
 
 
-def use_signin(store: Store, workshop: dict, code: Optional[str]) -> str:
+def use_signin(store: Store, workshop: dict, code: str | None) -> str:
     """Use up a sign-in code of this workshop: the facilitator key it opens. Raises unauthorized
     (an unknown, used, replaced or rotated-away code)."""
     if not code or not isinstance(code, str) or len(code) > 200:
@@ -846,7 +894,7 @@ def use_signin(store: Store, workshop: dict, code: Optional[str]) -> str:
     return token
 
 
-def create_board_link(store: Store, actor: Actor) -> tuple[str, Optional[str]]:
+def create_board_link(store: Store, actor: Actor) -> tuple[str, str | None]:
     """A new board key (read-only, the team's view); an earlier one stops working.
     Returns the new key and the hash of the one it replaced (whose boards the caller closes)."""
     model.check_facilitator(actor)
@@ -857,7 +905,7 @@ def create_board_link(store: Store, actor: Actor) -> tuple[str, Optional[str]]:
     return token, old
 
 
-def revoke_board_link(store: Store, actor: Actor) -> Optional[str]:
+def revoke_board_link(store: Store, actor: Actor) -> str | None:
     """The board key stops working; returns the hash it had (whose boards the caller closes)."""
     model.check_facilitator(actor)
     with store.atomic():
@@ -866,7 +914,7 @@ def revoke_board_link(store: Store, actor: Actor) -> Optional[str]:
     return old
 
 
-def authenticate_board(store: Store, token: Optional[str], code: str) -> tuple[Actor, dict]:
+def authenticate_board(store: Store, token: str | None, code: str) -> tuple[Actor, dict]:
     """The board holding this board key, in the workshop with this code. Raises unauthorized."""
     if not token or not isinstance(token, str) or len(token) > 200:
         raise model.unauthorized()
@@ -890,7 +938,7 @@ def rotate_facilitator_key(store: Store, actor: Actor) -> tuple[str, str]:
 # --- reading ------------------------------------------------------------------------------
 
 
-def state_for(store: Store, actor: Actor, view: str, language: Optional[str] = None) -> Optional[dict]:
+def state_for(store: Store, actor: Actor, view: str, language: str | None = None) -> dict | None:
     """The whole workshop as this viewer may see it (the socket ``state`` event).
 
     The method's prompts come in the viewer's language when they chose one.
@@ -902,12 +950,19 @@ def state_for(store: Store, actor: Actor, view: str, language: Optional[str] = N
     workshop = snap["workshop"]
     cards_by_id = {c["id"]: c for c in snap["cards"]}
     cards = [shown for c in snap["cards"] if (shown := model.card_for(c, viewer)) is not None]
-    links = [shown for l in snap["links"]
-             if (shown := model.link_for(l, cards_by_id[l["card_id"]], viewer)) is not None]
+    links = [
+        shown for l in snap["links"] if (shown := model.link_for(l, cards_by_id[l["card_id"]], viewer)) is not None
+    ]
     links_by_id = {l["id"]: l for l in snap["links"]}
-    agreements = [shown for a in snap["agreements"]
-                  if (shown := model.agreement_for(a, links_by_id[a["link_id"]],
-                                                   cards_by_id[links_by_id[a["link_id"]]["card_id"]], viewer))]
+    agreements = [
+        shown
+        for a in snap["agreements"]
+        if (
+            shown := model.agreement_for(
+                a, links_by_id[a["link_id"]], cards_by_id[links_by_id[a["link_id"]]["card_id"]], viewer
+            )
+        )
+    ]
     prompts = workshop["prompts"]
     if language and language != workshop["language"] and prompts == model.default_prompts(workshop["language"]):
         prompts = model.default_prompts(language)
@@ -934,7 +989,7 @@ def state_for(store: Store, actor: Actor, view: str, language: Optional[str] = N
     }
 
 
-def _checkin_for(store: Store, actor: Actor, viewer: Viewer) -> Optional[dict]:
+def _checkin_for(store: Store, actor: Actor, viewer: Viewer) -> dict | None:
     """The open check-in, with the answers this viewer may see (their own; all for the facilitator)."""
     checkin = store.open_checkin_of(actor.workshop_id)
     if checkin is None:

@@ -11,9 +11,9 @@ import json
 import os
 import sqlite3
 import threading
+from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime, timezone
-from typing import Iterator, Optional
+from datetime import UTC, datetime
 
 import sqlite_utils
 
@@ -181,14 +181,25 @@ MIGRATIONS: list[str] = [
 #: Bytes the write-ahead log may keep after a checkpoint (it is truncated to this size).
 JOURNAL_SIZE_LIMIT = 1024 * 1024
 
-TABLES = ("workshops", "goals", "participants", "cards", "links", "endorsements", "assignments", "agreements",
-          "checkins", "checkin_answers", "tombstones")
+TABLES = (
+    "workshops",
+    "goals",
+    "participants",
+    "cards",
+    "links",
+    "endorsements",
+    "assignments",
+    "agreements",
+    "checkins",
+    "checkin_answers",
+    "tombstones",
+)
 # Rows copied into a follow-up remember where they came from; erasing the original forgets that.
 ORIGIN_TABLES = ("goals", "participants", "cards", "links", "agreements")
 
 
 def now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
 
 
 def _goal(row) -> dict:
@@ -301,20 +312,20 @@ class Store:
             return len(MIGRATIONS)
 
     @contextmanager
-    def atomic(self) -> Iterator["Store"]:
+    def atomic(self) -> Iterator[Store]:
         """One short transaction, committed on exit (so before any acknowledgement or broadcast)."""
         with self._lock, self.db.atomic():
             yield self
 
     @contextmanager
-    def erasing(self) -> Iterator["Store"]:
+    def erasing(self) -> Iterator[Store]:
         """A transaction that erases personal data: committed, then scrubbed from the disk."""
         with self._lock:
             with self.atomic():
                 yield self
             self.scrub()
 
-    def _one(self, sql: str, params=()) -> Optional[sqlite3.Row]:
+    def _one(self, sql: str, params=()) -> sqlite3.Row | None:
         return self.db.conn.execute(sql, params).fetchone()
 
     def _all(self, sql: str, params=()) -> list:
@@ -349,8 +360,9 @@ class Store:
 
     # --- workshops ----------------------------------------------------------------------------
 
-    def create_workshop(self, title: str, language: str, goals: list[dict], token_hash: str,
-                        default_visibility: str = "named") -> dict:
+    def create_workshop(
+        self, title: str, language: str, goals: list[dict], token_hash: str, default_visibility: str = "named"
+    ) -> dict:
         """Insert a workshop and its goals. Returns the workshop."""
         with self.atomic():
             code = model.new_code()
@@ -386,7 +398,7 @@ class Store:
                 )
             return self.workshop(workshop_id)
 
-    def workshop(self, workshop_id: str) -> Optional[dict]:
+    def workshop(self, workshop_id: str) -> dict | None:
         with self._lock:
             row = self._one("SELECT * FROM workshops WHERE id = ?", (workshop_id,))
             return _workshop(row) if row else None
@@ -396,12 +408,12 @@ class Store:
             rows = self._all("SELECT * FROM workshops ORDER BY created_at DESC LIMIT ?", (limit,))
             return [_workshop(r) for r in rows]
 
-    def workshop_by_code(self, code: str) -> Optional[dict]:
+    def workshop_by_code(self, code: str) -> dict | None:
         with self._lock:
             row = self._one("SELECT * FROM workshops WHERE code = ?", (code,))
             return _workshop(row) if row else None
 
-    def workshop_by_facilitator(self, token_hash: str) -> Optional[dict]:
+    def workshop_by_facilitator(self, token_hash: str) -> dict | None:
         with self._lock:
             row = self._one("SELECT * FROM workshops WHERE facilitator_token_hash = ?", (token_hash,))
             return _workshop(row) if row else None
@@ -410,7 +422,8 @@ class Store:
         """Inside a transaction: the workshop's next version, which every change carries."""
         row = self._one(
             "UPDATE workshops SET version = version + 1, last_active_at = ? WHERE id = ? RETURNING version",
-            (now(), workshop_id))
+            (now(), workshop_id),
+        )
         return row[0]
 
     def set_phase(self, workshop_id: str, phase: str) -> None:
@@ -418,7 +431,9 @@ class Store:
         # A phase's timer ends with the phase: the next one starts without a clock (or a lock).
         self.db.execute(
             "UPDATE workshops SET phase = ?, closed_at = CASE WHEN ? = 'closed' THEN coalesce(closed_at, ?) ELSE NULL END, "
-            "timer_ends_at = NULL, timer_seconds = 0, timer_lock = 0 WHERE id = ?", (phase, phase, now(), workshop_id))
+            "timer_ends_at = NULL, timer_seconds = 0, timer_lock = 0 WHERE id = ?",
+            (phase, phase, now(), workshop_id),
+        )
 
     def set_default_visibility(self, workshop_id: str, visibility: str) -> None:
         self.update_workshop(workshop_id, default_visibility=visibility)
@@ -437,7 +452,9 @@ class Store:
             for table in ORIGIN_TABLES:
                 self.db.execute(
                     f"UPDATE {table} SET origin_id = NULL WHERE origin_id IN "
-                    f"(SELECT id FROM {table} WHERE workshop_id = ?)", (workshop_id,))
+                    f"(SELECT id FROM {table} WHERE workshop_id = ?)",
+                    (workshop_id,),
+                )
             self.db.execute("DELETE FROM workshops WHERE id = ?", (workshop_id,))
 
     def follow_up_ids(self, workshop_id: str) -> list[str]:
@@ -446,7 +463,8 @@ class Store:
             rows = self._all(
                 "WITH RECURSIVE chain(id) AS (SELECT id FROM workshops WHERE previous_id = ? "
                 "UNION SELECT w.id FROM workshops w JOIN chain ON w.previous_id = chain.id) SELECT id FROM chain",
-                (workshop_id,))
+                (workshop_id,),
+            )
             return [r[0] for r in rows]
 
     def expired_chains(self, before: str) -> list[list[str]]:
@@ -470,8 +488,11 @@ class Store:
             closed = row["phase"] == "closed" and row["closed_at"] is not None and row["closed_at"] < before
             return closed or (row["last_active_at"] or "") < before
 
-        return [[r["id"] for r in sorted(members, key=lambda r: r["last_active_at"] or "", reverse=True)]
-                for members in chains.values() if all(expired(r) for r in members)]
+        return [
+            [r["id"] for r in sorted(members, key=lambda r: r["last_active_at"] or "", reverse=True)]
+            for members in chains.values()
+            if all(expired(r) for r in members)
+        ]
 
     def follow_up_count(self, workshop_id: str) -> int:
         return len(self.follow_up_ids(workshop_id))
@@ -483,16 +504,23 @@ class Store:
         with self._lock:
             starts = [participant_id]
             if earlier:
-                starts += [r[0] for r in self._all(
-                    "WITH RECURSIVE seat(id, origin) AS (SELECT id, origin_id FROM participants WHERE id = ? "
-                    "UNION SELECT p.id, p.origin_id FROM participants p JOIN seat ON p.id = seat.origin) "
-                    "SELECT id FROM seat WHERE id != ?", (participant_id, participant_id))]
+                starts += [
+                    r[0]
+                    for r in self._all(
+                        "WITH RECURSIVE seat(id, origin) AS (SELECT id, origin_id FROM participants WHERE id = ? "
+                        "UNION SELECT p.id, p.origin_id FROM participants p JOIN seat ON p.id = seat.origin) "
+                        "SELECT id FROM seat WHERE id != ?",
+                        (participant_id, participant_id),
+                    )
+                ]
             seats: dict[tuple[str, str], None] = {}
             for start in starts:
                 for row in self._all(
-                        "WITH RECURSIVE seat(id) AS (SELECT ? UNION "
-                        "SELECT p.id FROM participants p JOIN seat ON p.origin_id = seat.id) "
-                        "SELECT p.workshop_id, p.id FROM participants p JOIN seat ON p.id = seat.id", (start,)):
+                    "WITH RECURSIVE seat(id) AS (SELECT ? UNION "
+                    "SELECT p.id FROM participants p JOIN seat ON p.origin_id = seat.id) "
+                    "SELECT p.workshop_id, p.id FROM participants p JOIN seat ON p.id = seat.id",
+                    (start,),
+                ):
                     seats.setdefault((row[0], row[1]))
             return [seat for seat in seats if seat[1] != participant_id]
 
@@ -505,55 +533,104 @@ class Store:
             snap = self.snapshot(previous_id)
             new = self.create_workshop(title, old["language"], [], token_hash, old["default_visibility"])
             wid, stamp = new["id"], now()
-            self.db.execute("UPDATE workshops SET previous_id = ?, prompts = ? WHERE id = ?",
-                            (previous_id, json.dumps(old["prompts"], ensure_ascii=False), wid))
+            self.db.execute(
+                "UPDATE workshops SET previous_id = ?, prompts = ? WHERE id = ?",
+                (previous_id, json.dumps(old["prompts"], ensure_ascii=False), wid),
+            )
             ids: dict[str, str] = {}
             for goal in snap["goals"]:
                 ids[goal["id"]] = model.new_id()
-                self.db["goals"].insert({"id": ids[goal["id"]], "workshop_id": wid, "kind": goal["kind"],
-                                         "text": goal["text"], "position": goal["position"], "created_at": stamp,
-                                         "origin_id": goal["id"]})
+                self.db["goals"].insert(
+                    {
+                        "id": ids[goal["id"]],
+                        "workshop_id": wid,
+                        "kind": goal["kind"],
+                        "text": goal["text"],
+                        "position": goal["position"],
+                        "created_at": stamp,
+                        "origin_id": goal["id"],
+                    }
+                )
             for person in snap["participants"]:
                 ids[person["id"]] = model.new_id()
-                self.db["participants"].insert({
-                    "id": ids[person["id"]], "workshop_id": wid, "name": person["name"],
-                    "name_key": model.name_key(person["name"]),
-                    # Nobody holds this token: the person claims their seat by rejoining (rejoin()).
-                    "token_hash": model.hash_token(model.new_token()),
-                    "color": person["color"], "joined_at": stamp, "origin_id": person["id"]})
+                self.db["participants"].insert(
+                    {
+                        "id": ids[person["id"]],
+                        "workshop_id": wid,
+                        "name": person["name"],
+                        "name_key": model.name_key(person["name"]),
+                        # Nobody holds this token: the person claims their seat by rejoining (rejoin()).
+                        "token_hash": model.hash_token(model.new_token()),
+                        "color": person["color"],
+                        "joined_at": stamp,
+                        "origin_id": person["id"],
+                    }
+                )
             for card in snap["cards"]:
                 if card["status"] != "accepted":
                     continue
                 ids[card["id"]] = model.new_id()
-                self.db["cards"].insert({
-                    "id": ids[card["id"]], "workshop_id": wid, "kind": card["kind"],
-                    "about": ids[card["about"]], "author": ids[card["author"]], "text": card["text"],
-                    "prompt": card["prompt"], "visibility": card["visibility"], "status": "accepted",
-                    "signed": int(card["signed"]), "reworded": int(card["reworded"]), "hidden": int(card["hidden"]),
-                    "created_at": stamp, "updated_at": stamp, "origin_id": card["id"]})
+                self.db["cards"].insert(
+                    {
+                        "id": ids[card["id"]],
+                        "workshop_id": wid,
+                        "kind": card["kind"],
+                        "about": ids[card["about"]],
+                        "author": ids[card["author"]],
+                        "text": card["text"],
+                        "prompt": card["prompt"],
+                        "visibility": card["visibility"],
+                        "status": "accepted",
+                        "signed": int(card["signed"]),
+                        "reworded": int(card["reworded"]),
+                        "hidden": int(card["hidden"]),
+                        "created_at": stamp,
+                        "updated_at": stamp,
+                        "origin_id": card["id"],
+                    }
+                )
             for link in snap["links"]:
                 if link["card_id"] not in ids:
                     continue
                 ids[link["id"]] = model.new_id()
-                self.db["links"].insert({
-                    "id": ids[link["id"]], "workshop_id": wid, "card_id": ids[link["card_id"]],
-                    "goal_id": ids[link["goal_id"]], "type": link["type"],
-                    "created_by": ids.get(link["created_by"]), "created_at": stamp, "origin_id": link["id"]})
+                self.db["links"].insert(
+                    {
+                        "id": ids[link["id"]],
+                        "workshop_id": wid,
+                        "card_id": ids[link["card_id"]],
+                        "goal_id": ids[link["goal_id"]],
+                        "type": link["type"],
+                        "created_by": ids.get(link["created_by"]),
+                        "created_at": stamp,
+                        "origin_id": link["id"],
+                    }
+                )
             for agreement in snap["agreements"]:
                 if agreement["link_id"] not in ids:
                     continue
-                self.db["agreements"].insert({
-                    "id": model.new_id(), "workshop_id": wid, "link_id": ids[agreement["link_id"]],
-                    "text": agreement["text"], "owner": ids.get(agreement["owner"]), "due": agreement["due"],
-                    "done": int(agreement["done"]), "created_at": stamp, "updated_at": stamp,
-                    "origin_id": agreement["id"]})
+                self.db["agreements"].insert(
+                    {
+                        "id": model.new_id(),
+                        "workshop_id": wid,
+                        "link_id": ids[agreement["link_id"]],
+                        "text": agreement["text"],
+                        "owner": ids.get(agreement["owner"]),
+                        "due": agreement["due"],
+                        "done": int(agreement["done"]),
+                        "created_at": stamp,
+                        "updated_at": stamp,
+                        "origin_id": agreement["id"],
+                    }
+                )
             return self.workshop(wid)
 
-    def rejoin(self, workshop_id: str, previous_participant_id: str, token_hash: str) -> Optional[dict]:
+    def rejoin(self, workshop_id: str, previous_participant_id: str, token_hash: str) -> dict | None:
         """Inside a transaction: the person of a previous workshop takes their seat in this
         follow-up with a new token (an earlier token for the seat stops working)."""
-        row = self._one("SELECT id FROM participants WHERE workshop_id = ? AND origin_id = ?",
-                        (workshop_id, previous_participant_id))
+        row = self._one(
+            "SELECT id FROM participants WHERE workshop_id = ? AND origin_id = ?",
+            (workshop_id, previous_participant_id),
+        )
         if row is None:
             return None
         self.db.execute("UPDATE participants SET token_hash = ? WHERE id = ?", (token_hash, row[0]))
@@ -563,92 +640,126 @@ class Store:
         """For a follow-up: which of its cards, links and agreements came from the previous workshop."""
         with self._lock:
             return {
-                "cards": {r[0]: r[1] for r in self._all(
-                    "SELECT id, origin_id FROM cards WHERE workshop_id = ? AND origin_id IS NOT NULL", (workshop_id,))},
-                "links": {r[0]: r[1] for r in self._all(
-                    "SELECT id, origin_id FROM links WHERE workshop_id = ? AND origin_id IS NOT NULL", (workshop_id,))},
-                "agreements": {r[0]: r[1] for r in self._all(
-                    "SELECT id, origin_id FROM agreements WHERE workshop_id = ? AND origin_id IS NOT NULL",
-                    (workshop_id,))},
+                "cards": {
+                    r[0]: r[1]
+                    for r in self._all(
+                        "SELECT id, origin_id FROM cards WHERE workshop_id = ? AND origin_id IS NOT NULL",
+                        (workshop_id,),
+                    )
+                },
+                "links": {
+                    r[0]: r[1]
+                    for r in self._all(
+                        "SELECT id, origin_id FROM links WHERE workshop_id = ? AND origin_id IS NOT NULL",
+                        (workshop_id,),
+                    )
+                },
+                "agreements": {
+                    r[0]: r[1]
+                    for r in self._all(
+                        "SELECT id, origin_id FROM agreements WHERE workshop_id = ? AND origin_id IS NOT NULL",
+                        (workshop_id,),
+                    )
+                },
             }
 
     # --- check-ins ------------------------------------------------------------------------------
 
     def open_checkin(self, workshop_id: str) -> dict:
-        self.db.execute("UPDATE checkins SET closed_at = ? WHERE workshop_id = ? AND closed_at IS NULL",
-                        (now(), workshop_id))
+        self.db.execute(
+            "UPDATE checkins SET closed_at = ? WHERE workshop_id = ? AND closed_at IS NULL", (now(), workshop_id)
+        )
         checkin = {"id": model.new_id(), "workshop_id": workshop_id, "opened_at": now(), "closed_at": None}
         self.db["checkins"].insert(checkin)
         return self.checkin(checkin["id"])
 
     def close_checkins(self, workshop_id: str) -> None:
-        self.db.execute("UPDATE checkins SET closed_at = ? WHERE workshop_id = ? AND closed_at IS NULL",
-                        (now(), workshop_id))
+        self.db.execute(
+            "UPDATE checkins SET closed_at = ? WHERE workshop_id = ? AND closed_at IS NULL", (now(), workshop_id)
+        )
 
-    def checkin(self, checkin_id: str) -> Optional[dict]:
+    def checkin(self, checkin_id: str) -> dict | None:
         row = self._one("SELECT * FROM checkins WHERE id = ?", (checkin_id,))
         return {k: row[k] for k in ("id", "opened_at", "closed_at")} if row else None
 
-    def open_checkin_of(self, workshop_id: str) -> Optional[dict]:
+    def open_checkin_of(self, workshop_id: str) -> dict | None:
         with self._lock:
             row = self._one("SELECT id FROM checkins WHERE workshop_id = ? AND closed_at IS NULL", (workshop_id,))
             return self.checkin(row[0]) if row else None
 
-    def answer_checkin(self, workshop_id: str, checkin_id: str, link_id: str, participant_id: str,
-                       rating: int, comment: Optional[str]) -> dict:
+    def answer_checkin(
+        self, workshop_id: str, checkin_id: str, link_id: str, participant_id: str, rating: int, comment: str | None
+    ) -> dict:
         self.db.execute(
             "INSERT INTO checkin_answers (workshop_id, checkin_id, link_id, participant_id, rating, comment, answered_at) "
             "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (checkin_id, link_id, participant_id) "
             "DO UPDATE SET rating = excluded.rating, comment = excluded.comment, answered_at = excluded.answered_at",
-            (workshop_id, checkin_id, link_id, participant_id, rating, comment, now()))
-        return {"checkin_id": checkin_id, "link_id": link_id, "participant_id": participant_id,
-                "rating": rating, "comment": comment}
+            (workshop_id, checkin_id, link_id, participant_id, rating, comment, now()),
+        )
+        return {
+            "checkin_id": checkin_id,
+            "link_id": link_id,
+            "participant_id": participant_id,
+            "rating": rating,
+            "comment": comment,
+        }
 
     def checkins(self, workshop_id: str) -> list[dict]:
         """Every check-in of a workshop, oldest first, with its answers."""
         with self._lock:
             result = []
-            for row in self._all("SELECT * FROM checkins WHERE workshop_id = ? ORDER BY opened_at, rowid", (workshop_id,)):
-                answers = [{"link_id": a["link_id"], "participant_id": a["participant_id"], "rating": a["rating"],
-                            "comment": a["comment"]} for a in self._all(
-                    "SELECT * FROM checkin_answers WHERE checkin_id = ? ORDER BY rowid", (row["id"],))]
-                result.append({"id": row["id"], "opened_at": row["opened_at"], "closed_at": row["closed_at"],
-                               "answers": answers})
+            for row in self._all(
+                "SELECT * FROM checkins WHERE workshop_id = ? ORDER BY opened_at, rowid", (workshop_id,)
+            ):
+                answers = [
+                    {
+                        "link_id": a["link_id"],
+                        "participant_id": a["participant_id"],
+                        "rating": a["rating"],
+                        "comment": a["comment"],
+                    }
+                    for a in self._all(
+                        "SELECT * FROM checkin_answers WHERE checkin_id = ? ORDER BY rowid", (row["id"],)
+                    )
+                ]
+                result.append(
+                    {"id": row["id"], "opened_at": row["opened_at"], "closed_at": row["closed_at"], "answers": answers}
+                )
             return result
 
     # --- the team's read-only link -------------------------------------------------------------
 
-    def set_team_token(self, workshop_id: str, token_hash: Optional[str]) -> None:
+    def set_team_token(self, workshop_id: str, token_hash: str | None) -> None:
         with self.atomic():
             self.db.execute("UPDATE workshops SET team_token_hash = ? WHERE id = ?", (token_hash, workshop_id))
 
-    def workshop_by_team_token(self, token_hash: str) -> Optional[dict]:
+    def workshop_by_team_token(self, token_hash: str) -> dict | None:
         with self._lock:
             row = self._one("SELECT * FROM workshops WHERE team_token_hash = ?", (token_hash,))
             return _workshop(row) if row else None
 
     # --- credentials: the board's key, the one-time sign-in code, the facilitator's key ------
 
-    def set_board_token(self, workshop_id: str, token_hash: Optional[str]) -> None:
+    def set_board_token(self, workshop_id: str, token_hash: str | None) -> None:
         with self.atomic():
             self.db.execute("UPDATE workshops SET board_token_hash = ? WHERE id = ?", (token_hash, workshop_id))
 
-    def workshop_by_board_token(self, token_hash: str) -> Optional[dict]:
+    def workshop_by_board_token(self, token_hash: str) -> dict | None:
         with self._lock:
             row = self._one("SELECT * FROM workshops WHERE board_token_hash = ?", (token_hash,))
             return _workshop(row) if row else None
 
-    def board_token_hash(self, workshop_id: str) -> Optional[str]:
+    def board_token_hash(self, workshop_id: str) -> str | None:
         with self._lock:
             row = self._one("SELECT board_token_hash FROM workshops WHERE id = ?", (workshop_id,))
             return row["board_token_hash"] if row else None
 
-    def set_signin(self, workshop_id: str, value: Optional[str]) -> None:
+    def set_signin(self, workshop_id: str, value: str | None) -> None:
         """The pending sign-in code: ``<sha256 of the code>:<the facilitator key, wrapped by it>``."""
         with self.atomic():
             self.db.execute("UPDATE workshops SET signin_hash = ? WHERE id = ?", (value, workshop_id))
 
-    def signin_of(self, workshop_id: str) -> Optional[str]:
+    def signin_of(self, workshop_id: str) -> str | None:
         with self._lock:
             row = self._one("SELECT signin_hash FROM workshops WHERE id = ?", (workshop_id,))
             return row["signin_hash"] if row else None
@@ -656,11 +767,13 @@ class Store:
     def take_signin(self, workshop_id: str, value: str) -> bool:
         """Use up the pending sign-in code, if it is still ``value``: true for the one caller who did."""
         with self.atomic():
-            row = self._one("UPDATE workshops SET signin_hash = NULL WHERE id = ? AND signin_hash = ? RETURNING id",
-                            (workshop_id, value))
+            row = self._one(
+                "UPDATE workshops SET signin_hash = NULL WHERE id = ? AND signin_hash = ? RETURNING id",
+                (workshop_id, value),
+            )
             return row is not None
 
-    def facilitator_token_hash(self, workshop_id: str) -> Optional[str]:
+    def facilitator_token_hash(self, workshop_id: str) -> str | None:
         with self._lock:
             row = self._one("SELECT facilitator_token_hash FROM workshops WHERE id = ?", (workshop_id,))
             return row["facilitator_token_hash"] if row else None
@@ -668,17 +781,17 @@ class Store:
     def set_facilitator_token(self, workshop_id: str, token_hash: str) -> None:
         """A new facilitator key: the old one (and any sign-in code made for it) stops working."""
         with self.atomic():
-            self.db.execute("UPDATE workshops SET facilitator_token_hash = ?, signin_hash = NULL WHERE id = ?",
-                            (token_hash, workshop_id))
+            self.db.execute(
+                "UPDATE workshops SET facilitator_token_hash = ?, signin_hash = NULL WHERE id = ?",
+                (token_hash, workshop_id),
+            )
 
     def count_rows(self, workshop_id: str) -> int:
         """How many rows in the whole database still belong to this workshop (0 after erasure)."""
         with self._lock:
             total = self._one("SELECT count(*) FROM workshops WHERE id = ?", (workshop_id,))[0]
             for table in TABLES[1:]:
-                total += self._one(
-                    f"SELECT count(*) FROM {table} WHERE workshop_id = ?", (workshop_id,)
-                )[0]
+                total += self._one(f"SELECT count(*) FROM {table} WHERE workshop_id = ?", (workshop_id,))[0]
             return total
 
     # --- participants ---------------------------------------------------------------------
@@ -686,15 +799,17 @@ class Store:
     def participant_names(self, workshop_id: str) -> dict[str, str]:
         """Every participant's name by id, in joining order (to refuse look-alike names)."""
         with self._lock:
-            return {r[0]: r[1] for r in self._all(
-                "SELECT id, name FROM participants WHERE workshop_id = ? ORDER BY rowid", (workshop_id,))}
+            return {
+                r[0]: r[1]
+                for r in self._all(
+                    "SELECT id, name FROM participants WHERE workshop_id = ? ORDER BY rowid", (workshop_id,)
+                )
+            }
 
-    def add_participant(self, workshop_id: str, name: str, token_hash: str) -> Optional[dict]:
+    def add_participant(self, workshop_id: str, name: str, token_hash: str) -> dict | None:
         """Inside a transaction: insert a participant, or return None when the name is taken."""
         key = model.name_key(name)
-        if self._one(
-            "SELECT 1 FROM participants WHERE workshop_id = ? AND name_key = ?", (workshop_id, key)
-        ):
+        if self._one("SELECT 1 FROM participants WHERE workshop_id = ? AND name_key = ?", (workshop_id, key)):
             return None
         count = self._one("SELECT count(*) FROM participants WHERE workshop_id = ?", (workshop_id,))[0]
         participant_id = model.new_id()
@@ -711,7 +826,7 @@ class Store:
         )
         return self.participant(workshop_id, participant_id)
 
-    def participant(self, workshop_id: str, participant_id: str) -> Optional[dict]:
+    def participant(self, workshop_id: str, participant_id: str) -> dict | None:
         with self._lock:
             row = self._one(
                 "SELECT * FROM participants WHERE workshop_id = ? AND id = ?",
@@ -719,7 +834,7 @@ class Store:
             )
             return _participant(row) if row else None
 
-    def participant_by_token(self, token_hash: str) -> Optional[tuple[dict, dict]]:
+    def participant_by_token(self, token_hash: str) -> tuple[dict, dict] | None:
         """The participant holding this token, with their workshop."""
         with self._lock:
             row = self._one("SELECT * FROM participants WHERE token_hash = ?", (token_hash,))
@@ -727,11 +842,13 @@ class Store:
                 return None
             return _participant(row), self.workshop(row["workshop_id"])
 
-    def rename_participant(self, workshop_id: str, participant_id: str, name: str) -> Optional[dict]:
+    def rename_participant(self, workshop_id: str, participant_id: str, name: str) -> dict | None:
         """Inside a transaction: rename, or return None when the name is someone else's."""
         key = model.name_key(name)
-        if self._one("SELECT 1 FROM participants WHERE workshop_id = ? AND name_key = ? AND id != ?",
-                     (workshop_id, key, participant_id)):
+        if self._one(
+            "SELECT 1 FROM participants WHERE workshop_id = ? AND name_key = ? AND id != ?",
+            (workshop_id, key, participant_id),
+        ):
             return None
         self.db.execute("UPDATE participants SET name = ?, name_key = ? WHERE id = ?", (name, key, participant_id))
         return self.participant(workshop_id, participant_id)
@@ -742,36 +859,49 @@ class Store:
 
     def participant_ids_in_order(self, workshop_id: str) -> list[str]:
         with self._lock:
-            return [r[0] for r in self._all(
-                "SELECT id FROM participants WHERE workshop_id = ? ORDER BY rowid", (workshop_id,))]
+            return [
+                r[0]
+                for r in self._all("SELECT id FROM participants WHERE workshop_id = ? ORDER BY rowid", (workshop_id,))
+            ]
 
     def replace_assignments(self, workshop_id: str, pairs: list[tuple[str, str]]) -> list[dict]:
         self.db.execute("DELETE FROM assignments WHERE workshop_id = ?", (workshop_id,))
         for position, (giver, receiver) in enumerate(pairs):
             self.db["assignments"].insert(
-                {"workshop_id": workshop_id, "giver": giver, "receiver": receiver, "position": position})
+                {"workshop_id": workshop_id, "giver": giver, "receiver": receiver, "position": position}
+            )
         return self.assignments(workshop_id)
 
     def assignments(self, workshop_id: str) -> list[dict]:
-        return [{"giver": r["giver"], "receiver": r["receiver"]} for r in self._all(
-            "SELECT giver, receiver FROM assignments WHERE workshop_id = ? ORDER BY position", (workshop_id,))]
+        return [
+            {"giver": r["giver"], "receiver": r["receiver"]}
+            for r in self._all(
+                "SELECT giver, receiver FROM assignments WHERE workshop_id = ? ORDER BY position", (workshop_id,)
+            )
+        ]
 
     def delete_participant(self, workshop_id: str, participant_id: str) -> tuple[list[dict], list[dict]]:
         """Inside a transaction: erase a person with every card by or about them and those cards'
         links. Returns the deleted cards and links (links they made elsewhere stay, unnamed)."""
-        cards = [_card(r) for r in self._all(
-            "SELECT * FROM cards WHERE workshop_id = ? AND (about = ? OR author = ?) ORDER BY rowid",
-            (workshop_id, participant_id, participant_id))]
+        cards = [
+            _card(r)
+            for r in self._all(
+                "SELECT * FROM cards WHERE workshop_id = ? AND (about = ? OR author = ?) ORDER BY rowid",
+                (workshop_id, participant_id, participant_id),
+            )
+        ]
         links = []
         for card in cards:
-            links += [_link(r) for r in self._all("SELECT * FROM links WHERE card_id = ? ORDER BY rowid", (card["id"],))]
+            links += [
+                _link(r) for r in self._all("SELECT * FROM links WHERE card_id = ? ORDER BY rowid", (card["id"],))
+            ]
         self.bury(workshop_id, [c["id"] for c in cards] + [l["id"] for l in links])
         self.db.execute("DELETE FROM participants WHERE workshop_id = ? AND id = ?", (workshop_id, participant_id))
         return cards, links
 
     # --- goals --------------------------------------------------------------------------------
 
-    def goal(self, workshop_id: str, goal_id: str) -> Optional[dict]:
+    def goal(self, workshop_id: str, goal_id: str) -> dict | None:
         with self._lock:
             row = self._one("SELECT * FROM goals WHERE workshop_id = ? AND id = ?", (workshop_id, goal_id))
             return _goal(row) if row else None
@@ -784,9 +914,9 @@ class Store:
         return self._one("SELECT count(*) FROM goals WHERE workshop_id = ?", (workshop_id,))[0]
 
     def add_goal(self, workshop_id: str, goal_id: str, text: str, kind: str) -> dict:
-        position = self._one(
-            "SELECT coalesce(max(position), -1) + 1 FROM goals WHERE workshop_id = ?", (workshop_id,)
-        )[0]
+        position = self._one("SELECT coalesce(max(position), -1) + 1 FROM goals WHERE workshop_id = ?", (workshop_id,))[
+            0
+        ]
         self.db["goals"].insert(
             {
                 "id": goal_id,
@@ -805,15 +935,13 @@ class Store:
 
     def delete_goal(self, workshop_id: str, goal_id: str) -> list[str]:
         """Delete a goal; returns the ids of the links that went with it."""
-        link_ids = [
-            r[0] for r in self._all("SELECT id FROM links WHERE goal_id = ? ORDER BY id", (goal_id,))
-        ]
+        link_ids = [r[0] for r in self._all("SELECT id FROM links WHERE goal_id = ? ORDER BY id", (goal_id,))]
         self.db.execute("DELETE FROM goals WHERE workshop_id = ? AND id = ?", (workshop_id, goal_id))
         return link_ids
 
     # --- cards --------------------------------------------------------------------------------
 
-    def card(self, card_id: str) -> Optional[dict]:
+    def card(self, card_id: str) -> dict | None:
         """A card by id, with its workshop id (callers check it belongs to theirs)."""
         with self._lock:
             row = self._one("SELECT * FROM cards WHERE id = ?", (card_id,))
@@ -821,23 +949,25 @@ class Store:
 
     def add_card(self, workshop_id: str, card: dict) -> dict:
         stamp = now()
-        return _card(self._insert(
-            "cards",
-            {
-                "id": card["id"],
-                "workshop_id": workshop_id,
-                "kind": card["kind"],
-                "about": card["about"],
-                "author": card["author"],
-                "text": card["text"],
-                "prompt": card.get("prompt"),
-                "visibility": card.get("visibility", "named"),
-                "status": card.get("status", "accepted"),
-                "signed": int(bool(card.get("signed", False))),
-                "created_at": stamp,
-                "updated_at": stamp,
-            },
-        ))
+        return _card(
+            self._insert(
+                "cards",
+                {
+                    "id": card["id"],
+                    "workshop_id": workshop_id,
+                    "kind": card["kind"],
+                    "about": card["about"],
+                    "author": card["author"],
+                    "text": card["text"],
+                    "prompt": card.get("prompt"),
+                    "visibility": card.get("visibility", "named"),
+                    "status": card.get("status", "accepted"),
+                    "signed": int(bool(card.get("signed", False))),
+                    "created_at": stamp,
+                    "updated_at": stamp,
+                },
+            )
+        )
 
     def update_card_text(self, card_id: str, text: str) -> dict:
         return self.update_card(card_id, text=text)
@@ -860,9 +990,7 @@ class Store:
 
     def delete_card(self, card_id: str) -> list[str]:
         """Delete a card (remembering its id and its links'); returns the ids of the links that went with it."""
-        link_ids = [
-            r[0] for r in self._all("SELECT id FROM links WHERE card_id = ? ORDER BY id", (card_id,))
-        ]
+        link_ids = [r[0] for r in self._all("SELECT id FROM links WHERE card_id = ? ORDER BY id", (card_id,))]
         row = self._one("SELECT workshop_id FROM cards WHERE id = ?", (card_id,))
         if row is not None:
             self.bury(row[0], [card_id, *link_ids])
@@ -880,17 +1008,21 @@ class Store:
     # --- links --------------------------------------------------------------------------------
 
     def _endorsers(self, link_id: str) -> list[str]:
-        return [r[0] for r in self._all(
-            "SELECT participant_id FROM endorsements WHERE link_id = ? ORDER BY created_at, rowid", (link_id,))]
+        return [
+            r[0]
+            for r in self._all(
+                "SELECT participant_id FROM endorsements WHERE link_id = ? ORDER BY created_at, rowid", (link_id,)
+            )
+        ]
 
-    def link(self, link_id: str) -> Optional[dict]:
+    def link(self, link_id: str) -> dict | None:
         with self._lock:
             row = self._one("SELECT * FROM links WHERE id = ?", (link_id,))
             if row is None:
                 return None
             return {**_link(row, self._endorsers(link_id)), "workshop_id": row["workshop_id"]}
 
-    def link_between(self, card_id: str, goal_id: str) -> Optional[dict]:
+    def link_between(self, card_id: str, goal_id: str) -> dict | None:
         row = self._one("SELECT * FROM links WHERE card_id = ? AND goal_id = ?", (card_id, goal_id))
         return _link(row, self._endorsers(row["id"])) if row else None
 
@@ -904,24 +1036,31 @@ class Store:
         if endorsed:
             self.db.execute(
                 "INSERT OR IGNORE INTO endorsements (workshop_id, link_id, participant_id, created_at) VALUES (?, ?, ?, ?)",
-                (workshop_id, link_id, participant_id, now()))
+                (workshop_id, link_id, participant_id, now()),
+            )
         else:
-            self.db.execute("DELETE FROM endorsements WHERE link_id = ? AND participant_id = ?", (link_id, participant_id))
+            self.db.execute(
+                "DELETE FROM endorsements WHERE link_id = ? AND participant_id = ?", (link_id, participant_id)
+            )
         link = self.link(link_id)
         link.pop("workshop_id")
         return link
 
     # --- agreements ---------------------------------------------------------------------------
 
-    def agreement(self, agreement_id: str) -> Optional[dict]:
+    def agreement(self, agreement_id: str) -> dict | None:
         with self._lock:
             row = self._one("SELECT * FROM agreements WHERE id = ?", (agreement_id,))
             return {**_agreement(row), "workshop_id": row["workshop_id"]} if row else None
 
     def add_agreement(self, workshop_id: str, agreement: dict) -> dict:
         stamp = now()
-        return _agreement(self._insert("agreements", {**agreement, "workshop_id": workshop_id, "done": 0,
-                                                      "created_at": stamp, "updated_at": stamp}))
+        return _agreement(
+            self._insert(
+                "agreements",
+                {**agreement, "workshop_id": workshop_id, "done": 0, "created_at": stamp, "updated_at": stamp},
+            )
+        )
 
     def update_agreement(self, agreement_id: str, **fields) -> dict:
         allowed = {"text", "owner", "due", "done"}
@@ -929,27 +1068,31 @@ class Store:
         if "done" in fields:
             fields["done"] = int(bool(fields["done"]))
         assignments = ", ".join(f"{name} = ?" for name in fields)
-        self.db.execute(f"UPDATE agreements SET {assignments}, updated_at = ? WHERE id = ?",
-                        (*fields.values(), now(), agreement_id))
+        self.db.execute(
+            f"UPDATE agreements SET {assignments}, updated_at = ? WHERE id = ?", (*fields.values(), now(), agreement_id)
+        )
         return _agreement(self._one("SELECT * FROM agreements WHERE id = ?", (agreement_id,)))
 
     def delete_agreement(self, agreement_id: str) -> None:
         self.db.execute("DELETE FROM agreements WHERE id = ?", (agreement_id,))
 
-    def add_link(self, workshop_id: str, link_id: str, card_id: str, goal_id: str, created_by,
-                 link_type: str = "energises") -> dict:
-        return _link(self._insert(
-            "links",
-            {
-                "id": link_id,
-                "workshop_id": workshop_id,
-                "card_id": card_id,
-                "goal_id": goal_id,
-                "type": link_type,
-                "created_by": created_by,
-                "created_at": now(),
-            },
-        ))
+    def add_link(
+        self, workshop_id: str, link_id: str, card_id: str, goal_id: str, created_by, link_type: str = "energises"
+    ) -> dict:
+        return _link(
+            self._insert(
+                "links",
+                {
+                    "id": link_id,
+                    "workshop_id": workshop_id,
+                    "card_id": card_id,
+                    "goal_id": goal_id,
+                    "type": link_type,
+                    "created_by": created_by,
+                    "created_at": now(),
+                },
+            )
+        )
 
     def delete_link(self, link_id: str) -> None:
         row = self._one("SELECT workshop_id FROM links WHERE id = ?", (link_id,))
@@ -959,7 +1102,7 @@ class Store:
 
     # --- the whole workshop ---------------------------------------------------------------
 
-    def snapshot(self, workshop_id: str) -> Optional[dict]:
+    def snapshot(self, workshop_id: str) -> dict | None:
         """Everything about a workshop, in one consistent read (the version matches the rows)."""
         with self.atomic():
             workshop = self.workshop(workshop_id)
@@ -967,20 +1110,31 @@ class Store:
                 return None
             params = (workshop_id,)
             endorsers: dict[str, list[str]] = {}
-            for r in self._all("SELECT link_id, participant_id FROM endorsements WHERE workshop_id = ? "
-                               "ORDER BY created_at, rowid", params):
+            for r in self._all(
+                "SELECT link_id, participant_id FROM endorsements WHERE workshop_id = ? ORDER BY created_at, rowid",
+                params,
+            ):
                 endorsers.setdefault(r[0], []).append(r[1])
             return {
                 "workshop": workshop,
-                "goals": [_goal(r) for r in self._all(
-                    "SELECT * FROM goals WHERE workshop_id = ? ORDER BY position, rowid", params)],
-                "participants": [_participant(r) for r in self._all(
-                    "SELECT * FROM participants WHERE workshop_id = ? ORDER BY rowid", params)],
-                "cards": [_card(r) for r in self._all(
-                    "SELECT * FROM cards WHERE workshop_id = ? ORDER BY rowid", params)],
-                "links": [_link(r, endorsers.get(r["id"], ())) for r in self._all(
-                    "SELECT * FROM links WHERE workshop_id = ? ORDER BY rowid", params)],
-                "agreements": [_agreement(r) for r in self._all(
-                    "SELECT * FROM agreements WHERE workshop_id = ? ORDER BY rowid", params)],
+                "goals": [
+                    _goal(r)
+                    for r in self._all("SELECT * FROM goals WHERE workshop_id = ? ORDER BY position, rowid", params)
+                ],
+                "participants": [
+                    _participant(r)
+                    for r in self._all("SELECT * FROM participants WHERE workshop_id = ? ORDER BY rowid", params)
+                ],
+                "cards": [
+                    _card(r) for r in self._all("SELECT * FROM cards WHERE workshop_id = ? ORDER BY rowid", params)
+                ],
+                "links": [
+                    _link(r, endorsers.get(r["id"], ()))
+                    for r in self._all("SELECT * FROM links WHERE workshop_id = ? ORDER BY rowid", params)
+                ],
+                "agreements": [
+                    _agreement(r)
+                    for r in self._all("SELECT * FROM agreements WHERE workshop_id = ? ORDER BY rowid", params)
+                ],
                 "assignments": self.assignments(workshop_id),
             }

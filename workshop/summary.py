@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
-from typing import Callable, Optional
+from collections.abc import Callable
 
 from .model import FACILITATOR, Viewer, card_for, link_for
 
@@ -24,8 +24,11 @@ def visible_part(snapshot: dict, viewer: Viewer) -> dict:
     cards = {c["id"]: c for c in snapshot["cards"]}
     shown = [v for c in snapshot["cards"] if c["status"] == "accepted" and (v := card_for(c, viewer)) is not None]
     shown_ids = {c["id"] for c in shown}
-    links = [v for l in snapshot["links"]
-             if l["card_id"] in shown_ids and (v := link_for(l, cards[l["card_id"]], viewer)) is not None]
+    links = [
+        v
+        for l in snapshot["links"]
+        if l["card_id"] in shown_ids and (v := link_for(l, cards[l["card_id"]], viewer)) is not None
+    ]
     return {**snapshot, "cards": shown, "links": links}
 
 
@@ -47,7 +50,7 @@ def build(snapshot: dict, viewer: Viewer = FACILITATOR) -> dict:
         links_by_goal[link["goal_id"]].append(link)
         goals_by_card[card["id"]].append(link["goal_id"])
 
-    def person(pid: Optional[str]) -> dict:
+    def person(pid: str | None) -> dict:
         p = people.get(pid)
         return {"id": pid, "name": p["name"] if p else None}
 
@@ -58,8 +61,13 @@ def build(snapshot: dict, viewer: Viewer = FACILITATOR) -> dict:
             card = cards[link["card_id"]]
             links.append(
                 {
-                    "card": {"id": card["id"], "kind": card["kind"], "text": card["text"],
-                             "visibility": card["visibility"], "hidden": card["hidden"]},
+                    "card": {
+                        "id": card["id"],
+                        "kind": card["kind"],
+                        "text": card["text"],
+                        "visibility": card["visibility"],
+                        "hidden": card["hidden"],
+                    },
                     "type": link["type"],
                     "endorsements": len(link["endorsements"]),
                     "person": person(card["about"]),
@@ -67,11 +75,18 @@ def build(snapshot: dict, viewer: Viewer = FACILITATOR) -> dict:
                 }
             )
         names = list(dict.fromkeys(link["person"]["name"] for link in links if link["person"]["name"]))
-        goal_rows.append({"id": goal["id"], "kind": goal["kind"], "text": goal["text"], "links": links, "people": names})
+        goal_rows.append(
+            {"id": goal["id"], "kind": goal["kind"], "text": goal["text"], "links": links, "people": names}
+        )
 
     def entry(card):
-        return {"id": card["id"], "text": card["text"], "visibility": card["visibility"], "hidden": card["hidden"],
-                "goals": [goal_text[g] for g in goals_by_card[card["id"]]]}
+        return {
+            "id": card["id"],
+            "text": card["text"],
+            "visibility": card["visibility"],
+            "hidden": card["hidden"],
+            "goals": [goal_text[g] for g in goals_by_card[card["id"]]],
+        }
 
     people_rows = []
     for p in snapshot["participants"]:
@@ -90,16 +105,24 @@ def build(snapshot: dict, viewer: Viewer = FACILITATOR) -> dict:
 
     open_goals = [{"id": g["id"], "kind": g["kind"], "text": g["text"]} for g in goal_rows if not g["links"]]
     unlinked = [
-        {"id": c["id"], "text": c["text"], "person": person(c["about"])["name"], "visibility": c["visibility"],
-         "hidden": c["hidden"]}
+        {
+            "id": c["id"],
+            "text": c["text"],
+            "person": person(c["about"])["name"],
+            "visibility": c["visibility"],
+            "hidden": c["hidden"],
+        }
         for c in snapshot["cards"]
         if c["kind"] == "drive" and not goals_by_card[c["id"]]
     ]
     drives = sum(1 for c in snapshot["cards"] if c["kind"] == "drive")
     return {
         # The join code admits people while the workshop is open: it stays with the facilitator.
-        "workshop": {k: workshop[k] for k in ("code", "title", "language", "phase", "created_at")
-                     if k != "code" or viewer.is_facilitator},
+        "workshop": {
+            k: workshop[k]
+            for k in ("code", "title", "language", "phase", "created_at")
+            if k != "code" or viewer.is_facilitator
+        },
         "totals": {
             "goals": len(goals),
             "goals_with_energy": len(goals) - len(open_goals),
@@ -202,8 +225,19 @@ def to_csv(summary: dict) -> str:
     for goal in summary["goals"]:
         for link in goal["links"]:
             linked_cards.add(link["card"]["id"])
-            writer.writerow([_cell(v) for v in (goal["kind"], goal["text"], link["person"]["name"],
-                                                 link["card"]["kind"], link["card"]["text"], link["linked_by"])])
+            writer.writerow(
+                [
+                    _cell(v)
+                    for v in (
+                        goal["kind"],
+                        goal["text"],
+                        link["person"]["name"],
+                        link["card"]["kind"],
+                        link["card"]["text"],
+                        link["linked_by"],
+                    )
+                ]
+            )
     for p in summary["people"]:
         for kind, key in (("drive", "drives"), ("strength", "strengths")):
             for card in p[key]:
@@ -220,8 +254,13 @@ PALETTE = ("#e69f00", "#56b4e9", "#009e73", "#b8a600", "#0072b2", "#d55e00", "#c
 
 def _xml(text: str) -> str:
     """Participant text as SVG text content: escaped, so it can never become markup."""
-    return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-            .replace('"', "&quot;").replace("'", "&#39;"))
+    return (
+        text.replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace('"', "&quot;")
+        .replace("'", "&#39;")
+    )
 
 
 def _clip(text: str, limit: int) -> str:
@@ -237,7 +276,7 @@ def link_map_svg(summary: dict, anonymous_label: str = "Anonymous", colors: dict
     colors = colors or {}
     row, width, gap = 34, 760, 10
     goals = summary["goals"]
-    cards: list[tuple[str, str, Optional[str], str]] = []  # (card id, label, person id, kind)
+    cards: list[tuple[str, str, str | None, str]] = []  # (card id, label, person id, kind)
     seen = set()
     for goal in goals:
         for link in goal["links"]:
@@ -266,17 +305,22 @@ def link_map_svg(summary: dict, anonymous_label: str = "Anonymous", colors: dict
     for goal in goals:
         y = goal_y[goal["id"]]
         dashed = ' stroke-dasharray="5 4"' if not goal["links"] else ""
-        out.append(f'<rect x="8" y="{y - 13}" width="{left_x - 16}" height="26" rx="6" fill="#f3f4f6" '
-                   f'stroke="#3c4450"{dashed}/>')
-        out.append(f'<text x="18" y="{y + 5}" fill="#16191d">{_xml(_clip(goal["text"], 36))} '
-                   f'({len(goal["links"])})</text>')
+        out.append(
+            f'<rect x="8" y="{y - 13}" width="{left_x - 16}" height="26" rx="6" fill="#f3f4f6" '
+            f'stroke="#3c4450"{dashed}/>'
+        )
+        out.append(
+            f'<text x="18" y="{y + 5}" fill="#16191d">{_xml(_clip(goal["text"], 36))} ({len(goal["links"])})</text>'
+        )
     for goal in goals:
         for link in goal["links"]:
             y1, y2 = goal_y[goal["id"]], card_y[link["card"]["id"]]
             color = person_color.get(link["person"]["id"], "#3c4450")
             dash = ' stroke-dasharray="8 5"' if link["card"]["kind"] == "strength" else ""
-            out.append(f'<path d="M{left_x - 8},{y1} C{(left_x + right_x) / 2},{y1} {(left_x + right_x) / 2},{y2} '
-                       f'{right_x + 8},{y2}" fill="none" stroke="{color}" stroke-width="3"{dash}/>')
+            out.append(
+                f'<path d="M{left_x - 8},{y1} C{(left_x + right_x) / 2},{y1} {(left_x + right_x) / 2},{y2} '
+                f'{right_x + 8},{y2}" fill="none" stroke="{color}" stroke-width="3"{dash}/>'
+            )
     for card_id, label, pid, kind in cards:
         y = card_y[card_id]
         color = person_color.get(pid, "#6b7480")
@@ -309,17 +353,27 @@ def changes_since(current: dict, previous: dict, origins: dict, viewer: Viewer =
         people = {p["id"]: p["name"] for p in current["participants"]}
 
     def describe(link: dict, card: dict, goals: dict, names: dict) -> dict:
-        return {"goal": goals[link["goal_id"]]["text"], "card": card["text"], "kind": card["kind"],
-                "person": names.get(card["about"])}
+        return {
+            "goal": goals[link["goal_id"]]["text"],
+            "card": card["text"],
+            "kind": card["kind"],
+            "person": names.get(card["about"]),
+        }
 
     goals_now = {g["id"]: g for g in now_seen["goals"]}
     goals_before = {g["id"]: g for g in before_seen["goals"]}
     names_now = {p["id"]: p["name"] for p in current["participants"]}
     kept_origins = {origins["links"].get(l["id"]) for l in now_seen["links"]} - {None}
-    new_links = [describe(l, now_cards[l["card_id"]], goals_now, names_now)
-                 for l in now_seen["links"] if l["id"] not in origins["links"]]
-    dropped = [describe(l, as_now[l["card_id"]], goals_before, people) for l in before_seen["links"]
-               if l["id"] not in kept_origins and l["card_id"] in as_now]
+    new_links = [
+        describe(l, now_cards[l["card_id"]], goals_now, names_now)
+        for l in now_seen["links"]
+        if l["id"] not in origins["links"]
+    ]
+    dropped = [
+        describe(l, as_now[l["card_id"]], goals_before, people)
+        for l in before_seen["links"]
+        if l["id"] not in kept_origins and l["card_id"] in as_now
+    ]
     visible_links = {l["id"] for l in before_seen["links"] if l["card_id"] in as_now}
     by_origin = {origin: aid for aid, origin in origins["agreements"].items()}
     current_agreements = {a["id"]: a for a in current.get("agreements", [])}
@@ -328,8 +382,14 @@ def changes_since(current: dict, previous: dict, origins: dict, viewer: Viewer =
         if agreement["link_id"] not in visible_links:
             continue
         now = current_agreements.get(by_origin.get(agreement["id"]))
-        agreements.append({"text": agreement["text"], "due": agreement["due"],
-                           "done": bool(now and now["done"]), "still_open": now is not None and not now["done"]})
+        agreements.append(
+            {
+                "text": agreement["text"],
+                "due": agreement["due"],
+                "done": bool(now and now["done"]),
+                "still_open": now is not None and not now["done"],
+            }
+        )
     return {"new_links": new_links, "dropped_links": dropped, "agreements": agreements}
 
 
@@ -344,13 +404,21 @@ def checkin_trend(snapshot: dict, checkins: list[dict], viewer: Viewer = FACILIT
         ratings = []
         for checkin in checkins:
             answer = next((a for a in checkin["answers"] if a["link_id"] == link["id"]), None)
-            ratings.append(None if answer is None else {
-                "rating": answer["rating"],
-                "comment": answer["comment"] if viewer.is_facilitator else None})
+            ratings.append(
+                None
+                if answer is None
+                else {"rating": answer["rating"], "comment": answer["comment"] if viewer.is_facilitator else None}
+            )
         if any(ratings):
             card = cards[link["card_id"]]
-            rows.append({"goal": goals[link["goal_id"]], "card": card["text"], "person": people.get(card["about"]),
-                         "ratings": ratings})
+            rows.append(
+                {
+                    "goal": goals[link["goal_id"]],
+                    "card": card["text"],
+                    "person": people.get(card["about"]),
+                    "ratings": ratings,
+                }
+            )
     return rows
 
 
@@ -368,8 +436,14 @@ def _csv(rows: list[list], header: tuple) -> str:
 
 def links_csv(summary: dict) -> str:
     """One row per link."""
-    return _csv([[g["kind"], g["text"], l["person"]["name"], l["card"]["kind"], l["card"]["text"], l["linked_by"]]
-                 for g in summary["goals"] for l in g["links"]], CSV_COLUMNS)
+    return _csv(
+        [
+            [g["kind"], g["text"], l["person"]["name"], l["card"]["kind"], l["card"]["text"], l["linked_by"]]
+            for g in summary["goals"]
+            for l in g["links"]
+        ],
+        CSV_COLUMNS,
+    )
 
 
 def cards_csv(summary: dict) -> str:
@@ -378,8 +452,9 @@ def cards_csv(summary: dict) -> str:
     for p in summary["people"]:
         for kind, key in (("drive", "drives"), ("strength", "strengths")):
             rows += [[p["name"], kind, c["text"], c["visibility"], " | ".join(c["goals"])] for c in p[key]]
-    rows += [[None, c["kind"], c["text"], c["visibility"], " | ".join(c["goals"])]
-             for c in summary.get("anonymous", [])]
+    rows += [
+        [None, c["kind"], c["text"], c["visibility"], " | ".join(c["goals"])] for c in summary.get("anonymous", [])
+    ]
     return _csv(rows, ("person", "card_kind", "card", "visibility", "goals"))
 
 

@@ -11,13 +11,22 @@ from flask_babel import gettext as _
 from pydantic import ValidationError
 
 from . import model, names, service, summary
-from .i18n import use_workshop_language
 from .api import colors_of, full_summary
+from .i18n import use_workshop_language
 from .limits import CREATIONS, GUESSES, limiter, only_misses
 from .live import broadcast, disconnect_room_later, key_room
 from .model import WorkshopError
-from .web import (actor_for, bearer_token, check_same_origin, cookie_name, public_base, set_identity_cookie, store,
-                  workshop_or_404, workshop_urls)
+from .web import (
+    actor_for,
+    bearer_token,
+    check_same_origin,
+    cookie_name,
+    public_base,
+    set_identity_cookie,
+    store,
+    workshop_or_404,
+    workshop_urls,
+)
 
 bp = Blueprint("views", __name__)
 
@@ -40,8 +49,11 @@ def _form_errors(exc: ValidationError) -> dict:
         "title": _("Give the workshop a title of at most %(n)s characters.", n=model.TITLE_MAX),
         "language": _("Choose Dutch or English."),
         "default_visibility": _("Choose who sees drive cards by default."),
-        "goals": _("Each line is one goal of at most %(n)s characters; at most %(max)s in all.",
-                   n=model.TEXT_MAX, max=model.GOALS_MAX),
+        "goals": _(
+            "Each line is one goal of at most %(n)s characters; at most %(max)s in all.",
+            n=model.TEXT_MAX,
+            max=model.GOALS_MAX,
+        ),
     }
     errors = {}
     for error in exc.errors():
@@ -54,15 +66,21 @@ def _form_errors(exc: ValidationError) -> dict:
 @limiter.limit(CREATIONS)
 def create_workshop():
     """The home page's form: create a workshop, remember the facilitator, open the console."""
-    form = {k: request.form.get(k, "") for k in ("title", "language", "goals", "projects", "activities",
-                                                  "default_visibility")}
+    form = {
+        k: request.form.get(k, "")
+        for k in ("title", "language", "goals", "projects", "activities", "default_visibility")
+    }
     goals = []
     for field, kind in (("goals", "goal"), ("projects", "project"), ("activities", "activity")):
         goals += model.parse_goal_lines(form[field], kind)
     try:
         req = model.CreateWorkshop.model_validate(
-            {"title": form["title"], "language": form["language"] or "nl", "goals": goals,
-             "default_visibility": form["default_visibility"] or "named"}
+            {
+                "title": form["title"],
+                "language": form["language"] or "nl",
+                "goals": goals,
+                "default_visibility": form["default_visibility"] or "named",
+            }
         )
     except ValidationError as exc:
         return _home(form=form, errors=_form_errors(exc), status=400)
@@ -78,8 +96,11 @@ def join_by_code():
     """The home page's code box."""
     code = model.normalize_code(request.form.get("code", ""))
     if not model.looks_like_code(code) or store().workshop_by_code(code) is None:
-        return _home(form={"language": "nl", "code": request.form.get("code", "")[:16]},
-                     join_error=_("No workshop has that code. Check the code on the screen."), status=404)
+        return _home(
+            form={"language": "nl", "code": request.form.get("code", "")[:16]},
+            join_error=_("No workshop has that code. Check the code on the screen."),
+            status=404,
+        )
     return redirect(url_for("views.join_page", code=code), 303)
 
 
@@ -157,7 +178,7 @@ def join(code):
     name = request.form.get("name", "")
     try:
         req = model.Join.model_validate({"name": name})
-        participant, token, change = service.join(store(), workshop, req)
+        _participant, token, change = service.join(store(), workshop, req)
     except ValidationError:
         refused = _name_refusal(name)
         if refused is not None:
@@ -165,15 +186,17 @@ def join(code):
             error, name = refused
         else:
             error = _("Type your first name (at most %(n)s characters).", n=model.NAME_MAX)
-        return render_template("join.html", workshop=workshop, name=name[:model.NAME_MAX], error=error), 400
+        return render_template("join.html", workshop=workshop, name=name[: model.NAME_MAX], error=error), 400
     except WorkshopError as exc:
         if exc.code == "closed":
             return _closed_to_newcomers(workshop)
         if exc.code != "conflict":
             raise
         if getattr(exc, "look_alike", None):
-            error = _("That name looks too much like %(name)s, who is already here. Add an initial, for example.",
-                      name=exc.look_alike)
+            error = _(
+                "That name looks too much like %(name)s, who is already here. Add an initial, for example.",
+                name=exc.look_alike,
+            )
         else:
             error = _("Someone here already uses that name. Add an initial, for example.")
         return render_template("join.html", workshop=workshop, name=name, error=error), 409
@@ -246,8 +269,10 @@ def _sign_in(code: str, key: str):
     except WorkshopError:
         if _facilitator_or_none(workshop):
             return clean  # a used link (the back button, a reload) in a browser already signed in
-        message = _("This sign-in link was already used, or a newer one replaced it. On a device where the "
-                    "console is open, make a new link.")
+        message = _(
+            "This sign-in link was already used, or a newer one replaced it. On a device where the "
+            "console is open, make a new link."
+        )
         return render_template("error.html", status=401, message=message), 401
     set_identity_cookie(clean, workshop["code"], "facilitator", token)
     return clean
@@ -292,13 +317,14 @@ def take_part(code):
     actor_for(workshop, "facilitator")
     try:
         req = model.Join.model_validate({"name": request.form.get("name", "")})
-        participant, token, change = service.join(store(), workshop, req)
+        _participant, token, change = service.join(store(), workshop, req)
     except (ValidationError, WorkshopError) as exc:
         status = exc.status if isinstance(exc, WorkshopError) else 400
         if isinstance(exc, WorkshopError) and exc.code not in ("conflict", "locked", "closed"):
             raise
-        return render_template("error.html", status=status,
-                               message=_("Choose another first name to take part.")), status
+        return render_template(
+            "error.html", status=status, message=_("Choose another first name to take part.")
+        ), status
     broadcast(workshop["id"], change)
     response = redirect(url_for("views.phone", code=workshop["code"]), 303)
     set_identity_cookie(response, workshop["code"], "participant", token)
@@ -334,8 +360,9 @@ def board(code):
 
 
 def _board_link_refused():
-    message = _("This board link no longer works: the facilitator made a new one or stopped it. "
-                "Ask for the new board link.")
+    message = _(
+        "This board link no longer works: the facilitator made a new one or stopped it. Ask for the new board link."
+    )
     return render_template("error.html", status=401, message=message), 401
 
 
@@ -347,14 +374,18 @@ def summary_page(code):
     data = full_summary(workshop, model.FACILITATOR)
     c = workshop["code"]
     downloads = {
-        "md": url_for("api.summary_md", code=c), "csv": url_for("api.summary_csv", code=c),
-        "json": url_for("api.summary_json", code=c), "links_csv": url_for("api.links_csv", code=c),
-        "cards_csv": url_for("api.cards_csv", code=c), "map_svg": url_for("api.map_svg", code=c),
+        "md": url_for("api.summary_md", code=c),
+        "csv": url_for("api.summary_csv", code=c),
+        "json": url_for("api.summary_json", code=c),
+        "links_csv": url_for("api.links_csv", code=c),
+        "cards_csv": url_for("api.cards_csv", code=c),
+        "map_svg": url_for("api.map_svg", code=c),
         "marketplace_json": url_for("api.marketplace_json", code=c),
         "marketplace_csv": url_for("api.marketplace_csv", code=c),
     }
-    return render_template("summary.html", workshop=workshop, summary=data, downloads=downloads,
-                           map_url=downloads["map_svg"], team=False)
+    return render_template(
+        "summary.html", workshop=workshop, summary=data, downloads=downloads, map_url=downloads["map_svg"], team=False
+    )
 
 
 def _team_workshop(token: str) -> dict:
@@ -371,11 +402,21 @@ def team_summary(token):
     """The team's read-only summary: what the team may see, nothing more (secret, revocable link)."""
     workshop = _team_workshop(token)
     data = full_summary(workshop, model.TEAM)
-    downloads = {"md": url_for("views.team_summary_md", token=token),
-                 "json": url_for("views.team_summary_json", token=token),
-                 "map_svg": url_for("views.team_map", token=token)}
-    response = make_response(render_template("summary.html", workshop=workshop, summary=data, downloads=downloads,
-                                             map_url=downloads["map_svg"], team=True))
+    downloads = {
+        "md": url_for("views.team_summary_md", token=token),
+        "json": url_for("views.team_summary_json", token=token),
+        "map_svg": url_for("views.team_map", token=token),
+    }
+    response = make_response(
+        render_template(
+            "summary.html",
+            workshop=workshop,
+            summary=data,
+            downloads=downloads,
+            map_url=downloads["map_svg"],
+            team=True,
+        )
+    )
     response.headers["X-Robots-Tag"] = "noindex"
     return response
 
@@ -383,8 +424,9 @@ def team_summary(token):
 @bp.get("/t/<token>/summary.json")
 def team_summary_json(token):
     workshop = _team_workshop(token)
-    return Response(json.dumps(full_summary(workshop, model.TEAM), ensure_ascii=False, indent=2),
-                    mimetype="application/json")
+    return Response(
+        json.dumps(full_summary(workshop, model.TEAM), ensure_ascii=False, indent=2), mimetype="application/json"
+    )
 
 
 @bp.get("/t/<token>/summary.md")
@@ -396,8 +438,10 @@ def team_summary_md(token):
 @bp.get("/t/<token>/map.svg")
 def team_map(token):
     workshop = _team_workshop(token)
-    return Response(summary.link_map_svg(full_summary(workshop, model.TEAM), _("Anonymous"), colors_of(workshop)),
-                    mimetype="image/svg+xml")
+    return Response(
+        summary.link_map_svg(full_summary(workshop, model.TEAM), _("Anonymous"), colors_of(workshop)),
+        mimetype="image/svg+xml",
+    )
 
 
 @bp.get("/w/<code>/qr.svg")
@@ -406,7 +450,14 @@ def qr_code(code):
     workshop = workshop_or_404(code)
     buffer = io.BytesIO()
     segno.make(workshop_urls(workshop["code"])["join"], error="m").save(
-        buffer, kind="svg", scale=10, border=4, dark="#000", light="#fff", xmldecl=False, svgns=True,
+        buffer,
+        kind="svg",
+        scale=10,
+        border=4,
+        dark="#000",
+        light="#fff",
+        xmldecl=False,
+        svgns=True,
     )
     response = Response(buffer.getvalue(), mimetype="image/svg+xml")
     response.headers["Cache-Control"] = "private, max-age=300"

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Optional
-
 from flask import current_app, request, url_for
 
 from . import model, service
@@ -25,9 +23,13 @@ def cookie_name(code: str, role: str) -> str:
 def set_identity_cookie(response, code: str, role: str, token: str) -> None:
     """The token lives in an HttpOnly cookie: page scripts never see it."""
     response.set_cookie(
-        cookie_name(code, role), token, max_age=BOARD_COOKIE_MAX_AGE if role == "board" else COOKIE_MAX_AGE,
-        httponly=True, samesite="Lax",
-        secure=request.is_secure or public_base().startswith("https:"), path="/",
+        cookie_name(code, role),
+        token,
+        max_age=BOARD_COOKIE_MAX_AGE if role == "board" else COOKIE_MAX_AGE,
+        httponly=True,
+        samesite="Lax",
+        secure=request.is_secure or public_base().startswith("https:"),
+        path="/",
     )
 
 
@@ -38,7 +40,7 @@ def workshop_or_404(code: str) -> dict:
     return workshop
 
 
-def bearer_token() -> Optional[str]:
+def bearer_token() -> str | None:
     header = request.headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")
     return token.strip() if scheme.lower() == "bearer" and token.strip() else None
@@ -69,7 +71,7 @@ def absolute(endpoint: str, **values) -> str:
     return public_base() + url_for(endpoint, **values)
 
 
-def workshop_urls(code: str, signin: Optional[str] = None) -> dict:
+def workshop_urls(code: str, signin: str | None = None) -> dict:
     """The workshop's addresses; with ``signin`` (a one-time sign-in code), the facilitator's
     is the sign-in link. No URL ever carries the facilitator key itself."""
     urls = {

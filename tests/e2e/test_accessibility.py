@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from pages import phone, serious_accessibility_violations
 
 pytestmark = pytest.mark.browser

@@ -6,9 +6,7 @@ Every page is watched for console errors and uncaught exceptions (CSP violations
 
 from __future__ import annotations
 
-import re
 import pytest
-
 from pages import HOSTILE, drag, facilitator, local, phone, screenshot, set_phase, touch_drag, wait_live
 
 pytestmark = pytest.mark.browser

@@ -12,13 +12,18 @@ from __future__ import annotations
 import re
 
 import pytest
-
 from pages import facilitator, local, phone, screenshot, serious_accessibility_violations, set_phase
 
 pytestmark = pytest.mark.browser
 
-PHASE_LABELS = {"join": "Join", "drives": "Drives", "strengths": "Strengths", "linking": "Linking",
-                "agreements": "Agreements", "closed": "Closed"}
+PHASE_LABELS = {
+    "join": "Join",
+    "drives": "Drives",
+    "strengths": "Strengths",
+    "linking": "Linking",
+    "agreements": "Agreements",
+    "closed": "Closed",
+}
 
 
 # --- Helpers -----------------------------------------------------------------------------------
@@ -73,8 +78,14 @@ def test_each_phase_change_reaches_the_board_and_two_phones(open_page, server, w
     board_screen(board, "join")
     board.get_by_test_id("joined-name").filter(has_text="Bram").wait_for()
 
-    screens = {"drives": "columns", "strengths": "columns", "linking": "columns", "agreements": "agreements",
-               "closed": "closed", "join": "join"}
+    screens = {
+        "drives": "columns",
+        "strengths": "columns",
+        "linking": "columns",
+        "agreements": "agreements",
+        "closed": "closed",
+        "join": "join",
+    }
     for phase in ("drives", "strengths", "linking", "agreements", "closed", "linking", "join"):
         set_phase(console, phase)
         board_screen(board, screens.get(phase, "columns"))
@@ -113,7 +124,10 @@ def test_the_board_tells_each_phase_what_to_do_and_closes_calmly(open_page, serv
     settle(board)
     screenshot(board, "board-link-types")
 
-    fac.call("add_agreement", {"link_id": link["id"], "text": "Run the onboarding buddy talks", "owner": anna.id, "due": "2030-03-01"})
+    fac.call(
+        "add_agreement",
+        {"link_id": link["id"], "text": "Run the onboarding buddy talks", "owner": anna.id, "due": "2030-03-01"},
+    )
     fac.call("set_phase", {"phase": "agreements"})
     board_screen(board, "agreements")
     row = board.get_by_test_id("board-agreement")
@@ -233,7 +247,9 @@ def test_hiding_and_deleting_a_card_reach_the_board_and_the_phones(open_page, se
     board.locator(f'[data-testid="card"][data-card-id="{rude}"]').wait_for(state="detached")
     bram.wait_for("card_deleted", lambda d: d["id"] == rude)
     # (In Linking the phone shows its links tab: the card is on the drives tab, in the page.)
-    anna.get_by_test_id("my-card").filter(has_text="A card that should not be on the wall").first.wait_for(state="attached")
+    anna.get_by_test_id("my-card").filter(has_text="A card that should not be on the wall").first.wait_for(
+        state="attached"
+    )
     assert len(asked) == 1
 
     # Show it again: back on the board (no question: nothing is lost).
@@ -311,7 +327,8 @@ def test_presence_joining_lock_and_the_strength_round_on_the_console(open_page, 
     assert len(pairs) == 3 and {g for g, _ in pairs} == {r for _, r in pairs}
     # Anna's phone learns only whom she names (the others' pairs would name strengths' authors).
     assert anna.wait_for("assignments_changed")["assignments"] == [
-        {"giver": anna.id, "receiver": r} for g, r in pairs if g == anna.id]
+        {"giver": anna.id, "receiver": r} for g, r in pairs if g == anna.id
+    ]
     assert console.get_by_test_id("assignment").first.text_content().startswith("Anna → ")
 
 
@@ -484,7 +501,12 @@ def test_the_board_and_the_console_pass_axe(open_page, server, workshop):
 
     board = facilitator(open_page, server, workshop, "board").page
     assert serious_accessibility_violations(board) == [], "join"
-    for phase, screen in (("drives", "columns"), ("linking", "columns"), ("agreements", "agreements"), ("closed", "closed")):
+    for phase, screen in (
+        ("drives", "columns"),
+        ("linking", "columns"),
+        ("agreements", "agreements"),
+        ("closed", "closed"),
+    ):
         fac.call("set_phase", {"phase": phase})
         board_screen(board, screen)
         assert serious_accessibility_violations(board) == [], phase
@@ -503,38 +525,135 @@ def test_the_board_and_the_console_pass_axe(open_page, server, workshop):
 # --- The board at scale -----------------------------------------------------------------------------------
 
 FIRST_NAMES = [
-    "Anna", "Bram", "Chen", "Daan", "Eva", "Fatima", "Gijs", "Hanna", "Ilse", "Joris", "Karim", "Lotte", "Milan",
-    "Noor", "Omar", "Pien", "Quinten", "Rosa", "Sander", "Tess", "Umut", "Vera", "Wouter", "Xander", "Yara",
-    "Zoë", "Amir", "Bente", "Casper", "Dewi", "Emre", "Floor", "Guus", "Hajar", "Ivo", "Jasmijn", "Koen", "Lina",
-    "Mees", "Nadia", "Olaf", "Priya", "Ruben", "Sanne", "Thijs", "Usha", "Vince", "Wendy", "Youssef", "Zara",
+    "Anna",
+    "Bram",
+    "Chen",
+    "Daan",
+    "Eva",
+    "Fatima",
+    "Gijs",
+    "Hanna",
+    "Ilse",
+    "Joris",
+    "Karim",
+    "Lotte",
+    "Milan",
+    "Noor",
+    "Omar",
+    "Pien",
+    "Quinten",
+    "Rosa",
+    "Sander",
+    "Tess",
+    "Umut",
+    "Vera",
+    "Wouter",
+    "Xander",
+    "Yara",
+    "Zoë",
+    "Amir",
+    "Bente",
+    "Casper",
+    "Dewi",
+    "Emre",
+    "Floor",
+    "Guus",
+    "Hajar",
+    "Ivo",
+    "Jasmijn",
+    "Koen",
+    "Lina",
+    "Mees",
+    "Nadia",
+    "Olaf",
+    "Priya",
+    "Ruben",
+    "Sanne",
+    "Thijs",
+    "Usha",
+    "Vince",
+    "Wendy",
+    "Youssef",
+    "Zara",
 ]
 GOALS = [
-    ("goal", "Customers rate us 8 or higher"), ("goal", "Grow revenue in the north by 15%"),
-    ("goal", "Halve the time to answer a ticket"), ("goal", "Every newcomer productive in 30 days"),
-    ("goal", "A workplace people recommend"), ("project", "New onboarding programme"),
-    ("project", "Self-service portal"), ("project", "Move to the new CRM"), ("project", "Data dashboard for sales"),
-    ("project", "Sustainability report"), ("activity", "Weekly customer calls"), ("activity", "Knowledge sharing on Fridays"),
-    ("activity", "Visiting key accounts"), ("activity", "Mentoring interns"), ("activity", "Quarterly team day"),
+    ("goal", "Customers rate us 8 or higher"),
+    ("goal", "Grow revenue in the north by 15%"),
+    ("goal", "Halve the time to answer a ticket"),
+    ("goal", "Every newcomer productive in 30 days"),
+    ("goal", "A workplace people recommend"),
+    ("project", "New onboarding programme"),
+    ("project", "Self-service portal"),
+    ("project", "Move to the new CRM"),
+    ("project", "Data dashboard for sales"),
+    ("project", "Sustainability report"),
+    ("activity", "Weekly customer calls"),
+    ("activity", "Knowledge sharing on Fridays"),
+    ("activity", "Visiting key accounts"),
+    ("activity", "Mentoring interns"),
+    ("activity", "Quarterly team day"),
 ]
 DRIVES = [
-    "Helping a customer who is stuck", "Making complex things simple", "Learning something new every week",
-    "Building tools people actually use", "Seeing a newcomer grow", "Numbers that tell a story", "A calm, tidy process",
-    "Being trusted with a hard problem", "Writing clear texts", "Winning together as a team", "Meeting customers face to face",
-    "Fixing what is broken", "Designing things that look good", "Coaching colleagues", "Leaving things better than I found them",
-    "Freedom to plan my own day", "Working outdoors now and then", "Making people laugh", "Deep focus without meetings",
-    "Connecting people who should meet", "Solving a puzzle nobody else could", "Teaching what I know",
-    "Seeing the whole chain, not just my part", "Customers who come back", "Speaking up for people who don't",
-    "Small improvements, every day", "A good conversation on the phone", "Clean data", "Planning a big event",
-    "Travelling to meet partners", "Quiet craftsmanship", "Starting something from scratch", "Getting a team unstuck",
-    "Finding the story in the numbers", "Being the calm one in a crisis", "Making an old system new",
-    "Hearing a customer say thank you", "Working with my hands", "Giving honest feedback", "Writing good code",
-    "Organising chaos", "Listening before solving", "Pitching an idea", "Doing things sustainably",
-    "Learning from mistakes out loud", "Drawing to explain", "Helping colleagues abroad", "A clear inbox",
-    "Celebrating wins", "Testing until it works",
+    "Helping a customer who is stuck",
+    "Making complex things simple",
+    "Learning something new every week",
+    "Building tools people actually use",
+    "Seeing a newcomer grow",
+    "Numbers that tell a story",
+    "A calm, tidy process",
+    "Being trusted with a hard problem",
+    "Writing clear texts",
+    "Winning together as a team",
+    "Meeting customers face to face",
+    "Fixing what is broken",
+    "Designing things that look good",
+    "Coaching colleagues",
+    "Leaving things better than I found them",
+    "Freedom to plan my own day",
+    "Working outdoors now and then",
+    "Making people laugh",
+    "Deep focus without meetings",
+    "Connecting people who should meet",
+    "Solving a puzzle nobody else could",
+    "Teaching what I know",
+    "Seeing the whole chain, not just my part",
+    "Customers who come back",
+    "Speaking up for people who don't",
+    "Small improvements, every day",
+    "A good conversation on the phone",
+    "Clean data",
+    "Planning a big event",
+    "Travelling to meet partners",
+    "Quiet craftsmanship",
+    "Starting something from scratch",
+    "Getting a team unstuck",
+    "Finding the story in the numbers",
+    "Being the calm one in a crisis",
+    "Making an old system new",
+    "Hearing a customer say thank you",
+    "Working with my hands",
+    "Giving honest feedback",
+    "Writing good code",
+    "Organising chaos",
+    "Listening before solving",
+    "Pitching an idea",
+    "Doing things sustainably",
+    "Learning from mistakes out loud",
+    "Drawing to explain",
+    "Helping colleagues abroad",
+    "A clear inbox",
+    "Celebrating wins",
+    "Testing until it works",
 ]
 STRENGTHS = [
-    "Stays calm when it gets busy", "Explains without jargon", "Sees the detail others miss", "Always follows through",
-    "Makes newcomers feel welcome", "Asks the question nobody dares", "Great with angry customers", "Turns chaos into a plan",
+    "Stays calm when it gets busy",
+    "Explains without jargon",
+    "Sees the detail others miss",
+    "Always follows through",
+    "Makes newcomers feel welcome",
+    "Asks the question nobody dares",
+    "Great with angry customers",
+    "Turns chaos into a plan",
 ]
 
 
@@ -553,7 +672,10 @@ def seed_big_workshop(new_workshop, people: int = 50, links: int = 60):
             cards.append((client, drive(client, DRIVES[(i * 2 + j) % len(DRIVES)], visibility=visibility), "drive"))
     for i, client in enumerate(clients):
         receiver = clients[(i + 1) % len(clients)]
-        ack = client.call("add_card", {"kind": "strength", "text": STRENGTHS[i % len(STRENGTHS)], "about": receiver.id, "signed": i % 3 == 0})
+        ack = client.call(
+            "add_card",
+            {"kind": "strength", "text": STRENGTHS[i % len(STRENGTHS)], "about": receiver.id, "signed": i % 3 == 0},
+        )
         assert ack["ok"], ack
         assert receiver.call("respond_strength", {"id": ack["card"]["id"], "answer": "accept"})["ok"]
         cards.append((receiver, ack["card"]["id"], "strength"))
@@ -571,7 +693,7 @@ def seed_big_workshop(new_workshop, people: int = 50, links: int = 60):
     for n, link in enumerate(made[:24]):
         endorser = clients[(n * 11 + 5) % len(clients)]
         endorser.call("endorse_link", {"id": link["id"], "endorsed": True})
-    for n, client in enumerate(clients[:30]):
+    for client in clients[:30]:
         client.call("set_done", {"phase": "linking", "done": True})
     owner = {card_id: client.id for client, card_id, _ in cards}
     return w, fac, clients, made, owner
@@ -641,9 +763,16 @@ def test_the_board_reads_at_scale_and_is_saved_as_screenshots(open_page, server,
         assert chip.get_attribute("aria-expanded") == "false"
 
     # Agreements: a few links get who does what by when.
-    texts = ["Run the Friday knowledge session", "Draft the onboarding checklist", "Call three key accounts a month",
-             "Build the first dashboard page", "Buddy for the next two newcomers", "Write the customer FAQ",
-             "Test the portal with five customers", "Plan the team day"]
+    texts = [
+        "Run the Friday knowledge session",
+        "Draft the onboarding checklist",
+        "Call three key accounts a month",
+        "Build the first dashboard page",
+        "Buddy for the next two newcomers",
+        "Write the customer FAQ",
+        "Test the portal with five customers",
+        "Plan the team day",
+    ]
     agreed = []
     for n, text in enumerate(texts):
         link = links[n * 7]
@@ -668,7 +797,10 @@ def test_the_board_reads_at_scale_and_is_saved_as_screenshots(open_page, server,
 
     fac.call("set_phase", {"phase": "closed"})
     board_screen(board, "closed")
-    assert board.get_by_test_id("coverage-goals").text_content() == f"{15 - len([g for g in snapshot['goals'] if not any(l['goal_id'] == g['id'] for l in snapshot['links'])])} of 15"
+    assert (
+        board.get_by_test_id("coverage-goals").text_content()
+        == f"{15 - len([g for g in snapshot['goals'] if not any(l['goal_id'] == g['id'] for l in snapshot['links'])])} of 15"
+    )
     settle(board)
     screenshot(board, "board-closed")
 
@@ -687,7 +819,9 @@ def test_a_middle_sized_team_on_the_console_and_the_board(open_page, server, new
     # A middle-sized team on the board: every card in full, links to the second column of people
     # run through the gaps between the groups in front.
     board = facilitator(open_page, server, w, "board").page
-    board.locator("path[data-link-id]").nth(len({(l["card_id"], l["goal_id"]) for l in links}) - 1).wait_for(state="attached")
+    board.locator("path[data-link-id]").nth(len({(l["card_id"], l["goal_id"]) for l in links}) - 1).wait_for(
+        state="attached"
+    )
     assert board.get_by_test_id("board").get_attribute("data-people-density") != "5"
     settle(board)
     screenshot(board, "board-12")

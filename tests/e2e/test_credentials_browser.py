@@ -9,12 +9,18 @@ import sqlite3
 import time
 
 import requests
-
 from conftest import CHROMIUM, LAPTOP
 from pages import REVIEW, drag, facilitator, local, screenshot, serious_accessibility_violations, set_phase, wait_live
 
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def works_as_a_credential(server, url: str) -> bool:
@@ -34,7 +40,8 @@ def test_no_url_in_the_browsers_history_holds_a_working_credential(browser, serv
     w = new_workshop(title="Quarterly planning")
     profile = tmp_path / "profile"
     context = browser.browser_type.launch_persistent_context(
-        str(profile), executable_path=CHROMIUM, args=ARGS, locale="en-US", **LAPTOP)
+        str(profile), executable_path=CHROMIUM, args=ARGS, locale="en-US", **LAPTOP
+    )
     errors: list[str] = []
     try:
         context.set_default_timeout(10_000)
@@ -144,6 +151,9 @@ def test_a_new_secret_key_from_the_console_keeps_this_browser_and_ends_the_other
     board.wait_for_function("() => !window.beforeTheNewKey")
     wait_live(board)
 
-    assert requests.get(f"{server.url}/api/workshops/{w.code}", headers={"Authorization": f"Bearer {w.token}"}).status_code == 401
+    assert (
+        requests.get(f"{server.url}/api/workshops/{w.code}", headers={"Authorization": f"Bearer {w.token}"}).status_code
+        == 401
+    )
     other.wait_for_selector('[data-testid="connection"][data-status="offline"]', state="attached")
     assert other.context.request.get(f"{server.url}/w/{w.code}/facilitate").status == 401

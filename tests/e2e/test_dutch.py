@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import pytest
-
 from pages import facilitator, phone, screenshot
 
 pytestmark = pytest.mark.browser
 
 
 def test_a_dutch_workshop_speaks_dutch_on_phone_console_and_board(open_page, server, new_workshop):
-    workshop = new_workshop(title="Teamdag Noord", language="nl",
-                            goals=[{"text": "Tevreden klanten", "kind": "goal"}, {"text": "Nieuwe website", "kind": "project"}])
+    workshop = new_workshop(
+        title="Teamdag Noord",
+        language="nl",
+        goals=[{"text": "Tevreden klanten", "kind": "goal"}, {"text": "Nieuwe website", "kind": "project"}],
+    )
     page = phone(open_page, server, workshop, "Sanne").page
     assert page.locator("html").get_attribute("lang") == "nl"
     assert page.get_by_test_id("prompt").text_content() == "Wat bezielt jou?"

@@ -16,8 +16,7 @@ from __future__ import annotations
 import re
 
 import pytest
-
-from pages import REVIEW, facilitator, local, phone, screenshot, wait_live
+from pages import REVIEW, facilitator, local, phone, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -88,12 +87,16 @@ def phone_with_colleagues(open_page, server, workshop):
     fac = workshop.facilitator()
     fac.call("set_phase", {"phase": "strengths"})
     bram = workshop.participant("Bram")
-    watched = phone(open_page, server, workshop, "Anna", before_join=lambda page: page.context.add_init_script(WATCH_WRITES))
+    watched = phone(
+        open_page, server, workshop, "Anna", before_join=lambda page: page.context.add_init_script(WATCH_WRITES)
+    )
     page = watched.page
     anna_id = person_id(workshop, "Anna")
     assert bram.call("add_card", {"kind": "drive", "text": "Sailing on quiet lakes", "visibility": "named"})["ok"]
     assert bram.call("add_card", {"kind": "drive", "text": "A secret garden project", "visibility": "anonymous"})["ok"]
-    assert bram.call("add_card", {"kind": "strength", "text": "Stays calm under pressure", "about": anna_id, "signed": True})["ok"]
+    assert bram.call(
+        "add_card", {"kind": "strength", "text": "Stays calm under pressure", "about": anna_id, "signed": True}
+    )["ok"]
     page.get_by_test_id("strengths-badge").wait_for()
     # The colleague's drives have reached the phone's state (the team's cards are in it).
     page.wait_for_function("() => document.querySelector('[data-testid=connection]').dataset.status === 'connected'")
@@ -260,8 +263,15 @@ def test_the_state_forgets_a_person_who_left_everywhere(open_page, server, works
     }""")
     assert result["people"] == ["anna0001"]
     assert result["cards"] == ["card-a01"]
-    assert result["links"] == [{"id": "link-a01", "card_id": "card-a01", "goal_id": "goal0001", "created_by": None,
-                                "endorsements": ["cas00001"]}]
+    assert result["links"] == [
+        {
+            "id": "link-a01",
+            "card_id": "card-a01",
+            "goal_id": "goal0001",
+            "created_by": None,
+            "endorsements": ["cas00001"],
+        }
+    ]
     assert [a["owner"] for a in result["agreements"]] == [None]
     assert result["assignments"] == []
     assert result["version"] == 5
@@ -271,7 +281,9 @@ def test_the_state_forgets_a_person_who_left_everywhere(open_page, server, works
 
 
 @pytest.mark.parametrize("language", ["en", "nl"])
-def test_a_strength_its_person_reworded_is_theirs_until_its_author_writes_anew(open_page, server, new_workshop, language):
+def test_a_strength_its_person_reworded_is_theirs_until_its_author_writes_anew(
+    open_page, server, new_workshop, language
+):
     workshop = new_workshop(language=language)
     fac = workshop.facilitator()
     fac.call("set_phase", {"phase": "strengths"})
@@ -286,9 +298,13 @@ def test_a_strength_its_person_reworded_is_theirs_until_its_author_writes_anew(o
     given.wait_for()
     card_id = given.get_attribute("data-card-id")
 
-    assert bram.call("respond_strength", {"id": card_id, "answer": "accept", "text": "Explains things very patiently"})["ok"]
-    reworded = {"en": "Reworded by Bram: shown as their words, without your name",
-                "nl": "Herschreven door Bram: getoond als diens eigen woorden, zonder jouw naam"}[language]
+    assert bram.call("respond_strength", {"id": card_id, "answer": "accept", "text": "Explains things very patiently"})[
+        "ok"
+    ]
+    reworded = {
+        "en": "Reworded by Bram: shown as their words, without your name",
+        "nl": "Herschreven door Bram: getoond als diens eigen woorden, zonder jouw naam",
+    }[language]
     given.get_by_test_id("card-status").filter(has_text=reworded).wait_for()
     assert given.get_by_test_id("card-text").text_content() == "Explains things very patiently"
     given.evaluate("(card) => card.scrollIntoView({block: 'center'})")
@@ -306,11 +322,16 @@ def test_a_strength_its_person_reworded_is_theirs_until_its_author_writes_anew(o
     box.check()
     given.get_by_test_id("card-save").tap()
     page.get_by_test_id("strengths-given").locator('[data-testid="my-card"]:not([data-pending])').get_by_test_id(
-        "card-status").filter(has_text="Bram").wait_for()
+        "card-status"
+    ).filter(has_text="Bram").wait_for()
     page.wait_for_function("() => !document.querySelector('[data-pending]')")
     card = next(s for s in workshop.snapshot()["strengths"] if s["id"] == card_id)
     assert (card["text"], card["status"], card["signed"], card.get("reworded")) == (
-        "Explains things patiently, and draws them too", "pending", True, False)
+        "Explains things patiently, and draws them too",
+        "pending",
+        True,
+        False,
+    )
 
 
 # --- Erasing follow-ups with their workshop ----------------------------------------------------------------
@@ -320,8 +341,11 @@ def start_follow_up(server, workshop) -> dict:
     fac = workshop.facilitator()
     fac.call("set_phase", {"phase": "closed"})
     fac.disconnect()
-    response = workshop.api.http.post(f"{server.url}/api/workshops/{workshop.code}/follow-up",
-                                         headers={"Authorization": f"Bearer {workshop.token}"}, json={})
+    response = workshop.api.http.post(
+        f"{server.url}/api/workshops/{workshop.code}/follow-up",
+        headers={"Authorization": f"Bearer {workshop.token}"},
+        json={},
+    )
     assert response.status_code == 201, response.text
     return response.json()
 

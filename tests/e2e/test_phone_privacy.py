@@ -11,9 +11,8 @@ import re
 import time
 
 import pytest
-from playwright.sync_api import Error as PlaywrightError
-
 from pages import facilitator, local, phone, screenshot, wait_live
+from playwright.sync_api import Error as PlaywrightError
 
 pytestmark = pytest.mark.browser
 
@@ -78,7 +77,9 @@ def name_strength(page, colleague: str, text: str, signed: bool = False) -> None
     if signed:
         page.get_by_test_id("strength-signed").check()
     page.get_by_test_id("strength-add").tap()
-    page.get_by_test_id("strengths-given").locator('[data-testid="my-card"]:not([data-pending])').filter(has_text=text).wait_for()
+    page.get_by_test_id("strengths-given").locator('[data-testid="my-card"]:not([data-pending])').filter(
+        has_text=text
+    ).wait_for()
 
 
 def go_offline(watched) -> None:
@@ -197,11 +198,15 @@ def test_a_pending_strength_stays_private_until_accepted_and_is_gone_when_declin
     assert [(s["status"], s["signed"]) for s in accepted] == [("accepted", False)]
 
     name_strength(anna, "Bram", "Knows every customer by name")
-    declined = bram.get_by_test_id("strengths-received").locator('[data-status="pending"]').filter(has_text="Knows every")
+    declined = (
+        bram.get_by_test_id("strengths-received").locator('[data-status="pending"]').filter(has_text="Knows every")
+    )
     bram.once("dialog", lambda dialog: dialog.accept())
     declined.get_by_test_id("strength-decline").tap()
     declined.wait_for(state="detached")
-    anna.get_by_test_id("strengths-given").get_by_test_id("my-card").filter(has_text="Knows every").wait_for(state="detached")
+    anna.get_by_test_id("strengths-given").get_by_test_id("my-card").filter(has_text="Knows every").wait_for(
+        state="detached"
+    )
     assert "Knows every" not in board.content() and "Knows every" not in cas_traffic.text()
     assert [s["text"] for s in workshop.snapshot()["strengths"]] == ["Calm when things are on fire"]
 
@@ -235,7 +240,10 @@ def test_the_me_screen_shows_everything_and_leaving_deletes_it(open_page, server
 
     anna.get_by_test_id("tab-me").tap()
     assert anna.get_by_test_id("me-data-name").text_content() == "Anna"
-    assert "Only you and the facilitator" in anna.get_by_test_id("me-drive").filter(has_text="Making things simple").text_content()
+    assert (
+        "Only you and the facilitator"
+        in anna.get_by_test_id("me-drive").filter(has_text="Making things simple").text_content()
+    )
     assert "Waiting for Bram" in anna.get_by_test_id("me-given-item").text_content()
     assert "Waiting for your answer" in anna.get_by_test_id("me-received-item").text_content()
     anna.get_by_test_id("me-link").filter(has_text=goal["text"]).wait_for()
@@ -337,7 +345,9 @@ def test_edits_made_offline_and_across_a_reload_arrive_exactly_once(open_page, s
     assert [(l["card_id"], l["goal_id"]) for l in snapshot["links"]] == [(kept_id, goal["id"])]
     # The phone shows exactly the server's state.
     shown = page.get_by_test_id("my-drives").get_by_test_id("my-card")
-    assert sorted(shown.evaluate_all("(cards) => cards.map((c) => c.dataset.cardId)")) == sorted(d["id"] for d in snapshot["drives"])
+    assert sorted(shown.evaluate_all("(cards) => cards.map((c) => c.dataset.cardId)")) == sorted(
+        d["id"] for d in snapshot["drives"]
+    )
     assert page.get_by_test_id("outbox-note").is_hidden()
 
 
@@ -391,26 +401,44 @@ def test_the_phone_switches_language_and_keeps_it(open_page, server, new_worksho
 @pytest.mark.parametrize("language", ["en", "nl"])
 def test_every_phone_screen_at_360_by_740(open_page, server, new_workshop, language):
     words = {
-        "en": ("Team day", ["Happy customers", "New onboarding", "Weekly customer calls"],
-               ["Helping a customer who is stuck", "Making messy things simple", "Thinking about a new role"],
-               "Asks the questions nobody else dares to", "Always brings good coffee", "Draws ideas so everyone gets them"),
-        "nl": ("Teamdag", ["Tevreden klanten", "Nieuwe inwerkperiode", "Wekelijkse klantgesprekken"],
-               ["Een klant helpen die vastzit", "Rommelige dingen eenvoudig maken", "Nadenken over een nieuwe rol"],
-               "Stelt de vragen die niemand anders durft", "Neemt altijd goede koffie mee", "Tekent ideeën zodat iedereen ze snapt"),
+        "en": (
+            "Team day",
+            ["Happy customers", "New onboarding", "Weekly customer calls"],
+            ["Helping a customer who is stuck", "Making messy things simple", "Thinking about a new role"],
+            "Asks the questions nobody else dares to",
+            "Always brings good coffee",
+            "Draws ideas so everyone gets them",
+        ),
+        "nl": (
+            "Teamdag",
+            ["Tevreden klanten", "Nieuwe inwerkperiode", "Wekelijkse klantgesprekken"],
+            ["Een klant helpen die vastzit", "Rommelige dingen eenvoudig maken", "Nadenken over een nieuwe rol"],
+            "Stelt de vragen die niemand anders durft",
+            "Neemt altijd goede koffie mee",
+            "Tekent ideeën zodat iedereen ze snapt",
+        ),
     }[language]
     title, goal_texts, drive_texts, asks, received, given = words
-    workshop = new_workshop(title=title, language=language,
-                            goals=[{"text": t, "kind": k} for t, k in zip(goal_texts, ["goal", "project", "activity"])])
+    workshop = new_workshop(
+        title=title,
+        language=language,
+        goals=[{"text": t, "kind": k} for t, k in zip(goal_texts, ["goal", "project", "activity"])],
+    )
     start(workshop, "drives")
     bram = workshop.participant("Bram")
     watched = phone(open_page, server, workshop, "Anna")
     page = watched.page
     anna_id = workshop.snapshot()["participants"][-1]["id"]
 
-    ids = [add_drive(page, text, visibility) for text, visibility in zip(drive_texts, ["named", "anonymous", "facilitator"])]
+    ids = [
+        add_drive(page, text, visibility)
+        for text, visibility in zip(drive_texts, ["named", "anonymous", "facilitator"])
+    ]
     name_strength(page, "Bram", given, signed=True)
     accepted = bram.call("add_card", {"kind": "strength", "text": received, "about": anna_id})["card"]
-    page.get_by_test_id("strengths-received").locator(f'[data-card-id="{accepted["id"]}"]').get_by_test_id("strength-accept").tap()
+    page.get_by_test_id("strengths-received").locator(f'[data-card-id="{accepted["id"]}"]').get_by_test_id(
+        "strength-accept"
+    ).tap()
     bram.call("add_card", {"kind": "strength", "text": asks, "about": anna_id, "signed": True})
     page.get_by_test_id("strengths-received").locator('[data-status="pending"]').wait_for()
     goals = workshop.snapshot()["goals"]

@@ -14,7 +14,6 @@ import time
 
 import pytest
 import requests
-
 from pages import local, phone, screenshot, serious_accessibility_violations, wait_live
 
 pytestmark = pytest.mark.browser
@@ -190,7 +189,9 @@ def test_i_m_done_reaches_the_facilitator(open_page, server, workshop):
     toggle = page.get_by_test_id("done-toggle")
     assert toggle.get_attribute("aria-pressed") == "false"
     toggle.tap()
-    updated = fac.wait_for("participant_updated", lambda d: d["participant"]["name"] == "Anna" and d["participant"]["done"] == ["drives"])
+    updated = fac.wait_for(
+        "participant_updated", lambda d: d["participant"]["name"] == "Anna" and d["participant"]["done"] == ["drives"]
+    )
     assert updated["participant"]["id"] == id_of(workshop, "Anna")
     page.locator('[data-testid="done-toggle"][aria-pressed="true"]').wait_for()
     settled(page)
@@ -251,12 +252,18 @@ def test_tap_to_link_offers_the_type_and_my_link_shows_and_changes_it(open_page,
     page.get_by_test_id("link-goal").filter(has_text=goal["text"]).tap()
     choice = page.get_by_test_id("link-type-choice")
     choice.wait_for()
-    assert choice.get_by_test_id("link-type").all_text_contents() == ["It energises me", "I want to grow in this", "I already do this"]
+    assert choice.get_by_test_id("link-type").all_text_contents() == [
+        "It energises me",
+        "I want to grow in this",
+        "I already do this",
+    ]
     assert choice.locator('[aria-pressed="true"]').get_attribute("data-type") == "energises"
     choice.locator('[data-type="grow"]').tap()
     choice.locator('[data-type="grow"][aria-pressed="true"]').wait_for()
     settled(page)
-    assert [(l["card_id"], l["goal_id"], l["type"]) for l in workshop.snapshot()["links"]] == [(drive_id, goal["id"], "grow")]
+    assert [(l["card_id"], l["goal_id"], l["type"]) for l in workshop.snapshot()["links"]] == [
+        (drive_id, goal["id"], "grow")
+    ]
 
     # My link says how it relates, and can change it.
     mine = page.get_by_test_id("my-link")
@@ -324,10 +331,14 @@ def test_an_agreement_made_on_the_phone_reaches_the_facilitator(open_page, serve
     form.get_by_test_id("agreement-text").fill("I write the onboarding checklist")
     form.get_by_test_id("agreement-due").fill("2031-03-14")
     form.get_by_test_id("agreement-save").tap()
-    saved = fac.wait_for("agreement_saved", lambda d: d["agreement"]["text"] == "I write the onboarding checklist")["agreement"]
+    saved = fac.wait_for("agreement_saved", lambda d: d["agreement"]["text"] == "I write the onboarding checklist")[
+        "agreement"
+    ]
     assert (saved["link_id"], saved["owner"], saved["due"], saved["done"]) == (link_id, anna_id, "2031-03-14", False)
     shown = item.get_by_test_id("agreement")
-    assert re.fullmatch(r"Me \(Anna\)by (14 Mar 2031|Mar 14, 2031)", shown.get_by_test_id("agreement-meta").text_content())
+    assert re.fullmatch(
+        r"Me \(Anna\)by (14 Mar 2031|Mar 14, 2031)", shown.get_by_test_id("agreement-meta").text_content()
+    )
     settled(page)
 
     shown.get_by_test_id("agreement-done").tap()
@@ -336,7 +347,9 @@ def test_an_agreement_made_on_the_phone_reaches_the_facilitator(open_page, serve
     item.get_by_test_id("agreement-text").fill("I write and share the onboarding checklist")
     item.get_by_test_id("agreement-due").fill("")
     item.get_by_test_id("agreement-save").tap()
-    edited = fac.wait_for("agreement_saved", lambda d: d["agreement"]["text"].startswith("I write and share"))["agreement"]
+    edited = fac.wait_for("agreement_saved", lambda d: d["agreement"]["text"].startswith("I write and share"))[
+        "agreement"
+    ]
     assert (edited["id"], edited["due"], edited["done"]) == (saved["id"], None, True)
 
     page.once("dialog", lambda dialog: dialog.accept())
@@ -376,8 +389,11 @@ def test_a_check_in_answered_on_the_phone_is_in_the_facilitator_s_summary(open_p
     second.get_by_test_id("checkin-answer").filter(has_text="Saved: 3 of 5").wait_for()
     settled(page)
 
-    r = requests.get(f"{server.url}/api/workshops/{workshop.code}/summary.json",
-                     headers={"Authorization": f"Bearer {workshop.token}"}, timeout=10)
+    r = requests.get(
+        f"{server.url}/api/workshops/{workshop.code}/summary.json",
+        headers={"Authorization": f"Bearer {workshop.token}"},
+        timeout=10,
+    )
     assert r.status_code == 200, r.text
     ratings = {row["goal"]: row["ratings"] for row in r.json()["checkins"]}
     assert ratings == {
@@ -401,16 +417,29 @@ def test_a_check_in_answered_on_the_phone_is_in_the_facilitator_s_summary(open_p
 @pytest.mark.parametrize("language", ["en", "nl"])
 def test_the_room_s_phone_screens_at_360_by_740(open_page, server, new_workshop, language):
     words = {
-        "en": ("Team day", ["Happy customers", "New onboarding", "Weekly customer calls"],
-               ["Helping a customer who is stuck", "Making messy things simple"],
-               "Asks the questions nobody else dares to", "I run the first onboarding week", "Share what I learn in the team meeting"),
-        "nl": ("Teamdag", ["Tevreden klanten", "Nieuwe inwerkperiode", "Wekelijkse klantgesprekken"],
-               ["Een klant helpen die vastzit", "Rommelige dingen eenvoudig maken"],
-               "Stelt de vragen die niemand anders durft", "Ik begeleid de eerste inwerkweek", "Wat ik leer deel ik in het teamoverleg"),
+        "en": (
+            "Team day",
+            ["Happy customers", "New onboarding", "Weekly customer calls"],
+            ["Helping a customer who is stuck", "Making messy things simple"],
+            "Asks the questions nobody else dares to",
+            "I run the first onboarding week",
+            "Share what I learn in the team meeting",
+        ),
+        "nl": (
+            "Teamdag",
+            ["Tevreden klanten", "Nieuwe inwerkperiode", "Wekelijkse klantgesprekken"],
+            ["Een klant helpen die vastzit", "Rommelige dingen eenvoudig maken"],
+            "Stelt de vragen die niemand anders durft",
+            "Ik begeleid de eerste inwerkweek",
+            "Wat ik leer deel ik in het teamoverleg",
+        ),
     }[language]
     title, goal_texts, drive_texts, strength, agreement, draft = words
-    workshop = new_workshop(title=title, language=language,
-                            goals=[{"text": t, "kind": k} for t, k in zip(goal_texts, ["goal", "project", "activity"])])
+    workshop = new_workshop(
+        title=title,
+        language=language,
+        goals=[{"text": t, "kind": k} for t, k in zip(goal_texts, ["goal", "project", "activity"])],
+    )
     fac = workshop.facilitator()
     fac.call("set_phase", {"phase": "drives"})
     for name in ("Bram", "Cas", "Dewi"):

@@ -4,7 +4,6 @@ typed meanwhile arrives exactly once."""
 from __future__ import annotations
 
 import pytest
-
 from helpers import Api, LiveServer
 from pages import wait_live
 
@@ -40,8 +39,7 @@ def test_a_server_restart_mid_session_keeps_the_phone_and_its_edits(open_page, r
 
     wait_live(page)
     page.get_by_test_id("my-card").filter(has_text="While the server was down").wait_for()
-    page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"my-card\"][data-pending]')", timeout=15_000)
+    page.wait_for_function("() => !document.querySelector('[data-testid=\"my-card\"][data-pending]')", timeout=15_000)
     snapshot = api.workshop(code, token)
     assert [p["name"] for p in snapshot["participants"]] == ["Anna"]  # the same person, no duplicate
     assert sorted(c["text"] for c in snapshot["drives"]) == ["Before the restart", "While the server was down"]

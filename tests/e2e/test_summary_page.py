@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import typing
 
 import pytest
 import requests
-
 from helpers import Client
 from pages import SCREENSHOTS, local, screenshot, serious_accessibility_violations
 
@@ -57,7 +57,9 @@ def seeded(new_workshop):
     guides = card(zoe, "Writing clear guides", visibility="anonymous")
     customers = card(daan, "Talking to customers")
     calmer = card(daan, "A calmer workload", visibility="facilitator")
-    calm = anna.call("add_card", {"kind": "strength", "text": "Calm under fire", "about": bram.id, "signed": True})["card"]
+    calm = anna.call("add_card", {"kind": "strength", "text": "Calm under fire", "about": bram.id, "signed": True})[
+        "card"
+    ]
     bram.call("respond_strength", {"id": calm["id"], "answer": "accept"})
     anna.call("add_card", {"kind": "strength", "text": "Not agreed yet", "about": zoe.id})
     no = bram.call("add_card", {"kind": "strength", "text": "Said no to this", "about": anna.id})["card"]
@@ -86,8 +88,16 @@ def seeded(new_workshop):
 
     # Three check-ins, weeks apart: does each link still energise its person?
     ratings = {
-        anna: [(links["teaching"], 5, None), (links["teaching"], 4, None), (links["teaching"], 2, "Too many hires at once")],
-        daan: [(links["customers"], 3, None), (links["customers"], 4, None), (links["customers"], 5, "Best part of my week")],
+        anna: [
+            (links["teaching"], 5, None),
+            (links["teaching"], 4, None),
+            (links["teaching"], 2, "Too many hires at once"),
+        ],
+        daan: [
+            (links["customers"], 3, None),
+            (links["customers"], 4, None),
+            (links["customers"], 5, "Best part of my week"),
+        ],
         bram: [(links["travel"], 4, None), None, (links["travel"], 4, None)],
     }
     for round_ in range(3):
@@ -121,8 +131,10 @@ def team_url(server, w) -> str:
 
 
 def wait_for_map(page) -> None:
-    page.wait_for_function("() => { const i = document.querySelector('[data-testid=map-image]');"
-                           " return i && i.complete && i.naturalWidth > 0; }")
+    page.wait_for_function(
+        "() => { const i = document.querySelector('[data-testid=map-image]');"
+        " return i && i.complete && i.naturalWidth > 0; }"
+    )
 
 
 def words(text: str) -> str:
@@ -180,14 +192,20 @@ def test_the_check_in_trend_shows_each_links_ratings_in_order_in_words(open_page
     assert rows.count() == 3
     anna = rows.filter(has_text="Teaching newcomers")
     assert [words(r) for r in anna.get_by_test_id("checkin-rating").all_text_contents()] == [
-        "5 very much", "4 quite a lot", "2 a little"]
+        "5 very much",
+        "4 quite a lot",
+        "2 a little",
+    ]
     assert "falling" in anna.get_by_test_id("checkin-trend").text_content()
     assert "Too many hires at once" in anna.text_content()  # comments: the facilitator's page only
     daan = rows.filter(has_text="Talking to customers")
     assert "rising" in daan.get_by_test_id("checkin-trend").text_content()
     bram = rows.filter(has_text="Travel")
     assert [words(r) for r in bram.get_by_test_id("checkin-rating").all_text_contents()] == [
-        "4 quite a lot", "– no answer", "4 quite a lot"]
+        "4 quite a lot",
+        "– no answer",
+        "4 quite a lot",
+    ]
     assert "steady" in bram.get_by_test_id("checkin-trend").text_content()
 
 
@@ -196,8 +214,16 @@ def test_every_download_answers(open_page, server, seeded):
     links = page.get_by_test_id("downloads").locator("a[download]")
     hrefs = [links.nth(i).get_attribute("href") for i in range(links.count())]
     assert len(hrefs) == 8
-    for ending in ("summary.md", "summary.csv", "links.csv", "cards.csv", "summary.json", "map.svg",
-                   "marketplace.json", "marketplace.csv"):
+    for ending in (
+        "summary.md",
+        "summary.csv",
+        "links.csv",
+        "cards.csv",
+        "summary.json",
+        "map.svg",
+        "marketplace.json",
+        "marketplace.csv",
+    ):
         assert any(h.endswith(ending) for h in hrefs), ending
     for href in hrefs:  # with the page's own cookie, as a click would
         r = page.request.get(local(server, server.url + href))
@@ -215,7 +241,12 @@ def test_the_facilitators_summary_on_screen_and_on_a4(open_page, server, seeded,
     page.pdf(path=str(pdf), format="A4", print_background=True)
     assert pdf.read_bytes().startswith(b"%PDF")
     page.emulate_media(media="print")
-    for chrome in (".summary-nav", '[data-testid="downloads"]', '[data-testid="print"]', '[data-testid="map-download"]'):
+    for chrome in (
+        ".summary-nav",
+        '[data-testid="downloads"]',
+        '[data-testid="print"]',
+        '[data-testid="map-download"]',
+    ):
         assert not page.locator(chrome).is_visible(), chrome
     assert page.get_by_test_id("map-image").is_visible()
     pdftoppm = shutil.which("pdftoppm")
@@ -277,20 +308,27 @@ def test_the_team_page_shows_only_what_the_team_may_see(open_page, server, seede
 
 
 def test_a_follow_ups_summary_shows_what_changed_since_last_time(open_page, server, seeded):
-    r = requests.post(f"{server.url}/api/workshops/{seeded.code}/follow-up", headers=bearer(seeded.token),
-                      json={"title": "Team day, autumn"})
+    r = requests.post(
+        f"{server.url}/api/workshops/{seeded.code}/follow-up",
+        headers=bearer(seeded.token),
+        json={"title": "Team day, autumn"},
+    )
     assert r.status_code == 201, r.text
     follow = r.json()
-    console = Client(server.url, {"code": follow["code"], "role": "facilitator", "view": "console",
-                                  "token": follow["facilitator_token"]}, "console")
+    console = Client(
+        server.url,
+        {"code": follow["code"], "role": "facilitator", "view": "console", "token": follow["facilitator_token"]},
+        "console",
+    )
     try:
         state = console.state
         cards = {c["text"]: c["id"] for c in state["cards"]}
         goals = {g["text"]: g["id"] for g in state["goals"]}
         calm = next(l for l in state["links"] if l["card_id"] == cards["Calm under fire"])
         assert console.call("delete_link", {"id": calm["id"]})["ok"]
-        assert console.call("add_link", {"card_id": cards["Building small tools"],
-                                         "goal_id": goals["Tidy the shared drive"]})["ok"]
+        assert console.call(
+            "add_link", {"card_id": cards["Building small tools"], "goal_id": goals["Tidy the shared drive"]}
+        )["ok"]
         buddy = next(a for a in state["agreements"] if a["text"] == "Buddy for the March hires")
         assert console.call("edit_agreement", {"id": buddy["id"], "done": True})["ok"]
         console.call("set_phase", {"phase": "closed"})
@@ -298,7 +336,7 @@ def test_a_follow_ups_summary_shows_what_changed_since_last_time(open_page, serv
         console.disconnect()
 
     class Follow:
-        urls = {"facilitator": follow["urls"]["facilitator"], "summary": follow["urls"]["summary"]}
+        urls: typing.ClassVar = {"facilitator": follow["urls"]["facilitator"], "summary": follow["urls"]["summary"]}
         signin_url = staticmethod(lambda: follow["urls"]["facilitator"])  # its one-time sign-in link, unused
 
     page = facilitator_summary(open_page, server, Follow)

@@ -5,8 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-
-from pages import drag, local, screenshot, set_phase, wait_live
+from pages import drag, screenshot, set_phase, wait_live
 
 pytestmark = pytest.mark.browser
 
