@@ -4,27 +4,23 @@ from __future__ import annotations
 
 import itertools
 import sqlite3
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from workshop import model
-from workshop import store as store_module
-from workshop.store import MIGRATIONS, TABLES, Store
+from workshop.clock import FakeClock
+from workshop.store import JOURNAL_SIZE_LIMIT, MIGRATIONS, TABLES, Store
 
 
-@pytest.fixture(autouse=True)
-def ticking_clock(monkeypatch):
+@pytest.fixture
+def clock() -> FakeClock:
     """A clock that moves one millisecond per reading, so "in the order it was made" is defined.
 
     The real clock often gives two quick writes the same millisecond; that case has its own tests.
     """
-    start = datetime(2025, 1, 1, 9, 0, tzinfo=UTC)
-    ticks = itertools.count()
-    monkeypatch.setattr(
-        store_module, "now", lambda: (start + timedelta(milliseconds=next(ticks))).isoformat(timespec="milliseconds")
-    )
+    return FakeClock(datetime(2025, 1, 1, 9, 0, tzinfo=UTC), tick=0.001)
 
 
 @pytest.fixture
@@ -33,8 +29,8 @@ def db_path(tmp_path) -> str:
 
 
 @pytest.fixture
-def store(db_path):
-    opened = Store(db_path)
+def store(db_path, clock):
+    opened = Store(db_path, clock=clock)
     yield opened
     opened.close()
 
@@ -236,10 +232,9 @@ def test_set_phase(store):
     assert "drives" == store.workshop(workshop["id"])["phase"]
 
 
-def test_recent_workshops_are_newest_first_and_limited(store, monkeypatch):
-    stamps = iter(f"2025-01-0{n}T00:00:00.000+00:00" for n in range(1, 10))
-    monkeypatch.setattr(store_module, "now", lambda: next(stamps))
+def test_recent_workshops_are_newest_first_and_limited(store, clock):
     for n in range(1, 4):
+        clock.set(datetime(2025, 1, n, tzinfo=UTC))
         new_workshop(store, title=f"Day {n}")
     assert ["Day 3", "Day 2"] == [w["title"] for w in store.recent_workshops(limit=2)]
 
@@ -544,12 +539,15 @@ def test_snapshot_orders_everything_in_the_order_it_was_made(store):
 
 
 @pytest.fixture
-def same_millisecond(monkeypatch):
+def same_millisecond(db_path):
     """Everything happens within one millisecond, as when many phones write at once."""
-    monkeypatch.setattr(store_module, "now", lambda: "2025-01-01T10:00:00.000+00:00")
+    opened = Store(db_path, clock=FakeClock(datetime(2025, 1, 1, 10, 0, tzinfo=UTC)))
+    yield opened
+    opened.close()
 
 
-def test_snapshot_keeps_cards_made_in_the_same_millisecond_in_order(store, same_millisecond):
+def test_snapshot_keeps_cards_made_in_the_same_millisecond_in_order(same_millisecond):
+    store = same_millisecond
     workshop = new_workshop(store)
     anna = join(store, workshop, "Anna")
     ids = ["card-ccc-1", "card-bbb-1", "card-aaa-1"]
@@ -558,7 +556,8 @@ def test_snapshot_keeps_cards_made_in_the_same_millisecond_in_order(store, same_
     assert ids == [c["id"] for c in store.snapshot(workshop["id"])["cards"]]
 
 
-def test_snapshot_keeps_people_who_join_in_the_same_millisecond_in_order(store, same_millisecond, monkeypatch):
+def test_snapshot_keeps_people_who_join_in_the_same_millisecond_in_order(same_millisecond, monkeypatch):
+    store = same_millisecond
     descending = (f"person-{n:04d}" for n in itertools.count(9999, -1))
     monkeypatch.setattr(model, "new_id", lambda: next(descending))
     workshop = new_workshop(store)
@@ -673,7 +672,7 @@ def test_a_new_store_makes_its_folder(tmp_path):
 def test_erasure_is_set_up_explicitly_whatever_sqlite_was_built_with(store):
     """secure_delete is on by default only where SQLite was built that way: the store says so itself."""
     assert store.db.execute("PRAGMA secure_delete").fetchone()[0] == 1
-    assert store.db.execute("PRAGMA journal_size_limit").fetchone()[0] == store_module.JOURNAL_SIZE_LIMIT
+    assert store.db.execute("PRAGMA journal_size_limit").fetchone()[0] == JOURNAL_SIZE_LIMIT
 
 
 def test_erasing_truncates_the_write_ahead_log(store, db_path):
@@ -701,12 +700,12 @@ def test_a_chain_expires_only_when_every_workshop_in_it_has(store):
     close(store, original)
     later = follow_up(store, original)
     idle = new_workshop(store)
-    cutoff = store_module.now()
+    cutoff = store.clock.stamp()
     assert store.expired_chains(cutoff) == [[later["id"], original["id"]], [idle["id"]]]
     with store.atomic():
         store.bump_version(later["id"])  # the follow-up is in use again: its original stays too
     assert store.expired_chains(cutoff) == [[idle["id"]]]
-    assert store.expired_chains(store_module.now()) == [[later["id"], original["id"]], [idle["id"]]]
+    assert store.expired_chains(store.clock.stamp()) == [[later["id"], original["id"]], [idle["id"]]]
 
 
 def test_a_person_has_a_seat_in_every_workshop_of_the_chain(store):
@@ -723,3 +722,24 @@ def test_a_person_has_a_seat_in_every_workshop_of_the_chain(store):
     everywhere = store.seats_of(first_seat, earlier=True)
     assert sorted(w for w, _ in everywhere) == sorted([original["id"], second["id"], sibling["id"]])
     assert all(p != first_seat for _, p in everywhere)
+
+
+# --- the one clock ---------------------------------------------------------------------------------
+
+
+def test_a_timer_runs_on_the_stores_clock(store, clock):
+    """No sleeping: the workshop's time is the store's clock, and the test moves it."""
+    from workshop import service
+    from workshop.model import Actor
+
+    workshop = new_workshop(store)
+    anna = join(store, workshop, "Anna")
+    facilitator, participant = Actor(workshop["id"], "facilitator"), Actor(workshop["id"], "participant", anna["id"])
+    service.set_phase(store, facilitator, model.SetPhase(phase="drives"))
+    timer = service.set_timer(store, facilitator, model.SetTimer(seconds=60, lock=True))
+    assert timer.data["timer_ends_at"] > timer.data["server_time"]
+    service.add_card(store, participant, model.AddCard(kind="drive", text="Just in time"))
+    clock.advance(61)
+    with pytest.raises(model.WorkshopError) as refused:
+        service.add_card(store, participant, model.AddCard(kind="drive", text="Too late"))
+    assert refused.value.code == "locked"

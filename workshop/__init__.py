@@ -88,7 +88,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.from_mapping(test_config)
 
     app.json.sort_keys = False  # keep payloads in the documented order
-    app.extensions["workshop_store"] = Store(app.config["DATABASE"])
+    # CLOCK: the one clock (workshop/clock.py); tests pass a FakeClock, the server the real one.
+    app.extensions["workshop_store"] = Store(app.config["DATABASE"], clock=app.config.get("CLOCK"))
     babel.init_app(app, locale_selector=select_locale)
     Compress(app)
     limiter.init_app(app)

@@ -9,17 +9,19 @@ that was kept on purpose when its original was erased stands on its own.
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
+from .clock import stamp
 from .live import close_workshop_rooms, socketio
 from .store import Store
 
 log = logging.getLogger(__name__)
 
 
-def sweep(store: Store, days: float, now: datetime | None = None) -> int:
-    """Erase the chains of workshops whose retention ran out; returns how many workshops."""
-    cutoff = ((now or datetime.now(UTC)) - timedelta(days=days)).isoformat(timespec="milliseconds")
+def sweep(store: Store, days: float) -> int:
+    """Erase the chains of workshops whose retention ran out (by the store's clock); returns how
+    many workshops."""
+    cutoff = stamp(store.clock.now() - timedelta(days=days))
     chains = store.expired_chains(cutoff)
     erased = [workshop_id for chain in chains for workshop_id in chain]
     if erased:

@@ -11,9 +11,10 @@ import hashlib
 import hmac
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from . import model, names
+from .clock import Clock, stamp
 from .model import Actor, Viewer, WorkshopError
 from .store import Store
 
@@ -50,10 +51,6 @@ class Change:
     def replayed(self) -> Change:
         """The same change acknowledged again: nothing new, so nothing is broadcast."""
         return replace(self, reply={"replayed": True})
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 # --- workshops and people ----------------------------------------------------------------
@@ -234,7 +231,7 @@ def add_card(store: Store, actor: Actor, request: model.AddCard) -> Change:
     model.check_card_fields(request.kind, request.visibility, request.signed)
     with store.atomic():
         workshop = store.workshop(actor.workshop_id)
-        model.check_can_write(actor, workshop, _now())
+        model.check_can_write(actor, workshop, store.clock.now())
         about = model.check_new_card(
             actor,
             request.kind,
@@ -284,7 +281,7 @@ def edit_card(store: Store, actor: Actor, request: model.EditCard) -> Change:
         raise model.invalid("Nothing to change: give text, visibility or signed.")
     with store.erasing():
         workshop = store.workshop(actor.workshop_id)
-        model.check_can_write(actor, workshop, _now())
+        model.check_can_write(actor, workshop, store.clock.now())
         card = _own_card(store, actor, request.id)
         if card is None:
             raise model.not_found("card")
@@ -308,7 +305,7 @@ def respond_strength(store: Store, actor: Actor, request: model.RespondStrength)
     """The person a strength is about accepts it (maybe in their own words) or declines it."""
     with store.erasing():
         workshop = store.workshop(actor.workshop_id)
-        model.check_can_write(actor, workshop, _now())
+        model.check_can_write(actor, workshop, store.clock.now())
         card = _own_card(store, actor, request.id)
         if card is None:
             if request.answer == "decline":  # already gone: the wish is fulfilled
@@ -335,7 +332,7 @@ def respond_strength(store: Store, actor: Actor, request: model.RespondStrength)
 def delete_card(store: Store, actor: Actor, request: model.ById) -> Change:
     with store.erasing():
         workshop = store.workshop(actor.workshop_id)
-        model.check_can_write(actor, workshop, _now())
+        model.check_can_write(actor, workshop, store.clock.now())
         card = _own_card(store, actor, request.id)
         if card is None:
             # Already gone (a replay, or someone else removed it): the wish is fulfilled.
@@ -436,7 +433,7 @@ def add_link(store: Store, actor: Actor, request: model.AddLink) -> Change:
     """Connect a card to a goal; a pair is linked at most once (re-linking acks the link)."""
     with store.atomic():
         workshop = store.workshop(actor.workshop_id)
-        model.check_can_write(actor, workshop, _now())
+        model.check_can_write(actor, workshop, store.clock.now())
         if request.id is not None and store.is_buried(request.id):
             # Made, then deleted (or its card was) before this late resend: it stays deleted.
             return Change("link_deleted", workshop["version"], {"id": request.id}).replayed()
@@ -469,7 +466,7 @@ def add_link(store: Store, actor: Actor, request: model.AddLink) -> Change:
 def delete_link(store: Store, actor: Actor, request: model.ById) -> Change:
     with store.atomic():
         workshop = store.workshop(actor.workshop_id)
-        model.check_can_write(actor, workshop, _now())
+        model.check_can_write(actor, workshop, store.clock.now())
         link = store.link(request.id)
         if link is None or link.pop("workshop_id") != actor.workshop_id:
             return Change("link_deleted", workshop["version"], {"id": request.id}, reply={"replayed": True})
@@ -486,9 +483,9 @@ def delete_link(store: Store, actor: Actor, request: model.ById) -> Change:
 SETTINGS = ("default_visibility", "timer_ends_at", "timer_seconds", "timer_lock", "revealed", "joining_locked")
 
 
-def settings_of(workshop: dict) -> dict:
+def settings_of(workshop: dict, clock: Clock) -> dict:
     """The settings every screen follows, with the server's clock (timers count down on skewed clocks)."""
-    return {"server_time": _now().isoformat(timespec="milliseconds"), **{k: workshop[k] for k in SETTINGS}}
+    return {"server_time": clock.stamp(), **{k: workshop[k] for k in SETTINGS}}
 
 
 def _update_settings(store: Store, actor: Actor, **fields) -> Change:
@@ -497,7 +494,7 @@ def _update_settings(store: Store, actor: Actor, **fields) -> Change:
         store.update_workshop(actor.workshop_id, **fields)
         version = store.bump_version(actor.workshop_id)
         workshop = store.workshop(actor.workshop_id)
-    return Change("settings_changed", version, settings_of(workshop))
+    return Change("settings_changed", version, settings_of(workshop, store.clock))
 
 
 def set_default_visibility(store: Store, actor: Actor, request: model.SetDefaultVisibility) -> Change:
@@ -506,7 +503,7 @@ def set_default_visibility(store: Store, actor: Actor, request: model.SetDefault
 
 def set_timer(store: Store, actor: Actor, request: model.SetTimer) -> Change:
     """Start (or with 0 seconds, stop) the phase's timer; with ``lock``, input stops when it ends."""
-    ends = (_now() + timedelta(seconds=request.seconds)).isoformat(timespec="milliseconds") if request.seconds else None
+    ends = stamp(store.clock.now() + timedelta(seconds=request.seconds)) if request.seconds else None
     return _update_settings(
         store,
         actor,
@@ -602,7 +599,7 @@ def edit_link(store: Store, actor: Actor, request: model.EditLink) -> Change:
     """Say how a card relates to its goal: it energises me, I want to grow in this, I already do this."""
     with store.atomic():
         workshop = store.workshop(actor.workshop_id)
-        model.check_can_write(actor, workshop, _now())
+        model.check_can_write(actor, workshop, store.clock.now())
         link, card = _link_and_card(store, actor, request.id)
         if link is None:
             raise model.not_found("link")
@@ -621,7 +618,7 @@ def endorse_link(store: Store, actor: Actor, request: model.EndorseLink) -> Chan
         raise model.forbidden("Endorsing is for participants.")
     with store.atomic():
         workshop = store.workshop(actor.workshop_id)
-        model.check_can_write(actor, workshop, _now())
+        model.check_can_write(actor, workshop, store.clock.now())
         link, card = _link_and_card(store, actor, request.id)
         if link is None or model.link_for(link, card, model.Viewer("participant", actor.participant_id)) is None:
             raise model.not_found("link")
@@ -659,7 +656,7 @@ def add_agreement(store: Store, actor: Actor, request: model.AddAgreement) -> Ch
     """Who does what by when, for a link (the agreements phase)."""
     with store.atomic():
         workshop = store.workshop(actor.workshop_id)
-        model.check_can_write(actor, workshop, _now())
+        model.check_can_write(actor, workshop, store.clock.now())
         link, card = _link_and_card(store, actor, request.link_id)
         if link is None:
             raise model.not_found("link")
@@ -706,7 +703,7 @@ def edit_agreement(store: Store, actor: Actor, request: model.EditAgreement) -> 
         raise model.invalid("Nothing to change.")
     with store.erasing():
         workshop = store.workshop(actor.workshop_id)
-        model.check_can_write(actor, workshop, _now())
+        model.check_can_write(actor, workshop, store.clock.now())
         agreement, link, card = _own_agreement(store, actor, request.id)
         if agreement is None:
             raise model.not_found("agreement")
@@ -724,7 +721,7 @@ def edit_agreement(store: Store, actor: Actor, request: model.EditAgreement) -> 
 def delete_agreement(store: Store, actor: Actor, request: model.ById) -> Change:
     with store.erasing():
         workshop = store.workshop(actor.workshop_id)
-        model.check_can_write(actor, workshop, _now())
+        model.check_can_write(actor, workshop, store.clock.now())
         agreement, link, card = _own_agreement(store, actor, request.id)
         if agreement is None:
             return Change("agreement_deleted", workshop["version"], {"id": request.id}, reply={"replayed": True})
@@ -968,7 +965,7 @@ def state_for(store: Store, actor: Actor, view: str, language: str | None = None
         prompts = model.default_prompts(language)
     return {
         "version": workshop["version"],
-        "server_time": _now().isoformat(timespec="milliseconds"),
+        "server_time": store.clock.stamp(),
         "workshop": {
             **{k: workshop[k] for k in ("code", "title", "language", "phase")},
             "team_link": workshop["team_link"] if viewer.is_facilitator else None,

@@ -13,11 +13,11 @@ import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
 
 import sqlite_utils
 
 from . import model
+from .clock import Clock
 
 # Each step runs once, in order; PRAGMA user_version records how many have run.
 MIGRATIONS: list[str] = [
@@ -198,10 +198,6 @@ TABLES = (
 ORIGIN_TABLES = ("goals", "participants", "cards", "links", "agreements")
 
 
-def now() -> str:
-    return datetime.now(UTC).isoformat(timespec="milliseconds")
-
-
 def _goal(row) -> dict:
     return {"id": row["id"], "kind": row["kind"], "text": row["text"], "position": row["position"]}
 
@@ -278,7 +274,9 @@ def _workshop(row) -> dict:
 class Store:
     """The workshop database. Every method is safe to call from any green thread or thread."""
 
-    def __init__(self, path: str):
+    def __init__(self, path: str, clock: Clock | None = None):
+        #: The one clock: every stamp the store writes, and (through it) the service's time.
+        self.clock = clock or Clock()
         if path != ":memory:":
             os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
         conn = sqlite3.connect(path, check_same_thread=False, timeout=5.0)
@@ -369,7 +367,7 @@ class Store:
             while self._one("SELECT 1 FROM workshops WHERE code = ?", (code,)):
                 code = model.new_code()
             workshop_id = model.new_id()
-            created = now()
+            created = self.clock.stamp()
             self.db["workshops"].insert(
                 {
                     "id": workshop_id,
@@ -422,7 +420,7 @@ class Store:
         """Inside a transaction: the workshop's next version, which every change carries."""
         row = self._one(
             "UPDATE workshops SET version = version + 1, last_active_at = ? WHERE id = ? RETURNING version",
-            (now(), workshop_id),
+            (self.clock.stamp(), workshop_id),
         )
         return row[0]
 
@@ -432,7 +430,7 @@ class Store:
         self.db.execute(
             "UPDATE workshops SET phase = ?, closed_at = CASE WHEN ? = 'closed' THEN coalesce(closed_at, ?) ELSE NULL END, "
             "timer_ends_at = NULL, timer_seconds = 0, timer_lock = 0 WHERE id = ?",
-            (phase, phase, now(), workshop_id),
+            (phase, phase, self.clock.stamp(), workshop_id),
         )
 
     def set_default_visibility(self, workshop_id: str, visibility: str) -> None:
@@ -532,7 +530,7 @@ class Store:
             old = self.workshop(previous_id)
             snap = self.snapshot(previous_id)
             new = self.create_workshop(title, old["language"], [], token_hash, old["default_visibility"])
-            wid, stamp = new["id"], now()
+            wid, stamp = new["id"], self.clock.stamp()
             self.db.execute(
                 "UPDATE workshops SET previous_id = ?, prompts = ? WHERE id = ?",
                 (previous_id, json.dumps(old["prompts"], ensure_ascii=False), wid),
@@ -667,15 +665,17 @@ class Store:
 
     def open_checkin(self, workshop_id: str) -> dict:
         self.db.execute(
-            "UPDATE checkins SET closed_at = ? WHERE workshop_id = ? AND closed_at IS NULL", (now(), workshop_id)
+            "UPDATE checkins SET closed_at = ? WHERE workshop_id = ? AND closed_at IS NULL",
+            (self.clock.stamp(), workshop_id),
         )
-        checkin = {"id": model.new_id(), "workshop_id": workshop_id, "opened_at": now(), "closed_at": None}
+        checkin = {"id": model.new_id(), "workshop_id": workshop_id, "opened_at": self.clock.stamp(), "closed_at": None}
         self.db["checkins"].insert(checkin)
         return self.checkin(checkin["id"])
 
     def close_checkins(self, workshop_id: str) -> None:
         self.db.execute(
-            "UPDATE checkins SET closed_at = ? WHERE workshop_id = ? AND closed_at IS NULL", (now(), workshop_id)
+            "UPDATE checkins SET closed_at = ? WHERE workshop_id = ? AND closed_at IS NULL",
+            (self.clock.stamp(), workshop_id),
         )
 
     def checkin(self, checkin_id: str) -> dict | None:
@@ -694,7 +694,7 @@ class Store:
             "INSERT INTO checkin_answers (workshop_id, checkin_id, link_id, participant_id, rating, comment, answered_at) "
             "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (checkin_id, link_id, participant_id) "
             "DO UPDATE SET rating = excluded.rating, comment = excluded.comment, answered_at = excluded.answered_at",
-            (workshop_id, checkin_id, link_id, participant_id, rating, comment, now()),
+            (workshop_id, checkin_id, link_id, participant_id, rating, comment, self.clock.stamp()),
         )
         return {
             "checkin_id": checkin_id,
@@ -821,7 +821,7 @@ class Store:
                 "name_key": key,
                 "token_hash": token_hash,
                 "color": count % model.PALETTE_SIZE,
-                "joined_at": now(),
+                "joined_at": self.clock.stamp(),
             }
         )
         return self.participant(workshop_id, participant_id)
@@ -924,7 +924,7 @@ class Store:
                 "kind": kind,
                 "text": text,
                 "position": position,
-                "created_at": now(),
+                "created_at": self.clock.stamp(),
             }
         )
         return self.goal(workshop_id, goal_id)
@@ -948,7 +948,7 @@ class Store:
             return {**_card(row), "workshop_id": row["workshop_id"]} if row else None
 
     def add_card(self, workshop_id: str, card: dict) -> dict:
-        stamp = now()
+        stamp = self.clock.stamp()
         return _card(
             self._insert(
                 "cards",
@@ -981,7 +981,8 @@ class Store:
                 fields[flag] = int(bool(fields[flag]))
         assignments = ", ".join(f"{name} = ?" for name in fields)
         self.db.execute(
-            f"UPDATE cards SET {assignments}, updated_at = ? WHERE id = ?", (*fields.values(), now(), card_id)
+            f"UPDATE cards SET {assignments}, updated_at = ? WHERE id = ?",
+            (*fields.values(), self.clock.stamp(), card_id),
         )
         return _card(self._one("SELECT * FROM cards WHERE id = ?", (card_id,)))
 
@@ -1036,7 +1037,7 @@ class Store:
         if endorsed:
             self.db.execute(
                 "INSERT OR IGNORE INTO endorsements (workshop_id, link_id, participant_id, created_at) VALUES (?, ?, ?, ?)",
-                (workshop_id, link_id, participant_id, now()),
+                (workshop_id, link_id, participant_id, self.clock.stamp()),
             )
         else:
             self.db.execute(
@@ -1054,7 +1055,7 @@ class Store:
             return {**_agreement(row), "workshop_id": row["workshop_id"]} if row else None
 
     def add_agreement(self, workshop_id: str, agreement: dict) -> dict:
-        stamp = now()
+        stamp = self.clock.stamp()
         return _agreement(
             self._insert(
                 "agreements",
@@ -1069,7 +1070,8 @@ class Store:
             fields["done"] = int(bool(fields["done"]))
         assignments = ", ".join(f"{name} = ?" for name in fields)
         self.db.execute(
-            f"UPDATE agreements SET {assignments}, updated_at = ? WHERE id = ?", (*fields.values(), now(), agreement_id)
+            f"UPDATE agreements SET {assignments}, updated_at = ? WHERE id = ?",
+            (*fields.values(), self.clock.stamp(), agreement_id),
         )
         return _agreement(self._one("SELECT * FROM agreements WHERE id = ?", (agreement_id,)))
 
@@ -1089,7 +1091,7 @@ class Store:
                     "goal_id": goal_id,
                     "type": link_type,
                     "created_by": created_by,
-                    "created_at": now(),
+                    "created_at": self.clock.stamp(),
                 },
             )
         )
