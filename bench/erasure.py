@@ -1,5 +1,5 @@
 """What physical erasure costs: a card deleted in a plain transaction against one deleted with
-``store.erasing()`` (committed, then the write-ahead log checkpointed and truncated).
+``store.transaction(erasing=True)`` (committed, then the write-ahead log checkpointed and truncated).
 
     .venv/bin/python bench/erasure.py [--cards 500]
 
@@ -26,17 +26,18 @@ from workshop.store import Store
 def run(cards: int) -> None:
     with tempfile.TemporaryDirectory() as folder:
         store = Store(os.path.join(folder, "bench.sqlite3"))
-        workshop = store.create_workshop(
-            "Bench", "en", [{"text": "Goal", "kind": "goal"}], model.hash_token(model.new_token())
-        )
-        with store.atomic():
-            person = store.add_participant(workshop["id"], "Anna", model.hash_token(model.new_token()))
+        with store.transaction() as tx:
+            workshop = tx.create_workshop(
+                "Bench", "en", [{"text": "Goal", "kind": "goal"}], model.hash_token(model.new_token()), "named", []
+            )
+            person = tx.add_participant(workshop["id"], "Anna", model.hash_token(model.new_token()), color=0)
+        assert person is not None
         made = iter(range(10**9))
 
         def new_card() -> str:
             card_id = f"card-{next(made):08d}"
-            with store.atomic():
-                store.add_card(
+            with store.transaction() as tx:
+                tx.add_card(
                     workshop["id"],
                     {
                         "id": card_id,
@@ -44,19 +45,23 @@ def run(cards: int) -> None:
                         "about": person["id"],
                         "author": person["id"],
                         "text": "A drive of a hundred letters " * 4,
+                        "prompt": None,
+                        "visibility": "named",
+                        "status": "accepted",
+                        "signed": False,
                     },
                 )
             return card_id
 
         for _ in range(cards):  # a room's worth of rows around the ones deleted
             new_card()
-        for label, transaction in (("plain transaction", store.atomic), ("erasing (scrubbed)", store.erasing)):
+        for label, erasing in (("plain transaction", False), ("erasing (scrubbed)", True)):
             times = []
             for _ in range(cards):
                 card_id = new_card()
                 start = time.perf_counter()
-                with transaction():
-                    store.delete_card(card_id)
+                with store.transaction(erasing=erasing) as tx:
+                    tx.delete_card(workshop["id"], card_id)
                 times.append((time.perf_counter() - start) * 1000)
             times.sort()
             print(

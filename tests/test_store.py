@@ -1,4 +1,4 @@
-"""The workshop database (workshop/store.py) on a temporary SQLite file."""
+"""The workshop database (workshop/store/) on a temporary SQLite file."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import pytest
 
 from workshop import model
 from workshop.clock import FakeClock
-from workshop.store import JOURNAL_SIZE_LIMIT, MIGRATIONS, TABLES, Store
+from workshop.store import JOURNAL_SIZE_LIMIT, MIGRATIONS, TABLES, Store, TransactionClosed
 
 
 @pytest.fixture
@@ -42,13 +42,23 @@ GOALS = [
 ]
 
 
-def new_workshop(store, title="Team day", language="en", goals=GOALS) -> dict:
-    return store.create_workshop(title, language, goals, model.hash_token(model.new_token()))
+def new_workshop(store, title="Team day", language="en", goals=GOALS, token_hash=None) -> dict:
+    with store.transaction() as tx:
+        return tx.create_workshop(
+            title,
+            language,
+            goals,
+            token_hash or model.hash_token(model.new_token()),
+            "named",
+            prompts=model.default_prompts(language),
+        )
 
 
-def join(store, workshop, name) -> dict | None:
-    with store.atomic():
-        return store.add_participant(workshop["id"], name, model.hash_token(model.new_token()))
+def join(store, workshop, name, token_hash=None) -> dict | None:
+    """As the service joins: with the next colour (model.color_for)."""
+    with store.transaction() as tx:
+        color = model.color_for(len(tx.participant_names(workshop["id"])))
+        return tx.add_participant(workshop["id"], name, token_hash or model.hash_token(model.new_token()), color)
 
 
 def write_card(store, workshop, card_id, author, about=None, kind="drive", text="Teaching", prompt=None) -> dict:
@@ -59,14 +69,17 @@ def write_card(store, workshop, card_id, author, about=None, kind="drive", text=
         "about": (about or author)["id"],
         "text": text,
         "prompt": prompt,
+        "visibility": "named",
+        "status": "accepted",
+        "signed": False,
     }
-    with store.atomic():
-        return store.add_card(workshop["id"], card)
+    with store.transaction() as tx:
+        return tx.add_card(workshop["id"], card)
 
 
 def link(store, workshop, link_id, card_id, goal_id, created_by=None) -> dict:
-    with store.atomic():
-        return store.add_link(workshop["id"], link_id, card_id, goal_id, created_by)
+    with store.transaction() as tx:
+        return tx.add_link(workshop["id"], link_id, card_id, goal_id, created_by)
 
 
 def goal_ids(store, workshop) -> list[str]:
@@ -181,13 +194,13 @@ def test_a_workshop_is_found_by_code(store):
 
 def test_a_workshop_is_found_by_its_facilitator_token(store):
     token_hash = model.hash_token(model.new_token())
-    workshop = store.create_workshop("Team day", "en", [], token_hash)
+    workshop = new_workshop(store, goals=[], token_hash=token_hash)
     assert workshop == store.workshop_by_facilitator(token_hash)
 
 
 def test_the_facilitator_token_is_stored_only_as_its_hash(store):
     token = model.new_token()
-    store.create_workshop("Team day", "en", [], model.hash_token(token))
+    new_workshop(store, goals=[], token_hash=model.hash_token(token))
     stored = store.db.execute("SELECT facilitator_token_hash FROM workshops").fetchone()[0]
     assert (model.hash_token(token), False) == (stored, token in stored)
 
@@ -202,33 +215,65 @@ def test_unknown_workshops_are_none(store):
 
 def test_bump_version_increments(store):
     workshop = new_workshop(store)
-    with store.atomic():
-        versions = [store.bump_version(workshop["id"]) for _ in range(3)]
+    with store.transaction() as tx:
+        versions = [tx.bump_version(workshop["id"]) for _ in range(3)]
     assert ([1, 2, 3], 3) == (versions, store.workshop(workshop["id"])["version"])
 
 
 def test_bump_version_counts_per_workshop(store):
     first, second = new_workshop(store), new_workshop(store)
-    with store.atomic():
-        store.bump_version(first["id"])
-        store.bump_version(first["id"])
-    with store.atomic():
-        assert 1 == store.bump_version(second["id"])
+    with store.transaction() as tx:
+        tx.bump_version(first["id"])
+        tx.bump_version(first["id"])
+    with store.transaction() as tx:
+        assert 1 == tx.bump_version(second["id"])
 
 
 def test_a_failed_transaction_changes_nothing(store):
     workshop = new_workshop(store)
-    with pytest.raises(RuntimeError), store.atomic():
-        store.bump_version(workshop["id"])
-        store.add_participant(workshop["id"], "Anna", "hash-anna")
+    with pytest.raises(RuntimeError), store.transaction() as tx:
+        tx.bump_version(workshop["id"])
+        tx.add_participant(workshop["id"], "Anna", "hash-anna", color=0)
         raise RuntimeError("refused half-way")
     assert (0, []) == (store.workshop(workshop["id"])["version"], store.snapshot(workshop["id"])["participants"])
 
 
+def test_writes_exist_only_inside_a_transaction(store):
+    """The store reads; a transaction writes, and only inside its ``with`` block."""
+    workshop = new_workshop(store)
+    assert not hasattr(store, "bump_version")
+    with store.transaction() as tx:
+        tx.bump_version(workshop["id"])
+    with pytest.raises(TransactionClosed):
+        tx.bump_version(workshop["id"])
+    assert 1 == store.workshop(workshop["id"])["version"]
+
+
+def test_transactions_do_not_nest(store):
+    with store.transaction(), pytest.raises(RuntimeError), store.transaction():
+        pass
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda tx, w: tx.update_workshop(w["id"], phase="closed"),
+        lambda tx, w: tx.update_workshop(w["id"]),
+        lambda tx, w: tx.update_goal(w["id"], "any-goal-1", position=0),
+        lambda tx, w: tx.update_card(w["id"], "any-card-1", author="someone-1"),
+        lambda tx, w: tx.update_agreement(w["id"], "any-agreement-1", link_id="other-1"),
+    ],
+)
+def test_only_allowed_fields_change_even_under_python_O(store, change):
+    workshop = new_workshop(store)
+    with pytest.raises(ValueError), store.transaction() as tx:
+        change(tx, workshop)
+
+
 def test_set_phase(store):
     workshop = new_workshop(store)
-    with store.atomic():
-        store.set_phase(workshop["id"], "drives")
+    with store.transaction() as tx:
+        tx.set_phase(workshop["id"], "drives")
     assert "drives" == store.workshop(workshop["id"])["phase"]
 
 
@@ -275,8 +320,7 @@ def test_participants_get_colours_zero_to_seven_cyclically(store):
 def test_a_participant_is_found_by_token(store):
     workshop = new_workshop(store)
     token = model.new_token()
-    with store.atomic():
-        anna = store.add_participant(workshop["id"], "Anna", model.hash_token(token))
+    anna = join(store, workshop, "Anna", model.hash_token(token))
     assert (anna, workshop) == store.participant_by_token(model.hash_token(token))
 
 
@@ -302,8 +346,8 @@ def test_participant_ids_in_joining_order(store):
 
 def test_add_goal_goes_last(store):
     workshop = new_workshop(store)
-    with store.atomic():
-        goal = store.add_goal(workshop["id"], "goal-new-1", "Hire two", "project")
+    with store.transaction() as tx:
+        goal = tx.add_goal(workshop["id"], "goal-new-1", "Hire two", "project")
     assert {"id": "goal-new-1", "kind": "project", "text": "Hire two", "position": 3} == goal
 
 
@@ -315,14 +359,20 @@ def test_count_goals(store):
 def test_update_goal(store):
     workshop = new_workshop(store)
     first = goal_ids(store, workshop)[0]
-    with store.atomic():
-        goal = store.update_goal(workshop["id"], first, text="Grow the team to ten", kind="project")
+    with store.transaction() as tx:
+        goal = tx.update_goal(workshop["id"], first, text="Grow the team to ten", kind="project")
     assert ("Grow the team to ten", "project", 0) == (goal["text"], goal["kind"], goal["position"])
 
 
-def test_goal_id_taken(store):
-    workshop = new_workshop(store)
-    assert (True, False) == (store.goal_id_taken(goal_ids(store, workshop)[0]), store.goal_id_taken("free-0001"))
+def test_id_taken(store, team):
+    first = goal_ids(store, team["workshop"])[0]
+    assert (True, False) == (store.id_taken("goals", first), store.id_taken("goals", "free-0001"))
+    assert (True, False) == (store.id_taken("cards", "drive-0001"), store.id_taken("links", "drive-0001"))
+
+
+def test_id_taken_knows_only_tables_of_client_chosen_ids(store):
+    with pytest.raises(ValueError):
+        store.id_taken("participants", "anyone-001")
 
 
 def test_a_goal_is_found_only_in_its_workshop(store):
@@ -335,26 +385,26 @@ def test_delete_goal_returns_its_link_ids(store, team):
     workshop, goal = team["workshop"], team["goals"][0]
     link(store, workshop, "link-b-001", team["drive"]["id"], goal)
     link(store, workshop, "link-a-001", team["strength"]["id"], goal)
-    with store.atomic():
-        assert ["link-a-001", "link-b-001"] == store.delete_goal(workshop["id"], goal)
+    with store.transaction() as tx:
+        assert ["link-a-001", "link-b-001"] == tx.delete_goal(workshop["id"], goal)
 
 
 def test_delete_goal_removes_the_goal_and_its_links(store, team):
     workshop, goal, kept = team["workshop"], team["goals"][0], team["goals"][1]
     link(store, workshop, "link-gone-1", team["drive"]["id"], goal)
     link(store, workshop, "link-kept-1", team["drive"]["id"], kept)
-    with store.atomic():
-        store.delete_goal(workshop["id"], goal)
+    with store.transaction() as tx:
+        tx.delete_goal(workshop["id"], goal)
     snapshot = store.snapshot(workshop["id"])
-    assert (None, None) == (store.goal(workshop["id"], goal), store.link("link-gone-1"))
+    assert (None, None) == (store.goal(workshop["id"], goal), store.link(workshop["id"], "link-gone-1"))
     assert ["link-kept-1"] == [l["id"] for l in snapshot["links"]]
 
 
 def test_delete_goal_keeps_the_cards(store, team):
     workshop, goal = team["workshop"], team["goals"][0]
     link(store, workshop, "link-gone-1", team["drive"]["id"], goal)
-    with store.atomic():
-        store.delete_goal(workshop["id"], goal)
+    with store.transaction() as tx:
+        tx.delete_goal(workshop["id"], goal)
     assert [team["drive"], team["strength"]] == store.snapshot(workshop["id"])["cards"]
 
 
@@ -382,12 +432,16 @@ def test_add_card_keeps_the_prompt(store, team):
     assert 4 == card["prompt"]
 
 
-def test_a_card_is_found_with_its_workshop(store, team):
-    assert {**team["drive"], "workshop_id": team["workshop"]["id"]} == store.card("drive-0001")
+def test_a_card_is_found_only_in_its_workshop(store, team):
+    other = new_workshop(store)
+    assert (team["drive"], None) == (
+        store.card(team["workshop"]["id"], "drive-0001"),
+        store.card(other["id"], "drive-0001"),
+    )
 
 
-def test_an_unknown_card_is_none(store):
-    assert None is store.card("nope-0000")
+def test_an_unknown_card_is_none(store, team):
+    assert None is store.card(team["workshop"]["id"], "nope-0000")
 
 
 def test_a_card_id_is_used_once(store, team):
@@ -401,15 +455,18 @@ def test_a_card_must_be_about_a_participant(store, team):
 
 
 def test_update_card_text(store, team):
-    with store.atomic():
-        card = store.update_card_text("drive-0001", "Teaching and coaching")
+    with store.transaction() as tx:
+        card = tx.update_card(team["workshop"]["id"], "drive-0001", text="Teaching and coaching")
     assert {**team["drive"], "text": "Teaching and coaching"} == card
 
 
 def test_delete_card_removes_it(store, team):
-    with store.atomic():
-        store.delete_card("drive-0001")
-    assert (None, [team["strength"]]) == (store.card("drive-0001"), store.snapshot(team["workshop"]["id"])["cards"])
+    with store.transaction() as tx:
+        tx.delete_card(team["workshop"]["id"], "drive-0001")
+    assert (None, [team["strength"]]) == (
+        store.card(team["workshop"]["id"], "drive-0001"),
+        store.snapshot(team["workshop"]["id"])["cards"],
+    )
 
 
 def test_delete_card_returns_its_link_ids(store, team):
@@ -417,29 +474,29 @@ def test_delete_card_returns_its_link_ids(store, team):
     link(store, workshop, "link-b-001", "drive-0001", goals[0])
     link(store, workshop, "link-a-001", "drive-0001", goals[1])
     link(store, workshop, "link-other", "strength-01", goals[0])
-    with store.atomic():
-        assert ["link-a-001", "link-b-001"] == store.delete_card("drive-0001")
+    with store.transaction() as tx:
+        assert ["link-a-001", "link-b-001"] == tx.delete_card(team["workshop"]["id"], "drive-0001")
 
 
 def test_delete_card_removes_its_links(store, team):
     workshop, goals = team["workshop"], team["goals"]
     link(store, workshop, "link-gone-1", "drive-0001", goals[0])
     link(store, workshop, "link-kept-1", "strength-01", goals[0])
-    with store.atomic():
-        store.delete_card("drive-0001")
-    assert None is store.link("link-gone-1")
+    with store.transaction() as tx:
+        tx.delete_card(team["workshop"]["id"], "drive-0001")
+    assert None is store.link(workshop["id"], "link-gone-1")
     assert ["link-kept-1"] == [l["id"] for l in store.snapshot(workshop["id"])["links"]]
 
 
 def test_delete_card_without_links_returns_no_ids(store, team):
-    with store.atomic():
-        assert [] == store.delete_card("drive-0001")
+    with store.transaction() as tx:
+        assert [] == tx.delete_card(team["workshop"]["id"], "drive-0001")
 
 
 def test_deleting_a_card_again_is_harmless(store, team):
-    with store.atomic():
-        store.delete_card("drive-0001")
-        assert [] == store.delete_card("drive-0001")
+    with store.transaction() as tx:
+        tx.delete_card(team["workshop"]["id"], "drive-0001")
+        assert [] == tx.delete_card(team["workshop"]["id"], "drive-0001")
 
 
 # --- links -------------------------------------------------------------------------------------
@@ -461,9 +518,10 @@ def test_a_link_made_by_the_facilitator_has_no_creator(store, team):
     assert None is link(store, team["workshop"], "link-0001", "drive-0001", team["goals"][0])["created_by"]
 
 
-def test_a_link_is_found_with_its_workshop(store, team):
+def test_a_link_is_found_only_in_its_workshop(store, team):
     saved = link(store, team["workshop"], "link-0001", "drive-0001", team["goals"][0])
-    assert {**saved, "workshop_id": team["workshop"]["id"]} == store.link("link-0001")
+    other = new_workshop(store)
+    assert (saved, None) == (store.link(team["workshop"]["id"], "link-0001"), store.link(other["id"], "link-0001"))
 
 
 def test_link_between_finds_the_pair(store, team):
@@ -487,9 +545,12 @@ def test_a_link_needs_an_existing_goal(store, team):
 
 def test_delete_link(store, team):
     link(store, team["workshop"], "link-0001", "drive-0001", team["goals"][0])
-    with store.atomic():
-        store.delete_link("link-0001")
-    assert (None, []) == (store.link("link-0001"), store.snapshot(team["workshop"]["id"])["links"])
+    with store.transaction() as tx:
+        tx.delete_link(team["workshop"]["id"], "link-0001")
+    assert (None, []) == (
+        store.link(team["workshop"]["id"], "link-0001"),
+        store.snapshot(team["workshop"]["id"])["links"],
+    )
 
 
 # --- the whole workshop ----------------------------------------------------------------------
@@ -507,16 +568,16 @@ def test_snapshot_returns_everything(store, team):
 
 
 def test_snapshot_carries_the_current_version(store, team):
-    with store.atomic():
-        store.bump_version(team["workshop"]["id"])
+    with store.transaction() as tx:
+        tx.bump_version(team["workshop"]["id"])
     assert 1 == store.snapshot(team["workshop"]["id"])["workshop"]["version"]
 
 
 def test_snapshot_orders_goals_by_position(store):
     workshop = new_workshop(store, goals=[])
-    with store.atomic():
+    with store.transaction() as tx:
         for n, goal_id in enumerate(["goal-zzz-1", "goal-aaa-1", "goal-mmm-1"]):
-            store.add_goal(workshop["id"], goal_id, f"Goal {n}", "goal")
+            tx.add_goal(workshop["id"], goal_id, f"Goal {n}", "goal")
     assert ["goal-zzz-1", "goal-aaa-1", "goal-mmm-1"] == goal_ids(store, workshop)
 
 
@@ -604,28 +665,33 @@ def test_count_rows_counts_every_row_of_a_workshop(store, two_workshops):
 
 def test_delete_workshop_leaves_no_rows(store, two_workshops):
     workshop, _ = two_workshops
-    store.delete_workshop(workshop["id"])
+    erase(store, workshop)
     assert 0 == store.count_rows(workshop["id"])
 
 
 @pytest.mark.parametrize("table", TABLES)
 def test_delete_workshop_empties_every_table_of_it(store, two_workshops, table):
     workshop, _ = two_workshops
-    store.delete_workshop(workshop["id"])
+    erase(store, workshop)
     assert 0 == rows_in(store, table, workshop["id"])
 
 
 def test_delete_workshop_leaves_another_workshop_intact(store, two_workshops):
     workshop, other = two_workshops
     before = store.snapshot(other["id"])
-    store.delete_workshop(workshop["id"])
+    erase(store, workshop)
     assert (before, 9) == (store.snapshot(other["id"]), store.count_rows(other["id"]))
 
 
 def test_a_deleted_workshop_is_not_found(store, two_workshops):
     workshop, _ = two_workshops
-    store.delete_workshop(workshop["id"])
+    erase(store, workshop)
     assert (None, None) == (store.workshop_by_code(workshop["code"]), store.snapshot(workshop["id"]))
+
+
+def erase(store, workshop) -> None:
+    with store.transaction(erasing=True) as tx:
+        tx.delete_workshop(workshop["id"])
 
 
 # --- durability --------------------------------------------------------------------------------
@@ -637,8 +703,8 @@ def test_data_survives_closing_and_reopening(db_path):
     anna = join(first, workshop, "Anna")
     write_card(first, workshop, "drive-0001", anna)
     link(first, workshop, "link-0001", "drive-0001", goal_ids(first, workshop)[0])
-    with first.atomic():
-        first.bump_version(workshop["id"])
+    with first.transaction() as tx:
+        tx.bump_version(workshop["id"])
     before = first.snapshot(workshop["id"])
     first.close()
 
@@ -681,18 +747,24 @@ def test_erasing_truncates_the_write_ahead_log(store, db_path):
     write_card(store, workshop, "drive-0001", anna, text="Kept in the log")
     wal = Path(db_path + "-wal")
     assert b"Kept in the log" in wal.read_bytes()
-    with store.erasing():
-        store.delete_card("drive-0001")
+    with store.transaction(erasing=True) as tx:
+        tx.delete_card(workshop["id"], "drive-0001")
     assert wal.read_bytes() == b""
 
 
 def close(store, workshop) -> None:
-    with store.atomic():
-        store.set_phase(workshop["id"], "closed")
+    with store.transaction() as tx:
+        tx.set_phase(workshop["id"], "closed")
 
 
 def follow_up(store, workshop) -> dict:
-    return store.create_follow_up(workshop["id"], "Again", model.hash_token(model.new_token()))
+    """As the service starts a follow-up: a new workshop, and what model.carried_over keeps."""
+    with store.transaction() as tx:
+        new = tx.create_workshop(
+            "Again", "en", [], model.hash_token(model.new_token()), "named", [], previous_id=workshop["id"]
+        )
+        tx.copy_into(new["id"], model.carried_over(tx.snapshot(workshop["id"])))
+        return new
 
 
 def test_a_chain_expires_only_when_every_workshop_in_it_has(store):
@@ -702,8 +774,8 @@ def test_a_chain_expires_only_when_every_workshop_in_it_has(store):
     idle = new_workshop(store)
     cutoff = store.clock.stamp()
     assert store.expired_chains(cutoff) == [[later["id"], original["id"]], [idle["id"]]]
-    with store.atomic():
-        store.bump_version(later["id"])  # the follow-up is in use again: its original stays too
+    with store.transaction() as tx:
+        tx.bump_version(later["id"])  # the follow-up is in use again: its original stays too
     assert store.expired_chains(cutoff) == [[idle["id"]]]
     assert store.expired_chains(store.clock.stamp()) == [[later["id"], original["id"]], [idle["id"]]]
 

@@ -18,6 +18,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
 from . import names
+from .rows import Snapshot
 
 # --- Words ---------------------------------------------------------------------------------
 
@@ -411,6 +412,24 @@ def check_can_write(actor: Actor, workshop: dict, now: datetime) -> None:
     check_can_change(actor, workshop["phase"])
     if not actor.is_facilitator and input_locked(workshop, now):
         raise WorkshopError("locked", "Time is up for this phase.", 409)
+
+
+def color_for(joined_before: int) -> int:
+    """Each person's colour on the board: the palette in joining order, round and round
+    (``joined_before`` is how many people are in the workshop as they join)."""
+    return joined_before % PALETTE_SIZE
+
+
+def carried_over(snapshot: Snapshot) -> Snapshot:
+    """What a follow-up starts with (step 3 of the method): the same goals and people, the cards
+    they shared (a strength still waiting for its person's consent stays behind), and the links
+    and agreements on those cards. The strength round's pairs stay behind."""
+    cards = [c for c in snapshot["cards"] if c["status"] == "accepted"]
+    card_ids = {c["id"] for c in cards}
+    links = [l for l in snapshot["links"] if l["card_id"] in card_ids]
+    link_ids = {l["id"] for l in links}
+    agreements = [a for a in snapshot["agreements"] if a["link_id"] in link_ids]
+    return {**snapshot, "cards": cards, "links": links, "agreements": agreements, "assignments": []}
 
 
 def strength_round(participant_ids: list[str], per_person: int) -> list[tuple[str, str]]:

@@ -25,9 +25,9 @@ def sweep(store: Store, days: float) -> int:
     chains = store.expired_chains(cutoff)
     erased = [workshop_id for chain in chains for workshop_id in chain]
     if erased:
-        with store.erasing():
+        with store.transaction(erasing=True) as tx:
             for workshop_id in erased:
-                store.delete_workshop(workshop_id)
+                tx.delete_workshop(workshop_id)
         for workshop_id in erased:
             close_workshop_rooms(workshop_id)
         log.info("retention: erased %d workshop(s) in %d chain(s)", len(erased), len(chains))  # counts only

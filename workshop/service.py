@@ -12,11 +12,16 @@ import hmac
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
+from typing import TypeVar
 
 from . import model, names
 from .clock import Clock, stamp
 from .model import Actor, Viewer, WorkshopError
-from .store import Store
+from .rows import Agreement, Card, Link, NewCard, NewGoal
+from .store import Store, Transaction
+from .store.reads import Reads
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -59,10 +64,16 @@ class Change:
 def create_workshop(store: Store, request: model.CreateWorkshop) -> tuple[dict, str]:
     """Create a workshop; returns it with the facilitator token (shown once, stored hashed)."""
     token = model.new_token()
-    goals = [{"text": g.text, "kind": g.kind} for g in request.goals]
-    workshop = store.create_workshop(
-        request.title, request.language, goals, model.hash_token(token), request.default_visibility
-    )
+    goals: list[NewGoal] = [{"text": g.text, "kind": g.kind} for g in request.goals]
+    with store.transaction() as tx:
+        workshop = tx.create_workshop(
+            request.title,
+            request.language,
+            goals,
+            model.hash_token(token),
+            request.default_visibility,
+            prompts=model.default_prompts(request.language),
+        )
     return workshop, token
 
 
@@ -85,17 +96,20 @@ def join(store: Store, workshop: dict, request: model.Join) -> tuple[dict, str, 
     Joining ends with the workshop: a closed one admits nobody new (the code on an old photo of
     the projector must not open what was said there)."""
     token = model.new_token()
-    with store.atomic():
-        current = store.workshop(workshop["id"])
+    with store.transaction() as tx:
+        current = tx.workshop(workshop["id"])
         if current["phase"] == "closed":
             raise WorkshopError("closed", "This workshop is closed: nobody new can join.", 409)
         if current["joining_locked"]:
             raise WorkshopError("locked", "Joining this workshop is closed for now.", 403)
-        _refuse_look_alike(request.name, store.participant_names(workshop["id"]).values())
-        participant = store.add_participant(workshop["id"], request.name, model.hash_token(token))
+        here = tx.participant_names(workshop["id"])
+        _refuse_look_alike(request.name, here.values())
+        participant = tx.add_participant(
+            workshop["id"], request.name, model.hash_token(token), color=model.color_for(len(here))
+        )
         if participant is None:
             raise model.conflict("That name is already taken in this workshop.")
-        version = store.bump_version(workshop["id"])
+        version = tx.bump_version(workshop["id"])
     return participant, token, Change("participant_joined", version, {"participant": participant})
 
 
@@ -124,18 +138,20 @@ def delete_workshop(store: Store, actor: Actor, follow_ups: bool = True) -> list
     model.check_facilitator(actor)
     doomed = store.follow_up_ids(actor.workshop_id) if follow_ups else []
     doomed.append(actor.workshop_id)
-    with store.erasing():
+    with store.transaction(erasing=True) as tx:
         for workshop_id in doomed:
-            store.delete_workshop(workshop_id)
+            tx.delete_workshop(workshop_id)
     return doomed
 
 
 def set_phase(store: Store, actor: Actor, request: model.SetPhase) -> Change:
     """Move the workshop to a phase; the previous phase's timer (and its lock) ends with it."""
     model.check_facilitator(actor)
-    with store.atomic():
-        store.set_phase(actor.workshop_id, request.phase)
-        version = store.bump_version(actor.workshop_id)
+    with store.transaction() as tx:
+        tx.set_phase(actor.workshop_id, request.phase)
+        # A phase's timer ends with the phase: the next one starts without a clock (or a lock).
+        tx.update_workshop(actor.workshop_id, timer_ends_at=None, timer_seconds=0, timer_lock=False)
+        version = tx.bump_version(actor.workshop_id)
     return Change("phase_changed", version, {"phase": request.phase})
 
 
@@ -144,21 +160,21 @@ def set_phase(store: Store, actor: Actor, request: model.SetPhase) -> Change:
 
 def add_goal(store: Store, actor: Actor, request: model.AddGoal) -> Change:
     model.check_facilitator(actor)
-    with store.atomic():
+    with store.transaction() as tx:
         if request.id is not None:
-            existing = store.goal(actor.workshop_id, request.id)
+            existing = tx.goal(actor.workshop_id, request.id)
             if existing is not None:
                 if (existing["text"], existing["kind"]) == (request.text, request.kind):
                     return Change(
-                        "goal_saved", store.workshop(actor.workshop_id)["version"], {"goal": existing}
+                        "goal_saved", tx.workshop(actor.workshop_id)["version"], {"goal": existing}
                     ).replayed()
                 raise model.conflict("That id is already used.")
-            if store.goal_id_taken(request.id):
+            if tx.id_taken("goals", request.id):
                 raise model.conflict("That id is already used.")
-        if store.count_goals(actor.workshop_id) >= model.GOALS_MAX:
+        if tx.count_goals(actor.workshop_id) >= model.GOALS_MAX:
             raise model.invalid(f"A workshop has at most {model.GOALS_MAX} goals.")
-        goal = store.add_goal(actor.workshop_id, request.id or model.new_id(), request.text, request.kind)
-        version = store.bump_version(actor.workshop_id)
+        goal = tx.add_goal(actor.workshop_id, request.id or model.new_id(), request.text, request.kind)
+        version = tx.bump_version(actor.workshop_id)
     return Change("goal_saved", version, {"goal": goal})
 
 
@@ -167,23 +183,23 @@ def edit_goal(store: Store, actor: Actor, request: model.EditGoal) -> Change:
     fields = {k: v for k, v in (("text", request.text), ("kind", request.kind)) if v is not None}
     if not fields:
         raise model.invalid("Nothing to change: give text or kind.")
-    with store.atomic():
-        if store.goal(actor.workshop_id, request.id) is None:
+    with store.transaction() as tx:
+        if tx.goal(actor.workshop_id, request.id) is None:
             raise model.not_found("goal")
-        goal = store.update_goal(actor.workshop_id, request.id, **fields)
-        version = store.bump_version(actor.workshop_id)
+        goal = tx.update_goal(actor.workshop_id, request.id, **fields)
+        version = tx.bump_version(actor.workshop_id)
     return Change("goal_saved", version, {"goal": goal})
 
 
 def delete_goal(store: Store, actor: Actor, request: model.ById) -> Change:
     model.check_facilitator(actor)
-    with store.atomic():
-        if store.goal(actor.workshop_id, request.id) is None:
+    with store.transaction() as tx:
+        if tx.goal(actor.workshop_id, request.id) is None:
             return Change(
-                "goal_deleted", store.workshop(actor.workshop_id)["version"], {"id": request.id, "link_ids": []}
+                "goal_deleted", tx.workshop(actor.workshop_id)["version"], {"id": request.id, "link_ids": []}
             ).replayed()
-        link_ids = store.delete_goal(actor.workshop_id, request.id)
-        version = store.bump_version(actor.workshop_id)
+        link_ids = tx.delete_goal(actor.workshop_id, request.id)
+        version = tx.bump_version(actor.workshop_id)
     return Change("goal_deleted", version, {"id": request.id, "link_ids": link_ids})
 
 
@@ -219,27 +235,25 @@ def _card_deleted(card: dict, link_ids: list[str], version: int) -> Change:
     )
 
 
-def _own_card(store: Store, actor: Actor, card_id: str) -> dict | None:
-    card = store.card(card_id)
-    if card is None or card.pop("workshop_id") != actor.workshop_id:
-        return None
-    return card
+def _own_card(tx: Reads, actor: Actor, card_id: str) -> Card | None:
+    """A card of the actor's workshop (another workshop's ids are not found)."""
+    return tx.card(actor.workshop_id, card_id)
 
 
 def add_card(store: Store, actor: Actor, request: model.AddCard) -> Change:
     """A new drive or strength card. Replaying the same id with the same content is a no-op."""
     model.check_card_fields(request.kind, request.visibility, request.signed)
-    with store.atomic():
-        workshop = store.workshop(actor.workshop_id)
+    with store.transaction() as tx:
+        workshop = tx.workshop(actor.workshop_id)
         model.check_can_write(actor, workshop, store.clock.now())
         about = model.check_new_card(
             actor,
             request.kind,
             request.about,
-            lambda pid: store.participant(actor.workshop_id, pid) is not None,
+            lambda pid: tx.participant(actor.workshop_id, pid) is not None,
         )
         drive = request.kind == "drive"
-        card = {
+        card: NewCard = {
             "id": request.id or model.new_id(),
             "kind": request.kind,
             "about": about,
@@ -251,19 +265,25 @@ def add_card(store: Store, actor: Actor, request: model.AddCard) -> Change:
             "signed": bool(request.signed) if not drive else False,
         }
         if request.id is not None:
-            existing = store.card(request.id)
+            existing = tx.card(actor.workshop_id, request.id)
             if existing is not None:
-                same = existing.pop("workshop_id") == actor.workshop_id and all(
-                    existing[k] == card[k] for k in ("kind", "about", "author", "text", "prompt")
-                )
+                same = (
+                    existing["kind"],
+                    existing["about"],
+                    existing["author"],
+                    existing["text"],
+                    existing["prompt"],
+                ) == (card["kind"], card["about"], card["author"], card["text"], card["prompt"])
                 if not same:
                     raise model.conflict("That id is already used.")
                 return _card_saved(existing, workshop["version"]).replayed()
-            if store.is_buried(request.id):
+            if tx.id_taken("cards", request.id):
+                raise model.conflict("That id is already used.")
+            if tx.is_buried(request.id):
                 # Made, then deleted before this late resend: it stays deleted.
                 return Change("card_deleted", workshop["version"], {"id": request.id, "link_ids": []}).replayed()
-        saved = store.add_card(actor.workshop_id, card)
-        version = store.bump_version(actor.workshop_id)
+        saved = tx.add_card(actor.workshop_id, card)
+        version = tx.bump_version(actor.workshop_id)
     return _card_saved(saved, version)
 
 
@@ -279,10 +299,10 @@ def edit_card(store: Store, actor: Actor, request: model.EditCard) -> Change:
     }
     if not fields:
         raise model.invalid("Nothing to change: give text, visibility or signed.")
-    with store.erasing():
-        workshop = store.workshop(actor.workshop_id)
+    with store.transaction(erasing=True) as tx:
+        workshop = tx.workshop(actor.workshop_id)
         model.check_can_write(actor, workshop, store.clock.now())
-        card = _own_card(store, actor, request.id)
+        card = _own_card(tx, actor, request.id)
         if card is None:
             raise model.not_found("card")
         if not model.can_edit_card(actor, card):
@@ -295,18 +315,18 @@ def edit_card(store: Store, actor: Actor, request: model.EditCard) -> Change:
             raise model.invalid("signed: its person reworded this strength; sign it only with words of your own.")
         if card["kind"] == "strength" and "text" in fields:
             fields.update(status="pending", reworded=False)
-        link_ids = store.link_ids_of_card(card["id"])
-        saved = store.update_card(card["id"], **fields)
-        version = store.bump_version(actor.workshop_id)
+        link_ids = tx.link_ids_of_card(card["id"])
+        saved = tx.update_card(actor.workshop_id, card["id"], **fields)
+        version = tx.bump_version(actor.workshop_id)
     return _card_saved(saved, version, before=card, link_ids=link_ids)
 
 
 def respond_strength(store: Store, actor: Actor, request: model.RespondStrength) -> Change:
     """The person a strength is about accepts it (maybe in their own words) or declines it."""
-    with store.erasing():
-        workshop = store.workshop(actor.workshop_id)
+    with store.transaction(erasing=True) as tx:
+        workshop = tx.workshop(actor.workshop_id)
         model.check_can_write(actor, workshop, store.clock.now())
-        card = _own_card(store, actor, request.id)
+        card = _own_card(tx, actor, request.id)
         if card is None:
             if request.answer == "decline":  # already gone: the wish is fulfilled
                 return Change(
@@ -315,8 +335,8 @@ def respond_strength(store: Store, actor: Actor, request: model.RespondStrength)
             raise model.not_found("card")
         model.check_can_respond(actor, card)
         if request.answer == "decline":
-            link_ids = store.delete_card(card["id"])
-            version = store.bump_version(actor.workshop_id)
+            link_ids = tx.delete_card(actor.workshop_id, card["id"])
+            version = tx.bump_version(actor.workshop_id)
             return _card_deleted(card, link_ids, version)
         fields = {"status": "accepted"}
         if request.text is not None and request.text != card["text"]:
@@ -324,16 +344,16 @@ def respond_strength(store: Store, actor: Actor, request: model.RespondStrength)
             fields.update(text=request.text, signed=False, reworded=True)
         if all(card[k] == v for k, v in fields.items()):
             return _card_saved(card, workshop["version"]).replayed()
-        saved = store.update_card(card["id"], **fields)
-        version = store.bump_version(actor.workshop_id)
+        saved = tx.update_card(actor.workshop_id, card["id"], **fields)
+        version = tx.bump_version(actor.workshop_id)
     return _card_saved(saved, version, before=card)
 
 
 def delete_card(store: Store, actor: Actor, request: model.ById) -> Change:
-    with store.erasing():
-        workshop = store.workshop(actor.workshop_id)
+    with store.transaction(erasing=True) as tx:
+        workshop = tx.workshop(actor.workshop_id)
         model.check_can_write(actor, workshop, store.clock.now())
-        card = _own_card(store, actor, request.id)
+        card = _own_card(tx, actor, request.id)
         if card is None:
             # Already gone (a replay, or someone else removed it): the wish is fulfilled.
             return Change(
@@ -341,8 +361,8 @@ def delete_card(store: Store, actor: Actor, request: model.ById) -> Change:
             )
         if not model.can_delete_card(actor, card):
             raise model.forbidden("You may only delete your own cards.")
-        link_ids = store.delete_card(request.id)
-        version = store.bump_version(actor.workshop_id)
+        link_ids = tx.delete_card(actor.workshop_id, request.id)
+        version = tx.bump_version(actor.workshop_id)
     return _card_deleted(card, link_ids, version)
 
 
@@ -360,29 +380,29 @@ def remove_participant(store: Store, actor: Actor, participant_id: str) -> list[
     if not actor.is_facilitator and not leaving:
         raise model.forbidden("Only the facilitator may remove someone else.")
     changes: list[Change] = []
-    with store.erasing():
-        if store.participant(actor.workshop_id, participant_id) is None:
+    with store.transaction(erasing=True) as tx:
+        if tx.participant(actor.workshop_id, participant_id) is None:
             raise model.not_found("participant")
-        for workshop_id, seat in store.seats_of(participant_id, earlier=leaving):
-            changes += [replace(c, workshop=workshop_id) for c in _erase_seat(store, workshop_id, seat)]
-        changes += _erase_seat(store, actor.workshop_id, participant_id)
+        for workshop_id, seat in tx.seats_of(participant_id, earlier=leaving):
+            changes += [replace(c, workshop=workshop_id) for c in _erase_seat(tx, workshop_id, seat)]
+        changes += _erase_seat(tx, actor.workshop_id, participant_id)
     return changes
 
 
-def _erase_seat(store: Store, workshop_id: str, participant_id: str) -> list[Change]:
-    """Inside a transaction: erase one person in one workshop.
+def _erase_seat(tx: Transaction, workshop_id: str, participant_id: str) -> list[Change]:
+    """Erase one person in one workshop.
 
     Nobody learns from the erasure what they could not know before: a card someone sees without
     whose it is (an anonymous drive, an unsigned strength) goes in a ``card_deleted`` of its
     own, and ``participant_left`` lists, for each viewer, only the cards they saw as this
     person's (and those cards' links).
     """
-    cards, links = store.delete_participant(workshop_id, participant_id)
+    cards, links = tx.delete_participant(workshop_id, participant_id)
     links_of = {c["id"]: [l for l in links if l["card_id"] == c["id"]] for c in cards}
     unnamed = [c for c in cards if not _ties_everywhere(c, participant_id)]
     changes = []
     for card in unnamed:
-        changes.append(_card_deleted(card, [l["id"] for l in links_of[card["id"]]], store.bump_version(workshop_id)))
+        changes.append(_card_deleted(card, [l["id"] for l in links_of[card["id"]]], tx.bump_version(workshop_id)))
     named = [c for c in cards if c not in unnamed]
 
     def shown_to(viewer: Viewer) -> dict:
@@ -398,7 +418,7 @@ def _erase_seat(store: Store, workshop_id: str, participant_id: str) -> list[Cha
 
     special = frozenset({c["about"] for c in named} | {c["author"] for c in named}) - {participant_id}
     changes.append(
-        Change("participant_left", store.bump_version(workshop_id), shown_to(model.FACILITATOR), render, special)
+        Change("participant_left", tx.bump_version(workshop_id), shown_to(model.FACILITATOR), render, special)
     )
     return changes
 
@@ -431,27 +451,27 @@ def _link_change(event: str, link: dict, card: dict, version: int) -> Change:
 
 def add_link(store: Store, actor: Actor, request: model.AddLink) -> Change:
     """Connect a card to a goal; a pair is linked at most once (re-linking acks the link)."""
-    with store.atomic():
-        workshop = store.workshop(actor.workshop_id)
+    with store.transaction() as tx:
+        workshop = tx.workshop(actor.workshop_id)
         model.check_can_write(actor, workshop, store.clock.now())
-        if request.id is not None and store.is_buried(request.id):
+        if request.id is not None and tx.is_buried(request.id):
             # Made, then deleted (or its card was) before this late resend: it stays deleted.
             return Change("link_deleted", workshop["version"], {"id": request.id}).replayed()
-        card = _own_card(store, actor, request.card_id)
+        card = _own_card(tx, actor, request.card_id)
         if card is None:
             raise model.not_found("card")
-        if store.goal(actor.workshop_id, request.goal_id) is None:
+        if tx.goal(actor.workshop_id, request.goal_id) is None:
             raise model.not_found("goal")
         if not model.can_link_card(actor, card):
             if card["status"] != "accepted":
                 raise model.forbidden("This strength waits for its person's OK before it can be linked.")
             raise model.forbidden("You may link only your own cards.")
-        existing = store.link_between(request.card_id, request.goal_id)
+        existing = tx.link_between(request.card_id, request.goal_id)
         if existing is not None:
             return _link_change("link_saved", existing, card, workshop["version"]).replayed()
-        if request.id is not None and store.link(request.id) is not None:
+        if request.id is not None and tx.id_taken("links", request.id):
             raise model.conflict("That id is already used.")
-        link = store.add_link(
+        link = tx.add_link(
             actor.workshop_id,
             request.id or model.new_id(),
             request.card_id,
@@ -459,22 +479,21 @@ def add_link(store: Store, actor: Actor, request: model.AddLink) -> Change:
             actor.participant_id,
             request.type,
         )
-        version = store.bump_version(actor.workshop_id)
+        version = tx.bump_version(actor.workshop_id)
     return _link_change("link_saved", link, card, version)
 
 
 def delete_link(store: Store, actor: Actor, request: model.ById) -> Change:
-    with store.atomic():
-        workshop = store.workshop(actor.workshop_id)
+    with store.transaction() as tx:
+        workshop = tx.workshop(actor.workshop_id)
         model.check_can_write(actor, workshop, store.clock.now())
-        link = store.link(request.id)
-        if link is None or link.pop("workshop_id") != actor.workshop_id:
+        link, card = _link_and_card(tx, actor, request.id)
+        if link is None:
             return Change("link_deleted", workshop["version"], {"id": request.id}, reply={"replayed": True})
-        card = _own_card(store, actor, link["card_id"])
         if not model.can_delete_link(actor, link, card):
             raise model.forbidden("You may remove only your own links.")
-        store.delete_link(request.id)
-        version = store.bump_version(actor.workshop_id)
+        tx.delete_link(actor.workshop_id, request.id)
+        version = tx.bump_version(actor.workshop_id)
     return _link_change("link_deleted", link, card, version)
 
 
@@ -490,10 +509,10 @@ def settings_of(workshop: dict, clock: Clock) -> dict:
 
 def _update_settings(store: Store, actor: Actor, **fields) -> Change:
     model.check_facilitator(actor)
-    with store.atomic():
-        store.update_workshop(actor.workshop_id, **fields)
-        version = store.bump_version(actor.workshop_id)
-        workshop = store.workshop(actor.workshop_id)
+    with store.transaction() as tx:
+        tx.update_workshop(actor.workshop_id, **fields)
+        version = tx.bump_version(actor.workshop_id)
+        workshop = tx.workshop(actor.workshop_id)
     return Change("settings_changed", version, settings_of(workshop, store.clock))
 
 
@@ -524,10 +543,10 @@ def set_joining_locked(store: Store, actor: Actor, request: model.SetJoiningLock
 def assign_strength_round(store: Store, actor: Actor, request: model.AssignStrengthRound) -> Change:
     """Give each participant colleagues to name strengths for, round robin, so everyone receives some."""
     model.check_facilitator(actor)
-    with store.atomic():
-        pairs = model.strength_round(store.participant_ids_in_order(actor.workshop_id), request.per_person)
-        assignments = store.replace_assignments(actor.workshop_id, pairs)
-        version = store.bump_version(actor.workshop_id)
+    with store.transaction() as tx:
+        pairs = model.strength_round(tx.participant_ids_in_order(actor.workshop_id), request.per_person)
+        assignments = tx.replace_assignments(actor.workshop_id, pairs)
+        version = tx.bump_version(actor.workshop_id)
 
     def render(viewer: Viewer):
         return "assignments_changed", {"assignments": model.assignments_for(assignments, viewer)}
@@ -542,33 +561,33 @@ def assign_strength_round(store: Store, actor: Actor, request: model.AssignStren
 def set_card_hidden(store: Store, actor: Actor, request: model.SetCardHidden) -> Change:
     """The facilitator moderates a card away from the team (or back)."""
     model.check_facilitator(actor)
-    with store.atomic():
-        workshop = store.workshop(actor.workshop_id)
-        card = _own_card(store, actor, request.id)
+    with store.transaction() as tx:
+        workshop = tx.workshop(actor.workshop_id)
+        card = _own_card(tx, actor, request.id)
         if card is None:
             raise model.not_found("card")
         if card["hidden"] == request.hidden:
             return _card_saved(card, workshop["version"]).replayed()
-        link_ids = store.link_ids_of_card(card["id"])
-        saved = store.update_card(card["id"], hidden=request.hidden)
-        version = store.bump_version(actor.workshop_id)
+        link_ids = tx.link_ids_of_card(card["id"])
+        saved = tx.update_card(actor.workshop_id, card["id"], hidden=request.hidden)
+        version = tx.bump_version(actor.workshop_id)
     return _card_saved(saved, version, before=card, link_ids=link_ids)
 
 
 def rename_participant(store: Store, actor: Actor, request: model.RenameParticipant) -> Change:
     model.check_facilitator(actor)
-    with store.erasing():
-        if store.participant(actor.workshop_id, request.id) is None:
+    with store.transaction(erasing=True) as tx:
+        if tx.participant(actor.workshop_id, request.id) is None:
             raise model.not_found("participant")
         # Their own name is no look-alike: a new spelling of it (case, an accent) is theirs to take.
         _refuse_look_alike(
             request.name,
-            [name for pid, name in store.participant_names(actor.workshop_id).items() if pid != request.id],
+            [name for pid, name in tx.participant_names(actor.workshop_id).items() if pid != request.id],
         )
-        participant = store.rename_participant(actor.workshop_id, request.id, request.name)
+        participant = tx.rename_participant(actor.workshop_id, request.id, request.name)
         if participant is None:
             raise model.conflict("That name is already taken in this workshop.")
-        version = store.bump_version(actor.workshop_id)
+        version = tx.bump_version(actor.workshop_id)
     return Change("participant_updated", version, {"participant": participant})
 
 
@@ -576,39 +595,41 @@ def set_done(store: Store, actor: Actor, request: model.SetDone) -> Change:
     """A participant says they are done with a phase (or not yet)."""
     if actor.participant_id is None:
         raise model.forbidden("Only participants mark themselves done.")
-    with store.atomic():
-        participant = store.participant(actor.workshop_id, actor.participant_id)
+    with store.transaction() as tx:
+        participant = tx.participant(actor.workshop_id, actor.participant_id)
         done = [p for p in participant["done"] if p != request.phase] + ([request.phase] if request.done else [])
         if sorted(done) == sorted(participant["done"]):
             return Change(
-                "participant_updated", store.workshop(actor.workshop_id)["version"], {"participant": participant}
+                "participant_updated", tx.workshop(actor.workshop_id)["version"], {"participant": participant}
             ).replayed()
-        participant = store.set_done(actor.workshop_id, actor.participant_id, sorted(done, key=model.PHASES.index))
-        version = store.bump_version(actor.workshop_id)
+        participant = tx.set_done(actor.workshop_id, actor.participant_id, sorted(done, key=model.PHASES.index))
+        version = tx.bump_version(actor.workshop_id)
     return Change("participant_updated", version, {"participant": participant})
 
 
-def _link_and_card(store: Store, actor: Actor, link_id: str) -> tuple[dict | None, dict | None]:
-    link = store.link(link_id)
-    if link is None or link.pop("workshop_id") != actor.workshop_id:
+def _link_and_card(tx: Reads, actor: Actor, link_id: str) -> tuple[Link, Card] | tuple[None, None]:
+    """A link of the actor's workshop with its card, or ``(None, None)``."""
+    link = tx.link(actor.workshop_id, link_id)
+    card = _own_card(tx, actor, link["card_id"]) if link else None
+    if link is None or card is None:
         return None, None
-    return link, _own_card(store, actor, link["card_id"])
+    return link, card
 
 
 def edit_link(store: Store, actor: Actor, request: model.EditLink) -> Change:
     """Say how a card relates to its goal: it energises me, I want to grow in this, I already do this."""
-    with store.atomic():
-        workshop = store.workshop(actor.workshop_id)
+    with store.transaction() as tx:
+        workshop = tx.workshop(actor.workshop_id)
         model.check_can_write(actor, workshop, store.clock.now())
-        link, card = _link_and_card(store, actor, request.id)
+        link, card = _link_and_card(tx, actor, request.id)
         if link is None:
             raise model.not_found("link")
         if not model.can_delete_link(actor, link, card):
             raise model.forbidden("You may change only your own links.")
         if link["type"] == request.type:
             return _link_change("link_saved", link, card, workshop["version"]).replayed()
-        link = store.set_link_type(request.id, request.type)
-        version = store.bump_version(actor.workshop_id)
+        link = tx.set_link_type(actor.workshop_id, request.id, request.type)
+        version = tx.bump_version(actor.workshop_id)
     return _link_change("link_saved", link, card, version)
 
 
@@ -616,18 +637,18 @@ def endorse_link(store: Store, actor: Actor, request: model.EndorseLink) -> Chan
     """A colleague's +1 on a link they can see (not on their own card)."""
     if actor.participant_id is None:
         raise model.forbidden("Endorsing is for participants.")
-    with store.atomic():
-        workshop = store.workshop(actor.workshop_id)
+    with store.transaction() as tx:
+        workshop = tx.workshop(actor.workshop_id)
         model.check_can_write(actor, workshop, store.clock.now())
-        link, card = _link_and_card(store, actor, request.id)
+        link, card = _link_and_card(tx, actor, request.id)
         if link is None or model.link_for(link, card, model.Viewer("participant", actor.participant_id)) is None:
             raise model.not_found("link")
         if card["about"] == actor.participant_id:
             raise model.forbidden("Endorsing is for colleagues, not for your own card.")
         if (actor.participant_id in link["endorsements"]) == request.endorsed:
             return _link_change("link_saved", link, card, workshop["version"]).replayed()
-        link = store.set_endorsement(actor.workshop_id, request.id, actor.participant_id, request.endorsed)
-        version = store.bump_version(actor.workshop_id)
+        link = tx.set_endorsement(actor.workshop_id, request.id, actor.participant_id, request.endorsed)
+        version = tx.bump_version(actor.workshop_id)
     return _link_change("link_saved", link, card, version)
 
 
@@ -647,33 +668,29 @@ def _agreement_change(event: str, agreement: dict, link: dict, card: dict, versi
     return Change(event, version, data, render, special)
 
 
-def _check_owner(store: Store, actor: Actor, owner: str | None) -> None:
-    if owner is not None and store.participant(actor.workshop_id, owner) is None:
+def _check_owner(tx: Reads, actor: Actor, owner: str | None) -> None:
+    if owner is not None and tx.participant(actor.workshop_id, owner) is None:
         raise model.not_found("participant")
 
 
 def add_agreement(store: Store, actor: Actor, request: model.AddAgreement) -> Change:
     """Who does what by when, for a link (the agreements phase)."""
-    with store.atomic():
-        workshop = store.workshop(actor.workshop_id)
+    with store.transaction() as tx:
+        workshop = tx.workshop(actor.workshop_id)
         model.check_can_write(actor, workshop, store.clock.now())
-        link, card = _link_and_card(store, actor, request.link_id)
+        link, card = _link_and_card(tx, actor, request.link_id)
         if link is None:
             raise model.not_found("link")
         if not model.can_arrange_agreement(actor, card):
             raise model.forbidden("Agreements are made by the facilitator or the card's person.")
-        _check_owner(store, actor, request.owner)
+        _check_owner(tx, actor, request.owner)
         if request.id is not None:
-            existing = store.agreement(request.id)
-            if existing is not None:
-                if (
-                    existing.pop("workshop_id") == actor.workshop_id
-                    and existing["link_id"] == link["id"]
-                    and existing["text"] == request.text
-                ):
-                    return _agreement_change("agreement_saved", existing, link, card, workshop["version"]).replayed()
+            existing = tx.agreement(actor.workshop_id, request.id)
+            if existing is not None and (existing["link_id"], existing["text"]) == (link["id"], request.text):
+                return _agreement_change("agreement_saved", existing, link, card, workshop["version"]).replayed()
+            if tx.id_taken("agreements", request.id):
                 raise model.conflict("That id is already used.")
-        agreement = store.add_agreement(
+        agreement = tx.add_agreement(
             actor.workshop_id,
             {
                 "id": request.id or model.new_id(),
@@ -683,15 +700,20 @@ def add_agreement(store: Store, actor: Actor, request: model.AddAgreement) -> Ch
                 "due": request.due,
             },
         )
-        version = store.bump_version(actor.workshop_id)
+        version = tx.bump_version(actor.workshop_id)
     return _agreement_change("agreement_saved", agreement, link, card, version)
 
 
-def _own_agreement(store: Store, actor: Actor, agreement_id: str):
-    agreement = store.agreement(agreement_id)
-    if agreement is None or agreement.pop("workshop_id") != actor.workshop_id:
+def _own_agreement(
+    tx: Reads, actor: Actor, agreement_id: str
+) -> tuple[Agreement, Link, Card] | tuple[None, None, None]:
+    """An agreement of the actor's workshop with its link and card, or ``(None, None, None)``."""
+    agreement = tx.agreement(actor.workshop_id, agreement_id)
+    if agreement is None:
         return None, None, None
-    link, card = _link_and_card(store, actor, agreement["link_id"])
+    link, card = _link_and_card(tx, actor, agreement["link_id"])
+    if link is None or card is None:
+        return None, None, None
     return agreement, link, card
 
 
@@ -701,34 +723,34 @@ def edit_agreement(store: Store, actor: Actor, request: model.EditAgreement) -> 
         raise model.invalid("text and done cannot be empty.")
     if not fields:
         raise model.invalid("Nothing to change.")
-    with store.erasing():
-        workshop = store.workshop(actor.workshop_id)
+    with store.transaction(erasing=True) as tx:
+        workshop = tx.workshop(actor.workshop_id)
         model.check_can_write(actor, workshop, store.clock.now())
-        agreement, link, card = _own_agreement(store, actor, request.id)
+        agreement, link, card = _own_agreement(tx, actor, request.id)
         if agreement is None:
             raise model.not_found("agreement")
         if not model.can_arrange_agreement(actor, card, agreement):
             raise model.forbidden("Only the facilitator, the card's person or the owner change an agreement.")
-        _check_owner(store, actor, fields.get("owner"))
+        _check_owner(tx, actor, fields.get("owner"))
         fields = {k: v for k, v in fields.items() if agreement[k] != v}
         if not fields:
             return _agreement_change("agreement_saved", agreement, link, card, workshop["version"]).replayed()
-        saved = store.update_agreement(request.id, **fields)
-        version = store.bump_version(actor.workshop_id)
+        saved = tx.update_agreement(actor.workshop_id, request.id, **fields)
+        version = tx.bump_version(actor.workshop_id)
     return _agreement_change("agreement_saved", saved, link, card, version)
 
 
 def delete_agreement(store: Store, actor: Actor, request: model.ById) -> Change:
-    with store.erasing():
-        workshop = store.workshop(actor.workshop_id)
+    with store.transaction(erasing=True) as tx:
+        workshop = tx.workshop(actor.workshop_id)
         model.check_can_write(actor, workshop, store.clock.now())
-        agreement, link, card = _own_agreement(store, actor, request.id)
+        agreement, link, card = _own_agreement(tx, actor, request.id)
         if agreement is None:
             return Change("agreement_deleted", workshop["version"], {"id": request.id}, reply={"replayed": True})
         if not model.can_arrange_agreement(actor, card, agreement):
             raise model.forbidden("Only the facilitator, the card's person or the owner remove an agreement.")
-        store.delete_agreement(request.id)
-        version = store.bump_version(actor.workshop_id)
+        tx.delete_agreement(actor.workshop_id, request.id)
+        version = tx.bump_version(actor.workshop_id)
     return _agreement_change("agreement_deleted", agreement, link, card, version)
 
 
@@ -742,8 +764,18 @@ def create_follow_up(store: Store, actor: Actor, request: model.FollowUp) -> tup
     if old["phase"] != "closed":
         raise WorkshopError("conflict", "Close the workshop before starting its follow-up.", 409)
     token = model.new_token()
-    title = request.title or old["title"]
-    return store.create_follow_up(old["id"], title, model.hash_token(token)), token
+    with store.transaction() as tx:
+        new = tx.create_workshop(
+            request.title or old["title"],
+            old["language"],
+            [],
+            model.hash_token(token),
+            old["default_visibility"],
+            prompts=old["prompts"],
+            previous_id=old["id"],
+        )
+        tx.copy_into(new["id"], model.carried_over(_must(tx.snapshot(old["id"]))))
+    return new, token
 
 
 def rejoin(store: Store, workshop: dict, previous_token: str | None) -> tuple[dict, str]:
@@ -754,8 +786,8 @@ def rejoin(store: Store, workshop: dict, previous_token: str | None) -> tuple[di
     if actor.participant_id is None or previous["id"] != workshop["previous_id"]:
         raise model.forbidden("That token is not from the previous workshop.")
     token = model.new_token()
-    with store.atomic():
-        participant = store.rejoin(workshop["id"], actor.participant_id, model.hash_token(token))
+    with store.transaction() as tx:
+        participant = tx.rejoin(workshop["id"], actor.participant_id, model.hash_token(token))
     if participant is None:
         raise model.not_found("participant")
     return participant, token
@@ -765,29 +797,31 @@ def create_team_link(store: Store, actor: Actor) -> str:
     """A new secret for the team's read-only summary (an earlier one stops working)."""
     model.check_facilitator(actor)
     token = model.new_token()
-    store.set_team_token(actor.workshop_id, model.hash_token(token))
+    with store.transaction() as tx:
+        tx.set_team_token(actor.workshop_id, model.hash_token(token))
     return token
 
 
 def revoke_team_link(store: Store, actor: Actor) -> None:
     model.check_facilitator(actor)
-    store.set_team_token(actor.workshop_id, None)
+    with store.transaction() as tx:
+        tx.set_team_token(actor.workshop_id, None)
 
 
 def open_checkin(store: Store, actor: Actor) -> Change:
     """A short check-in between workshops: does each link still energise its person?"""
     model.check_facilitator(actor)
-    with store.atomic():
-        checkin = store.open_checkin(actor.workshop_id)
-        version = store.bump_version(actor.workshop_id)
+    with store.transaction() as tx:
+        checkin = tx.open_checkin(actor.workshop_id)
+        version = tx.bump_version(actor.workshop_id)
     return Change("checkin_changed", version, {"checkin": checkin})
 
 
 def close_checkin(store: Store, actor: Actor) -> Change:
     model.check_facilitator(actor)
-    with store.atomic():
-        store.close_checkins(actor.workshop_id)
-        version = store.bump_version(actor.workshop_id)
+    with store.transaction() as tx:
+        tx.close_checkins(actor.workshop_id)
+        version = tx.bump_version(actor.workshop_id)
     return Change("checkin_changed", version, {"checkin": None})
 
 
@@ -796,11 +830,11 @@ def answer_checkin(store: Store, actor: Actor, request: model.AnswerCheckin) -> 
     Answering again replaces the answer. Open even in a closed workshop: check-ins come after."""
     if actor.participant_id is None:
         raise model.forbidden("Check-ins are answered by participants.")
-    with store.erasing():
-        checkin = store.open_checkin_of(actor.workshop_id)
+    with store.transaction(erasing=True) as tx:
+        checkin = tx.open_checkin_of(actor.workshop_id)
         if checkin is None:
             raise WorkshopError("closed", "There is no open check-in.", 409)
-        link, card = _link_and_card(store, actor, request.link_id)
+        link, card = _link_and_card(tx, actor, request.link_id)
         if link is None:
             raise model.not_found("link")
         if card["about"] != actor.participant_id:
@@ -808,7 +842,7 @@ def answer_checkin(store: Store, actor: Actor, request: model.AnswerCheckin) -> 
         previous = next(
             (
                 a
-                for c in store.checkins(actor.workshop_id)
+                for c in tx.checkins(actor.workshop_id)
                 if c["id"] == checkin["id"]
                 for a in c["answers"]
                 if a["link_id"] == link["id"] and a["participant_id"] == actor.participant_id
@@ -817,11 +851,11 @@ def answer_checkin(store: Store, actor: Actor, request: model.AnswerCheckin) -> 
         )
         if previous and (previous["rating"], previous["comment"]) == (request.rating, request.comment):
             same = {"checkin_id": checkin["id"], **previous}
-            return Change("checkin_answered", store.workshop(actor.workshop_id)["version"], {"answer": same}).replayed()
-        answer = store.answer_checkin(
+            return Change("checkin_answered", tx.workshop(actor.workshop_id)["version"], {"answer": same}).replayed()
+        answer = tx.answer_checkin(
             actor.workshop_id, checkin["id"], link["id"], actor.participant_id, request.rating, request.comment
         )
-        version = store.bump_version(actor.workshop_id)
+        version = tx.bump_version(actor.workshop_id)
 
     def render(viewer: Viewer):
         return ("checkin_answered", {"answer": answer}) if viewer.participant_id == actor.participant_id else None
@@ -868,7 +902,8 @@ def create_signin(store: Store, actor: Actor, token: str) -> str:
     if store.facilitator_token_hash(actor.workshop_id) != model.hash_token(token):
         raise model.unauthorized()
     code = model.new_token()
-    store.set_signin(actor.workshop_id, f"{model.hash_token(code)}:{_wrap(token, code)}")
+    with store.transaction() as tx:
+        tx.set_signin(actor.workshop_id, f"{model.hash_token(code)}:{_wrap(token, code)}")
     return code
 
 
@@ -886,7 +921,9 @@ def use_signin(store: Store, workshop: dict, code: str | None) -> str:
     token = _unwrap(wrapped, code)
     if token is None or store.facilitator_token_hash(workshop["id"]) != model.hash_token(token):
         raise model.unauthorized()
-    if not store.take_signin(workshop["id"], pending):
+    with store.transaction() as tx:
+        taken = tx.take_signin(workshop["id"], pending)
+    if not taken:
         raise model.unauthorized()  # someone else used it a moment ago
     return token
 
@@ -896,18 +933,18 @@ def create_board_link(store: Store, actor: Actor) -> tuple[str, str | None]:
     Returns the new key and the hash of the one it replaced (whose boards the caller closes)."""
     model.check_facilitator(actor)
     token = model.new_token()
-    with store.atomic():
-        old = store.board_token_hash(actor.workshop_id)
-        store.set_board_token(actor.workshop_id, model.hash_token(token))
+    with store.transaction() as tx:
+        old = tx.board_token_hash(actor.workshop_id)
+        tx.set_board_token(actor.workshop_id, model.hash_token(token))
     return token, old
 
 
 def revoke_board_link(store: Store, actor: Actor) -> str | None:
     """The board key stops working; returns the hash it had (whose boards the caller closes)."""
     model.check_facilitator(actor)
-    with store.atomic():
-        old = store.board_token_hash(actor.workshop_id)
-        store.set_board_token(actor.workshop_id, None)
+    with store.transaction() as tx:
+        old = tx.board_token_hash(actor.workshop_id)
+        tx.set_board_token(actor.workshop_id, None)
     return old
 
 
@@ -926,9 +963,9 @@ def rotate_facilitator_key(store: Store, actor: Actor) -> tuple[str, str]:
     sign-in code). Returns the new key and the old one's hash (whose connections the caller closes)."""
     model.check_facilitator(actor)
     token = model.new_token()
-    with store.atomic():
-        old = store.facilitator_token_hash(actor.workshop_id)
-        store.set_facilitator_token(actor.workshop_id, model.hash_token(token))
+    with store.transaction() as tx:
+        old = tx.facilitator_token_hash(actor.workshop_id)
+        tx.set_facilitator_token(actor.workshop_id, model.hash_token(token))
     return token, old
 
 
@@ -995,6 +1032,13 @@ def _checkin_for(store: Store, actor: Actor, viewer: Viewer) -> dict | None:
     if not viewer.is_facilitator:
         answers = [a for a in answers if a["participant_id"] == viewer.participant_id]
     return {**checkin, "answers": answers}
+
+
+def _must(value: T | None) -> T:
+    """What was just read inside the same transaction that made sure it is there."""
+    if value is None:
+        raise model.not_found()
+    return value
 
 
 def is_replay(change: Change) -> bool:

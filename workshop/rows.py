@@ -1,0 +1,156 @@
+"""The shapes of the rows the store returns, written out once.
+
+The store (workshop/store/) reads SQLite rows into these; the service, the visibility rules
+(model.py) and the summary work on them; the socket protocol (docs/protocol.md) sends them
+as they are. Flags are booleans and lists are lists here, whatever SQLite keeps.
+"""
+
+from __future__ import annotations
+
+from typing import TypedDict
+
+
+class Workshop(TypedDict):
+    id: str
+    code: str
+    title: str
+    language: str
+    phase: str
+    version: int
+    prompts: list[str]
+    default_visibility: str
+    timer_ends_at: str | None
+    timer_seconds: int
+    timer_lock: bool
+    revealed: bool
+    joining_locked: bool
+    team_link: bool  # whether a team link is set (its hash never leaves the store)
+    board_link: bool  # whether a board link is set
+    previous_id: str | None  # the workshop this one follows up
+    closed_at: str | None
+    created_at: str
+    last_active_at: str | None
+
+
+class Goal(TypedDict):
+    id: str
+    kind: str  # "goal" | "project" | "activity"
+    text: str
+    position: int
+
+
+class NewGoal(TypedDict):
+    text: str
+    kind: str
+
+
+class Participant(TypedDict):
+    id: str
+    name: str
+    color: int
+    done: list[str]  # the phases they said they are done with
+
+
+class Card(TypedDict):
+    id: str
+    kind: str  # "drive" | "strength"
+    about: str | None  # None only as a viewer sees an anonymous card (model.card_for)
+    author: str | None  # None as a viewer sees an anonymous or unsigned card
+    text: str
+    prompt: int | None
+    visibility: str  # "named" | "anonymous" | "facilitator"
+    status: str  # "accepted" | "pending"
+    signed: bool
+    reworded: bool
+    hidden: bool
+    created_at: str
+
+
+class NewCard(TypedDict):
+    id: str
+    kind: str
+    about: str
+    author: str
+    text: str
+    prompt: int | None
+    visibility: str
+    status: str
+    signed: bool
+
+
+class Link(TypedDict):
+    id: str
+    card_id: str
+    goal_id: str
+    type: str  # "energises" | "grow" | "already"
+    endorsements: list[str]  # who gave it a +1, in order
+    created_by: str | None
+    created_at: str
+
+
+class Agreement(TypedDict):
+    id: str
+    link_id: str
+    text: str
+    owner: str | None
+    due: str | None
+    done: bool
+    created_at: str
+
+
+class NewAgreement(TypedDict):
+    id: str
+    link_id: str
+    text: str
+    owner: str | None
+    due: str | None
+
+
+class Assignment(TypedDict):
+    """One pair of the strength round: ``giver`` names a strength of ``receiver``."""
+
+    giver: str
+    receiver: str
+
+
+class Checkin(TypedDict):
+    id: str
+    opened_at: str
+    closed_at: str | None
+
+
+class CheckinAnswer(TypedDict):
+    link_id: str
+    participant_id: str
+    rating: int
+    comment: str | None
+
+
+class CheckinWithAnswers(Checkin):
+    answers: list[CheckinAnswer]
+
+
+class Answer(CheckinAnswer):
+    """A check-in answer as it is sent: with its check-in."""
+
+    checkin_id: str
+
+
+class Snapshot(TypedDict):
+    """Everything about a workshop, read at one version."""
+
+    workshop: Workshop
+    goals: list[Goal]
+    participants: list[Participant]
+    cards: list[Card]
+    links: list[Link]
+    agreements: list[Agreement]
+    assignments: list[Assignment]
+
+
+class Origins(TypedDict):
+    """For a follow-up: the id each copied row came from, by its own id."""
+
+    cards: dict[str, str]
+    links: dict[str, str]
+    agreements: dict[str, str]

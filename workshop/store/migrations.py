@@ -1,0 +1,184 @@
+"""The schema: each migration runs once, in order; ``PRAGMA user_version`` records how many have.
+
+A new column or table is a new step at the end; a step never changes once it has shipped.
+"""
+
+from __future__ import annotations
+
+# Each step runs once, in order; PRAGMA user_version records how many have run.
+MIGRATIONS: list[str] = [
+    """
+    CREATE TABLE workshops (
+        id TEXT PRIMARY KEY,
+        code TEXT NOT NULL UNIQUE,
+        title TEXT NOT NULL,
+        language TEXT NOT NULL,
+        phase TEXT NOT NULL DEFAULT 'join',
+        version INTEGER NOT NULL DEFAULT 0,
+        prompts TEXT NOT NULL,
+        facilitator_token_hash TEXT NOT NULL UNIQUE,
+        created_at TEXT NOT NULL
+    );
+    CREATE TABLE goals (
+        id TEXT PRIMARY KEY,
+        workshop_id TEXT NOT NULL REFERENCES workshops(id) ON DELETE CASCADE,
+        kind TEXT NOT NULL,
+        text TEXT NOT NULL,
+        position INTEGER NOT NULL,
+        created_at TEXT NOT NULL
+    );
+    CREATE INDEX goals_workshop ON goals(workshop_id, position);
+    CREATE TABLE participants (
+        id TEXT PRIMARY KEY,
+        workshop_id TEXT NOT NULL REFERENCES workshops(id) ON DELETE CASCADE,
+        name TEXT NOT NULL,
+        name_key TEXT NOT NULL,
+        token_hash TEXT NOT NULL UNIQUE,
+        color INTEGER NOT NULL,
+        joined_at TEXT NOT NULL,
+        UNIQUE (workshop_id, name_key)
+    );
+    CREATE TABLE cards (
+        id TEXT PRIMARY KEY,
+        workshop_id TEXT NOT NULL REFERENCES workshops(id) ON DELETE CASCADE,
+        kind TEXT NOT NULL,
+        about TEXT NOT NULL REFERENCES participants(id) ON DELETE CASCADE,
+        author TEXT NOT NULL REFERENCES participants(id) ON DELETE CASCADE,
+        text TEXT NOT NULL,
+        prompt INTEGER,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    );
+    CREATE INDEX cards_workshop ON cards(workshop_id, created_at);
+    CREATE TABLE links (
+        id TEXT PRIMARY KEY,
+        workshop_id TEXT NOT NULL REFERENCES workshops(id) ON DELETE CASCADE,
+        card_id TEXT NOT NULL REFERENCES cards(id) ON DELETE CASCADE,
+        goal_id TEXT NOT NULL REFERENCES goals(id) ON DELETE CASCADE,
+        created_by TEXT REFERENCES participants(id) ON DELETE SET NULL,
+        created_at TEXT NOT NULL,
+        UNIQUE (card_id, goal_id)
+    );
+    CREATE INDEX links_workshop ON links(workshop_id, created_at);
+    """,
+    # Privacy: each drive's visibility, each strength's consent and signature (issue 3).
+    """
+    ALTER TABLE workshops ADD COLUMN default_visibility TEXT NOT NULL DEFAULT 'named';
+    ALTER TABLE cards ADD COLUMN visibility TEXT NOT NULL DEFAULT 'named';
+    ALTER TABLE cards ADD COLUMN status TEXT NOT NULL DEFAULT 'accepted';
+    ALTER TABLE cards ADD COLUMN signed INTEGER NOT NULL DEFAULT 0;
+    CREATE INDEX cards_about ON cards(about);
+    CREATE INDEX cards_author ON cards(author);
+    """,
+    # Running the room (issue 4): timer, reveal, joining lock, moderation, "done", link types,
+    # endorsements, the strength round's assignments, and agreements on links.
+    """
+    ALTER TABLE workshops ADD COLUMN timer_ends_at TEXT;
+    ALTER TABLE workshops ADD COLUMN timer_seconds INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE workshops ADD COLUMN timer_lock INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE workshops ADD COLUMN revealed INTEGER NOT NULL DEFAULT 1;
+    ALTER TABLE workshops ADD COLUMN joining_locked INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE cards ADD COLUMN hidden INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE participants ADD COLUMN done TEXT NOT NULL DEFAULT '[]';
+    ALTER TABLE links ADD COLUMN type TEXT NOT NULL DEFAULT 'energises';
+    CREATE TABLE endorsements (
+        workshop_id TEXT NOT NULL REFERENCES workshops(id) ON DELETE CASCADE,
+        link_id TEXT NOT NULL REFERENCES links(id) ON DELETE CASCADE,
+        participant_id TEXT NOT NULL REFERENCES participants(id) ON DELETE CASCADE,
+        created_at TEXT NOT NULL,
+        PRIMARY KEY (link_id, participant_id)
+    );
+    CREATE INDEX endorsements_workshop ON endorsements(workshop_id);
+    CREATE TABLE assignments (
+        workshop_id TEXT NOT NULL REFERENCES workshops(id) ON DELETE CASCADE,
+        giver TEXT NOT NULL REFERENCES participants(id) ON DELETE CASCADE,
+        receiver TEXT NOT NULL REFERENCES participants(id) ON DELETE CASCADE,
+        position INTEGER NOT NULL,
+        PRIMARY KEY (workshop_id, giver, receiver)
+    );
+    CREATE TABLE agreements (
+        id TEXT PRIMARY KEY,
+        workshop_id TEXT NOT NULL REFERENCES workshops(id) ON DELETE CASCADE,
+        link_id TEXT NOT NULL REFERENCES links(id) ON DELETE CASCADE,
+        text TEXT NOT NULL,
+        owner TEXT REFERENCES participants(id) ON DELETE SET NULL,
+        due TEXT,
+        done INTEGER NOT NULL DEFAULT 0,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    );
+    CREATE INDEX agreements_workshop ON agreements(workshop_id, created_at);
+    """,
+    # Afterwards (issue 5): the team's read-only link, follow-ups that start from the last
+    # workshop (origin ids point at the rows they were copied from), check-ins, retention.
+    """
+    ALTER TABLE workshops ADD COLUMN team_token_hash TEXT;
+    ALTER TABLE workshops ADD COLUMN previous_id TEXT REFERENCES workshops(id) ON DELETE SET NULL;
+    ALTER TABLE workshops ADD COLUMN closed_at TEXT;
+    ALTER TABLE goals ADD COLUMN origin_id TEXT;
+    ALTER TABLE participants ADD COLUMN origin_id TEXT;
+    ALTER TABLE cards ADD COLUMN origin_id TEXT;
+    ALTER TABLE links ADD COLUMN origin_id TEXT;
+    ALTER TABLE agreements ADD COLUMN origin_id TEXT;
+    CREATE INDEX workshops_team_token ON workshops(team_token_hash);
+    CREATE INDEX workshops_previous ON workshops(previous_id);
+    CREATE INDEX participants_origin ON participants(origin_id);
+    CREATE TABLE checkins (
+        id TEXT PRIMARY KEY,
+        workshop_id TEXT NOT NULL REFERENCES workshops(id) ON DELETE CASCADE,
+        opened_at TEXT NOT NULL,
+        closed_at TEXT
+    );
+    CREATE TABLE checkin_answers (
+        workshop_id TEXT NOT NULL REFERENCES workshops(id) ON DELETE CASCADE,
+        checkin_id TEXT NOT NULL REFERENCES checkins(id) ON DELETE CASCADE,
+        link_id TEXT NOT NULL REFERENCES links(id) ON DELETE CASCADE,
+        participant_id TEXT NOT NULL REFERENCES participants(id) ON DELETE CASCADE,
+        rating INTEGER NOT NULL,
+        comment TEXT,
+        answered_at TEXT NOT NULL,
+        PRIMARY KEY (checkin_id, link_id, participant_id)
+    );
+    """,
+    # Ids of deleted cards and links, so a late replay of their creation (a phone that resends
+    # after someone else deleted it) cannot bring them back.
+    """
+    CREATE TABLE tombstones (
+        id TEXT PRIMARY KEY,
+        workshop_id TEXT NOT NULL REFERENCES workshops(id) ON DELETE CASCADE
+    );
+    CREATE INDEX tombstones_workshop ON tombstones(workshop_id);
+    """,
+    # Privacy against an insider (issue 10): retention counts from the last activity (a workshop
+    # never closed expires too); a read-only board credential for the projector; a one-time
+    # sign-in code for the facilitator's secret link; a strength reworded by its person is no
+    # longer signed by its author.
+    """
+    ALTER TABLE workshops ADD COLUMN last_active_at TEXT;
+    UPDATE workshops SET last_active_at = coalesce(closed_at, created_at);
+    ALTER TABLE workshops ADD COLUMN board_token_hash TEXT;
+    ALTER TABLE workshops ADD COLUMN signin_hash TEXT;
+    CREATE INDEX workshops_board_token ON workshops(board_token_hash);
+    CREATE INDEX workshops_signin ON workshops(signin_hash);
+    ALTER TABLE cards ADD COLUMN reworded INTEGER NOT NULL DEFAULT 0;
+    """,
+]
+
+#: Bytes the write-ahead log may keep after a checkpoint (it is truncated to this size).
+JOURNAL_SIZE_LIMIT = 1024 * 1024
+
+TABLES = (
+    "workshops",
+    "goals",
+    "participants",
+    "cards",
+    "links",
+    "endorsements",
+    "assignments",
+    "agreements",
+    "checkins",
+    "checkin_answers",
+    "tombstones",
+)
+# Rows copied into a follow-up remember where they came from; erasing the original forgets that.
+ORIGIN_TABLES = ("goals", "participants", "cards", "links", "agreements")
