@@ -7,6 +7,7 @@ import os
 import re
 
 from flask import Flask, jsonify, make_response, render_template, request
+from flask.json.provider import DefaultJSONProvider
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_compress import Compress
@@ -87,7 +88,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         app.config.from_mapping(test_config)
 
-    app.json.sort_keys = False  # keep payloads in the documented order
+    if isinstance(app.json, DefaultJSONProvider):  # always, unless another provider is set
+        app.json.sort_keys = False  # keep payloads in the documented order
     # CLOCK: the one clock (workshop/clock.py); tests pass a FakeClock, the server the real one.
     app.extensions["workshop_store"] = Store(app.config["DATABASE"], clock=app.config.get("CLOCK"))
     babel.init_app(app, locale_selector=select_locale)
@@ -133,10 +135,11 @@ def _register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
-        code = HTTP_ERRORS.get(exc.code, "invalid" if exc.code < 500 else "internal")
+        status = exc.code or 500  # an HTTPException without a code is not one Flask raises
+        code = HTTP_ERRORS.get(status, "invalid" if status < 500 else "internal")
         if _wants_json():
-            return jsonify({"error": {"code": code, "message": exc.description}}), exc.code
-        return _error_page(exc.code)
+            return jsonify({"error": {"code": code, "message": exc.description}}), status
+        return _error_page(status)
 
 
 def _error_page(status: int):

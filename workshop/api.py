@@ -13,7 +13,18 @@ from . import model, service, summary
 from .i18n import use_workshop_language
 from .limits import CREATIONS, GUESSES, limiter, only_misses
 from .live import broadcast, close_workshop_rooms, disconnect_room_later, key_room
-from .web import absolute, actor_for, bearer_token, board_url, store, workshop_or_404, workshop_urls
+from .model import Viewer
+from .rows import Snapshot, Workshop
+from .web import (
+    absolute,
+    actor_for,
+    bearer_token,
+    board_url,
+    snapshot_or_404,
+    store,
+    workshop_or_404,
+    workshop_urls,
+)
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -34,7 +45,7 @@ def create_workshop():
     return _secret(_with_key(workshop, token))
 
 
-def _with_key(workshop: dict, token: str) -> dict:
+def _with_key(workshop: Workshop, token: str) -> dict:
     """A new facilitator key as an answer: the key (for the bearer) and the workshop's URLs, the
     facilitator's being a one-time sign-in link (the key itself is never in a URL)."""
     signin = service.create_signin(store(), model.Actor(workshop["id"], "facilitator"), token)
@@ -65,7 +76,7 @@ def get_workshop(code):
     """The whole workshop, for its facilitator."""
     workshop = workshop_or_404(code)
     actor_for(workshop, "facilitator")
-    snap = store().snapshot(workshop["id"])
+    snap = snapshot_or_404(workshop["id"])
     w = snap["workshop"]
     return jsonify(
         {
@@ -99,7 +110,7 @@ def get_workshop(code):
     )
 
 
-def _facilitators_workshop(code: str) -> dict:
+def _facilitators_workshop(code: str) -> Workshop:
     """The workshop, once the caller proved to be its facilitator; the rest of the request speaks its language."""
     workshop = workshop_or_404(code)
     actor_for(workshop, "facilitator")
@@ -107,15 +118,15 @@ def _facilitators_workshop(code: str) -> dict:
     return workshop
 
 
-def _summary_for(code: str) -> tuple[dict, dict]:
+def _summary_for(code: str) -> tuple[Workshop, dict]:
     workshop = _facilitators_workshop(code)
     return workshop, full_summary(workshop, model.FACILITATOR)
 
 
-def full_summary(workshop: dict, viewer) -> dict:
+def full_summary(workshop: Workshop, viewer: Viewer) -> dict:
     """The summary as ``viewer`` may see it, with what changed since the previous workshop
     (for a follow-up) and the check-ins' trend."""
-    snapshot = store().snapshot(workshop["id"])
+    snapshot = snapshot_or_404(workshop["id"])
     data = summary.build(snapshot, viewer)
     previous = store().snapshot(workshop["previous_id"]) if workshop["previous_id"] else None
     data["changes"] = (
@@ -129,7 +140,7 @@ def full_summary(workshop: dict, viewer) -> dict:
     return data
 
 
-def agreements_of(snapshot: dict, viewer) -> list[dict]:
+def agreements_of(snapshot: Snapshot, viewer: Viewer) -> list[dict]:
     """The agreements as a viewer may see them, with their goal, card and owner spelled out."""
     seen = summary.visible_part(snapshot, viewer)
     links = {l["id"]: l for l in seen["links"]}
@@ -143,17 +154,19 @@ def agreements_of(snapshot: dict, viewer) -> list[dict]:
         if link is None:
             continue
         shown = model.agreement_for(agreement, link, all_cards[link["card_id"]], viewer)
+        if shown is None:  # not reached: whoever sees the link sees its agreements
+            continue
         card = cards[link["card_id"]]
         rows.append(
             {
                 "id": agreement["id"],
                 "text": agreement["text"],
-                "owner": people.get(shown["owner"]),
+                "owner": summary.name_of(people, shown["owner"]),
                 "due": agreement["due"],
                 "done": agreement["done"],
                 "goal": goals[link["goal_id"]],
                 "card": card["text"],
-                "person": people.get(card["about"]),
+                "person": summary.name_of(people, card["about"]),
                 "visibility": card["visibility"],
                 "hidden": card["hidden"],
             }
@@ -212,18 +225,18 @@ def map_svg(code):
     )
 
 
-def colors_of(workshop: dict) -> dict:
+def colors_of(workshop: Workshop) -> dict[str, str]:
     """Each person's colour on the board, so the map matches it."""
     return {
         p["id"]: summary.PALETTE[p["color"] % len(summary.PALETTE)]
-        for p in store().snapshot(workshop["id"])["participants"]
+        for p in snapshot_or_404(workshop["id"])["participants"]
     }
 
 
-def _team_summary_for(code: str) -> tuple[dict, dict]:
+def _team_summary_for(code: str) -> tuple[Workshop, dict]:
     """For exports that leave the room (an intranet marketplace): only what the team may see."""
     workshop = _facilitators_workshop(code)  # not the full summary too: it would be built for nothing
-    return workshop, summary.build(store().snapshot(workshop["id"]), model.TEAM)
+    return workshop, summary.build(snapshot_or_404(workshop["id"]), model.TEAM)
 
 
 @bp.get("/workshops/<code>/marketplace.json")

@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 from flask import current_app, request
 from flask_socketio import ConnectionRefusedError, join_room
-from pydantic import Field
+from pydantic import BaseModel, Field
 
 from . import model, service
 from .i18n import chosen_language
@@ -30,12 +30,13 @@ from .live import (
     team_room,
 )
 from .model import Actor, WorkshopError
+from .store import Store
 from .web import absolute, board_url, cookie_name, workshop_urls
 
 log = logging.getLogger(__name__)
 
 #: Every event a client may send, with the schema of its payload (docs/protocol.md lists them).
-CLIENT_EVENTS: dict[str, type] = {}
+CLIENT_EVENTS: dict[str, type[BaseModel]] = {}
 
 
 class ConnectAuth(model.Inbound):
@@ -51,8 +52,16 @@ VIEWS_BY_ROLE = {"facilitator": ("console", "board"), "participant": ("phone",),
 BOARD_EVENTS = frozenset({"sync"})
 
 
-def _store():
-    return current_app.extensions["workshop_store"]
+def _store() -> Store:
+    store: Store = current_app.extensions["workshop_store"]
+    return store
+
+
+def _sid() -> str:
+    """This connection's Socket.IO session id."""
+    # Flask-SocketIO sets request.sid on Flask's request; Flask's stubs cannot know it.
+    sid: str = request.sid  # type: ignore[attr-defined]
+    return sid
 
 
 @socketio.on("connect")
@@ -67,6 +76,8 @@ def connect(auth=None):
         creds = model.parse(ConnectAuth, auth)
         code = model.normalize_code(creds.code)
         token = creds.token or request.cookies.get(cookie_name(code, creds.role))
+        if not token:
+            raise model.unauthorized()
         if creds.role == service.BOARD_ROLE:
             actor, _workshop = service.authenticate_board(_store(), token, code)
         else:
@@ -75,7 +86,7 @@ def connect(auth=None):
             raise model.unauthorized()
     except WorkshopError as exc:
         raise ConnectionRefusedError(exc.message, exc.as_dict()) from None  # the client reads data.code
-    socketio.server.save_session(request.sid, {"actor": actor, "view": creds.view})
+    socketio.server.save_session(_sid(), {"actor": actor, "view": creds.view})
     if actor.is_facilitator and creds.view == "console":
         join_room(facilitator_room(actor.workshop_id))
     else:
@@ -86,7 +97,7 @@ def connect(auth=None):
     if actor.participant_id:
         first_connection = not sids_in(participant_room(actor.participant_id))
         join_room(participant_room(actor.participant_id))
-    socketio.emit("state", _state(actor, creds.view), to=request.sid)
+    socketio.emit("state", _state(actor, creds.view), to=_sid())
     if first_connection:
         _announce_presence(actor.workshop_id)
 
@@ -96,13 +107,13 @@ def disconnect(*_):
     """When a participant's last connection closes, everyone's presence list is updated."""
     if _sent_as_an_event():
         return _refuse("disconnect", model.unknown_event("disconnect"))
-    session = socketio.server.get_session(request.sid) or {}
+    session = socketio.server.get_session(_sid()) or {}
     actor = session.get("actor")
     if actor is None or actor.participant_id is None:
         return
     room = participant_room(actor.participant_id)
-    if not [sid for sid in sids_in(room) if sid != request.sid]:
-        _announce_presence(actor.workshop_id, leaving=request.sid)
+    if not [sid for sid in sids_in(room) if sid != _sid()]:
+        _announce_presence(actor.workshop_id, leaving=_sid())
 
 
 def _sent_as_an_event() -> bool:
@@ -111,7 +122,7 @@ def _sent_as_an_event() -> bool:
     python-socketio hands such events to the connection handlers. While a connection is really
     being made or closed, it is not yet (or no longer) connected; an event comes on a live one.
     """
-    return socketio.server.manager.is_connected(request.sid, "/")
+    return socketio.server.manager.is_connected(_sid(), "/")
 
 
 @socketio.on("*")
@@ -124,7 +135,7 @@ def unknown(event, *_):
 
 def _refuse(event: str, exc: WorkshopError) -> dict:
     """An error for the sender alone: as ``rejected``, and as the acknowledgement returned."""
-    socketio.emit("rejected", {"event": event[:64], "error": exc.as_dict()}, to=request.sid)
+    socketio.emit("rejected", {"event": event[:64], "error": exc.as_dict()}, to=_sid())
     return {"ok": False, "error": exc.as_dict()}
 
 
@@ -154,7 +165,7 @@ def _state(actor: Actor, view: str) -> dict:
 
 def _within_budget() -> bool:
     """Spend one token of this connection's budget; cut off a client that floods."""
-    session = socketio.server.get_session(request.sid)
+    session = socketio.server.get_session(_sid())
     bucket = session.get("bucket")
     if bucket is None:
         bucket = session["bucket"] = bucket_for(current_app.config, session["actor"].is_facilitator)
@@ -162,16 +173,16 @@ def _within_budget() -> bool:
         return True
     if bucket.flooding():
         log.warning("disconnecting a connection that kept flooding")  # no identity or payload in logs
-        disconnect_later([request.sid])
+        disconnect_later([_sid()])
     return False
 
 
 def _connection() -> tuple[Actor, str]:
-    session = socketio.server.get_session(request.sid)
+    session = socketio.server.get_session(_sid())
     return session["actor"], session["view"]
 
 
-def client_event(name: str, schema: type) -> Callable:
+def client_event(name: str, schema: type[BaseModel]) -> Callable:
     """Register a handler for a client event: identity, parsing and error replies in one place.
 
     The handler gets ``(actor, view, request)`` and returns a ``Change`` or a list of them
@@ -369,7 +380,10 @@ def create_board_link(actor, view, req):
     token, old = service.create_board_link(_store(), actor)
     if old:
         disconnect_room_later(key_room(old))
-    return {"url": board_url(_store().workshop(actor.workshop_id)["code"], token)}
+    workshop = _store().workshop(actor.workshop_id)
+    if workshop is None:
+        raise model.not_found()
+    return {"url": board_url(workshop["code"], token)}
 
 
 @client_event("revoke_board_link", model.Empty)

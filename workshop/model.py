@@ -13,12 +13,12 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Literal, TypeVar
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
 from . import names
-from .rows import Snapshot
+from .rows import Agreement, Assignment, Card, Link, Snapshot, Workshop
 
 # --- Words ---------------------------------------------------------------------------------
 
@@ -58,6 +58,9 @@ LinkType = Literal["energises", "grow", "already"]
 
 class WorkshopError(Exception):
     """A refusal with a stable machine-readable code and a message for people."""
+
+    #: For a name refused as a look-alike: the name already here that it looks like.
+    look_alike: str | None = None
 
     status = 400
 
@@ -355,7 +358,10 @@ class DeleteWorkshop(Inbound):
     follow_ups: bool = True
 
 
-def parse(schema: type[BaseModel], data) -> BaseModel:
+Schema = TypeVar("Schema", bound=BaseModel)
+
+
+def parse(schema: type[Schema], data: object) -> Schema:
     """Parse inbound data into a schema, or raise ``invalid`` naming the first bad field."""
     if data is None:
         data = {}
@@ -401,13 +407,13 @@ def check_can_change(actor: Actor, phase: str) -> None:
         raise closed()
 
 
-def input_locked(workshop: dict, now: datetime) -> bool:
+def input_locked(workshop: Workshop, now: datetime) -> bool:
     """A phase timer with its lock on has run out."""
     ends = workshop.get("timer_ends_at")
     return bool(workshop.get("timer_lock")) and ends is not None and now >= datetime.fromisoformat(ends)
 
 
-def check_can_write(actor: Actor, workshop: dict, now: datetime) -> None:
+def check_can_write(actor: Actor, workshop: Workshop, now: datetime) -> None:
     """Participants write while the workshop is open and the phase's timer has not locked input."""
     check_can_change(actor, workshop["phase"])
     if not actor.is_facilitator and input_locked(workshop, now):
@@ -468,17 +474,17 @@ def check_new_card(actor: Actor, kind: str, about: str | None, is_participant: C
     return about
 
 
-def can_edit_card(actor: Actor, card: dict) -> bool:
+def can_edit_card(actor: Actor, card: Card) -> bool:
     return actor.participant_id is not None and card["author"] == actor.participant_id
 
 
-def can_delete_card(actor: Actor, card: dict) -> bool:
+def can_delete_card(actor: Actor, card: Card) -> bool:
     return actor.is_facilitator or (
         actor.participant_id is not None and actor.participant_id in (card["author"], card["about"])
     )
 
 
-def can_link_card(actor: Actor, card: dict) -> bool:
+def can_link_card(actor: Actor, card: Card) -> bool:
     """A card can be linked once it is shared: a strength waits for its person's consent."""
     if card["status"] != "accepted":
         return False
@@ -493,14 +499,14 @@ def check_card_fields(card_kind: str, visibility: str | None, signed: bool | Non
         raise invalid("signed: only strengths are signed.")
 
 
-def check_can_respond(actor: Actor, card: dict) -> None:
+def check_can_respond(actor: Actor, card: Card) -> None:
     if card["kind"] != "strength":
         raise invalid("id: only strengths are accepted or declined.")
     if actor.participant_id is None or card["about"] != actor.participant_id:
         raise forbidden("Only the person a strength is about can accept or decline it.")
 
 
-def can_arrange_agreement(actor: Actor, card: dict, agreement: dict | None = None) -> bool:
+def can_arrange_agreement(actor: Actor, card: Card, agreement: Agreement | None = None) -> bool:
     """Agreements on a link are made by the facilitator, the card's person, or the owner named."""
     if actor.is_facilitator:
         return True
@@ -508,7 +514,7 @@ def can_arrange_agreement(actor: Actor, card: dict, agreement: dict | None = Non
     return me is not None and (me == card["about"] or (agreement is not None and agreement["owner"] == me))
 
 
-def can_delete_link(actor: Actor, link: dict, card: dict) -> bool:
+def can_delete_link(actor: Actor, link: Link, card: Card) -> bool:
     return actor.is_facilitator or (
         actor.participant_id is not None and actor.participant_id in (link["created_by"], card["about"])
     )
@@ -540,7 +546,7 @@ def viewer_of(actor: Actor, view: str) -> Viewer:
     return Viewer("participant", actor.participant_id)
 
 
-def card_for(card: dict, viewer: Viewer) -> dict | None:
+def card_for(card: Card, viewer: Viewer) -> Card | None:
     """A card as this viewer may see it, or None when it is none of their business.
 
     Drives: the person sees their own; others see named ones, anonymous ones without whose,
@@ -567,7 +573,7 @@ def card_for(card: dict, viewer: Viewer) -> dict | None:
     return card if card["signed"] else {**card, "author": None}
 
 
-def agreement_for(agreement: dict, link: dict, card: dict, viewer: Viewer) -> dict | None:
+def agreement_for(agreement: Agreement, link: Link, card: Card, viewer: Viewer) -> Agreement | None:
     """An agreement is seen by whoever sees its link; on an anonymous card, its owner is not
     named when that would name the card's person."""
     shown = card_for(card, viewer)
@@ -578,7 +584,7 @@ def agreement_for(agreement: dict, link: dict, card: dict, viewer: Viewer) -> di
     return agreement
 
 
-def link_for(link: dict, card: dict, viewer: Viewer) -> dict | None:
+def link_for(link: Link, card: Card, viewer: Viewer) -> Link | None:
     """A link is seen by whoever sees its card; on an anonymous card, without who made it."""
     shown = card_for(card, viewer)
     if shown is None:
@@ -588,7 +594,7 @@ def link_for(link: dict, card: dict, viewer: Viewer) -> dict | None:
     return link
 
 
-def assignments_for(assignments: list[dict], viewer: Viewer) -> list[dict]:
+def assignments_for(assignments: list[Assignment], viewer: Viewer) -> list[Assignment]:
     """The strength round's pairs this viewer may see: all for the facilitator, a participant's
     own (where they give), none for the team."""
     if viewer.is_facilitator:

@@ -9,15 +9,15 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from . import model, names
 from .clock import Clock, stamp
 from .model import Actor, Viewer, WorkshopError
-from .rows import Agreement, Card, Link, NewCard, NewGoal
+from .rows import Agreement, Card, Link, NewCard, NewGoal, Participant, Workshop
 from .store import Store, Transaction
 from .store.reads import Reads
 
@@ -61,7 +61,7 @@ class Change:
 # --- workshops and people ----------------------------------------------------------------
 
 
-def create_workshop(store: Store, request: model.CreateWorkshop) -> tuple[dict, str]:
+def create_workshop(store: Store, request: model.CreateWorkshop) -> tuple[Workshop, str]:
     """Create a workshop; returns it with the facilitator token (shown once, stored hashed)."""
     token = model.new_token()
     goals: list[NewGoal] = [{"text": g.text, "kind": g.kind} for g in request.goals]
@@ -90,14 +90,14 @@ def _refuse_look_alike(name: str, others) -> None:
     raise error
 
 
-def join(store: Store, workshop: dict, request: model.Join) -> tuple[dict, str, Change]:
+def join(store: Store, workshop: Workshop, request: model.Join) -> tuple[Participant, str, Change]:
     """Add a participant; returns them, their token and the change to broadcast.
 
     Joining ends with the workshop: a closed one admits nobody new (the code on an old photo of
     the projector must not open what was said there)."""
     token = model.new_token()
     with store.transaction() as tx:
-        current = tx.workshop(workshop["id"])
+        current = _workshop(tx, workshop["id"])
         if current["phase"] == "closed":
             raise WorkshopError("closed", "This workshop is closed: nobody new can join.", 409)
         if current["joining_locked"]:
@@ -113,7 +113,7 @@ def join(store: Store, workshop: dict, request: model.Join) -> tuple[dict, str, 
     return participant, token, Change("participant_joined", version, {"participant": participant})
 
 
-def authenticate(store: Store, token: str | None, code: str | None = None) -> tuple[Actor, dict]:
+def authenticate(store: Store, token: str | None, code: str | None = None) -> tuple[Actor, Workshop]:
     """Who holds this token; with ``code``, only within that workshop. Raises unauthorized."""
     if not token or not isinstance(token, str) or len(token) > 200:
         raise model.unauthorized()
@@ -166,7 +166,7 @@ def add_goal(store: Store, actor: Actor, request: model.AddGoal) -> Change:
             if existing is not None:
                 if (existing["text"], existing["kind"]) == (request.text, request.kind):
                     return Change(
-                        "goal_saved", tx.workshop(actor.workshop_id)["version"], {"goal": existing}
+                        "goal_saved", _workshop(tx, actor.workshop_id)["version"], {"goal": existing}
                     ).replayed()
                 raise model.conflict("That id is already used.")
             if tx.id_taken("goals", request.id):
@@ -196,7 +196,7 @@ def delete_goal(store: Store, actor: Actor, request: model.ById) -> Change:
     with store.transaction() as tx:
         if tx.goal(actor.workshop_id, request.id) is None:
             return Change(
-                "goal_deleted", tx.workshop(actor.workshop_id)["version"], {"id": request.id, "link_ids": []}
+                "goal_deleted", _workshop(tx, actor.workshop_id)["version"], {"id": request.id, "link_ids": []}
             ).replayed()
         link_ids = tx.delete_goal(actor.workshop_id, request.id)
         version = tx.bump_version(actor.workshop_id)
@@ -206,7 +206,7 @@ def delete_goal(store: Store, actor: Actor, request: model.ById) -> Change:
 # --- cards --------------------------------------------------------------------------------
 
 
-def _card_saved(card: dict, version: int, before: dict | None = None, link_ids=()) -> Change:
+def _card_saved(card: Card, version: int, before: Card | None = None, link_ids: Sequence[str] = ()) -> Change:
     """A card added or changed: each viewer sees it as they may, and loses it if they no longer may."""
 
     def render(viewer: Viewer):
@@ -220,7 +220,7 @@ def _card_saved(card: dict, version: int, before: dict | None = None, link_ids=(
     return Change("card_saved", version, {"card": card}, render, frozenset({card["about"], card["author"]}))
 
 
-def _card_deleted(card: dict, link_ids: list[str], version: int) -> Change:
+def _card_deleted(card: Card, link_ids: list[str], version: int) -> Change:
     def render(viewer: Viewer):
         if model.card_for(card, viewer) is None:
             return None
@@ -244,7 +244,7 @@ def add_card(store: Store, actor: Actor, request: model.AddCard) -> Change:
     """A new drive or strength card. Replaying the same id with the same content is a no-op."""
     model.check_card_fields(request.kind, request.visibility, request.signed)
     with store.transaction() as tx:
-        workshop = tx.workshop(actor.workshop_id)
+        workshop = _workshop(tx, actor.workshop_id)
         model.check_can_write(actor, workshop, store.clock.now())
         about = model.check_new_card(
             actor,
@@ -257,7 +257,7 @@ def add_card(store: Store, actor: Actor, request: model.AddCard) -> Change:
             "id": request.id or model.new_id(),
             "kind": request.kind,
             "about": about,
-            "author": actor.participant_id,
+            "author": _must(actor.participant_id),  # check_new_card refused anyone else
             "text": request.text,
             "prompt": request.prompt,
             "visibility": (request.visibility or workshop["default_visibility"]) if drive else "named",
@@ -300,7 +300,7 @@ def edit_card(store: Store, actor: Actor, request: model.EditCard) -> Change:
     if not fields:
         raise model.invalid("Nothing to change: give text, visibility or signed.")
     with store.transaction(erasing=True) as tx:
-        workshop = tx.workshop(actor.workshop_id)
+        workshop = _workshop(tx, actor.workshop_id)
         model.check_can_write(actor, workshop, store.clock.now())
         card = _own_card(tx, actor, request.id)
         if card is None:
@@ -308,7 +308,7 @@ def edit_card(store: Store, actor: Actor, request: model.EditCard) -> Change:
         if not model.can_edit_card(actor, card):
             raise model.forbidden("Only the person who wrote a card can edit it.")
         model.check_card_fields(card["kind"], request.visibility, request.signed)
-        fields = {k: v for k, v in fields.items() if card[k] != v}
+        fields = {k: v for k, v in fields.items() if card.get(k) != v}
         if not fields:
             return _card_saved(card, workshop["version"]).replayed()
         if card["reworded"] and fields.get("signed") and "text" not in fields:
@@ -324,7 +324,7 @@ def edit_card(store: Store, actor: Actor, request: model.EditCard) -> Change:
 def respond_strength(store: Store, actor: Actor, request: model.RespondStrength) -> Change:
     """The person a strength is about accepts it (maybe in their own words) or declines it."""
     with store.transaction(erasing=True) as tx:
-        workshop = tx.workshop(actor.workshop_id)
+        workshop = _workshop(tx, actor.workshop_id)
         model.check_can_write(actor, workshop, store.clock.now())
         card = _own_card(tx, actor, request.id)
         if card is None:
@@ -338,11 +338,11 @@ def respond_strength(store: Store, actor: Actor, request: model.RespondStrength)
             link_ids = tx.delete_card(actor.workshop_id, card["id"])
             version = tx.bump_version(actor.workshop_id)
             return _card_deleted(card, link_ids, version)
-        fields = {"status": "accepted"}
+        fields: dict[str, Any] = {"status": "accepted"}
         if request.text is not None and request.text != card["text"]:
             # The person's own words: no longer the author's, so no longer under the author's name.
             fields.update(text=request.text, signed=False, reworded=True)
-        if all(card[k] == v for k, v in fields.items()):
+        if all(card.get(k) == v for k, v in fields.items()):
             return _card_saved(card, workshop["version"]).replayed()
         saved = tx.update_card(actor.workshop_id, card["id"], **fields)
         version = tx.bump_version(actor.workshop_id)
@@ -351,7 +351,7 @@ def respond_strength(store: Store, actor: Actor, request: model.RespondStrength)
 
 def delete_card(store: Store, actor: Actor, request: model.ById) -> Change:
     with store.transaction(erasing=True) as tx:
-        workshop = tx.workshop(actor.workshop_id)
+        workshop = _workshop(tx, actor.workshop_id)
         model.check_can_write(actor, workshop, store.clock.now())
         card = _own_card(tx, actor, request.id)
         if card is None:
@@ -423,7 +423,7 @@ def _erase_seat(tx: Transaction, workshop_id: str, participant_id: str) -> list[
     return changes
 
 
-def _ties_everywhere(card: dict, participant_id: str) -> bool:
+def _ties_everywhere(card: Card, participant_id: str) -> bool:
     """Whether everyone who sees this card (but the facilitator) sees it as this person's."""
     viewers = [model.TEAM] + [Viewer("participant", p) for p in {card["about"], card["author"]} - {participant_id}]
     for viewer in viewers:
@@ -436,7 +436,7 @@ def _ties_everywhere(card: dict, participant_id: str) -> bool:
 # --- links --------------------------------------------------------------------------------
 
 
-def _link_change(event: str, link: dict, card: dict, version: int) -> Change:
+def _link_change(event: str, link: Link, card: Card, version: int) -> Change:
     body_key = "link" if event == "link_saved" else None
 
     def render(viewer: Viewer):
@@ -452,7 +452,7 @@ def _link_change(event: str, link: dict, card: dict, version: int) -> Change:
 def add_link(store: Store, actor: Actor, request: model.AddLink) -> Change:
     """Connect a card to a goal; a pair is linked at most once (re-linking acks the link)."""
     with store.transaction() as tx:
-        workshop = tx.workshop(actor.workshop_id)
+        workshop = _workshop(tx, actor.workshop_id)
         model.check_can_write(actor, workshop, store.clock.now())
         if request.id is not None and tx.is_buried(request.id):
             # Made, then deleted (or its card was) before this late resend: it stays deleted.
@@ -485,11 +485,12 @@ def add_link(store: Store, actor: Actor, request: model.AddLink) -> Change:
 
 def delete_link(store: Store, actor: Actor, request: model.ById) -> Change:
     with store.transaction() as tx:
-        workshop = tx.workshop(actor.workshop_id)
+        workshop = _workshop(tx, actor.workshop_id)
         model.check_can_write(actor, workshop, store.clock.now())
-        link, card = _link_and_card(tx, actor, request.id)
-        if link is None:
+        found = _link_and_card(tx, actor, request.id)
+        if found is None:
             return Change("link_deleted", workshop["version"], {"id": request.id}, reply={"replayed": True})
+        link, card = found
         if not model.can_delete_link(actor, link, card):
             raise model.forbidden("You may remove only your own links.")
         tx.delete_link(actor.workshop_id, request.id)
@@ -499,12 +500,21 @@ def delete_link(store: Store, actor: Actor, request: model.ById) -> Change:
 
 # --- running the room ---------------------------------------------------------------------
 
-SETTINGS = ("default_visibility", "timer_ends_at", "timer_seconds", "timer_lock", "revealed", "joining_locked")
 
-
-def settings_of(workshop: dict, clock: Clock) -> dict:
+def settings_of(workshop: Workshop, clock: Clock) -> dict[str, Any]:
     """The settings every screen follows, with the server's clock (timers count down on skewed clocks)."""
-    return {"server_time": clock.stamp(), **{k: workshop[k] for k in SETTINGS}}
+    return {"server_time": clock.stamp(), **_settings(workshop)}
+
+
+def _settings(workshop: Workshop) -> dict[str, Any]:
+    return {
+        "default_visibility": workshop["default_visibility"],
+        "timer_ends_at": workshop["timer_ends_at"],
+        "timer_seconds": workshop["timer_seconds"],
+        "timer_lock": workshop["timer_lock"],
+        "revealed": workshop["revealed"],
+        "joining_locked": workshop["joining_locked"],
+    }
 
 
 def _update_settings(store: Store, actor: Actor, **fields) -> Change:
@@ -512,7 +522,7 @@ def _update_settings(store: Store, actor: Actor, **fields) -> Change:
     with store.transaction() as tx:
         tx.update_workshop(actor.workshop_id, **fields)
         version = tx.bump_version(actor.workshop_id)
-        workshop = tx.workshop(actor.workshop_id)
+        workshop = _workshop(tx, actor.workshop_id)
     return Change("settings_changed", version, settings_of(workshop, store.clock))
 
 
@@ -562,7 +572,7 @@ def set_card_hidden(store: Store, actor: Actor, request: model.SetCardHidden) ->
     """The facilitator moderates a card away from the team (or back)."""
     model.check_facilitator(actor)
     with store.transaction() as tx:
-        workshop = tx.workshop(actor.workshop_id)
+        workshop = _workshop(tx, actor.workshop_id)
         card = _own_card(tx, actor, request.id)
         if card is None:
             raise model.not_found("card")
@@ -596,34 +606,33 @@ def set_done(store: Store, actor: Actor, request: model.SetDone) -> Change:
     if actor.participant_id is None:
         raise model.forbidden("Only participants mark themselves done.")
     with store.transaction() as tx:
-        participant = tx.participant(actor.workshop_id, actor.participant_id)
+        participant = _must(tx.participant(actor.workshop_id, actor.participant_id))
         done = [p for p in participant["done"] if p != request.phase] + ([request.phase] if request.done else [])
         if sorted(done) == sorted(participant["done"]):
             return Change(
-                "participant_updated", tx.workshop(actor.workshop_id)["version"], {"participant": participant}
+                "participant_updated", _workshop(tx, actor.workshop_id)["version"], {"participant": participant}
             ).replayed()
         participant = tx.set_done(actor.workshop_id, actor.participant_id, sorted(done, key=model.PHASES.index))
         version = tx.bump_version(actor.workshop_id)
     return Change("participant_updated", version, {"participant": participant})
 
 
-def _link_and_card(tx: Reads, actor: Actor, link_id: str) -> tuple[Link, Card] | tuple[None, None]:
-    """A link of the actor's workshop with its card, or ``(None, None)``."""
+def _link_and_card(tx: Reads, actor: Actor, link_id: str) -> tuple[Link, Card] | None:
+    """A link of the actor's workshop with its card, or None."""
     link = tx.link(actor.workshop_id, link_id)
     card = _own_card(tx, actor, link["card_id"]) if link else None
-    if link is None or card is None:
-        return None, None
-    return link, card
+    return (link, card) if link and card else None
 
 
 def edit_link(store: Store, actor: Actor, request: model.EditLink) -> Change:
     """Say how a card relates to its goal: it energises me, I want to grow in this, I already do this."""
     with store.transaction() as tx:
-        workshop = tx.workshop(actor.workshop_id)
+        workshop = _workshop(tx, actor.workshop_id)
         model.check_can_write(actor, workshop, store.clock.now())
-        link, card = _link_and_card(tx, actor, request.id)
-        if link is None:
+        found = _link_and_card(tx, actor, request.id)
+        if found is None:
             raise model.not_found("link")
+        link, card = found
         if not model.can_delete_link(actor, link, card):
             raise model.forbidden("You may change only your own links.")
         if link["type"] == request.type:
@@ -638,11 +647,12 @@ def endorse_link(store: Store, actor: Actor, request: model.EndorseLink) -> Chan
     if actor.participant_id is None:
         raise model.forbidden("Endorsing is for participants.")
     with store.transaction() as tx:
-        workshop = tx.workshop(actor.workshop_id)
+        workshop = _workshop(tx, actor.workshop_id)
         model.check_can_write(actor, workshop, store.clock.now())
-        link, card = _link_and_card(tx, actor, request.id)
-        if link is None or model.link_for(link, card, model.Viewer("participant", actor.participant_id)) is None:
+        found = _link_and_card(tx, actor, request.id)
+        if found is None or model.link_for(*found, model.Viewer("participant", actor.participant_id)) is None:
             raise model.not_found("link")
+        link, card = found
         if card["about"] == actor.participant_id:
             raise model.forbidden("Endorsing is for colleagues, not for your own card.")
         if (actor.participant_id in link["endorsements"]) == request.endorsed:
@@ -655,7 +665,7 @@ def endorse_link(store: Store, actor: Actor, request: model.EndorseLink) -> Chan
 # --- agreements ---------------------------------------------------------------------------
 
 
-def _agreement_change(event: str, agreement: dict, link: dict, card: dict, version: int) -> Change:
+def _agreement_change(event: str, agreement: Agreement, link: Link, card: Card, version: int) -> Change:
     data = {"agreement": agreement} if event == "agreement_saved" else {"id": agreement["id"]}
 
     def render(viewer: Viewer):
@@ -676,11 +686,12 @@ def _check_owner(tx: Reads, actor: Actor, owner: str | None) -> None:
 def add_agreement(store: Store, actor: Actor, request: model.AddAgreement) -> Change:
     """Who does what by when, for a link (the agreements phase)."""
     with store.transaction() as tx:
-        workshop = tx.workshop(actor.workshop_id)
+        workshop = _workshop(tx, actor.workshop_id)
         model.check_can_write(actor, workshop, store.clock.now())
-        link, card = _link_and_card(tx, actor, request.link_id)
-        if link is None:
+        found = _link_and_card(tx, actor, request.link_id)
+        if found is None:
             raise model.not_found("link")
+        link, card = found
         if not model.can_arrange_agreement(actor, card):
             raise model.forbidden("Agreements are made by the facilitator or the card's person.")
         _check_owner(tx, actor, request.owner)
@@ -704,17 +715,11 @@ def add_agreement(store: Store, actor: Actor, request: model.AddAgreement) -> Ch
     return _agreement_change("agreement_saved", agreement, link, card, version)
 
 
-def _own_agreement(
-    tx: Reads, actor: Actor, agreement_id: str
-) -> tuple[Agreement, Link, Card] | tuple[None, None, None]:
-    """An agreement of the actor's workshop with its link and card, or ``(None, None, None)``."""
+def _own_agreement(tx: Reads, actor: Actor, agreement_id: str) -> tuple[Agreement, Link, Card] | None:
+    """An agreement of the actor's workshop with its link and card, or None."""
     agreement = tx.agreement(actor.workshop_id, agreement_id)
-    if agreement is None:
-        return None, None, None
-    link, card = _link_and_card(tx, actor, agreement["link_id"])
-    if link is None or card is None:
-        return None, None, None
-    return agreement, link, card
+    found = _link_and_card(tx, actor, agreement["link_id"]) if agreement else None
+    return (agreement, *found) if agreement and found else None
 
 
 def edit_agreement(store: Store, actor: Actor, request: model.EditAgreement) -> Change:
@@ -724,11 +729,12 @@ def edit_agreement(store: Store, actor: Actor, request: model.EditAgreement) -> 
     if not fields:
         raise model.invalid("Nothing to change.")
     with store.transaction(erasing=True) as tx:
-        workshop = tx.workshop(actor.workshop_id)
+        workshop = _workshop(tx, actor.workshop_id)
         model.check_can_write(actor, workshop, store.clock.now())
-        agreement, link, card = _own_agreement(tx, actor, request.id)
-        if agreement is None:
+        found = _own_agreement(tx, actor, request.id)
+        if found is None:
             raise model.not_found("agreement")
+        agreement, link, card = found
         if not model.can_arrange_agreement(actor, card, agreement):
             raise model.forbidden("Only the facilitator, the card's person or the owner change an agreement.")
         _check_owner(tx, actor, fields.get("owner"))
@@ -742,11 +748,12 @@ def edit_agreement(store: Store, actor: Actor, request: model.EditAgreement) -> 
 
 def delete_agreement(store: Store, actor: Actor, request: model.ById) -> Change:
     with store.transaction(erasing=True) as tx:
-        workshop = tx.workshop(actor.workshop_id)
+        workshop = _workshop(tx, actor.workshop_id)
         model.check_can_write(actor, workshop, store.clock.now())
-        agreement, link, card = _own_agreement(tx, actor, request.id)
-        if agreement is None:
+        found = _own_agreement(tx, actor, request.id)
+        if found is None:
             return Change("agreement_deleted", workshop["version"], {"id": request.id}, reply={"replayed": True})
+        agreement, link, card = found
         if not model.can_arrange_agreement(actor, card, agreement):
             raise model.forbidden("Only the facilitator, the card's person or the owner remove an agreement.")
         tx.delete_agreement(actor.workshop_id, request.id)
@@ -757,10 +764,10 @@ def delete_agreement(store: Store, actor: Actor, request: model.ById) -> Change:
 # --- afterwards: follow-ups, the team's link, check-ins ------------------------------------
 
 
-def create_follow_up(store: Store, actor: Actor, request: model.FollowUp) -> tuple[dict, str]:
+def create_follow_up(store: Store, actor: Actor, request: model.FollowUp) -> tuple[Workshop, str]:
     """A new workshop from a closed one (step 3 of the method: keep stimulating)."""
     model.check_facilitator(actor)
-    old = store.workshop(actor.workshop_id)
+    old = _workshop(store, actor.workshop_id)
     if old["phase"] != "closed":
         raise WorkshopError("conflict", "Close the workshop before starting its follow-up.", 409)
     token = model.new_token()
@@ -778,7 +785,7 @@ def create_follow_up(store: Store, actor: Actor, request: model.FollowUp) -> tup
     return new, token
 
 
-def rejoin(store: Store, workshop: dict, previous_token: str | None) -> tuple[dict, str]:
+def rejoin(store: Store, workshop: Workshop, previous_token: str | None) -> tuple[Participant, str]:
     """Someone from the previous workshop takes their seat in its follow-up, with a new token."""
     if not workshop["previous_id"]:
         raise model.not_found("previous workshop")
@@ -834,9 +841,10 @@ def answer_checkin(store: Store, actor: Actor, request: model.AnswerCheckin) -> 
         checkin = tx.open_checkin_of(actor.workshop_id)
         if checkin is None:
             raise WorkshopError("closed", "There is no open check-in.", 409)
-        link, card = _link_and_card(tx, actor, request.link_id)
-        if link is None:
+        found = _link_and_card(tx, actor, request.link_id)
+        if found is None:
             raise model.not_found("link")
+        link, card = found
         if card["about"] != actor.participant_id:
             raise model.forbidden("You answer for links of your own cards.")
         previous = next(
@@ -851,7 +859,7 @@ def answer_checkin(store: Store, actor: Actor, request: model.AnswerCheckin) -> 
         )
         if previous and (previous["rating"], previous["comment"]) == (request.rating, request.comment):
             same = {"checkin_id": checkin["id"], **previous}
-            return Change("checkin_answered", tx.workshop(actor.workshop_id)["version"], {"answer": same}).replayed()
+            return Change("checkin_answered", _workshop(tx, actor.workshop_id)["version"], {"answer": same}).replayed()
         answer = tx.answer_checkin(
             actor.workshop_id, checkin["id"], link["id"], actor.participant_id, request.rating, request.comment
         )
@@ -893,13 +901,13 @@ def _unwrap(wrapped: str, code: str) -> str | None:
         return None
 
 
-def create_signin(store: Store, actor: Actor, token: str) -> str:
+def create_signin(store: Store, actor: Actor, token: str | None) -> str:
     """A one-time sign-in code for the facilitator holding ``token`` (their current key).
 
     Only one code is pending per workshop: a new one replaces an unused earlier one.
     """
     model.check_facilitator(actor)
-    if store.facilitator_token_hash(actor.workshop_id) != model.hash_token(token):
+    if not token or store.facilitator_token_hash(actor.workshop_id) != model.hash_token(token):
         raise model.unauthorized()
     code = model.new_token()
     with store.transaction() as tx:
@@ -907,7 +915,7 @@ def create_signin(store: Store, actor: Actor, token: str) -> str:
     return code
 
 
-def use_signin(store: Store, workshop: dict, code: str | None) -> str:
+def use_signin(store: Store, workshop: Workshop, code: str | None) -> str:
     """Use up a sign-in code of this workshop: the facilitator key it opens. Raises unauthorized
     (an unknown, used, replaced or rotated-away code)."""
     if not code or not isinstance(code, str) or len(code) > 200:
@@ -948,7 +956,7 @@ def revoke_board_link(store: Store, actor: Actor) -> str | None:
     return old
 
 
-def authenticate_board(store: Store, token: str | None, code: str) -> tuple[Actor, dict]:
+def authenticate_board(store: Store, token: str | None, code: str) -> tuple[Actor, Workshop]:
     """The board holding this board key, in the workshop with this code. Raises unauthorized."""
     if not token or not isinstance(token, str) or len(token) > 200:
         raise model.unauthorized()
@@ -964,7 +972,7 @@ def rotate_facilitator_key(store: Store, actor: Actor) -> tuple[str, str]:
     model.check_facilitator(actor)
     token = model.new_token()
     with store.transaction() as tx:
-        old = tx.facilitator_token_hash(actor.workshop_id)
+        old = _must(tx.facilitator_token_hash(actor.workshop_id))
         tx.set_facilitator_token(actor.workshop_id, model.hash_token(token))
     return token, old
 
@@ -984,15 +992,13 @@ def state_for(store: Store, actor: Actor, view: str, language: str | None = None
     workshop = snap["workshop"]
     cards_by_id = {c["id"]: c for c in snap["cards"]}
     cards = [shown for c in snap["cards"] if (shown := model.card_for(c, viewer)) is not None]
-    links = [
-        shown for l in snap["links"] if (shown := model.link_for(l, cards_by_id[l["card_id"]], viewer)) is not None
-    ]
+    links = [seen for l in snap["links"] if (seen := model.link_for(l, cards_by_id[l["card_id"]], viewer)) is not None]
     links_by_id = {l["id"]: l for l in snap["links"]}
     agreements = [
-        shown
+        agreed
         for a in snap["agreements"]
         if (
-            shown := model.agreement_for(
+            agreed := model.agreement_for(
                 a, links_by_id[a["link_id"]], cards_by_id[links_by_id[a["link_id"]]["card_id"]], viewer
             )
         )
@@ -1004,12 +1010,15 @@ def state_for(store: Store, actor: Actor, view: str, language: str | None = None
         "version": workshop["version"],
         "server_time": store.clock.stamp(),
         "workshop": {
-            **{k: workshop[k] for k in ("code", "title", "language", "phase")},
+            "code": workshop["code"],
+            "title": workshop["title"],
+            "language": workshop["language"],
+            "phase": workshop["phase"],
             "team_link": workshop["team_link"] if viewer.is_facilitator else None,
             "board_link": workshop["board_link"] if viewer.is_facilitator else None,
             "follow_up_of": bool(workshop["previous_id"]),
             "follow_ups": store.follow_up_count(workshop["id"]) if viewer.is_facilitator else None,
-            **{k: workshop[k] for k in SETTINGS},
+            **_settings(workshop),
             "prompts": prompts,
         },
         "goals": snap["goals"],
@@ -1039,6 +1048,11 @@ def _must(value: T | None) -> T:
     if value is None:
         raise model.not_found()
     return value
+
+
+def _workshop(reads: Reads, workshop_id: str) -> Workshop:
+    """The actor's workshop (erased a moment ago: not found)."""
+    return _must(reads.workshop(workshop_id))
 
 
 def is_replay(change: Change) -> bool:

@@ -10,29 +10,36 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable
+from typing import Any
 
 from .model import FACILITATOR, Viewer, card_for, link_for
+from .rows import Card, CheckinWithAnswers, Goal, Link, Origins, Snapshot
 
 
 def _identity(text: str) -> str:
     return text
 
 
-def visible_part(snapshot: dict, viewer: Viewer) -> dict:
+def name_of(names: dict[str, str], pid: str | None) -> str | None:
+    """A person's name by id; None for nobody (an anonymous card has no person)."""
+    return names.get(pid) if pid is not None else None
+
+
+def visible_part(snapshot: Snapshot, viewer: Viewer) -> Snapshot:
     """The snapshot as a viewer may see it. Strengths still waiting for consent are not a result
     of the workshop yet, so no summary counts them, not even the facilitator's."""
     cards = {c["id"]: c for c in snapshot["cards"]}
     shown = [v for c in snapshot["cards"] if c["status"] == "accepted" and (v := card_for(c, viewer)) is not None]
     shown_ids = {c["id"] for c in shown}
     links = [
-        v
+        w
         for l in snapshot["links"]
-        if l["card_id"] in shown_ids and (v := link_for(l, cards[l["card_id"]], viewer)) is not None
+        if l["card_id"] in shown_ids and (w := link_for(l, cards[l["card_id"]], viewer)) is not None
     ]
     return {**snapshot, "cards": shown, "links": links}
 
 
-def build(snapshot: dict, viewer: Viewer = FACILITATOR) -> dict:
+def build(snapshot: Snapshot, viewer: Viewer = FACILITATOR) -> dict:
     """The summary of a workshop snapshot (store.snapshot) as ``viewer`` may see it, in the
     shape docs/protocol.md gives. Anonymous cards have no person (``person.name`` is None)."""
     snapshot = visible_part(snapshot, viewer)
@@ -41,7 +48,7 @@ def build(snapshot: dict, viewer: Viewer = FACILITATOR) -> dict:
     cards = {c["id"]: c for c in snapshot["cards"]}
     goals = snapshot["goals"]
     goal_text = {g["id"]: g["text"] for g in goals}
-    links_by_goal: dict[str, list[dict]] = {g["id"]: [] for g in goals}
+    links_by_goal: dict[str, list[Link]] = {g["id"]: [] for g in goals}
     goals_by_card: dict[str, list[str]] = {c: [] for c in cards}
     for link in snapshot["links"]:
         card = cards.get(link["card_id"])
@@ -51,12 +58,12 @@ def build(snapshot: dict, viewer: Viewer = FACILITATOR) -> dict:
         goals_by_card[card["id"]].append(link["goal_id"])
 
     def person(pid: str | None) -> dict:
-        p = people.get(pid)
+        p = people.get(pid) if pid is not None else None
         return {"id": pid, "name": p["name"] if p else None}
 
     goal_rows = []
     for goal in goals:
-        links = []
+        links: list[dict[str, Any]] = []
         for link in links_by_goal[goal["id"]]:
             card = cards[link["card_id"]]
             links.append(
@@ -292,7 +299,7 @@ def link_map_svg(summary: dict, anonymous_label: str = "Anonymous", colors: dict
     height = max(len(goals), len(cards), 1) * row + 2 * gap
     goal_y = {g["id"]: gap + i * row + row / 2 for i, g in enumerate(goals)}
     card_y = {c[0]: gap + i * row + row / 2 for i, c in enumerate(cards)}
-    person_color = {}
+    person_color: dict[str, str] = {}
     for _, _, pid, _ in cards:
         if pid is not None and pid not in person_color:
             person_color[pid] = colors.get(pid, PALETTE[len(person_color) % len(PALETTE)])
@@ -323,7 +330,7 @@ def link_map_svg(summary: dict, anonymous_label: str = "Anonymous", colors: dict
             )
     for card_id, label, pid, kind in cards:
         y = card_y[card_id]
-        color = person_color.get(pid, "#6b7480")
+        color = person_color.get(pid, "#6b7480") if pid is not None else "#6b7480"
         out.append(f'<rect x="{right_x + 8}" y="{y - 13}" width="6" height="26" fill="{color}"/>')
         mark = "★ " if kind == "strength" else ""
         out.append(f'<text x="{right_x + 22}" y="{y + 5}" fill="#16191d">{mark}{_xml(_clip(label, 44))}</text>')
@@ -334,7 +341,7 @@ def link_map_svg(summary: dict, anonymous_label: str = "Anonymous", colors: dict
 # --- follow-ups and check-ins ------------------------------------------------------------------
 
 
-def changes_since(current: dict, previous: dict, origins: dict, viewer: Viewer = FACILITATOR) -> dict:
+def changes_since(current: Snapshot, previous: Snapshot, origins: Origins, viewer: Viewer = FACILITATOR) -> dict:
     """What changed since the previous workshop: links made anew, links dropped, and what became
     of last time's agreements. ``origins`` maps this workshop's rows to the ones they were copied
     from (store.origins).
@@ -352,12 +359,12 @@ def changes_since(current: dict, previous: dict, origins: dict, viewer: Viewer =
         as_now = {origin: now_cards[cid] for cid, origin in origins.get("cards", {}).items() if cid in now_cards}
         people = {p["id"]: p["name"] for p in current["participants"]}
 
-    def describe(link: dict, card: dict, goals: dict, names: dict) -> dict:
+    def describe(link: Link, card: Card, goals: dict[str, Goal], names: dict[str, str]) -> dict:
         return {
             "goal": goals[link["goal_id"]]["text"],
             "card": card["text"],
             "kind": card["kind"],
-            "person": names.get(card["about"]),
+            "person": name_of(names, card["about"]),
         }
 
     goals_now = {g["id"]: g for g in now_seen["goals"]}
@@ -381,7 +388,8 @@ def changes_since(current: dict, previous: dict, origins: dict, viewer: Viewer =
     for agreement in previous.get("agreements", []):
         if agreement["link_id"] not in visible_links:
             continue
-        now = current_agreements.get(by_origin.get(agreement["id"]))
+        copy = by_origin.get(agreement["id"])
+        now = current_agreements.get(copy) if copy is not None else None
         agreements.append(
             {
                 "text": agreement["text"],
@@ -393,7 +401,7 @@ def changes_since(current: dict, previous: dict, origins: dict, viewer: Viewer =
     return {"new_links": new_links, "dropped_links": dropped, "agreements": agreements}
 
 
-def checkin_trend(snapshot: dict, checkins: list[dict], viewer: Viewer = FACILITATOR) -> list[dict]:
+def checkin_trend(snapshot: Snapshot, checkins: list[CheckinWithAnswers], viewer: Viewer = FACILITATOR) -> list[dict]:
     """Per link, how its person rated it at each check-in (1–5: does it still energise me?)."""
     seen = visible_part(snapshot, viewer)
     cards = {c["id"]: c for c in seen["cards"]}
@@ -415,7 +423,7 @@ def checkin_trend(snapshot: dict, checkins: list[dict], viewer: Viewer = FACILIT
                 {
                     "goal": goals[link["goal_id"]],
                     "card": card["text"],
-                    "person": people.get(card["about"]),
+                    "person": name_of(people, card["about"]),
                     "ratings": ratings,
                 }
             )

@@ -16,6 +16,7 @@ from .i18n import use_workshop_language
 from .limits import CREATIONS, GUESSES, limiter, only_misses
 from .live import broadcast, disconnect_room_later, key_room
 from .model import WorkshopError
+from .rows import Workshop
 from .web import (
     actor_for,
     bearer_token,
@@ -135,12 +136,12 @@ def join_page(code):
     return response
 
 
-def _closed_to_newcomers(workshop: dict, forget=None):
+def _closed_to_newcomers(workshop: Workshop, forget=None):
     """Joining ends with the workshop: its code admits nobody new once it is closed."""
     return render_template("join.html", workshop=workshop, name="", error=None, closed=True, forget=forget), 409
 
 
-def _rejoin_from_previous(workshop: dict):
+def _rejoin_from_previous(workshop: Workshop):
     """A phone that took part in the previous workshop takes its seat in this follow-up as the
     same person, without typing anything."""
     if not workshop["previous_id"]:
@@ -223,7 +224,7 @@ def _facilitator_page(code, template, view):
     return _workshop_page(workshop, template, "facilitator", view)
 
 
-def _workshop_page(workshop: dict, template: str, role: str, view: str):
+def _workshop_page(workshop: Workshop, template: str, role: str, view: str):
     """The console or the board; no page carries a key (the cookie holds it)."""
     urls = workshop_urls(workshop["code"])
     c = workshop["code"]
@@ -388,7 +389,7 @@ def summary_page(code):
     )
 
 
-def _team_workshop(token: str) -> dict:
+def _team_workshop(token: str) -> Workshop:
     workshop = store().workshop_by_team_token(model.hash_token(token)) if 20 <= len(token) <= 200 else None
     if workshop is None:
         raise model.not_found()

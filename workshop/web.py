@@ -6,14 +6,18 @@ from flask import current_app, request, url_for
 
 from . import model, service
 from .model import Actor, WorkshopError
+from .rows import Snapshot, Workshop
+from .store import Store
 
 COOKIE_MAX_AGE = 60 * 60 * 24 * 60  # two months: long enough to come back for the summary
 BOARD_COOKIE_MAX_AGE = 60 * 60 * 24  # the projector's PC: one workshop day
 COOKIE_PREFIX = {"facilitator": "wf", "participant": "wp", "board": "wb"}
 
 
-def store():
-    return current_app.extensions["workshop_store"]
+def store() -> Store:
+    """The app's store (create_app made it)."""
+    opened: Store = current_app.extensions["workshop_store"]
+    return opened
 
 
 def cookie_name(code: str, role: str) -> str:
@@ -33,11 +37,19 @@ def set_identity_cookie(response, code: str, role: str, token: str) -> None:
     )
 
 
-def workshop_or_404(code: str) -> dict:
+def workshop_or_404(code: str) -> Workshop:
     workshop = store().workshop_by_code(model.normalize_code(code))
     if workshop is None:
         raise model.not_found()
     return workshop
+
+
+def snapshot_or_404(workshop_id: str) -> Snapshot:
+    """Everything about a workshop that was there a moment ago (erased since: not found)."""
+    snapshot = store().snapshot(workshop_id)
+    if snapshot is None:
+        raise model.not_found()
+    return snapshot
 
 
 def bearer_token() -> str | None:
@@ -46,7 +58,7 @@ def bearer_token() -> str | None:
     return token.strip() if scheme.lower() == "bearer" and token.strip() else None
 
 
-def actor_for(workshop: dict, role: str, allow_cookie: bool = True) -> Actor:
+def actor_for(workshop: Workshop, role: str, allow_cookie: bool = True) -> Actor:
     """The caller's identity in this workshop, from the bearer token or (pages) the cookie.
 
     Raises unauthorized (no or unknown token, or another workshop's) or forbidden (wrong role).
