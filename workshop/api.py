@@ -9,12 +9,11 @@ import json
 
 from flask import Blueprint, Response, jsonify, request
 
-from . import model, service, summary
+from . import model, read, service, summary
 from .i18n import use_workshop_language
 from .limits import CREATIONS, GUESSES, limiter, only_misses
 from .live import broadcast, close_workshop_rooms, disconnect_room_later, key_room
-from .model import Viewer
-from .rows import Snapshot, Workshop
+from .rows import Workshop
 from .web import (
     absolute,
     actor_for,
@@ -120,58 +119,7 @@ def _facilitators_workshop(code: str) -> Workshop:
 
 def _summary_for(code: str) -> tuple[Workshop, dict]:
     workshop = _facilitators_workshop(code)
-    return workshop, full_summary(workshop, model.FACILITATOR)
-
-
-def full_summary(workshop: Workshop, viewer: Viewer) -> dict:
-    """The summary as ``viewer`` may see it, with what changed since the previous workshop
-    (for a follow-up) and the check-ins' trend."""
-    snapshot = snapshot_or_404(workshop["id"])
-    data = summary.build(snapshot, viewer)
-    previous = store().snapshot(workshop["previous_id"]) if workshop["previous_id"] else None
-    data["changes"] = (
-        summary.changes_since(snapshot, previous, store().origins(workshop["id"]), viewer) if previous else None
-    )
-    # Check-in ratings are personal: the facilitator's summary shows the trend, the team's does not.
-    data["checkins"] = (
-        summary.checkin_trend(snapshot, store().checkins(workshop["id"]), viewer) if viewer.is_facilitator else []
-    )
-    data["agreements"] = agreements_of(snapshot, viewer)
-    return data
-
-
-def agreements_of(snapshot: Snapshot, viewer: Viewer) -> list[dict]:
-    """The agreements as a viewer may see them, with their goal, card and owner spelled out."""
-    seen = summary.visible_part(snapshot, viewer)
-    links = {l["id"]: l for l in seen["links"]}
-    all_cards = {c["id"]: c for c in snapshot["cards"]}
-    cards = {c["id"]: c for c in seen["cards"]}
-    goals = {g["id"]: g["text"] for g in seen["goals"]}
-    people = {p["id"]: p["name"] for p in seen["participants"]}
-    rows = []
-    for agreement in snapshot["agreements"]:
-        link = links.get(agreement["link_id"])
-        if link is None:
-            continue
-        shown = model.agreement_for(agreement, link, all_cards[link["card_id"]], viewer)
-        if shown is None:  # not reached: whoever sees the link sees its agreements
-            continue
-        card = cards[link["card_id"]]
-        rows.append(
-            {
-                "id": agreement["id"],
-                "text": agreement["text"],
-                "owner": summary.name_of(people, shown["owner"]),
-                "due": agreement["due"],
-                "done": agreement["done"],
-                "goal": goals[link["goal_id"]],
-                "card": card["text"],
-                "person": summary.name_of(people, card["about"]),
-                "visibility": card["visibility"],
-                "hidden": card["hidden"],
-            }
-        )
-    return rows
+    return workshop, read.full_summary(store(), workshop, model.FACILITATOR)
 
 
 def _download(body: str, mimetype: str, code: str, ext: str) -> Response:
@@ -218,19 +166,11 @@ def map_svg(code):
 
     workshop, data = _summary_for(code)
     return _download(
-        summary.link_map_svg(data, gettext("Anonymous"), colors_of(workshop)),
+        summary.link_map_svg(data, gettext("Anonymous"), read.colors_of(store(), workshop)),
         "image/svg+xml",
         workshop["code"] + "-map",
         "svg",
     )
-
-
-def colors_of(workshop: Workshop) -> dict[str, str]:
-    """Each person's colour on the board, so the map matches it."""
-    return {
-        p["id"]: summary.PALETTE[p["color"] % len(summary.PALETTE)]
-        for p in snapshot_or_404(workshop["id"])["participants"]
-    }
 
 
 def _team_summary_for(code: str) -> tuple[Workshop, dict]:

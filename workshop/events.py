@@ -14,7 +14,7 @@ from flask import current_app, request
 from flask_socketio import ConnectionRefusedError, join_room
 from pydantic import BaseModel, Field
 
-from . import model, service
+from . import model, read, service
 from .i18n import chosen_language
 from .limits import bucket_for
 from .live import (
@@ -155,7 +155,7 @@ def _announce_presence(workshop_id: str, leaving: str | None = None) -> None:
 
 
 def _state(actor: Actor, view: str) -> dict:
-    state = service.state_for(_store(), actor, view, chosen_language())
+    state = read.state_for(_store(), actor, view, chosen_language())
     if state is None:
         raise model.not_found()
     state["workshop"]["join_url"] = workshop_urls(state["workshop"]["code"])["join"]

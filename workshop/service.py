@@ -15,8 +15,9 @@ from datetime import timedelta
 from typing import Any, TypeVar
 
 from . import model, names
-from .clock import Clock, stamp
+from .clock import stamp
 from .model import Actor, Viewer, WorkshopError
+from .read import settings_of
 from .rows import Agreement, Card, Link, NewCard, NewGoal, Participant, Workshop
 from .store import Store, Transaction
 from .store.reads import Reads
@@ -501,22 +502,6 @@ def delete_link(store: Store, actor: Actor, request: model.ById) -> Change:
 # --- running the room ---------------------------------------------------------------------
 
 
-def settings_of(workshop: Workshop, clock: Clock) -> dict[str, Any]:
-    """The settings every screen follows, with the server's clock (timers count down on skewed clocks)."""
-    return {"server_time": clock.stamp(), **_settings(workshop)}
-
-
-def _settings(workshop: Workshop) -> dict[str, Any]:
-    return {
-        "default_visibility": workshop["default_visibility"],
-        "timer_ends_at": workshop["timer_ends_at"],
-        "timer_seconds": workshop["timer_seconds"],
-        "timer_lock": workshop["timer_lock"],
-        "revealed": workshop["revealed"],
-        "joining_locked": workshop["joining_locked"],
-    }
-
-
 def _update_settings(store: Store, actor: Actor, **fields) -> Change:
     model.check_facilitator(actor)
     with store.transaction() as tx:
@@ -975,72 +960,6 @@ def rotate_facilitator_key(store: Store, actor: Actor) -> tuple[str, str]:
         old = _must(tx.facilitator_token_hash(actor.workshop_id))
         tx.set_facilitator_token(actor.workshop_id, model.hash_token(token))
     return token, old
-
-
-# --- reading ------------------------------------------------------------------------------
-
-
-def state_for(store: Store, actor: Actor, view: str, language: str | None = None) -> dict | None:
-    """The whole workshop as this viewer may see it (the socket ``state`` event).
-
-    The method's prompts come in the viewer's language when they chose one.
-    """
-    snap = store.snapshot(actor.workshop_id)
-    if snap is None:
-        return None
-    viewer = model.viewer_of(actor, view)
-    workshop = snap["workshop"]
-    cards_by_id = {c["id"]: c for c in snap["cards"]}
-    cards = [shown for c in snap["cards"] if (shown := model.card_for(c, viewer)) is not None]
-    links = [seen for l in snap["links"] if (seen := model.link_for(l, cards_by_id[l["card_id"]], viewer)) is not None]
-    links_by_id = {l["id"]: l for l in snap["links"]}
-    agreements = [
-        agreed
-        for a in snap["agreements"]
-        if (
-            agreed := model.agreement_for(
-                a, links_by_id[a["link_id"]], cards_by_id[links_by_id[a["link_id"]]["card_id"]], viewer
-            )
-        )
-    ]
-    prompts = workshop["prompts"]
-    if language and language != workshop["language"] and prompts == model.default_prompts(workshop["language"]):
-        prompts = model.default_prompts(language)
-    return {
-        "version": workshop["version"],
-        "server_time": store.clock.stamp(),
-        "workshop": {
-            "code": workshop["code"],
-            "title": workshop["title"],
-            "language": workshop["language"],
-            "phase": workshop["phase"],
-            "team_link": workshop["team_link"] if viewer.is_facilitator else None,
-            "board_link": workshop["board_link"] if viewer.is_facilitator else None,
-            "follow_up_of": bool(workshop["previous_id"]),
-            "follow_ups": store.follow_up_count(workshop["id"]) if viewer.is_facilitator else None,
-            **_settings(workshop),
-            "prompts": prompts,
-        },
-        "goals": snap["goals"],
-        "participants": snap["participants"],
-        "cards": cards,
-        "links": links,
-        "agreements": agreements,
-        "assignments": model.assignments_for(snap["assignments"], viewer),
-        "checkin": _checkin_for(store, actor, viewer),
-        "me": {"role": actor.role, "id": actor.participant_id, "view": view},
-    }
-
-
-def _checkin_for(store: Store, actor: Actor, viewer: Viewer) -> dict | None:
-    """The open check-in, with the answers this viewer may see (their own; all for the facilitator)."""
-    checkin = store.open_checkin_of(actor.workshop_id)
-    if checkin is None:
-        return None
-    answers = next(c["answers"] for c in store.checkins(actor.workshop_id) if c["id"] == checkin["id"])
-    if not viewer.is_facilitator:
-        answers = [a for a in answers if a["participant_id"] == viewer.participant_id]
-    return {**checkin, "answers": answers}
 
 
 def _must(value: T | None) -> T:

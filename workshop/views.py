@@ -10,8 +10,7 @@ from flask import Blueprint, Response, make_response, redirect, render_template,
 from flask_babel import gettext as _
 from pydantic import ValidationError
 
-from . import model, names, service, summary
-from .api import colors_of, full_summary
+from . import model, names, read, service, summary
 from .i18n import use_workshop_language
 from .limits import CREATIONS, GUESSES, limiter, only_misses
 from .live import broadcast, disconnect_room_later, key_room
@@ -372,7 +371,7 @@ def summary_page(code):
     workshop = workshop_or_404(code)
     use_workshop_language(workshop["language"])
     actor_for(workshop, "facilitator")
-    data = full_summary(workshop, model.FACILITATOR)
+    data = read.full_summary(store(), workshop, model.FACILITATOR)
     c = workshop["code"]
     downloads = {
         "md": url_for("api.summary_md", code=c),
@@ -402,7 +401,7 @@ def _team_workshop(token: str) -> Workshop:
 def team_summary(token):
     """The team's read-only summary: what the team may see, nothing more (secret, revocable link)."""
     workshop = _team_workshop(token)
-    data = full_summary(workshop, model.TEAM)
+    data = read.full_summary(store(), workshop, model.TEAM)
     downloads = {
         "md": url_for("views.team_summary_md", token=token),
         "json": url_for("views.team_summary_json", token=token),
@@ -426,21 +425,24 @@ def team_summary(token):
 def team_summary_json(token):
     workshop = _team_workshop(token)
     return Response(
-        json.dumps(full_summary(workshop, model.TEAM), ensure_ascii=False, indent=2), mimetype="application/json"
+        json.dumps(read.full_summary(store(), workshop, model.TEAM), ensure_ascii=False, indent=2),
+        mimetype="application/json",
     )
 
 
 @bp.get("/t/<token>/summary.md")
 def team_summary_md(token):
     workshop = _team_workshop(token)
-    return Response(summary.to_markdown(full_summary(workshop, model.TEAM), _), mimetype="text/markdown")
+    return Response(summary.to_markdown(read.full_summary(store(), workshop, model.TEAM), _), mimetype="text/markdown")
 
 
 @bp.get("/t/<token>/map.svg")
 def team_map(token):
     workshop = _team_workshop(token)
     return Response(
-        summary.link_map_svg(full_summary(workshop, model.TEAM), _("Anonymous"), colors_of(workshop)),
+        summary.link_map_svg(
+            read.full_summary(store(), workshop, model.TEAM), _("Anonymous"), read.colors_of(store(), workshop)
+        ),
         mimetype="image/svg+xml",
     )
 
