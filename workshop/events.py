@@ -254,16 +254,13 @@ def respond_strength(actor, view, req):
 @client_event("leave_workshop", model.Empty)
 def leave_workshop(actor, view, req):
     """A participant leaves and erases everything by or about them; broadcasts participant_left."""
-    if actor.participant_id is None:
-        raise model.forbidden("Only participants leave; the facilitator deletes the workshop.")
-    return _erased(service.remove_participant(_store(), actor, actor.participant_id))
+    return _erased(service.leave_workshop(_store(), actor))
 
 
 @client_event("remove_participant", model.ById)
 def remove_participant(actor, view, req):
     """The facilitator removes a person and everything by or about them; broadcasts participant_left."""
-    model.check_facilitator(actor)
-    return _erased(service.remove_participant(_store(), actor, req.id))
+    return _erased(service.remove_participant(_store(), actor, req))
 
 
 def _erased(changes: list) -> list:
@@ -459,12 +456,6 @@ def set_phase(actor, view, req):
 def delete_workshop(actor, view, req):
     """Facilitator erases the workshop (typing its code again), with its follow-ups unless
     ``follow_ups`` is false; everyone in them gets workshop_deleted."""
-    workshop = _store().workshop(actor.workshop_id)
-    if workshop is None:
-        raise model.not_found()
-    model.check_facilitator(actor)
-    if model.normalize_code(req.code) != workshop["code"]:
-        raise model.invalid("code: type the workshop's code to confirm.")
-    for erased in service.delete_workshop(_store(), actor, follow_ups=req.follow_ups):
+    for erased in service.delete_workshop(_store(), actor, follow_ups=req.follow_ups, confirm_code=req.code):
         close_workshop_rooms(erased)
     return {}

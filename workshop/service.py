@@ -133,10 +133,15 @@ def authenticate(store: Store, token: str | None, code: str | None = None) -> tu
     return actor, workshop
 
 
-def delete_workshop(store: Store, actor: Actor, follow_ups: bool = True) -> list[str]:
+def delete_workshop(store: Store, actor: Actor, follow_ups: bool = True, confirm_code: str | None = None) -> list[str]:
     """Erase the workshop, and its follow-ups unless they are kept on purpose (they then stand
-    on their own). Returns the ids of the erased workshops, follow-ups first."""
+    on their own). Returns the ids of the erased workshops, follow-ups first.
+
+    ``confirm_code``: the console asks the facilitator to type the workshop's code again (the
+    API's bearer token is confirmation enough)."""
     model.check_facilitator(actor)
+    if confirm_code is not None and model.normalize_code(confirm_code) != _workshop(store, actor.workshop_id)["code"]:
+        raise model.invalid("code: type the workshop's code to confirm.")
     doomed = store.follow_up_ids(actor.workshop_id) if follow_ups else []
     doomed.append(actor.workshop_id)
     with store.transaction(erasing=True) as tx:
@@ -370,16 +375,24 @@ def delete_card(store: Store, actor: Actor, request: model.ById) -> Change:
 # --- people leaving -----------------------------------------------------------------------
 
 
-def remove_participant(store: Store, actor: Actor, participant_id: str) -> list[Change]:
-    """Erase a person and everything by or about them: they leave, or the facilitator removes them.
+def leave_workshop(store: Store, actor: Actor) -> list[Change]:
+    """A participant leaves: they are erased with everything by or about them, in the whole
+    chain of workshops (the ones this follows and its follow-ups)."""
+    if actor.participant_id is None:
+        raise model.forbidden("Only participants leave; the facilitator deletes the workshop.")
+    return _erase_person(store, actor, actor.participant_id, leaving=True)
 
-    A person who leaves is erased from the whole chain of workshops (the ones this follows and
-    its follow-ups); the facilitator's removal reaches this workshop and its follow-ups. Returns
-    the changes to broadcast, this workshop's last.
-    """
-    leaving = actor.participant_id == participant_id
-    if not actor.is_facilitator and not leaving:
-        raise model.forbidden("Only the facilitator may remove someone else.")
+
+def remove_participant(store: Store, actor: Actor, request: model.ById) -> list[Change]:
+    """The facilitator removes a person with everything by or about them, in this workshop and
+    its follow-ups."""
+    model.check_facilitator(actor)
+    return _erase_person(store, actor, request.id, leaving=False)
+
+
+def _erase_person(store: Store, actor: Actor, participant_id: str, leaving: bool) -> list[Change]:
+    """Erase a person and everything by or about them. Returns the changes to broadcast, this
+    workshop's last."""
     changes: list[Change] = []
     with store.transaction(erasing=True) as tx:
         if tx.participant(actor.workshop_id, participant_id) is None:
