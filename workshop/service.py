@@ -1,5 +1,12 @@
 """What each action does: the rules (model) applied to the data (store), one transaction each.
 
+Every action that changes a workshop has the same skeleton, written once in ``_changing``:
+who may (before anything is read), one transaction, the workshop as it is, and for a
+participant's input whether the workshop is open and the phase's timer has not locked it. The
+action then either changes something and returns ``step.changed(Change(...))`` (the
+workshop's next version), or finds it already so and returns ``step.unchanged(Change(...))``
+(acknowledged again with the current version, broadcast to nobody: a phone's replay).
+
 Every action returns the ``Change`` it committed, which the caller acknowledges and
 broadcasts. HTTP views, the REST API and socket handlers all go through here, so a rule holds
 the same way on every channel.
@@ -9,7 +16,8 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from typing import Any, TypeVar
@@ -32,14 +40,15 @@ class Change:
     ``data`` is the facilitator's payload (everything). ``render`` gives another viewer's
     ``(event, payload)``, or None when the change is none of their business (they receive
     ``hidden_change`` with the version only); without ``render`` everyone sees ``data``.
-    ``special`` names the participants whose view may differ from the team's.
+    ``special`` names the participants whose view may differ from the team's. The version is
+    the workshop's once the change is made (``Step.changed``, ``Step.unchanged``).
     """
 
     event: str
-    version: int
     data: dict
     render: Callable[[Viewer], tuple[str, dict] | None] | None = None
     special: frozenset = frozenset()
+    version: int = 0
     reply: dict = field(default_factory=dict)
     #: The workshop it happened in, when not the actor's own (a person's seat in a follow-up).
     workshop: str | None = None
@@ -54,9 +63,76 @@ class Change:
         event, body = shown
         return event, {"version": self.version, **body}
 
-    def replayed(self) -> Change:
-        """The same change acknowledged again: nothing new, so nothing is broadcast."""
-        return replace(self, reply={"replayed": True})
+
+def is_replay(change: Change) -> bool:
+    return bool(change.reply.get("replayed"))
+
+
+@dataclass(frozen=True)
+class Step:
+    """One action in the making: its transaction, who asks, and their workshop as it was."""
+
+    tx: Transaction
+    actor: Actor
+    workshop: Workshop
+
+    def changed(self, change: Change, workshop_id: str | None = None) -> Change:
+        """The change, made: it carries the workshop's next version (of ``workshop_id``, a
+        follow-up where a person's seat is erased too; the actor's own by default)."""
+        elsewhere = workshop_id not in (None, self.actor.workshop_id)
+        version = self.tx.bump_version(workshop_id or self.actor.workshop_id)
+        return replace(change, version=version, workshop=workshop_id if elsewhere else None)
+
+    def unchanged(self, change: Change) -> Change:
+        """Already so (a replay): acknowledged with the current version, broadcast to nobody."""
+        return replace(change, version=self.workshop["version"], reply={"replayed": True})
+
+
+@contextmanager
+def _changing(
+    store: Store,
+    actor: Actor,
+    *,
+    may: Callable[[Actor], None] | None = None,
+    writes: bool = False,
+    erasing: bool = False,
+) -> Iterator[Step]:
+    """The skeleton of every action that changes a workshop.
+
+    ``may`` refuses who may not (before anything is read: ``model.check_facilitator``,
+    ``_participants``); ``writes`` marks a participant's input, refused once the workshop is
+    closed or the phase's timer locked it; ``erasing`` scrubs what the transaction erased from
+    the disk once it is committed.
+    """
+    if may is not None:
+        may(actor)
+    with store.transaction(erasing=erasing) as tx:
+        workshop = _workshop(tx, actor.workshop_id)
+        if writes:
+            model.check_can_write(actor, workshop, store.clock.now())
+        yield Step(tx, actor, workshop)
+
+
+def _participants(message: str) -> Callable[[Actor], None]:
+    """``may`` for what only participants do (not the facilitator, not the board)."""
+
+    def check(actor: Actor) -> None:
+        if actor.participant_id is None:
+            raise model.forbidden(message)
+
+    return check
+
+
+def _must(value: T | None) -> T:
+    """What was just read inside the same transaction that made sure it is there."""
+    if value is None:
+        raise model.not_found()
+    return value
+
+
+def _workshop(reads: Reads, workshop_id: str) -> Workshop:
+    """The actor's workshop (erased a moment ago: not found)."""
+    return _must(reads.workshop(workshop_id))
 
 
 # --- workshops and people ----------------------------------------------------------------
@@ -95,7 +171,8 @@ def join(store: Store, workshop: Workshop, request: model.Join) -> tuple[Partici
     """Add a participant; returns them, their token and the change to broadcast.
 
     Joining ends with the workshop: a closed one admits nobody new (the code on an old photo of
-    the projector must not open what was said there)."""
+    the projector must not open what was said there). Whoever has the code may ask: there is no
+    actor yet, so this is the one change made without ``_changing``."""
     token = model.new_token()
     with store.transaction() as tx:
         current = _workshop(tx, workshop["id"])
@@ -111,7 +188,7 @@ def join(store: Store, workshop: Workshop, request: model.Join) -> tuple[Partici
         if participant is None:
             raise model.conflict("That name is already taken in this workshop.")
         version = tx.bump_version(workshop["id"])
-    return participant, token, Change("participant_joined", version, {"participant": participant})
+    return participant, token, Change("participant_joined", {"participant": participant}, version=version)
 
 
 def authenticate(store: Store, token: str | None, code: str | None = None) -> tuple[Actor, Workshop]:
@@ -152,67 +229,56 @@ def delete_workshop(store: Store, actor: Actor, follow_ups: bool = True, confirm
 
 def set_phase(store: Store, actor: Actor, request: model.SetPhase) -> Change:
     """Move the workshop to a phase; the previous phase's timer (and its lock) ends with it."""
-    model.check_facilitator(actor)
-    with store.transaction() as tx:
-        tx.set_phase(actor.workshop_id, request.phase)
+    with _changing(store, actor, may=model.check_facilitator) as step:
+        step.tx.set_phase(actor.workshop_id, request.phase)
         # A phase's timer ends with the phase: the next one starts without a clock (or a lock).
-        tx.update_workshop(actor.workshop_id, timer_ends_at=None, timer_seconds=0, timer_lock=False)
-        version = tx.bump_version(actor.workshop_id)
-    return Change("phase_changed", version, {"phase": request.phase})
+        step.tx.update_workshop(actor.workshop_id, timer_ends_at=None, timer_seconds=0, timer_lock=False)
+        return step.changed(Change("phase_changed", {"phase": request.phase}))
 
 
 # --- goals --------------------------------------------------------------------------------
 
 
 def add_goal(store: Store, actor: Actor, request: model.AddGoal) -> Change:
-    model.check_facilitator(actor)
-    with store.transaction() as tx:
+    with _changing(store, actor, may=model.check_facilitator) as step:
+        tx = step.tx
         if request.id is not None:
             existing = tx.goal(actor.workshop_id, request.id)
             if existing is not None:
                 if (existing["text"], existing["kind"]) == (request.text, request.kind):
-                    return Change(
-                        "goal_saved", _workshop(tx, actor.workshop_id)["version"], {"goal": existing}
-                    ).replayed()
+                    return step.unchanged(Change("goal_saved", {"goal": existing}))
                 raise model.conflict("That id is already used.")
             if tx.id_taken("goals", request.id):
                 raise model.conflict("That id is already used.")
         if tx.count_goals(actor.workshop_id) >= model.GOALS_MAX:
             raise model.invalid(f"A workshop has at most {model.GOALS_MAX} goals.")
         goal = tx.add_goal(actor.workshop_id, request.id or model.new_id(), request.text, request.kind)
-        version = tx.bump_version(actor.workshop_id)
-    return Change("goal_saved", version, {"goal": goal})
+        return step.changed(Change("goal_saved", {"goal": goal}))
 
 
 def edit_goal(store: Store, actor: Actor, request: model.EditGoal) -> Change:
-    model.check_facilitator(actor)
-    fields = {k: v for k, v in (("text", request.text), ("kind", request.kind)) if v is not None}
-    if not fields:
-        raise model.invalid("Nothing to change: give text or kind.")
-    with store.transaction() as tx:
-        if tx.goal(actor.workshop_id, request.id) is None:
+    with _changing(store, actor, may=model.check_facilitator) as step:
+        fields = {k: v for k, v in (("text", request.text), ("kind", request.kind)) if v is not None}
+        if not fields:
+            raise model.invalid("Nothing to change: give text or kind.")
+        if step.tx.goal(actor.workshop_id, request.id) is None:
             raise model.not_found("goal")
-        goal = tx.update_goal(actor.workshop_id, request.id, **fields)
-        version = tx.bump_version(actor.workshop_id)
-    return Change("goal_saved", version, {"goal": goal})
+        goal = step.tx.update_goal(actor.workshop_id, request.id, **fields)
+        return step.changed(Change("goal_saved", {"goal": goal}))
 
 
 def delete_goal(store: Store, actor: Actor, request: model.ById) -> Change:
-    model.check_facilitator(actor)
-    with store.transaction() as tx:
-        if tx.goal(actor.workshop_id, request.id) is None:
-            return Change(
-                "goal_deleted", _workshop(tx, actor.workshop_id)["version"], {"id": request.id, "link_ids": []}
-            ).replayed()
-        link_ids = tx.delete_goal(actor.workshop_id, request.id)
-        version = tx.bump_version(actor.workshop_id)
-    return Change("goal_deleted", version, {"id": request.id, "link_ids": link_ids})
+    with _changing(store, actor, may=model.check_facilitator) as step:
+        if step.tx.goal(actor.workshop_id, request.id) is None:
+            return step.unchanged(Change("goal_deleted", {"id": request.id, "link_ids": []}))
+        link_ids = step.tx.delete_goal(actor.workshop_id, request.id)
+        return step.changed(Change("goal_deleted", {"id": request.id, "link_ids": link_ids}))
 
 
 # --- cards --------------------------------------------------------------------------------
 
 
-def _card_saved(card: Card, version: int, before: Card | None = None, link_ids: Sequence[str] = ()) -> Change:
+def _card_saved(card: Card, before: Card | None = None, link_ids: Sequence[str] = ()) -> Change:
     """A card added or changed: each viewer sees it as they may, and loses it if they no longer may."""
 
     def render(viewer: Viewer):
@@ -223,10 +289,10 @@ def _card_saved(card: Card, version: int, before: Card | None = None, link_ids: 
             return "card_deleted", {"id": card["id"], "link_ids": list(link_ids)}
         return None
 
-    return Change("card_saved", version, {"card": card}, render, frozenset({card["about"], card["author"]}))
+    return Change("card_saved", {"card": card}, render, frozenset({card["about"], card["author"]}))
 
 
-def _card_deleted(card: Card, link_ids: list[str], version: int) -> Change:
+def _card_deleted(card: Card, link_ids: list[str]) -> Change:
     def render(viewer: Viewer):
         if model.card_for(card, viewer) is None:
             return None
@@ -234,11 +300,15 @@ def _card_deleted(card: Card, link_ids: list[str], version: int) -> Change:
 
     return Change(
         "card_deleted",
-        version,
         {"id": card["id"], "link_ids": link_ids},
         render,
         frozenset({card["about"], card["author"]}),
     )
+
+
+def _gone(event: str, item_id: str) -> Change:
+    """What a client asked to delete (or a late resend of what was deleted) is not there."""
+    return Change(event, {"id": item_id, "link_ids": []} if event == "card_deleted" else {"id": item_id})
 
 
 def _own_card(tx: Reads, actor: Actor, card_id: str) -> Card | None:
@@ -249,9 +319,8 @@ def _own_card(tx: Reads, actor: Actor, card_id: str) -> Card | None:
 def add_card(store: Store, actor: Actor, request: model.AddCard) -> Change:
     """A new drive or strength card. Replaying the same id with the same content is a no-op."""
     model.check_card_fields(request.kind, request.visibility, request.signed)
-    with store.transaction() as tx:
-        workshop = _workshop(tx, actor.workshop_id)
-        model.check_can_write(actor, workshop, store.clock.now())
+    with _changing(store, actor, writes=True) as step:
+        tx = step.tx
         about = model.check_new_card(
             actor,
             request.kind,
@@ -266,7 +335,7 @@ def add_card(store: Store, actor: Actor, request: model.AddCard) -> Change:
             "author": _must(actor.participant_id),  # check_new_card refused anyone else
             "text": request.text,
             "prompt": request.prompt,
-            "visibility": (request.visibility or workshop["default_visibility"]) if drive else "named",
+            "visibility": (request.visibility or step.workshop["default_visibility"]) if drive else "named",
             "status": "accepted" if drive else "pending",
             "signed": bool(request.signed) if not drive else False,
         }
@@ -279,18 +348,22 @@ def add_card(store: Store, actor: Actor, request: model.AddCard) -> Change:
                     existing["author"],
                     existing["text"],
                     existing["prompt"],
-                ) == (card["kind"], card["about"], card["author"], card["text"], card["prompt"])
+                ) == (
+                    card["kind"],
+                    card["about"],
+                    card["author"],
+                    card["text"],
+                    card["prompt"],
+                )
                 if not same:
                     raise model.conflict("That id is already used.")
-                return _card_saved(existing, workshop["version"]).replayed()
+                return step.unchanged(_card_saved(existing))
             if tx.id_taken("cards", request.id):
                 raise model.conflict("That id is already used.")
             if tx.is_buried(request.id):
                 # Made, then deleted before this late resend: it stays deleted.
-                return Change("card_deleted", workshop["version"], {"id": request.id, "link_ids": []}).replayed()
-        saved = tx.add_card(actor.workshop_id, card)
-        version = tx.bump_version(actor.workshop_id)
-    return _card_saved(saved, version)
+                return step.unchanged(_gone("card_deleted", request.id))
+        return step.changed(_card_saved(tx.add_card(actor.workshop_id, card)))
 
 
 def edit_card(store: Store, actor: Actor, request: model.EditCard) -> Change:
@@ -298,17 +371,15 @@ def edit_card(store: Store, actor: Actor, request: model.EditCard) -> Change:
 
     A strength whose text changes waits for its person's consent again.
     """
-    fields = {
+    fields: dict[str, Any] = {
         k: v
         for k, v in (("text", request.text), ("visibility", request.visibility), ("signed", request.signed))
         if v is not None
     }
     if not fields:
         raise model.invalid("Nothing to change: give text, visibility or signed.")
-    with store.transaction(erasing=True) as tx:
-        workshop = _workshop(tx, actor.workshop_id)
-        model.check_can_write(actor, workshop, store.clock.now())
-        card = _own_card(tx, actor, request.id)
+    with _changing(store, actor, writes=True, erasing=True) as step:
+        card = _own_card(step.tx, actor, request.id)
         if card is None:
             raise model.not_found("card")
         if not model.can_edit_card(actor, card):
@@ -316,60 +387,48 @@ def edit_card(store: Store, actor: Actor, request: model.EditCard) -> Change:
         model.check_card_fields(card["kind"], request.visibility, request.signed)
         fields = {k: v for k, v in fields.items() if card.get(k) != v}
         if not fields:
-            return _card_saved(card, workshop["version"]).replayed()
+            return step.unchanged(_card_saved(card))
         if card["reworded"] and fields.get("signed") and "text" not in fields:
             raise model.invalid("signed: its person reworded this strength; sign it only with words of your own.")
         if card["kind"] == "strength" and "text" in fields:
             fields.update(status="pending", reworded=False)
-        link_ids = tx.link_ids_of_card(card["id"])
-        saved = tx.update_card(actor.workshop_id, card["id"], **fields)
-        version = tx.bump_version(actor.workshop_id)
-    return _card_saved(saved, version, before=card, link_ids=link_ids)
+        link_ids = step.tx.link_ids_of_card(card["id"])
+        saved = step.tx.update_card(actor.workshop_id, card["id"], **fields)
+        return step.changed(_card_saved(saved, before=card, link_ids=link_ids))
 
 
 def respond_strength(store: Store, actor: Actor, request: model.RespondStrength) -> Change:
     """The person a strength is about accepts it (maybe in their own words) or declines it."""
-    with store.transaction(erasing=True) as tx:
-        workshop = _workshop(tx, actor.workshop_id)
-        model.check_can_write(actor, workshop, store.clock.now())
-        card = _own_card(tx, actor, request.id)
+    with _changing(store, actor, writes=True, erasing=True) as step:
+        card = _own_card(step.tx, actor, request.id)
         if card is None:
             if request.answer == "decline":  # already gone: the wish is fulfilled
-                return Change(
-                    "card_deleted", workshop["version"], {"id": request.id, "link_ids": []}, reply={"replayed": True}
-                )
+                return step.unchanged(_gone("card_deleted", request.id))
             raise model.not_found("card")
         model.check_can_respond(actor, card)
         if request.answer == "decline":
-            link_ids = tx.delete_card(actor.workshop_id, card["id"])
-            version = tx.bump_version(actor.workshop_id)
-            return _card_deleted(card, link_ids, version)
+            link_ids = step.tx.delete_card(actor.workshop_id, card["id"])
+            return step.changed(_card_deleted(card, link_ids))
         fields: dict[str, Any] = {"status": "accepted"}
         if request.text is not None and request.text != card["text"]:
             # The person's own words: no longer the author's, so no longer under the author's name.
             fields.update(text=request.text, signed=False, reworded=True)
         if all(card.get(k) == v for k, v in fields.items()):
-            return _card_saved(card, workshop["version"]).replayed()
-        saved = tx.update_card(actor.workshop_id, card["id"], **fields)
-        version = tx.bump_version(actor.workshop_id)
-    return _card_saved(saved, version, before=card)
+            return step.unchanged(_card_saved(card))
+        saved = step.tx.update_card(actor.workshop_id, card["id"], **fields)
+        return step.changed(_card_saved(saved, before=card))
 
 
 def delete_card(store: Store, actor: Actor, request: model.ById) -> Change:
-    with store.transaction(erasing=True) as tx:
-        workshop = _workshop(tx, actor.workshop_id)
-        model.check_can_write(actor, workshop, store.clock.now())
-        card = _own_card(tx, actor, request.id)
+    with _changing(store, actor, writes=True, erasing=True) as step:
+        card = _own_card(step.tx, actor, request.id)
         if card is None:
             # Already gone (a replay, or someone else removed it): the wish is fulfilled.
-            return Change(
-                "card_deleted", workshop["version"], {"id": request.id, "link_ids": []}, reply={"replayed": True}
-            )
+            return step.unchanged(_gone("card_deleted", request.id))
         if not model.can_delete_card(actor, card):
             raise model.forbidden("You may only delete your own cards.")
-        link_ids = tx.delete_card(actor.workshop_id, request.id)
-        version = tx.bump_version(actor.workshop_id)
-    return _card_deleted(card, link_ids, version)
+        link_ids = step.tx.delete_card(actor.workshop_id, request.id)
+        return step.changed(_card_deleted(card, link_ids))
 
 
 # --- people leaving -----------------------------------------------------------------------
@@ -378,32 +437,30 @@ def delete_card(store: Store, actor: Actor, request: model.ById) -> Change:
 def leave_workshop(store: Store, actor: Actor) -> list[Change]:
     """A participant leaves: they are erased with everything by or about them, in the whole
     chain of workshops (the ones this follows and its follow-ups)."""
-    if actor.participant_id is None:
-        raise model.forbidden("Only participants leave; the facilitator deletes the workshop.")
-    return _erase_person(store, actor, actor.participant_id, leaving=True)
+    may = _participants("Only participants leave; the facilitator deletes the workshop.")
+    with _changing(store, actor, may=may, erasing=True) as step:
+        return _erase_person(step, _must(actor.participant_id), leaving=True)
 
 
 def remove_participant(store: Store, actor: Actor, request: model.ById) -> list[Change]:
     """The facilitator removes a person with everything by or about them, in this workshop and
     its follow-ups."""
-    model.check_facilitator(actor)
-    return _erase_person(store, actor, request.id, leaving=False)
+    with _changing(store, actor, may=model.check_facilitator, erasing=True) as step:
+        return _erase_person(step, request.id, leaving=False)
 
 
-def _erase_person(store: Store, actor: Actor, participant_id: str, leaving: bool) -> list[Change]:
+def _erase_person(step: Step, participant_id: str, leaving: bool) -> list[Change]:
     """Erase a person and everything by or about them. Returns the changes to broadcast, this
     workshop's last."""
+    if step.tx.participant(step.actor.workshop_id, participant_id) is None:
+        raise model.not_found("participant")
     changes: list[Change] = []
-    with store.transaction(erasing=True) as tx:
-        if tx.participant(actor.workshop_id, participant_id) is None:
-            raise model.not_found("participant")
-        for workshop_id, seat in tx.seats_of(participant_id, earlier=leaving):
-            changes += [replace(c, workshop=workshop_id) for c in _erase_seat(tx, workshop_id, seat)]
-        changes += _erase_seat(tx, actor.workshop_id, participant_id)
-    return changes
+    for workshop_id, seat in step.tx.seats_of(participant_id, earlier=leaving):
+        changes += _erase_seat(step, workshop_id, seat)
+    return changes + _erase_seat(step, step.actor.workshop_id, participant_id)
 
 
-def _erase_seat(tx: Transaction, workshop_id: str, participant_id: str) -> list[Change]:
+def _erase_seat(step: Step, workshop_id: str, participant_id: str) -> list[Change]:
     """Erase one person in one workshop.
 
     Nobody learns from the erasure what they could not know before: a card someone sees without
@@ -411,12 +468,12 @@ def _erase_seat(tx: Transaction, workshop_id: str, participant_id: str) -> list[
     own, and ``participant_left`` lists, for each viewer, only the cards they saw as this
     person's (and those cards' links).
     """
-    cards, links = tx.delete_participant(workshop_id, participant_id)
+    cards, links = step.tx.delete_participant(workshop_id, participant_id)
     links_of = {c["id"]: [l for l in links if l["card_id"] == c["id"]] for c in cards}
     unnamed = [c for c in cards if not _ties_everywhere(c, participant_id)]
     changes = []
     for card in unnamed:
-        changes.append(_card_deleted(card, [l["id"] for l in links_of[card["id"]]], tx.bump_version(workshop_id)))
+        changes.append(step.changed(_card_deleted(card, [l["id"] for l in links_of[card["id"]]]), workshop_id))
     named = [c for c in cards if c not in unnamed]
 
     def shown_to(viewer: Viewer) -> dict:
@@ -431,9 +488,7 @@ def _erase_seat(tx: Transaction, workshop_id: str, participant_id: str) -> list[
         return "participant_left", shown_to(viewer)
 
     special = frozenset({c["about"] for c in named} | {c["author"] for c in named}) - {participant_id}
-    changes.append(
-        Change("participant_left", tx.bump_version(workshop_id), shown_to(model.FACILITATOR), render, special)
-    )
+    changes.append(step.changed(Change("participant_left", shown_to(model.FACILITATOR), render, special), workshop_id))
     return changes
 
 
@@ -450,7 +505,7 @@ def _ties_everywhere(card: Card, participant_id: str) -> bool:
 # --- links --------------------------------------------------------------------------------
 
 
-def _link_change(event: str, link: Link, card: Card, version: int) -> Change:
+def _link_change(event: str, link: Link, card: Card) -> Change:
     body_key = "link" if event == "link_saved" else None
 
     def render(viewer: Viewer):
@@ -460,17 +515,23 @@ def _link_change(event: str, link: Link, card: Card, version: int) -> Change:
         return event, ({"link": shown} if body_key else {"id": link["id"]})
 
     data = {"link": link} if body_key else {"id": link["id"]}
-    return Change(event, version, data, render, frozenset({card["about"], card["author"]}))
+    return Change(event, data, render, frozenset({card["about"], card["author"]}))
+
+
+def _link_and_card(tx: Reads, actor: Actor, link_id: str) -> tuple[Link, Card] | None:
+    """A link of the actor's workshop with its card, or None."""
+    link = tx.link(actor.workshop_id, link_id)
+    card = _own_card(tx, actor, link["card_id"]) if link else None
+    return (link, card) if link and card else None
 
 
 def add_link(store: Store, actor: Actor, request: model.AddLink) -> Change:
     """Connect a card to a goal; a pair is linked at most once (re-linking acks the link)."""
-    with store.transaction() as tx:
-        workshop = _workshop(tx, actor.workshop_id)
-        model.check_can_write(actor, workshop, store.clock.now())
+    with _changing(store, actor, writes=True) as step:
+        tx = step.tx
         if request.id is not None and tx.is_buried(request.id):
             # Made, then deleted (or its card was) before this late resend: it stays deleted.
-            return Change("link_deleted", workshop["version"], {"id": request.id}).replayed()
+            return step.unchanged(_gone("link_deleted", request.id))
         card = _own_card(tx, actor, request.card_id)
         if card is None:
             raise model.not_found("card")
@@ -482,7 +543,7 @@ def add_link(store: Store, actor: Actor, request: model.AddLink) -> Change:
             raise model.forbidden("You may link only your own cards.")
         existing = tx.link_between(request.card_id, request.goal_id)
         if existing is not None:
-            return _link_change("link_saved", existing, card, workshop["version"]).replayed()
+            return step.unchanged(_link_change("link_saved", existing, card))
         if request.id is not None and tx.id_taken("links", request.id):
             raise model.conflict("That id is already used.")
         link = tx.add_link(
@@ -493,35 +554,61 @@ def add_link(store: Store, actor: Actor, request: model.AddLink) -> Change:
             actor.participant_id,
             request.type,
         )
-        version = tx.bump_version(actor.workshop_id)
-    return _link_change("link_saved", link, card, version)
+        return step.changed(_link_change("link_saved", link, card))
 
 
 def delete_link(store: Store, actor: Actor, request: model.ById) -> Change:
-    with store.transaction() as tx:
-        workshop = _workshop(tx, actor.workshop_id)
-        model.check_can_write(actor, workshop, store.clock.now())
-        found = _link_and_card(tx, actor, request.id)
+    with _changing(store, actor, writes=True) as step:
+        found = _link_and_card(step.tx, actor, request.id)
         if found is None:
-            return Change("link_deleted", workshop["version"], {"id": request.id}, reply={"replayed": True})
+            return step.unchanged(_gone("link_deleted", request.id))
         link, card = found
         if not model.can_delete_link(actor, link, card):
             raise model.forbidden("You may remove only your own links.")
-        tx.delete_link(actor.workshop_id, request.id)
-        version = tx.bump_version(actor.workshop_id)
-    return _link_change("link_deleted", link, card, version)
+        step.tx.delete_link(actor.workshop_id, request.id)
+        return step.changed(_link_change("link_deleted", link, card))
+
+
+def edit_link(store: Store, actor: Actor, request: model.EditLink) -> Change:
+    """Say how a card relates to its goal: it energises me, I want to grow in this, I already do this."""
+    with _changing(store, actor, writes=True) as step:
+        found = _link_and_card(step.tx, actor, request.id)
+        if found is None:
+            raise model.not_found("link")
+        link, card = found
+        if not model.can_delete_link(actor, link, card):
+            raise model.forbidden("You may change only your own links.")
+        if link["type"] == request.type:
+            return step.unchanged(_link_change("link_saved", link, card))
+        link = step.tx.set_link_type(actor.workshop_id, request.id, request.type)
+        return step.changed(_link_change("link_saved", link, card))
+
+
+def endorse_link(store: Store, actor: Actor, request: model.EndorseLink) -> Change:
+    """A colleague's +1 on a link they can see (not on their own card)."""
+    may = _participants("Endorsing is for participants.")
+    with _changing(store, actor, may=may, writes=True) as step:
+        me = _must(actor.participant_id)
+        found = _link_and_card(step.tx, actor, request.id)
+        if found is None or model.link_for(*found, model.Viewer("participant", me)) is None:
+            raise model.not_found("link")
+        link, card = found
+        if card["about"] == me:
+            raise model.forbidden("Endorsing is for colleagues, not for your own card.")
+        if (me in link["endorsements"]) == request.endorsed:
+            return step.unchanged(_link_change("link_saved", link, card))
+        link = step.tx.set_endorsement(actor.workshop_id, request.id, me, request.endorsed)
+        return step.changed(_link_change("link_saved", link, card))
 
 
 # --- running the room ---------------------------------------------------------------------
 
 
-def _update_settings(store: Store, actor: Actor, **fields) -> Change:
-    model.check_facilitator(actor)
-    with store.transaction() as tx:
-        tx.update_workshop(actor.workshop_id, **fields)
-        version = tx.bump_version(actor.workshop_id)
-        workshop = _workshop(tx, actor.workshop_id)
-    return Change("settings_changed", version, settings_of(workshop, store.clock))
+def _update_settings(store: Store, actor: Actor, **fields: Any) -> Change:
+    with _changing(store, actor, may=model.check_facilitator) as step:
+        step.tx.update_workshop(actor.workshop_id, **fields)
+        workshop = _workshop(step.tx, actor.workshop_id)
+        return step.changed(Change("settings_changed", settings_of(workshop, store.clock)))
 
 
 def set_default_visibility(store: Store, actor: Actor, request: model.SetDefaultVisibility) -> Change:
@@ -550,41 +637,35 @@ def set_joining_locked(store: Store, actor: Actor, request: model.SetJoiningLock
 
 def assign_strength_round(store: Store, actor: Actor, request: model.AssignStrengthRound) -> Change:
     """Give each participant colleagues to name strengths for, round robin, so everyone receives some."""
-    model.check_facilitator(actor)
-    with store.transaction() as tx:
-        pairs = model.strength_round(tx.participant_ids_in_order(actor.workshop_id), request.per_person)
-        assignments = tx.replace_assignments(actor.workshop_id, pairs)
-        version = tx.bump_version(actor.workshop_id)
+    with _changing(store, actor, may=model.check_facilitator) as step:
+        pairs = model.strength_round(step.tx.participant_ids_in_order(actor.workshop_id), request.per_person)
+        assignments = step.tx.replace_assignments(actor.workshop_id, pairs)
 
-    def render(viewer: Viewer):
-        return "assignments_changed", {"assignments": model.assignments_for(assignments, viewer)}
+        def render(viewer: Viewer):
+            return "assignments_changed", {"assignments": model.assignments_for(assignments, viewer)}
 
-    # Each giver sees their own pairs; the team none (with one colleague each, the pairs would
-    # name the author of every unsigned strength).
-    return Change(
-        "assignments_changed", version, {"assignments": assignments}, render, frozenset(a["giver"] for a in assignments)
-    )
+        # Each giver sees their own pairs; the team none (with one colleague each, the pairs
+        # would name the author of every unsigned strength).
+        givers = frozenset(a["giver"] for a in assignments)
+        return step.changed(Change("assignments_changed", {"assignments": assignments}, render, givers))
 
 
 def set_card_hidden(store: Store, actor: Actor, request: model.SetCardHidden) -> Change:
     """The facilitator moderates a card away from the team (or back)."""
-    model.check_facilitator(actor)
-    with store.transaction() as tx:
-        workshop = _workshop(tx, actor.workshop_id)
-        card = _own_card(tx, actor, request.id)
+    with _changing(store, actor, may=model.check_facilitator) as step:
+        card = _own_card(step.tx, actor, request.id)
         if card is None:
             raise model.not_found("card")
         if card["hidden"] == request.hidden:
-            return _card_saved(card, workshop["version"]).replayed()
-        link_ids = tx.link_ids_of_card(card["id"])
-        saved = tx.update_card(actor.workshop_id, card["id"], hidden=request.hidden)
-        version = tx.bump_version(actor.workshop_id)
-    return _card_saved(saved, version, before=card, link_ids=link_ids)
+            return step.unchanged(_card_saved(card))
+        link_ids = step.tx.link_ids_of_card(card["id"])
+        saved = step.tx.update_card(actor.workshop_id, card["id"], hidden=request.hidden)
+        return step.changed(_card_saved(saved, before=card, link_ids=link_ids))
 
 
 def rename_participant(store: Store, actor: Actor, request: model.RenameParticipant) -> Change:
-    model.check_facilitator(actor)
-    with store.transaction(erasing=True) as tx:
+    with _changing(store, actor, may=model.check_facilitator, erasing=True) as step:
+        tx = step.tx
         if tx.participant(actor.workshop_id, request.id) is None:
             raise model.not_found("participant")
         # Their own name is no look-alike: a new spelling of it (case, an accent) is theirs to take.
@@ -595,75 +676,25 @@ def rename_participant(store: Store, actor: Actor, request: model.RenameParticip
         participant = tx.rename_participant(actor.workshop_id, request.id, request.name)
         if participant is None:
             raise model.conflict("That name is already taken in this workshop.")
-        version = tx.bump_version(actor.workshop_id)
-    return Change("participant_updated", version, {"participant": participant})
+        return step.changed(Change("participant_updated", {"participant": participant}))
 
 
 def set_done(store: Store, actor: Actor, request: model.SetDone) -> Change:
     """A participant says they are done with a phase (or not yet)."""
-    if actor.participant_id is None:
-        raise model.forbidden("Only participants mark themselves done.")
-    with store.transaction() as tx:
-        participant = _must(tx.participant(actor.workshop_id, actor.participant_id))
+    with _changing(store, actor, may=_participants("Only participants mark themselves done.")) as step:
+        me = _must(actor.participant_id)
+        participant = _must(step.tx.participant(actor.workshop_id, me))
         done = [p for p in participant["done"] if p != request.phase] + ([request.phase] if request.done else [])
         if sorted(done) == sorted(participant["done"]):
-            return Change(
-                "participant_updated", _workshop(tx, actor.workshop_id)["version"], {"participant": participant}
-            ).replayed()
-        participant = tx.set_done(actor.workshop_id, actor.participant_id, sorted(done, key=model.PHASES.index))
-        version = tx.bump_version(actor.workshop_id)
-    return Change("participant_updated", version, {"participant": participant})
-
-
-def _link_and_card(tx: Reads, actor: Actor, link_id: str) -> tuple[Link, Card] | None:
-    """A link of the actor's workshop with its card, or None."""
-    link = tx.link(actor.workshop_id, link_id)
-    card = _own_card(tx, actor, link["card_id"]) if link else None
-    return (link, card) if link and card else None
-
-
-def edit_link(store: Store, actor: Actor, request: model.EditLink) -> Change:
-    """Say how a card relates to its goal: it energises me, I want to grow in this, I already do this."""
-    with store.transaction() as tx:
-        workshop = _workshop(tx, actor.workshop_id)
-        model.check_can_write(actor, workshop, store.clock.now())
-        found = _link_and_card(tx, actor, request.id)
-        if found is None:
-            raise model.not_found("link")
-        link, card = found
-        if not model.can_delete_link(actor, link, card):
-            raise model.forbidden("You may change only your own links.")
-        if link["type"] == request.type:
-            return _link_change("link_saved", link, card, workshop["version"]).replayed()
-        link = tx.set_link_type(actor.workshop_id, request.id, request.type)
-        version = tx.bump_version(actor.workshop_id)
-    return _link_change("link_saved", link, card, version)
-
-
-def endorse_link(store: Store, actor: Actor, request: model.EndorseLink) -> Change:
-    """A colleague's +1 on a link they can see (not on their own card)."""
-    if actor.participant_id is None:
-        raise model.forbidden("Endorsing is for participants.")
-    with store.transaction() as tx:
-        workshop = _workshop(tx, actor.workshop_id)
-        model.check_can_write(actor, workshop, store.clock.now())
-        found = _link_and_card(tx, actor, request.id)
-        if found is None or model.link_for(*found, model.Viewer("participant", actor.participant_id)) is None:
-            raise model.not_found("link")
-        link, card = found
-        if card["about"] == actor.participant_id:
-            raise model.forbidden("Endorsing is for colleagues, not for your own card.")
-        if (actor.participant_id in link["endorsements"]) == request.endorsed:
-            return _link_change("link_saved", link, card, workshop["version"]).replayed()
-        link = tx.set_endorsement(actor.workshop_id, request.id, actor.participant_id, request.endorsed)
-        version = tx.bump_version(actor.workshop_id)
-    return _link_change("link_saved", link, card, version)
+            return step.unchanged(Change("participant_updated", {"participant": participant}))
+        participant = step.tx.set_done(actor.workshop_id, me, sorted(done, key=model.PHASES.index))
+        return step.changed(Change("participant_updated", {"participant": participant}))
 
 
 # --- agreements ---------------------------------------------------------------------------
 
 
-def _agreement_change(event: str, agreement: Agreement, link: Link, card: Card, version: int) -> Change:
+def _agreement_change(event: str, agreement: Agreement, link: Link, card: Card) -> Change:
     data = {"agreement": agreement} if event == "agreement_saved" else {"id": agreement["id"]}
 
     def render(viewer: Viewer):
@@ -673,7 +704,7 @@ def _agreement_change(event: str, agreement: Agreement, link: Link, card: Card, 
         return event, ({"agreement": shown} if event == "agreement_saved" else data)
 
     special = frozenset({card["about"], card["author"], agreement.get("owner")} - {None})
-    return Change(event, version, data, render, special)
+    return Change(event, data, render, special)
 
 
 def _check_owner(tx: Reads, actor: Actor, owner: str | None) -> None:
@@ -681,11 +712,17 @@ def _check_owner(tx: Reads, actor: Actor, owner: str | None) -> None:
         raise model.not_found("participant")
 
 
+def _own_agreement(tx: Reads, actor: Actor, agreement_id: str) -> tuple[Agreement, Link, Card] | None:
+    """An agreement of the actor's workshop with its link and card, or None."""
+    agreement = tx.agreement(actor.workshop_id, agreement_id)
+    found = _link_and_card(tx, actor, agreement["link_id"]) if agreement else None
+    return (agreement, *found) if agreement and found else None
+
+
 def add_agreement(store: Store, actor: Actor, request: model.AddAgreement) -> Change:
     """Who does what by when, for a link (the agreements phase)."""
-    with store.transaction() as tx:
-        workshop = _workshop(tx, actor.workshop_id)
-        model.check_can_write(actor, workshop, store.clock.now())
+    with _changing(store, actor, writes=True) as step:
+        tx = step.tx
         found = _link_and_card(tx, actor, request.link_id)
         if found is None:
             raise model.not_found("link")
@@ -696,7 +733,7 @@ def add_agreement(store: Store, actor: Actor, request: model.AddAgreement) -> Ch
         if request.id is not None:
             existing = tx.agreement(actor.workshop_id, request.id)
             if existing is not None and (existing["link_id"], existing["text"]) == (link["id"], request.text):
-                return _agreement_change("agreement_saved", existing, link, card, workshop["version"]).replayed()
+                return step.unchanged(_agreement_change("agreement_saved", existing, link, card))
             if tx.id_taken("agreements", request.id):
                 raise model.conflict("That id is already used.")
         agreement = tx.add_agreement(
@@ -709,15 +746,7 @@ def add_agreement(store: Store, actor: Actor, request: model.AddAgreement) -> Ch
                 "due": request.due,
             },
         )
-        version = tx.bump_version(actor.workshop_id)
-    return _agreement_change("agreement_saved", agreement, link, card, version)
-
-
-def _own_agreement(tx: Reads, actor: Actor, agreement_id: str) -> tuple[Agreement, Link, Card] | None:
-    """An agreement of the actor's workshop with its link and card, or None."""
-    agreement = tx.agreement(actor.workshop_id, agreement_id)
-    found = _link_and_card(tx, actor, agreement["link_id"]) if agreement else None
-    return (agreement, *found) if agreement and found else None
+        return step.changed(_agreement_change("agreement_saved", agreement, link, card))
 
 
 def edit_agreement(store: Store, actor: Actor, request: model.EditAgreement) -> Change:
@@ -726,37 +755,31 @@ def edit_agreement(store: Store, actor: Actor, request: model.EditAgreement) -> 
         raise model.invalid("text and done cannot be empty.")
     if not fields:
         raise model.invalid("Nothing to change.")
-    with store.transaction(erasing=True) as tx:
-        workshop = _workshop(tx, actor.workshop_id)
-        model.check_can_write(actor, workshop, store.clock.now())
-        found = _own_agreement(tx, actor, request.id)
+    with _changing(store, actor, writes=True, erasing=True) as step:
+        found = _own_agreement(step.tx, actor, request.id)
         if found is None:
             raise model.not_found("agreement")
         agreement, link, card = found
         if not model.can_arrange_agreement(actor, card, agreement):
             raise model.forbidden("Only the facilitator, the card's person or the owner change an agreement.")
-        _check_owner(tx, actor, fields.get("owner"))
-        fields = {k: v for k, v in fields.items() if agreement[k] != v}
+        _check_owner(step.tx, actor, fields.get("owner"))
+        fields = {k: v for k, v in fields.items() if agreement.get(k) != v}
         if not fields:
-            return _agreement_change("agreement_saved", agreement, link, card, workshop["version"]).replayed()
-        saved = tx.update_agreement(actor.workshop_id, request.id, **fields)
-        version = tx.bump_version(actor.workshop_id)
-    return _agreement_change("agreement_saved", saved, link, card, version)
+            return step.unchanged(_agreement_change("agreement_saved", agreement, link, card))
+        saved = step.tx.update_agreement(actor.workshop_id, request.id, **fields)
+        return step.changed(_agreement_change("agreement_saved", saved, link, card))
 
 
 def delete_agreement(store: Store, actor: Actor, request: model.ById) -> Change:
-    with store.transaction(erasing=True) as tx:
-        workshop = _workshop(tx, actor.workshop_id)
-        model.check_can_write(actor, workshop, store.clock.now())
-        found = _own_agreement(tx, actor, request.id)
+    with _changing(store, actor, writes=True, erasing=True) as step:
+        found = _own_agreement(step.tx, actor, request.id)
         if found is None:
-            return Change("agreement_deleted", workshop["version"], {"id": request.id}, reply={"replayed": True})
+            return step.unchanged(_gone("agreement_deleted", request.id))
         agreement, link, card = found
         if not model.can_arrange_agreement(actor, card, agreement):
             raise model.forbidden("Only the facilitator, the card's person or the owner remove an agreement.")
-        tx.delete_agreement(actor.workshop_id, request.id)
-        version = tx.bump_version(actor.workshop_id)
-    return _agreement_change("agreement_deleted", agreement, link, card, version)
+        step.tx.delete_agreement(actor.workshop_id, request.id)
+        return step.changed(_agreement_change("agreement_deleted", agreement, link, card))
 
 
 # --- afterwards: follow-ups, the team's link, check-ins ------------------------------------
@@ -815,27 +838,23 @@ def revoke_team_link(store: Store, actor: Actor) -> None:
 
 def open_checkin(store: Store, actor: Actor) -> Change:
     """A short check-in between workshops: does each link still energise its person?"""
-    model.check_facilitator(actor)
-    with store.transaction() as tx:
-        checkin = tx.open_checkin(actor.workshop_id)
-        version = tx.bump_version(actor.workshop_id)
-    return Change("checkin_changed", version, {"checkin": checkin})
+    with _changing(store, actor, may=model.check_facilitator) as step:
+        checkin = step.tx.open_checkin(actor.workshop_id)
+        return step.changed(Change("checkin_changed", {"checkin": checkin}))
 
 
 def close_checkin(store: Store, actor: Actor) -> Change:
-    model.check_facilitator(actor)
-    with store.transaction() as tx:
-        tx.close_checkins(actor.workshop_id)
-        version = tx.bump_version(actor.workshop_id)
-    return Change("checkin_changed", version, {"checkin": None})
+    with _changing(store, actor, may=model.check_facilitator) as step:
+        step.tx.close_checkins(actor.workshop_id)
+        return step.changed(Change("checkin_changed", {"checkin": None}))
 
 
 def answer_checkin(store: Store, actor: Actor, request: model.AnswerCheckin) -> Change:
     """A person rates one of their links (1–5: does it still energise me?), maybe with a comment.
     Answering again replaces the answer. Open even in a closed workshop: check-ins come after."""
-    if actor.participant_id is None:
-        raise model.forbidden("Check-ins are answered by participants.")
-    with store.transaction(erasing=True) as tx:
+    may = _participants("Check-ins are answered by participants.")
+    with _changing(store, actor, may=may, erasing=True) as step:
+        tx, me = step.tx, _must(actor.participant_id)
         checkin = tx.open_checkin_of(actor.workshop_id)
         if checkin is None:
             raise WorkshopError("closed", "There is no open check-in.", 409)
@@ -843,7 +862,7 @@ def answer_checkin(store: Store, actor: Actor, request: model.AnswerCheckin) -> 
         if found is None:
             raise model.not_found("link")
         link, card = found
-        if card["about"] != actor.participant_id:
+        if card["about"] != me:
             raise model.forbidden("You answer for links of your own cards.")
         previous = next(
             (
@@ -851,22 +870,18 @@ def answer_checkin(store: Store, actor: Actor, request: model.AnswerCheckin) -> 
                 for c in tx.checkins(actor.workshop_id)
                 if c["id"] == checkin["id"]
                 for a in c["answers"]
-                if a["link_id"] == link["id"] and a["participant_id"] == actor.participant_id
+                if a["link_id"] == link["id"] and a["participant_id"] == me
             ),
             None,
         )
         if previous and (previous["rating"], previous["comment"]) == (request.rating, request.comment):
-            same = {"checkin_id": checkin["id"], **previous}
-            return Change("checkin_answered", _workshop(tx, actor.workshop_id)["version"], {"answer": same}).replayed()
-        answer = tx.answer_checkin(
-            actor.workshop_id, checkin["id"], link["id"], actor.participant_id, request.rating, request.comment
-        )
-        version = tx.bump_version(actor.workshop_id)
+            return step.unchanged(Change("checkin_answered", {"answer": {"checkin_id": checkin["id"], **previous}}))
+        answer = tx.answer_checkin(actor.workshop_id, checkin["id"], link["id"], me, request.rating, request.comment)
 
-    def render(viewer: Viewer):
-        return ("checkin_answered", {"answer": answer}) if viewer.participant_id == actor.participant_id else None
+        def render(viewer: Viewer):
+            return ("checkin_answered", {"answer": answer}) if viewer.participant_id == me else None
 
-    return Change("checkin_answered", version, {"answer": answer}, render, frozenset({actor.participant_id}))
+        return step.changed(Change("checkin_answered", {"answer": answer}, render, frozenset({me})))
 
 
 # --- credentials --------------------------------------------------------------------------
@@ -973,22 +988,6 @@ def rotate_facilitator_key(store: Store, actor: Actor) -> tuple[str, str]:
         old = _must(tx.facilitator_token_hash(actor.workshop_id))
         tx.set_facilitator_token(actor.workshop_id, model.hash_token(token))
     return token, old
-
-
-def _must(value: T | None) -> T:
-    """What was just read inside the same transaction that made sure it is there."""
-    if value is None:
-        raise model.not_found()
-    return value
-
-
-def _workshop(reads: Reads, workshop_id: str) -> Workshop:
-    """The actor's workshop (erased a moment ago: not found)."""
-    return _must(reads.workshop(workshop_id))
-
-
-def is_replay(change: Change) -> bool:
-    return bool(change.reply.get("replayed"))
 
 
 __all__ = ["Change", "WorkshopError"]
