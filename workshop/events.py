@@ -3,12 +3,19 @@
 Every client → server event answers through its acknowledgement, ``{"ok": true, ...}`` or
 ``{"ok": false, "error": {...}}``; an error also reaches the sender alone as ``rejected``.
 Nobody else hears about a refused request.
+
+Most events are one row of ``ACTIONS`` (name → payload schema → service action), registered in
+a loop through ``client_event``, which holds what every handler does: the rate budget, the
+identity from the connection, the board's read-only key, parsing, the acknowledgement and the
+broadcast. The few events that do more (a read, credentials, closing connections) are written
+out below the table.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from typing import Any
 
 from flask import current_app, request
 from flask_socketio import ConnectionRefusedError, join_room
@@ -227,28 +234,73 @@ def client_event(name: str, schema: type[BaseModel]) -> Callable:
     return register
 
 
+# --- the table: events that make one change through the service, and answer with it -------
+
+#: A service action: ``(store, actor, request)`` in, the committed change(s) out.
+Action = Callable[[Store, Actor, Any], service.Change | list[service.Change]]
+
+
+def _without_payload(action: Callable[[Store, Actor], service.Change]) -> Action:
+    """For an action whose event carries nothing (its payload is ``{}``)."""
+    return lambda store, actor, _request: action(store, actor)
+
+
+#: Each event whose whole work is one service action: its payload's schema, and the action.
+#: The handler takes the identity from the connection, parses the payload, calls the action,
+#: acknowledges the sender's view of the change and broadcasts it (client_event). What each
+#: event does and says is in docs/protocol.md.
+ACTIONS: dict[str, tuple[type[BaseModel], Action]] = {
+    # the facilitator steers the room
+    "set_phase": (model.SetPhase, service.set_phase),
+    "set_default_visibility": (model.SetDefaultVisibility, service.set_default_visibility),
+    "set_timer": (model.SetTimer, service.set_timer),
+    "set_revealed": (model.SetRevealed, service.set_revealed),
+    "set_joining_locked": (model.SetJoiningLocked, service.set_joining_locked),
+    "assign_strength_round": (model.AssignStrengthRound, service.assign_strength_round),
+    "set_card_hidden": (model.SetCardHidden, service.set_card_hidden),
+    "rename_participant": (model.RenameParticipant, service.rename_participant),
+    "add_goal": (model.AddGoal, service.add_goal),
+    "edit_goal": (model.EditGoal, service.edit_goal),
+    "delete_goal": (model.ById, service.delete_goal),
+    "open_checkin": (model.Empty, _without_payload(service.open_checkin)),
+    "close_checkin": (model.Empty, _without_payload(service.close_checkin)),
+    # cards, links and agreements
+    "add_card": (model.AddCard, service.add_card),
+    "edit_card": (model.EditCard, service.edit_card),
+    "respond_strength": (model.RespondStrength, service.respond_strength),
+    "delete_card": (model.ById, service.delete_card),
+    "add_link": (model.AddLink, service.add_link),
+    "edit_link": (model.EditLink, service.edit_link),
+    "endorse_link": (model.EndorseLink, service.endorse_link),
+    "delete_link": (model.ById, service.delete_link),
+    "add_agreement": (model.AddAgreement, service.add_agreement),
+    "edit_agreement": (model.EditAgreement, service.edit_agreement),
+    "delete_agreement": (model.ById, service.delete_agreement),
+    # a participant about themself
+    "set_done": (model.SetDone, service.set_done),
+    "answer_checkin": (model.AnswerCheckin, service.answer_checkin),
+}
+
+
+def _acting(action: Action) -> Callable:
+    def handle(actor: Actor, view: str, request: BaseModel) -> service.Change | list[service.Change]:
+        return action(_store(), actor, request)
+
+    handle.__doc__ = action.__doc__
+    return handle
+
+
+for _name, (_schema, _action) in ACTIONS.items():
+    client_event(_name, _schema)(_acting(_action))
+
+
+# --- events that do more than one change: a read, credentials, closing connections ---------
+
+
 @client_event("sync", model.Empty)
 def sync(actor, view, _):
     """Anyone: the whole workshop as they may see it, after a gap in versions."""
     return {"state": _state(actor, view)}
-
-
-@client_event("add_card", model.AddCard)
-def add_card(actor, view, req):
-    """A participant adds a drive (about themself) or a strength (about a colleague); broadcasts card_saved."""
-    return service.add_card(_store(), actor, req)
-
-
-@client_event("edit_card", model.EditCard)
-def edit_card(actor, view, req):
-    """The author edits a card's text; broadcasts card_saved."""
-    return service.edit_card(_store(), actor, req)
-
-
-@client_event("respond_strength", model.RespondStrength)
-def respond_strength(actor, view, req):
-    """The person a strength is about accepts (maybe rewording) or declines it; broadcasts card_saved or card_deleted."""
-    return service.respond_strength(_store(), actor, req)
 
 
 @client_event("leave_workshop", model.Empty)
@@ -268,84 +320,6 @@ def _erased(changes: list) -> list:
     seats = [c.data["id"] for c in changes if c.event == "participant_left"]
     disconnect_later([sid for seat in seats for sid in sids_in(participant_room(seat))])
     return changes
-
-
-@client_event("set_default_visibility", model.SetDefaultVisibility)
-def set_default_visibility(actor, view, req):
-    """The facilitator sets the visibility new drives get by default; broadcasts settings_changed."""
-    return service.set_default_visibility(_store(), actor, req)
-
-
-@client_event("set_timer", model.SetTimer)
-def set_timer(actor, view, req):
-    """Facilitator starts or stops the phase timer (optionally locking input at the end); broadcasts settings_changed."""
-    return service.set_timer(_store(), actor, req)
-
-
-@client_event("set_revealed", model.SetRevealed)
-def set_revealed(actor, view, req):
-    """Facilitator shows or hides the cards on the board during drives and strengths; broadcasts settings_changed."""
-    return service.set_revealed(_store(), actor, req)
-
-
-@client_event("set_joining_locked", model.SetJoiningLocked)
-def set_joining_locked(actor, view, req):
-    """Facilitator locks or unlocks joining; broadcasts settings_changed."""
-    return service.set_joining_locked(_store(), actor, req)
-
-
-@client_event("assign_strength_round", model.AssignStrengthRound)
-def assign_strength_round(actor, view, req):
-    """Facilitator gives everyone colleagues to name strengths for; broadcasts assignments_changed."""
-    return service.assign_strength_round(_store(), actor, req)
-
-
-@client_event("set_card_hidden", model.SetCardHidden)
-def set_card_hidden(actor, view, req):
-    """Facilitator hides a card from the team or shows it again; broadcasts card_saved/card_deleted per viewer."""
-    return service.set_card_hidden(_store(), actor, req)
-
-
-@client_event("rename_participant", model.RenameParticipant)
-def rename_participant(actor, view, req):
-    """Facilitator renames a participant; broadcasts participant_updated."""
-    return service.rename_participant(_store(), actor, req)
-
-
-@client_event("set_done", model.SetDone)
-def set_done(actor, view, req):
-    """A participant says they are done with a phase; broadcasts participant_updated."""
-    return service.set_done(_store(), actor, req)
-
-
-@client_event("edit_link", model.EditLink)
-def edit_link(actor, view, req):
-    """The link's maker, the card's person or the facilitator sets how a card relates to a goal; broadcasts link_saved."""
-    return service.edit_link(_store(), actor, req)
-
-
-@client_event("endorse_link", model.EndorseLink)
-def endorse_link(actor, view, req):
-    """A colleague +1s a link (or takes it back); broadcasts link_saved."""
-    return service.endorse_link(_store(), actor, req)
-
-
-@client_event("add_agreement", model.AddAgreement)
-def add_agreement(actor, view, req):
-    """Facilitator or the card's person records who does what by when for a link; broadcasts agreement_saved."""
-    return service.add_agreement(_store(), actor, req)
-
-
-@client_event("edit_agreement", model.EditAgreement)
-def edit_agreement(actor, view, req):
-    """Change an agreement's text, owner, date or done; broadcasts agreement_saved."""
-    return service.edit_agreement(_store(), actor, req)
-
-
-@client_event("delete_agreement", model.ById)
-def delete_agreement(actor, view, req):
-    """Remove an agreement; broadcasts agreement_deleted."""
-    return service.delete_agreement(_store(), actor, req)
 
 
 @client_event("start_follow_up", model.FollowUp)
@@ -390,66 +364,6 @@ def revoke_board_link(actor, view, req):
     if old:
         disconnect_room_later(key_room(old))
     return {}
-
-
-@client_event("open_checkin", model.Empty)
-def open_checkin(actor, view, req):
-    """Facilitator opens a check-in; broadcasts checkin_changed."""
-    return service.open_checkin(_store(), actor)
-
-
-@client_event("close_checkin", model.Empty)
-def close_checkin(actor, view, req):
-    """Facilitator closes the check-in; broadcasts checkin_changed."""
-    return service.close_checkin(_store(), actor)
-
-
-@client_event("answer_checkin", model.AnswerCheckin)
-def answer_checkin(actor, view, req):
-    """A participant rates one of their links; checkin_answered reaches them and the facilitator only."""
-    return service.answer_checkin(_store(), actor, req)
-
-
-@client_event("delete_card", model.ById)
-def delete_card(actor, view, req):
-    """Author, subject or facilitator deletes a card and its links; broadcasts card_deleted."""
-    return service.delete_card(_store(), actor, req)
-
-
-@client_event("add_link", model.AddLink)
-def add_link(actor, view, req):
-    """Facilitator, or a participant for their own card, links a card to a goal; broadcasts link_saved."""
-    return service.add_link(_store(), actor, req)
-
-
-@client_event("delete_link", model.ById)
-def delete_link(actor, view, req):
-    """Facilitator, the link's maker or the card's person removes a link; broadcasts link_deleted."""
-    return service.delete_link(_store(), actor, req)
-
-
-@client_event("add_goal", model.AddGoal)
-def add_goal(actor, view, req):
-    """Facilitator adds a goal, project or activity; broadcasts goal_saved."""
-    return service.add_goal(_store(), actor, req)
-
-
-@client_event("edit_goal", model.EditGoal)
-def edit_goal(actor, view, req):
-    """Facilitator edits a goal's text or kind; broadcasts goal_saved."""
-    return service.edit_goal(_store(), actor, req)
-
-
-@client_event("delete_goal", model.ById)
-def delete_goal(actor, view, req):
-    """Facilitator deletes a goal and its links; broadcasts goal_deleted."""
-    return service.delete_goal(_store(), actor, req)
-
-
-@client_event("set_phase", model.SetPhase)
-def set_phase(actor, view, req):
-    """Facilitator moves the workshop to a phase; broadcasts phase_changed."""
-    return service.set_phase(_store(), actor, req)
 
 
 @client_event("delete_workshop", model.DeleteWorkshop)
