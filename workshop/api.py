@@ -75,38 +75,7 @@ def get_workshop(code):
     """The whole workshop, for its facilitator."""
     workshop = workshop_or_404(code)
     actor_for(workshop, "facilitator")
-    snap = snapshot_or_404(workshop["id"])
-    w = snap["workshop"]
-    return jsonify(
-        {
-            **{
-                k: w[k]
-                for k in (
-                    "code",
-                    "title",
-                    "language",
-                    "phase",
-                    "version",
-                    "prompts",
-                    "default_visibility",
-                    "timer_ends_at",
-                    "timer_seconds",
-                    "timer_lock",
-                    "revealed",
-                    "joining_locked",
-                    "team_link",
-                    "created_at",
-                )
-            },
-            "goals": snap["goals"],
-            "participants": snap["participants"],
-            "drives": [c for c in snap["cards"] if c["kind"] == "drive"],
-            "strengths": [c for c in snap["cards"] if c["kind"] == "strength"],
-            "links": snap["links"],
-            "agreements": snap["agreements"],
-            "assignments": snap["assignments"],
-        }
-    )
+    return jsonify(read.facilitators_workshop(store(), workshop))
 
 
 def _facilitators_workshop(code: str) -> Workshop:

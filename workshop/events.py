@@ -351,10 +351,7 @@ def create_board_link(actor, view, req):
     token, old = service.create_board_link(_store(), actor)
     if old:
         disconnect_room_later(key_room(old))
-    workshop = _store().workshop(actor.workshop_id)
-    if workshop is None:
-        raise model.not_found()
-    return {"url": board_url(workshop["code"], token)}
+    return {"url": board_url(read.code_of(_store(), actor.workshop_id), token)}
 
 
 @client_event("revoke_board_link", model.Empty)

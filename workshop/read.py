@@ -106,6 +106,56 @@ def _checkin_for(store: Store, actor: Actor, viewer: Viewer) -> dict | None:
     return {**checkin, "answers": answers}
 
 
+# --- the REST API ---------------------------------------------------------------------------
+
+
+def facilitators_workshop(store: Store, workshop: Workshop) -> dict[str, Any]:
+    """The whole workshop for its facilitator (``GET /api/workshops/<code>``): everything, the
+    cards split into drives and strengths."""
+    snap = _snapshot(store, workshop["id"])
+    w = snap["workshop"]
+    return {
+        **{
+            k: w[k]
+            for k in (
+                "code",
+                "title",
+                "language",
+                "phase",
+                "version",
+                "prompts",
+                "default_visibility",
+                "timer_ends_at",
+                "timer_seconds",
+                "timer_lock",
+                "revealed",
+                "joining_locked",
+                "team_link",
+                "created_at",
+            )
+        },
+        "goals": snap["goals"],
+        "participants": snap["participants"],
+        "drives": [c for c in snap["cards"] if c["kind"] == "drive"],
+        "strengths": [c for c in snap["cards"] if c["kind"] == "strength"],
+        "links": snap["links"],
+        "agreements": snap["agreements"],
+        "assignments": snap["assignments"],
+    }
+
+
+def code_of(store: Store, workshop_id: str) -> str:
+    """A workshop's join code."""
+    return _workshop(store, workshop_id)["code"]
+
+
+def _workshop(store: Store, workshop_id: str) -> Workshop:
+    workshop = store.workshop(workshop_id)
+    if workshop is None:
+        raise model.not_found()
+    return workshop
+
+
 # --- the summary ----------------------------------------------------------------------------
 
 
