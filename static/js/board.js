@@ -1,3 +1,4 @@
+// @ts-check
 // The projector board, read from the back of the room. Each phase has its own screen:
 //   join        the QR code, the code in huge letters, names appearing as people join;
 //   counts      drives or strengths before the facilitator reveals them: only counts;
@@ -27,12 +28,26 @@
 //   coverage-people, coverage-unlinked, open-asks-box, open-asks, announce
 
 import { formatClock, serverClock, timerAt } from "./clock.js";
-import { $, byTestId, fill, format, h, icon, prefersReducedMotion, readJSON, reconcile, s, setText, toast } from "./dom.js";
+import { $, closest, fill, format, h, icon, part, prefersReducedMotion, readJSON, reconcile, s, setText, toast } from "./dom.js";
 import { SEND } from "./events.js";
 import { connectLive, newId } from "./live.js";
 import {
   anonymousCards, cardById, cardsAbout, goalById, goalsInOrder, isShared, linkBetween, linksOfCard, linksOfGoal, participantById,
 } from "./state.js";
+
+
+/**
+ * @typedef {import("./state.js").State} State
+ * @typedef {import("./state.js").Card} Card
+ * @typedef {import("./state.js").Link} Link
+ * @typedef {import("./state.js").Goal} Goal
+ * @typedef {import("./state.js").Participant} Participant
+ * @typedef {import("./state.js").Agreement} Agreement
+ * @typedef {{type: "card"|"goal"|"link"|"person", id: string}} Focus what is highlighted: one card's, goal's, person's or link's links
+ * @typedef {{card: HTMLElement, cardId: string, pointerId: number, x0: number, y0: number, active: boolean,
+ *            ghost: ?HTMLElement, target: ?HTMLElement, previousSelection?: ?Focus}} Drag
+ *   a press on a card (`active` once it moved far enough to be a drag); `target`: the goal under the pointer
+ */
 
 const boot = readJSON("boot");
 const strings = readJSON("strings");
@@ -56,15 +71,15 @@ const ANONYMOUS = "anonymous";
 
 /** What the board shows beside the shared state. */
 const ui = {
-  /** @type {?import("./state.js").State} */
+  /** @type {?State} */
   state: null,
   /** @type {"join"|"counts"|"columns"|"agreements"|"closed"} */
   screen: "join",
-  /** @type {?{type: "card"|"goal"|"link"|"person", id: string}} sticky selection (click, tap or keyboard) */
+  /** @type {?Focus} sticky selection (click, tap or keyboard) */
   selected: null,
-  /** @type {?{type: "card"|"goal"|"person", id: string}} passing highlight (mouse hover) */
+  /** @type {?Focus} passing highlight (mouse hover: a card, goal or person) */
   hover: null,
-  /** @type {?object} the drag in progress */
+  /** @type {?Drag} the drag in progress */
   drag: null,
   /** Link ids already drawn once, so only new ones animate. */
   drawn: new Set(),
@@ -82,21 +97,18 @@ const ui = {
 };
 
 const el = {
-  board: byTestId("board"),
-  columns: byTestId("columns"),
-  svg: byTestId("links"),
-  layer: $(".link-layer"),
-  dragLine: byTestId("drag-line"),
-  goals: byTestId("goals"),
-  persons: byTestId("persons"),
-  names: byTestId("joined-names"),
-  linkActions: byTestId("link-actions"),
-  timer: byTestId("board-timer"),
-  announce: byTestId("announce"),
+  board: part("board"),
+  columns: part("columns"),
+  svg: part("links", SVGSVGElement),
+  layer: part("link-layer", SVGGElement),
+  dragLine: part("drag-line", SVGPathElement),
+  goals: part("goals"),
+  persons: part("persons"),
+  names: part("joined-names"),
+  linkActions: part("link-actions"),
+  timer: part("board-timer"),
+  announce: part("announce"),
 };
-
-/** @type {?ReturnType<typeof connectLive>} */
-let live = null;
 
 // --- Helpers ---------------------------------------------------------------------------------------
 
@@ -105,7 +117,16 @@ let live = null;
  * @param {number} n
  * @returns {string}
  */
-function linkCountText(n) {
+/**
+ * The state shown: only asked for once one has arrived (rendering waits for it).
+ * @returns {State}
+ */
+function current() {
+  if (!ui.state) throw new Error("No state has arrived yet");
+  return ui.state;
+}
+
+function linkCountText(/** @type {number} */ n) {
   if (n === 0) return strings.link_count_none;
   return n === 1 ? strings.link_count_one : format(strings.link_count, { n });
 }
@@ -113,12 +134,12 @@ function linkCountText(n) {
 /**
  * The colour of the person a card is about: an index into the palette, or "anon" for a drive
  * shown without a name.
- * @param {import("./state.js").Card} card
+ * @param {Card} card
  * @returns {number|string}
  */
 function colorOfCard(card) {
   if (card.about === null || card.about === undefined) return "anon";
-  const person = participantById(ui.state, card.about);
+  const person = participantById(current(), card.about);
   return person ? person.color % 8 : 0;
 }
 
@@ -128,13 +149,13 @@ function colorOfCard(card) {
  * @returns {string}
  */
 function nameOf(id) {
-  const person = id ? participantById(ui.state, id) : null;
+  const person = id ? participantById(current(), id) : null;
   return person ? person.name : strings.anonymous;
 }
 
 /**
  * A link's type, defaulting as the server does.
- * @param {import("./state.js").Link} link
+ * @param {Link} link
  * @returns {"energises"|"grow"|"already"}
  */
 function typeOf(link) {
@@ -144,8 +165,8 @@ function typeOf(link) {
 /**
  * What the team may see of a state. The server sends the board nothing else; this keeps the
  * projector safe even if a card that is not shared (or hidden by the facilitator) ever arrived.
- * @param {import("./state.js").State} state
- * @returns {import("./state.js").State}
+ * @param {State} state
+ * @returns {State}
  */
 function teamView(state) {
   const cards = state.cards.filter((c) => isShared(c) && !c.hidden);
@@ -157,7 +178,7 @@ function teamView(state) {
 
 /**
  * The screen a state is shown on.
- * @param {import("./state.js").State} state
+ * @param {State} state
  * @returns {"join"|"counts"|"columns"|"agreements"|"closed"}
  */
 function screenOf(state) {
@@ -175,7 +196,7 @@ function screenOf(state) {
  * @returns {boolean}
  */
 function shown(node) {
-  return Boolean(node) && node.getClientRects().length > 0;
+  return Boolean(node) && /** @type {Element} */ (node).getClientRects().length > 0;
 }
 
 /**
@@ -226,10 +247,10 @@ function collapsed() {
 
 /** Names appearing as people join. */
 function renderJoinScreen() {
-  const people = ui.state.participants;
+  const people = current().participants;
   const n = people.length;
-  setText(byTestId("joined-count"), n === 0 ? strings.joined_none : n === 1 ? strings.joined_count_one : format(strings.joined_count, { n }));
-  byTestId("joining-locked").hidden = !ui.state.workshop.joining_locked;
+  setText(part("joined-count"), n === 0 ? strings.joined_none : n === 1 ? strings.joined_count_one : format(strings.joined_count, { n }));
+  part("joining-locked").hidden = !current().workshop.joining_locked;
   reconcile(el.names, people, (p) => p.id,
     () => h("li", { class: "name-chip", "data-testid": "joined-name" }),
     (li, p) => {
@@ -243,23 +264,23 @@ function renderJoinScreen() {
 
 /** The phase, what to do in it, and the timer. */
 function renderHead() {
-  const phase = ui.state.workshop.phase;
-  setText(byTestId("phase"), strings[`phase_${phase}`] || phase);
-  setText(byTestId("phase-hint"), (readOnly && strings[`hint_${phase}_read_only`]) || strings[`hint_${phase}`] || "");
+  const phase = current().workshop.phase;
+  setText(part("phase"), strings[`phase_${phase}`] || phase);
+  setText(part("phase-hint"), (readOnly && strings[`hint_${phase}_read_only`]) || strings[`hint_${phase}`] || "");
   renderTimer();
 }
 
 /** The timer: time left, large enough for the back row; marked in its last seconds; a signal at the end. */
 function renderTimer() {
   if (!ui.state) return;
-  const w = ui.state.workshop;
+  const w = current().workshop;
   const timer = timerAt(w, ui.clock.now());
   el.timer.hidden = timer.state === "idle" || ui.screen === "join";
   el.timer.dataset.state = timer.state;
   el.timer.classList.toggle("is-ending", timer.state === "running" && timer.left <= ENDING_SECONDS);
   el.timer.classList.toggle("has-lock", timer.lock);
-  setText(byTestId("board-timer-time"), formatClock(timer.left));
-  setText(byTestId("board-timer-note"), timer.state === "ended" ? (timer.lock ? `${strings.timer_ended} · ${strings.timer_locked}` : strings.timer_ended) : "");
+  setText(part("board-timer-time"), formatClock(timer.left));
+  setText(part("board-timer-note"), timer.state === "ended" ? (timer.lock ? `${strings.timer_ended} · ${strings.timer_locked}` : strings.timer_ended) : "");
   const key = `${w.timer_ends_at}`;
   if (key === ui.timer.key && ui.timer.state === "running" && timer.state === "ended") signalTimeUp();
   ui.timer = { key, state: timer.state };
@@ -300,7 +321,8 @@ function unlockAudio() {
     if (ui.audio.state === "suspended") ui.audio.resume().catch(() => {});
     return;
   }
-  const Context = window.AudioContext || window.webkitAudioContext;
+  // Safari before 14.1 knows it only by its prefixed name.
+  const Context = window.AudioContext || /** @type {{webkitAudioContext?: typeof AudioContext}} */ (window).webkitAudioContext;
   if (!Context) return;
   try {
     ui.audio = new Context();
@@ -313,21 +335,22 @@ function unlockAudio() {
 
 /** How many cards, from how many people, and who is done: no card text. */
 function renderCountsScreen() {
-  const phase = ui.state.workshop.phase;
+  const phase = current().workshop.phase;
   const kind = phase === "strengths" ? "strength" : "drive";
-  const cards = ui.state.cards.filter((c) => c.kind === kind);
-  const people = ui.state.participants;
+  const cards = current().cards.filter((c) => c.kind === kind);
+  const people = current().participants;
+  /** @type {Map<?string, number>} */
   const per = new Map(people.map((p) => [p.id, 0]));
-  for (const card of cards) if (per.has(card.about)) per.set(card.about, per.get(card.about) + 1);
-  const withSome = people.filter((p) => per.get(p.id) > 0).length;
+  for (const card of cards) per.set(card.about, (per.get(card.about) ?? 0) + 1);
+  const withSome = people.filter((p) => (per.get(p.id) ?? 0) > 0).length;
   const done = people.filter((p) => (p.done || []).includes(phase)).length;
-  setText(byTestId("counts-title"), strings[`count_title_${phase}`] || "");
-  setText(byTestId("hidden-count-cards"), cards.length);
-  setText(byTestId("hidden-count-cards-label"), strings[`count_cards_${phase}`] || "");
-  setText(byTestId("hidden-count-people"), withSome);
-  setText(byTestId("hidden-count-people-label"), format(strings[`count_people_${phase}`] || "", { n: people.length }));
-  setText(byTestId("hidden-count-done"), done);
-  reconcile(byTestId("count-people"), people, (p) => p.id,
+  setText(part("counts-title"), strings[`count_title_${phase}`] || "");
+  setText(part("hidden-count-cards"), cards.length);
+  setText(part("hidden-count-cards-label"), strings[`count_cards_${phase}`] || "");
+  setText(part("hidden-count-people"), withSome);
+  setText(part("hidden-count-people-label"), format(strings[`count_people_${phase}`] || "", { n: people.length }));
+  setText(part("hidden-count-done"), done);
+  reconcile(part("count-people"), people, (p) => p.id,
     () => h("li", { class: "count-chip", "data-testid": "count-chip" }),
     (li, person) => {
       const n = per.get(person.id) || 0;
@@ -349,14 +372,14 @@ function renderCountsScreen() {
 
 /** The business column: each goal with its kind, count of links, and linked cards as chips. */
 function renderGoals() {
-  const goals = goalsInOrder(ui.state);
-  const most = Math.max(0, ...goals.map((g) => linksOfGoal(ui.state, g.id).length));
-  setText(byTestId("goal-count"), goals.length || "");
-  byTestId("goals-empty").hidden = goals.length > 0;
+  const goals = goalsInOrder(current());
+  const most = Math.max(0, ...goals.map((g) => linksOfGoal(current(), g.id).length));
+  setText(part("goal-count"), goals.length || "");
+  part("goals-empty").hidden = goals.length > 0;
   reconcile(el.goals, goals, (g) => g.id,
     () => h("li", { class: "goal", "data-testid": "goal", tabindex: "0" }),
     (li, goal) => {
-      const links = linksOfGoal(ui.state, goal.id);
+      const links = linksOfGoal(current(), goal.id);
       const n = links.length;
       li.dataset.goalId = goal.id;
       li.dataset.kind = goal.kind;
@@ -364,7 +387,7 @@ function renderGoals() {
       // "Full": among the goals most are drawn to (and at least a few links).
       li.dataset.energy = n === 0 ? "none" : n >= FULL_GOAL_LINKS && n >= most * FULL_SHARE ? "full" : "some";
       const signature = JSON.stringify([goal.kind, goal.text, links.map((l) => {
-        const card = cardById(ui.state, l.card_id);
+        const card = cardById(current(), l.card_id);
         return [l.id, l.card_id, typeOf(l), (l.endorsements || []).length, card && nameOf(card.about), card && card.kind];
       })]);
       if (li.dataset.signature === signature) return;
@@ -383,13 +406,13 @@ function renderGoals() {
 /**
  * A small chip under a goal for one linked card: how it relates (icon), whose card, its
  * endorsements, and a remove button.
- * @param {import("./state.js").Link} link
+ * @param {Link} link
  * @param {import("./state.js").Goal} goal
  * @returns {HTMLElement}
  */
 function goalChip(link, goal) {
-  const card = cardById(ui.state, link.card_id);
-  const person = card ? participantById(ui.state, card.about) : null;
+  const card = cardById(current(), link.card_id);
+  const person = card ? participantById(current(), card.about) : null;
   const anonymous = card && (card.about === null || card.about === undefined);
   const name = person ? person.name : anonymous ? strings.anonymous : strings.someone;
   const label = format(strings.link_between, { card: card ? card.text : "", goal: goal.text });
@@ -413,20 +436,21 @@ function goalChip(link, goal) {
 
 /**
  * One card on the people side.
- * @param {import("./state.js").Card} card
+ * @param {Card} card
  * @param {number|string} color
  * @returns {HTMLElement}
  */
 function cardElement(card, color) {
-  const unlinked = linksOfCard(ui.state, card.id).length === 0;
+  const unlinked = linksOfCard(current(), card.id).length === 0;
+  const author = participantById(current(), card.author);
   return h("li", {
     class: `card kind-${card.kind} edge-${color} ${unlinked ? "is-unlinked" : ""}`, "data-testid": "card", tabindex: "0",
     dataset: { cardId: card.id, kind: card.kind }, title: card.text, // a squeezed card shows its whole text on hover
   },
   h("span", { class: "card-kind", title: strings[`kind_${card.kind}`] }, icon(card.kind), h("span", { class: "visually-hidden" }, `${strings[`kind_${card.kind}`]}: `)),
   h("span", { class: "card-text", "data-testid": "card-text" }, card.text,
-    card.kind === "strength" && card.author && participantById(ui.state, card.author)
-      ? h("span", { class: "card-by", "data-testid": "card-by" }, format(strings.by_person, { name: participantById(ui.state, card.author).name }))
+    card.kind === "strength" && author
+      ? h("span", { class: "card-by", "data-testid": "card-by" }, format(strings.by_person, { name: author.name }))
       : null),
   unlinked ? h("span", { class: "card-open", title: strings.no_outlet }, icon("open"), h("span", { class: "visually-hidden" }, strings.no_outlet)) : null);
 }
@@ -437,24 +461,25 @@ function cardElement(card, color) {
  * @returns {Array<{id: string, name: string, color: number|string, anonymous?: boolean}>}
  */
 function peopleGroups() {
-  const groups = ui.state.participants.map((p) => ({ id: p.id, name: p.name, color: p.color % 8 }));
-  const anonymous = anonymousCards(ui.state);
+  /** @type {Array<{id: string, name: string, color: number|string, anonymous?: boolean}>} */
+  const groups = current().participants.map((p) => ({ id: p.id, name: p.name, color: p.color % 8 }));
+  const anonymous = anonymousCards(current());
   if (anonymous.length) groups.push({ id: ANONYMOUS, name: strings.anonymous, color: "anon", anonymous: true });
   return groups;
 }
 
 /** The people column: each person a group with their drives, then strengths named by others. */
 function renderPeople() {
-  const people = ui.state.participants;
-  setText(byTestId("people-count"), people.length || "");
-  byTestId("people-empty").hidden = people.length > 0;
-  const linked = new Set(ui.state.links.map((l) => l.card_id));
+  const people = current().participants;
+  setText(part("people-count"), people.length || "");
+  part("people-empty").hidden = people.length > 0;
+  const linked = new Set(current().links.map((l) => l.card_id));
   reconcile(el.persons, peopleGroups(), (p) => p.id,
     () => h("li", { class: "person", "data-testid": "person" }),
     (li, person) => {
-      const own = person.anonymous ? anonymousCards(ui.state) : null;
-      const drives = own ? own.filter((c) => c.kind === "drive") : cardsAbout(ui.state, person.id, "drive");
-      const strengths = own ? own.filter((c) => c.kind === "strength") : cardsAbout(ui.state, person.id, "strength");
+      const own = person.anonymous ? anonymousCards(current()) : null;
+      const drives = own ? own.filter((c) => c.kind === "drive") : cardsAbout(current(), person.id, "drive");
+      const strengths = own ? own.filter((c) => c.kind === "strength") : cardsAbout(current(), person.id, "strength");
       const open = drives.filter((c) => !linked.has(c.id)).length;
       li.dataset.participantId = person.id;
       li.classList.toggle("is-anonymous", Boolean(person.anonymous));
@@ -464,7 +489,7 @@ function renderPeople() {
       const signature = JSON.stringify([person.name, person.color,
         [...drives, ...strengths].map((c) => [c.id, c.text, c.author && nameOf(c.author), linked.has(c.id)])]);
       if (li.dataset.signature === signature) return;
-      const before = new Set(Array.from(li.querySelectorAll("[data-card-id]"), (c) => c.dataset.cardId));
+      const before = new Set(Array.from(li.querySelectorAll("[data-card-id]"), (c) => c.getAttribute("data-card-id")));
       li.dataset.signature = signature;
       const color = person.color;
       const cards = [
@@ -494,6 +519,7 @@ function renderPeople() {
 /** While the people are chips, each chip opens its person's cards (and says so). */
 function markExpandable() {
   for (const chip of el.persons.querySelectorAll("[data-testid=person-name]")) {
+    if (!(chip instanceof HTMLElement)) continue;
     const id = chip.dataset.personId;
     const name = chip.textContent;
     if (collapsed()) {
@@ -508,7 +534,7 @@ function markExpandable() {
 
 /** The filter's list of people follows who is here. */
 function renderFilters() {
-  const select = byTestId("filter-person");
+  const select = part("filter-person", HTMLSelectElement);
   const groups = peopleGroups();
   if (ui.filter.person && !groups.some((g) => g.id === ui.filter.person)) ui.filter.person = "";
   const options = [{ id: "", name: select.options[0] ? select.options[0].textContent : "" }, ...groups];
@@ -516,7 +542,7 @@ function renderFilters() {
     (o) => h("option", { value: o.id }),
     (option, o) => setText(option, o.name));
   select.value = ui.filter.person;
-  byTestId("filter-kind").value = ui.filter.kind;
+  part("filter-kind", HTMLSelectElement).value = ui.filter.kind;
 }
 
 /**
@@ -525,14 +551,14 @@ function renderFilters() {
  * @param {boolean} force
  */
 function fitDensity(force) {
-  const key = JSON.stringify([ui.state.goals.length, ui.state.participants.length, ui.state.cards.length, ui.state.links.length,
+  const key = JSON.stringify([current().goals.length, current().participants.length, current().cards.length, current().links.length,
     window.innerWidth, window.innerHeight, ui.screen, ui.filter]);
   if (!force && key === ui.layoutKey) return;
   ui.layoutKey = key;
   // An open person would push the others out: measure with everyone closed.
   const expanded = el.persons.querySelector(".person.is-expanded");
   if (expanded) expanded.classList.remove("is-expanded");
-  for (const [list, attribute] of [[el.persons, "peopleDensity"], [el.goals, "goalDensity"]]) {
+  for (const [list, attribute] of /** @type {const} */ ([[el.persons, "peopleDensity"], [el.goals, "goalDensity"]])) {
     const max = MAX_DENSITY[attribute];
     let density = 0;
     for (; density <= max; density += 1) {
@@ -550,12 +576,12 @@ function fitDensity(force) {
 
 /**
  * One agreement, as the room reads it: done or not, what, who, by when.
- * @param {object} agreement
+ * @param {Agreement} agreement
  * @returns {HTMLElement}
  */
 function boardAgreement(agreement) {
   // An owner who has since left is no longer named (the server cleared it; this state may not know yet).
-  const person = agreement.owner ? participantById(ui.state, agreement.owner) : null;
+  const person = agreement.owner ? participantById(current(), agreement.owner) : null;
   const owner = person ? person.name : "";
   const meta = owner && agreement.due ? format(strings.agreement_by, { owner, due: agreement.due })
     : owner || (agreement.due ? format(strings.agreement_due_only, { due: agreement.due }) : "");
@@ -569,21 +595,21 @@ function boardAgreement(agreement) {
 
 /** The links with their agreements, by goal; links without one are named briefly after. */
 function renderAgreementsScreen() {
-  const agreements = ui.state.agreements || [];
-  const goals = goalsInOrder(ui.state).filter((g) => linksOfGoal(ui.state, g.id).length > 0);
-  byTestId("ag-empty").hidden = goals.length > 0;
-  reconcile(byTestId("ag-goals"), goals, (g) => g.id,
+  const agreements = current().agreements || [];
+  const goals = goalsInOrder(current()).filter((g) => linksOfGoal(current(), g.id).length > 0);
+  part("ag-empty").hidden = goals.length > 0;
+  reconcile(part("ag-goals"), goals, (g) => g.id,
     () => h("li", { class: "ag-goal", "data-testid": "ag-goal" }),
     (li, goal) => {
-      const links = linksOfGoal(ui.state, goal.id);
-      const agreed = (link) => agreements.filter((a) => a.link_id === link.id)
+      const links = linksOfGoal(current(), goal.id);
+      const agreed = (/** @type {Link} */ link) => agreements.filter((a) => a.link_id === link.id)
         .sort((a, b) => String(a.created_at).localeCompare(String(b.created_at)));
       const withAgreements = links.filter((l) => agreed(l).length);
       const others = links.filter((l) => !agreed(l).length);
       const signature = JSON.stringify([goal.text, goal.kind, links.map((l) => {
-        const card = cardById(ui.state, l.card_id);
+        const card = cardById(current(), l.card_id);
         return [l.id, typeOf(l), card && card.text, card && nameOf(card.about),
-          agreed(l).map((a) => [a.text, a.owner && participantById(ui.state, a.owner)?.name, a.due, a.done])];
+          agreed(l).map((a) => [a.text, a.owner && participantById(current(), a.owner)?.name, a.due, a.done])];
       })]);
       li.dataset.goalId = goal.id;
       li.classList.toggle("has-agreements", withAgreements.length > 0);
@@ -592,7 +618,7 @@ function renderAgreementsScreen() {
       fill(li,
         h("h3", { class: "ag-goal-text" }, icon(goal.kind), h("span", {}, goal.text)),
         withAgreements.length ? h("ul", { class: "ag-links" }, withAgreements.map((link) => {
-          const card = cardById(ui.state, link.card_id);
+          const card = cardById(current(), link.card_id);
           const type = typeOf(link);
           return h("li", { class: "ag-link", "data-testid": "ag-link", dataset: { linkId: link.id } },
             h("p", { class: "ag-link-head" },
@@ -603,7 +629,7 @@ function renderAgreementsScreen() {
         })) : null,
         others.length ? h("p", { class: "ag-also", "data-testid": "ag-also" }, h("span", { class: "ag-also-label" }, strings.also_linked),
           others.map((link) => {
-            const card = cardById(ui.state, link.card_id);
+            const card = cardById(current(), link.card_id);
             return h("span", { class: `link-chip edge-${card ? colorOfCard(card) : 0}`, title: card ? card.text : "" },
               icon(typeOf(link)), h("span", { class: "link-chip-name" }, card ? nameOf(card.about) : strings.someone));
           })) : null);
@@ -613,7 +639,7 @@ function renderAgreementsScreen() {
 
 /** Agreements too many for the screen get smaller type, never under 18 px. */
 function fitAgreements() {
-  const list = byTestId("ag-goals");
+  const list = part("ag-goals");
   for (let density = 0; density <= MAX_AGREEMENT_DENSITY; density += 1) {
     el.board.dataset.agDensity = String(density);
     if (list.scrollHeight <= list.clientHeight + 1 && list.scrollWidth <= list.clientWidth + 1) break;
@@ -624,18 +650,20 @@ function fitAgreements() {
 
 /** A calm thank-you with what the session brought: coverage, links, agreements, people, open asks. */
 function renderClosedScreen() {
-  const goals = goalsInOrder(ui.state);
-  const linkedGoals = new Set(ui.state.links.map((l) => l.goal_id));
-  const linkedCards = new Set(ui.state.links.map((l) => l.card_id));
+  const goals = goalsInOrder(current());
+  const linkedGoals = new Set(current().links.map((l) => l.goal_id));
+  const linkedCards = new Set(current().links.map((l) => l.card_id));
   const open = goals.filter((g) => !linkedGoals.has(g.id));
-  setText(byTestId("coverage-goals"), format(strings.coverage_goals, { linked: goals.length - open.length, total: goals.length }));
-  setText(byTestId("coverage-goals-label"), strings.coverage_goals_label);
-  setText(byTestId("coverage-links"), ui.state.links.length);
-  setText(byTestId("coverage-agreements"), (ui.state.agreements || []).length);
-  setText(byTestId("coverage-people"), ui.state.participants.length);
-  setText(byTestId("coverage-unlinked"), ui.state.cards.filter((c) => c.kind === "drive" && !linkedCards.has(c.id)).length);
-  byTestId("open-asks-box").classList.toggle("is-empty", open.length === 0);
-  reconcile(byTestId("open-asks"), open.length ? open : [{ id: "none", text: strings.nothing_open, kind: "" }], (g) => g.id,
+  setText(part("coverage-goals"), format(strings.coverage_goals, { linked: goals.length - open.length, total: goals.length }));
+  setText(part("coverage-goals-label"), strings.coverage_goals_label);
+  setText(part("coverage-links"), current().links.length);
+  setText(part("coverage-agreements"), (current().agreements || []).length);
+  setText(part("coverage-people"), current().participants.length);
+  setText(part("coverage-unlinked"), current().cards.filter((c) => c.kind === "drive" && !linkedCards.has(c.id)).length);
+  part("open-asks-box").classList.toggle("is-empty", open.length === 0);
+  /** @type {Array<{id: string, text: string, kind: string}>} */
+  const asks = open.length ? open : [{ id: "none", text: strings.nothing_open, kind: "" }];
+  reconcile(part("open-asks"), asks, (g) => g.id,
     () => h("li", { class: "open-ask" }),
     (li, goal) => {
       li.classList.toggle("is-none", goal.id === "none");
@@ -689,6 +717,7 @@ function bendTo(a, b) {
 function peopleColumns(base) {
   if (collapsed()) return [];
   const list = el.persons.getBoundingClientRect();
+  /** @type {Array<{left: number, right: number, rects: DOMRect[]}>} */
   const columns = [];
   for (const li of el.persons.children) {
     const r = li.getBoundingClientRect();
@@ -758,7 +787,7 @@ function linkPath(goal, card, columns, peopleEdge) {
 function endpoints(goalEl, cardEl, base) {
   const g = goalEl.getBoundingClientRect();
   const c = cardEl.getBoundingClientRect();
-  const clampY = (y, list) => {
+  const clampY = (/** @type {number} */ y, /** @type {Element} */ list) => {
     const r = list.getBoundingClientRect();
     return Math.min(Math.max(y, r.top + 4), r.bottom - 4);
   };
@@ -781,23 +810,27 @@ function drawLinks() {
   const animate = !ui.firstRender && !prefersReducedMotion();
   const peopleEdge = el.persons.getBoundingClientRect().left - base.left;
   const columns = peopleColumns(base);
-  el.board.classList.toggle("is-busy", ui.state.links.length > BUSY_LINKS);
-  const drawable = ui.state.links.filter((l) => goalElement(l.goal_id) && cardAnchor(l.card_id));
-  reconcile(el.layer, drawable, (l) => l.id,
-    (link) => s("g", { class: "link", dataset: { link: link.id } },
+  el.board.classList.toggle("is-busy", current().links.length > BUSY_LINKS);
+  const drawable = current().links.flatMap((link) => {
+    const goalEl = goalElement(link.goal_id);
+    const cardEl = cardAnchor(link.card_id);
+    return goalEl && cardEl ? [{ link, goalEl, cardEl }] : [];
+  });
+  reconcile(el.layer, drawable, ({ link }) => link.id,
+    ({ link }) => s("g", { class: "link", dataset: { link: link.id } },
       s("path", { class: "link-hit" }),
       s("path", { class: "link-casing" }),
       s("path", { class: "link-line", "data-testid": "link", dataset: { linkId: link.id, cardId: link.card_id, goalId: link.goal_id } }),
       s("circle", { class: "link-end", r: "6" }),
       s("circle", { class: "link-end", r: "6" })),
-    (group, link) => {
-      const card = cardById(ui.state, link.card_id);
+    (group, { link, goalEl, cardEl }) => {
+      const card = cardById(current(), link.card_id);
       const type = typeOf(link);
       const focusClasses = ["is-focus", "is-related", "is-selected"].filter((c) => group.classList.contains(c));
       group.setAttribute("class", ["link", `type-${type}`, `kind-${card ? card.kind : "drive"}`, `stroke-${card ? colorOfCard(card) : 0}`, ...focusClasses].join(" "));
-      const { goal, card: end } = endpoints(goalElement(link.goal_id), cardAnchor(link.card_id), base);
+      const { goal, card: end } = endpoints(goalEl, cardEl, base);
       const d = linkPath(goal, end, columns, peopleEdge);
-      const [hit, casing, line, endA, endB] = group.children;
+      const [hit, casing, line, endA, endB] = /** @type {SVGPathElement[]} */ (Array.from(group.children));
       for (const path of [hit, casing, line]) path.setAttribute("d", d);
       line.dataset.type = type;
       endA.setAttribute("cx", goal.x.toFixed(1));
@@ -840,16 +873,16 @@ function drawIn(path) {
 /**
  * The links a focus stands for.
  * @param {{type: string, id: string}} focus
- * @returns {import("./state.js").Link[]}
+ * @returns {Link[]}
  */
 function linksOfFocus(focus) {
-  if (focus.type === "card") return linksOfCard(ui.state, focus.id);
-  if (focus.type === "goal") return linksOfGoal(ui.state, focus.id);
+  if (focus.type === "card") return linksOfCard(current(), focus.id);
+  if (focus.type === "goal") return linksOfGoal(current(), focus.id);
   if (focus.type === "person") {
-    const cards = new Set(ui.state.cards.filter((c) => (focus.id === ANONYMOUS ? !c.about : c.about === focus.id)).map((c) => c.id));
-    return ui.state.links.filter((l) => cards.has(l.card_id));
+    const cards = new Set(current().cards.filter((c) => (focus.id === ANONYMOUS ? !c.about : c.about === focus.id)).map((c) => c.id));
+    return current().links.filter((l) => cards.has(l.card_id));
   }
-  return ui.state.links.filter((l) => l.id === focus.id);
+  return current().links.filter((l) => l.id === focus.id);
 }
 
 /** Mark the focused item and everything linked to it; the CSS dims the rest. */
@@ -864,7 +897,7 @@ function applyFocus() {
     return;
   }
   const links = linksOfFocus(focus);
-  const mark = (node, ...classes) => node && node.classList.add(...classes);
+  const mark = (/** @type {?Element} */ node, /** @type {string[]} */ ...classes) => node && node.classList.add(...classes);
   const focusClasses = focus === ui.selected ? ["is-focus", "is-selected"] : ["is-focus"];
   if (focus.type === "card") {
     const card = el.persons.querySelector(`[data-card-id="${CSS.escape(focus.id)}"]`);
@@ -891,12 +924,13 @@ function applyFocus() {
 
 /** The bar that offers to remove the selected link. */
 function renderLinkActions() {
-  const link = ui.selected && ui.selected.type === "link" ? ui.state?.links.find((l) => l.id === ui.selected.id) : null;
+  const selected = ui.selected;
+  const link = selected && selected.type === "link" ? current().links.find((l) => l.id === selected.id) : null;
   el.linkActions.hidden = !link || readOnly;
   if (!link || readOnly) return;
-  const card = cardById(ui.state, link.card_id);
-  const goal = goalById(ui.state, link.goal_id);
-  setText(byTestId("link-actions-text"), format(strings.link_between, { card: card ? card.text : "", goal: goal ? goal.text : "" }));
+  const card = cardById(current(), link.card_id);
+  const goal = goalById(current(), link.goal_id);
+  setText(part("link-actions-text"), format(strings.link_between, { card: card ? card.text : "", goal: goal ? goal.text : "" }));
 }
 
 /**
@@ -907,7 +941,7 @@ function select(target) {
   const same = target && ui.selected && ui.selected.type === target.type && ui.selected.id === target.id;
   ui.selected = same ? null : target;
   applyFocus();
-  if (ui.selected?.type === "link") byTestId("link-remove").focus({ preventScroll: true });
+  if (ui.selected?.type === "link") part("link-remove", HTMLButtonElement).focus({ preventScroll: true });
 }
 
 // --- Actions --------------------------------------------------------------------------------------------
@@ -920,10 +954,10 @@ function select(target) {
  */
 async function addLink(cardId, goalId) {
   if (readOnly) return false;
-  const card = cardById(ui.state, cardId);
-  const goal = goalById(ui.state, goalId);
+  const card = cardById(current(), cardId);
+  const goal = goalById(current(), goalId);
   const words = { card: card ? card.text : "", goal: goal ? goal.text : "" };
-  if (linkBetween(ui.state, cardId, goalId)) {
+  if (linkBetween(current(), cardId, goalId)) {
     announce(format(strings.already_linked, words));
     select({ type: "goal", id: goalId });
     return false;
@@ -952,7 +986,7 @@ async function removeLink(linkId) {
  */
 function chooseCard(cardId) {
   select({ type: "card", id: cardId });
-  const card = cardById(ui.state, cardId);
+  const card = cardById(current(), cardId);
   if (ui.selected?.type === "card") announce(format(strings.selected_card, { card: card ? card.text : "" }));
   else announce(strings.selection_cleared);
 }
@@ -967,7 +1001,7 @@ function chooseGoal(goalId) {
     return;
   }
   select({ type: "goal", id: goalId });
-  const goal = goalById(ui.state, goalId);
+  const goal = goalById(current(), goalId);
   if (ui.selected) announce(format(strings.selected_goal, { goal: goal ? goal.text : "" }));
 }
 
@@ -979,7 +1013,7 @@ function chooseGoal(goalId) {
 function choosePerson(personId) {
   if (collapsed()) {
     ui.expanded = ui.expanded === personId ? null : personId;
-    for (const li of el.persons.children) li.classList.toggle("is-expanded", li.dataset.participantId === ui.expanded);
+    for (const li of el.persons.children) li.classList.toggle("is-expanded", li.getAttribute("data-participant-id") === ui.expanded);
     markExpandable();
     scheduleLinks();
     return;
@@ -996,7 +1030,8 @@ function choosePerson(personId) {
  */
 function reachable(kind) {
   const list = kind === "card" ? el.persons : el.goals;
-  return Array.from(list.querySelectorAll(`[data-testid=${kind}]`)).filter(shown);
+  return Array.from(list.querySelectorAll(`[data-testid=${kind}]`)).filter(
+    /** @returns {node is HTMLElement} */ (node) => node instanceof HTMLElement && shown(node));
 }
 
 /**
@@ -1007,6 +1042,7 @@ function reachable(kind) {
  */
 function nearest(items, from) {
   const y = from.getBoundingClientRect().top + from.getBoundingClientRect().height / 2;
+  /** @type {?HTMLElement} */
   let best = null;
   let distance = Infinity;
   for (const item of items) {
@@ -1028,6 +1064,7 @@ function nearest(items, from) {
  */
 function moveFocus(event, target) {
   const isCard = target.dataset.testid === "card";
+  /** @type {?HTMLElement} */
   let next = null;
   if (event.key === "ArrowUp" || event.key === "ArrowDown") {
     const items = reachable(isCard ? "card" : "goal");
@@ -1037,7 +1074,7 @@ function moveFocus(event, target) {
     next = nearest(reachable("goal"), target);
   } else if (event.key === "ArrowRight" && !isCard) {
     const selected = ui.selected?.type === "card" ? el.persons.querySelector(`[data-card-id="${CSS.escape(ui.selected.id)}"]`) : null;
-    next = shown(selected) ? selected : nearest(reachable("card"), target);
+    next = selected instanceof HTMLElement && shown(selected) ? selected : nearest(reachable("card"), target);
   } else {
     return;
   }
@@ -1052,8 +1089,8 @@ function moveFocus(event, target) {
  * @param {PointerEvent} event
  */
 function onPointerDown(event) {
-  const card = event.target.closest("[data-testid=card]");
-  if (!card || (event.pointerType === "mouse" && event.button !== 0)) return;
+  const card = closest(event.target, "[data-testid=card]");
+  if (!(card instanceof HTMLElement) || !card.dataset.cardId || (event.pointerType === "mouse" && event.button !== 0)) return;
   event.preventDefault();
   try {
     card.setPointerCapture(event.pointerId);
@@ -1073,7 +1110,7 @@ function onPointerMove(event) {
   if (!drag.active) {
     if (Math.hypot(event.clientX - drag.x0, event.clientY - drag.y0) < DRAG_THRESHOLD_PX) return;
     drag.active = true;
-    const cardData = cardById(ui.state, drag.cardId);
+    const cardData = cardById(current(), drag.cardId);
     drag.ghost = h("div", { class: `drag-ghost edge-${cardData ? colorOfCard(cardData) : 0}`, "data-testid": "drag-ghost", "aria-hidden": "true" },
       icon(cardData ? cardData.kind : "drive"), h("span", {}, cardData ? cardData.text : ""));
     document.body.appendChild(drag.ghost);
@@ -1083,13 +1120,13 @@ function onPointerMove(event) {
     ui.selected = { type: "card", id: drag.cardId };
     applyFocus();
   }
-  drag.ghost.style.transform = `translate(${event.clientX + 14}px, ${event.clientY + 14}px)`;
+  if (drag.ghost) drag.ghost.style.transform = `translate(${event.clientX + 14}px, ${event.clientY + 14}px)`;
   const under = document.elementFromPoint(event.clientX, event.clientY);
-  const goal = under ? under.closest("[data-testid=goal]") : null;
+  const goal = closest(under, "[data-testid=goal]");
   if (goal !== drag.target) {
     if (drag.target) drag.target.classList.remove("is-drop-target");
     if (goal) goal.classList.add("is-drop-target");
-    drag.target = goal;
+    drag.target = goal instanceof HTMLElement ? goal : null;
   }
   const base = el.columns.getBoundingClientRect();
   const from = drag.card.getBoundingClientRect();
@@ -1108,7 +1145,7 @@ function onPointerUp(event) {
   endDrag();
   if (!drag.active) {
     chooseCard(drag.cardId);
-  } else if (target && event.type === "pointerup") {
+  } else if (target && target.dataset.goalId && event.type === "pointerup") {
     addLink(drag.cardId, target.dataset.goalId);
   }
 }
@@ -1134,7 +1171,7 @@ function endDrag() {
 
 /**
  * Render the state.
- * @param {import("./state.js").State} state
+ * @param {State} state
  */
 function render(state) {
   state = teamView(state);
@@ -1193,11 +1230,12 @@ function wire() {
   // Hover highlights (mouse only: a touch has no hover).
   el.columns.addEventListener("pointerover", (event) => {
     if (event.pointerType !== "mouse" || ui.drag) return;
-    const card = event.target.closest("[data-testid=card]");
-    const goal = event.target.closest("[data-testid=goal]");
-    const person = event.target.closest("[data-testid=person-name]");
-    const next = card ? { type: "card", id: card.dataset.cardId } : goal ? { type: "goal", id: goal.dataset.goalId }
-      : person ? { type: "person", id: person.dataset.personId } : null;
+    const card = closest(event.target, "[data-testid=card]");
+    const goal = closest(event.target, "[data-testid=goal]");
+    const person = closest(event.target, "[data-testid=person-name]");
+    /** @type {?Focus} */
+    const next = card?.dataset.cardId ? { type: "card", id: card.dataset.cardId } : goal?.dataset.goalId ? { type: "goal", id: goal.dataset.goalId }
+      : person?.dataset.personId ? { type: "person", id: person.dataset.personId } : null;
     if (JSON.stringify(next) !== JSON.stringify(ui.hover)) {
       ui.hover = next;
       applyFocus();
@@ -1211,22 +1249,22 @@ function wire() {
   // Clicks: a goal links the selected card (or selects the goal); a curve or chip selects its link;
   // a person's chip opens or highlights them; empty space clears. (Cards select on pointerup.)
   el.board.addEventListener("click", (event) => {
-    if (event.target.closest("[data-testid=card], [data-testid=link-actions], .chip-remove, .board-foot")) return;
-    if (!event.target.closest("[data-testid=stage]")) return;
-    const person = event.target.closest("[data-testid=person-name]");
-    const goal = event.target.closest("[data-testid=goal]");
-    const chip = event.target.closest("[data-testid=goal-link-chip]");
-    const link = event.target.closest(".link");
-    if (person) choosePerson(person.dataset.personId);
-    else if (chip) select({ type: "link", id: chip.dataset.linkId });
-    else if (link) select({ type: "link", id: link.dataset.link });
-    else if (goal) chooseGoal(goal.dataset.goalId);
+    if (closest(event.target, "[data-testid=card], [data-testid=link-actions], .chip-remove, .board-foot")) return;
+    if (!closest(event.target, "[data-testid=stage]")) return;
+    const person = closest(event.target, "[data-testid=person-name]");
+    const goal = closest(event.target, "[data-testid=goal]");
+    const chip = closest(event.target, "[data-testid=goal-link-chip]");
+    const link = closest(event.target, ".link");
+    if (person?.dataset.personId) choosePerson(person.dataset.personId);
+    else if (chip?.dataset.linkId) select({ type: "link", id: chip.dataset.linkId });
+    else if (link?.dataset.link) select({ type: "link", id: link.dataset.link });
+    else if (goal?.dataset.goalId) chooseGoal(goal.dataset.goalId);
     else select(null);
   });
 
   document.addEventListener("keydown", (event) => {
     const target = event.target;
-    const item = target.matches && target.matches("[data-testid=card], [data-testid=goal]") ? target : null;
+    const item = target instanceof HTMLElement && target.matches("[data-testid=card], [data-testid=goal]") ? target : null;
     if (event.key === "Escape") {
       endDrag();
       if (ui.selected) announce(strings.selection_cleared);
@@ -1237,23 +1275,23 @@ function wire() {
     } else if ((event.key === "Enter" || event.key === " ") && item) {
       event.preventDefault();
       if (item.dataset.cardId) chooseCard(item.dataset.cardId);
-      else chooseGoal(item.dataset.goalId);
+      else if (item.dataset.goalId) chooseGoal(item.dataset.goalId);
     } else if (item && event.key.startsWith("Arrow")) {
       moveFocus(event, item);
     }
   });
 
-  byTestId("link-remove").addEventListener("click", () => {
+  part("link-remove", HTMLButtonElement).addEventListener("click", () => {
     if (ui.selected?.type === "link") removeLink(ui.selected.id);
   });
-  byTestId("link-cancel").addEventListener("click", () => select(null));
+  part("link-cancel", HTMLButtonElement).addEventListener("click", () => select(null));
 
-  byTestId("filter-kind").addEventListener("change", (event) => {
-    ui.filter = { ...ui.filter, kind: event.target.value };
+  part("filter-kind", HTMLSelectElement).addEventListener("change", (event) => {
+    ui.filter = { ...ui.filter, kind: /** @type {HTMLSelectElement} */ (event.currentTarget).value };
     rerender();
   });
-  byTestId("filter-person").addEventListener("change", (event) => {
-    ui.filter = { ...ui.filter, person: event.target.value };
+  part("filter-person", HTMLSelectElement).addEventListener("change", (event) => {
+    ui.filter = { ...ui.filter, person: /** @type {HTMLSelectElement} */ (event.currentTarget).value };
     ui.expanded = null;
     rerender();
   });
@@ -1277,7 +1315,7 @@ if (!readOnly && "BroadcastChannel" in window) {
   // reload connects again (the server closed this board's connection, made with the old key).
   new BroadcastChannel(`workshop-key-${boot.code}`).onmessage = () => window.location.reload();
 }
-live = connectLive({
+const live = connectLive({
   boot,
   strings,
   onState: (state, cause) => {

@@ -1,16 +1,23 @@
+// @ts-check
 // The phase timer as every screen shows it: counted against the server's clock, so a laptop or
 // projector whose clock is a minute off still shows the same time left as everyone else.
 
 /**
+ * @typedef {{sync: (serverTime: string|null|undefined) => void,
+ *            follow: (state: {server_time?: string}, cause: {event: string, data?: {server_time?: string}}) => void,
+ *            now: () => number}} ServerClock
+ */
+
+/**
  * A clock that follows the server's: remember how far the local clock is off whenever the
  * server tells its time (`server_time` in `state` and in `settings_changed`).
- * @returns {{sync: (serverTime: ?string) => void, follow: (state: object, cause: object) => void, now: () => number}}
+ * @returns {ServerClock}
  */
 export function serverClock() {
   let offset = 0;
   return {
     /**
-     * @param {?string} serverTime ISO time from the server
+     * @param {string|null|undefined} serverTime ISO time from the server
      */
     sync(serverTime) {
       const t = Date.parse(serverTime || "");

@@ -1,3 +1,4 @@
+// @ts-check
 // The facilitator's console: phase stepper, timer and counts (always in view), goals
 // (add/edit/delete), people and their cards (moderation: hide, delete, rename, remove), who is
 // here and who is done, the board window and its reveal, the join QR with the joining lock and
@@ -36,19 +37,30 @@
 //   delete-follow-ups-label, delete-workshop
 
 import { formatClock, parseDuration, serverClock, timerAt } from "./clock.js";
-import { byTestId, fill, format, h, icon, readJSON, reconcile, setText, toast } from "./dom.js";
+import { checkedOf, fill, focusIn, format, h, icon, part, readJSON, reconcile, setText, toast, valueOf } from "./dom.js";
 import { GOAL_KINDS, LIMITS, SEND, VISIBILITIES } from "./events.js";
 import { connectLive, newId } from "./live.js";
 import {
   cardById, cardsAbout, counts, goalById, goalsInOrder, linksOfCard, linksOfGoal, participantById,
 } from "./state.js";
 
+
+/**
+ * @typedef {import("./state.js").State} State
+ * @typedef {import("./state.js").Card} Card
+ * @typedef {import("./state.js").Link} Link
+ * @typedef {import("./state.js").Goal} Goal
+ * @typedef {import("./state.js").Participant} Participant
+ * @typedef {import("./state.js").Agreement} Agreement
+ * @typedef {{linkId: string, agreementId: ?string, text: string, owner: string, due: string}} AgreementDraft
+ */
+
 const boot = readJSON("boot");
 const strings = readJSON("strings");
 
 /** What the console shows beside the shared state. */
 const ui = {
-  /** @type {?import("./state.js").State} */
+  /** @type {?State} */
   state: null,
   /** @type {?string} the goal open for editing */
   editingGoal: null,
@@ -57,7 +69,7 @@ const ui = {
   /**
    * The agreement form that is open: for a new agreement on a link, or an edit of one. Its
    * fields are kept here as they are typed, so a re-render never loses them.
-   * @type {?{linkId: string, agreementId: ?string, text: string, owner: string, due: string}}
+   * @type {?AgreementDraft}
    */
   agreementForm: null,
   /** @type {?string} a team link made in this session (shown once: the server keeps only its hash) */
@@ -73,15 +85,21 @@ const ui = {
   rendered: false,
 };
 
-/** @type {?ReturnType<typeof connectLive>} */
-let live = null;
-
 /**
  * "No links" / "1 link" / "{n} links".
  * @param {number} n
  * @returns {string}
  */
-function linkCountText(n) {
+/**
+ * The state shown: only asked for once one has arrived (rendering waits for it).
+ * @returns {State}
+ */
+function current() {
+  if (!ui.state) throw new Error("No state has arrived yet");
+  return ui.state;
+}
+
+function linkCountText(/** @type {number} */ n) {
   if (n === 0) return strings.link_count_none;
   return n === 1 ? strings.link_count_one : format(strings.link_count, { n });
 }
@@ -92,7 +110,7 @@ function linkCountText(n) {
  * @returns {string}
  */
 function nameOf(id) {
-  const person = id ? participantById(ui.state, id) : null;
+  const person = id ? participantById(current(), id) : null;
   return person ? person.name : strings.anonymous;
 }
 
@@ -101,7 +119,7 @@ function nameOf(id) {
  * @returns {Set<string>}
  */
 function connectedIds() {
-  return new Set(ui.state.connected || []);
+  return new Set(current().connected || []);
 }
 
 /**
@@ -110,15 +128,16 @@ function connectedIds() {
  * @returns {boolean}
  */
 function isDone(person) {
-  return (person.done || []).includes(ui.state.workshop.phase);
+  return (person.done || []).includes(current().workshop.phase);
 }
 
 // --- Rendering -------------------------------------------------------------------------------------
 
 /** The phase stepper marks the current phase. */
 function renderStepper() {
-  const phase = ui.state.workshop.phase;
-  for (const button of document.querySelectorAll(".stepper [data-phase]")) {
+  const phase = current().workshop.phase;
+  for (const button of document.querySelectorAll(".stepper button[data-phase]")) {
+    if (!(button instanceof HTMLButtonElement)) continue;
     if (button.dataset.phase === phase) button.setAttribute("aria-current", "step");
     else button.removeAttribute("aria-current");
     button.disabled = false;
@@ -129,36 +148,36 @@ function renderStepper() {
 /** The timer beside the stepper: time left, and whether input locks (or is locked) at the end. */
 function renderTimer() {
   if (!ui.state) return;
-  const timer = timerAt(ui.state.workshop, ui.clock.now());
-  const box = byTestId("timer");
+  const timer = timerAt(current().workshop, ui.clock.now());
+  const box = part("timer");
   box.dataset.state = timer.state;
   box.classList.toggle("has-lock", timer.lock);
-  setText(byTestId("timer-time"), timer.state === "idle" ? "–:––" : formatClock(timer.left));
+  setText(part("timer-time"), timer.state === "idle" ? "–:––" : formatClock(timer.left));
   let note = strings.timer_idle;
   if (timer.state === "running") note = timer.lock ? `${strings.timer_running} · ${strings.timer_locks}` : strings.timer_running;
   if (timer.state === "ended") note = timer.lock ? `${strings.timer_ended} · ${strings.timer_locked}` : strings.timer_ended;
-  setText(byTestId("timer-note"), note);
-  byTestId("timer-stop").hidden = timer.state === "idle";
-  const lock = byTestId("timer-lock");
+  setText(part("timer-note"), note);
+  part("timer-stop", HTMLButtonElement).hidden = timer.state === "idle";
+  const lock = part("timer-lock", HTMLInputElement);
   // While a timer is set the box says what the server does; while idle it keeps the choice for the next one.
   if (timer.state !== "idle" && document.activeElement !== lock) lock.checked = timer.lock;
 }
 
 /** The counts always in view. */
 function renderCounts() {
-  const c = counts(ui.state);
+  const c = counts(current());
   const online = connectedIds();
-  const people = ui.state.participants;
-  setText(byTestId("count-participants"), c.participants);
-  setText(byTestId("count-connected"), people.filter((p) => online.has(p.id)).length);
-  setText(byTestId("count-done"), format(strings.done_count, { done: people.filter(isDone).length, total: people.length }));
-  setText(byTestId("count-drives"), c.drives);
-  setText(byTestId("count-strengths"), c.strengths);
-  setText(byTestId("count-links"), c.links);
-  setText(byTestId("count-open-goals"), c.openGoals);
-  byTestId("count-open-goals").parentElement.classList.toggle("is-warning", c.openGoals > 0 && c.links > 0);
-  setText(byTestId("goal-count"), c.goals || "");
-  setText(byTestId("participant-count"), c.participants || "");
+  const people = current().participants;
+  setText(part("count-participants"), c.participants);
+  setText(part("count-connected"), people.filter((p) => online.has(p.id)).length);
+  setText(part("count-done"), format(strings.done_count, { done: people.filter(isDone).length, total: people.length }));
+  setText(part("count-drives"), c.drives);
+  setText(part("count-strengths"), c.strengths);
+  setText(part("count-links"), c.links);
+  setText(part("count-open-goals"), c.openGoals);
+  part("count-open-goals").parentElement?.classList.toggle("is-warning", c.openGoals > 0 && c.links > 0);
+  setText(part("goal-count"), c.goals || "");
+  setText(part("participant-count"), c.participants || "");
 }
 
 /**
@@ -197,7 +216,7 @@ function goalContent(goal) {
         h("button", { type: "button", class: "button small", "data-testid": "goal-cancel", onclick: stopEditingGoal }, strings.cancel)),
     ];
   }
-  const n = linksOfGoal(ui.state, goal.id).length;
+  const n = linksOfGoal(current(), goal.id).length;
   return [
     h("span", { class: "goal-kind", "data-testid": "goal-kind" }, icon(goal.kind), h("span", {}, strings[`kind_${goal.kind}`] || goal.kind)),
     h("span", { class: "goal-text", "data-testid": "goal-text" }, goal.text),
@@ -210,30 +229,30 @@ function goalContent(goal) {
 
 /** The goals list. */
 function renderGoals() {
-  const goals = goalsInOrder(ui.state);
-  reconcile(byTestId("goal-list"), goals, (g) => g.id,
+  const goals = goalsInOrder(current());
+  reconcile(part("goal-list"), goals, (g) => g.id,
     () => h("li", { class: "goal-row", "data-testid": "goal-row" }),
     (li, goal) => {
       const editing = ui.editingGoal === goal.id;
-      const signature = JSON.stringify([goal.kind, goal.text, editing, editing ? 0 : linksOfGoal(ui.state, goal.id).length]);
+      const signature = JSON.stringify([goal.kind, goal.text, editing, editing ? 0 : linksOfGoal(current(), goal.id).length]);
       li.dataset.goalId = goal.id;
       li.classList.toggle("is-editing", editing);
       if (li.dataset.signature === signature) return;
       li.dataset.signature = signature;
       fill(li, ...goalContent(goal));
     }, { animate: ui.rendered });
-  byTestId("goal-empty").hidden = goals.length > 0;
+  part("goal-empty").hidden = goals.length > 0;
 }
 
 /**
  * A flag on a card that the team does not see as it is: facilitator-only, anonymous, or a
  * strength still waiting for its person's consent.
- * @param {import("./state.js").Card} card
+ * @param {Card} card
  * @returns {?HTMLElement}
  */
 function cardFlag(card) {
   if (card.kind === "strength" && card.status === "pending") {
-    const person = participantById(ui.state, card.about);
+    const person = participantById(current(), card.about);
     return h("span", { class: "card-flag is-pending", "data-testid": "card-flag" }, icon("wait"),
       h("span", {}, format(strings.flag_pending, { name: person ? person.name : "" })));
   }
@@ -248,12 +267,12 @@ function cardFlag(card) {
 
 /**
  * One card in the people panel, with hide/show and delete.
- * @param {import("./state.js").Card} card
+ * @param {Card} card
  * @returns {HTMLElement}
  */
 function consoleCard(card) {
-  const author = card.kind === "strength" && card.author ? participantById(ui.state, card.author) : null;
-  const n = linksOfCard(ui.state, card.id).length;
+  const author = card.kind === "strength" && card.author ? participantById(current(), card.author) : null;
+  const n = linksOfCard(current(), card.id).length;
   const hidden = Boolean(card.hidden);
   const private_ = card.visibility === "facilitator" || card.status === "pending" || hidden;
   return h("li", {
@@ -280,7 +299,7 @@ function consoleCard(card) {
 /**
  * The head of a person in the people panel: presence, name (or the rename form), counts, actions.
  * @param {import("./state.js").Participant} person
- * @param {import("./state.js").Card[]} cards
+ * @param {Card[]} cards
  * @param {boolean} online
  * @returns {HTMLElement}
  */
@@ -319,18 +338,18 @@ function personHead(person, cards, online) {
 
 /** The people and their cards, with moderation. */
 function renderPeople() {
-  const people = ui.state.participants;
+  const people = current().participants;
   const online = connectedIds();
-  reconcile(byTestId("participant-list"), people, (p) => p.id,
+  reconcile(part("participant-list"), people, (p) => p.id,
     () => h("li", { class: "person", "data-testid": "participant" }),
     (li, person) => {
-      const cards = [...cardsAbout(ui.state, person.id, "drive"), ...cardsAbout(ui.state, person.id, "strength")];
+      const cards = [...cardsAbout(current(), person.id, "drive"), ...cardsAbout(current(), person.id, "strength")];
       const isOnline = online.has(person.id);
       li.dataset.participantId = person.id;
       li.dataset.connected = String(isOnline);
       li.dataset.done = String(isDone(person));
       const signature = JSON.stringify([person.name, person.color, isOnline, isDone(person), ui.renaming === person.id,
-        cards.map((c) => [c.id, c.text, c.visibility, c.status, c.hidden, c.signed, c.author, linksOfCard(ui.state, c.id).length]),
+        cards.map((c) => [c.id, c.text, c.visibility, c.status, c.hidden, c.signed, c.author, linksOfCard(current(), c.id).length]),
         cards.filter((c) => c.author).map((c) => nameOf(c.author))]);
       if (li.dataset.signature === signature) return;
       li.dataset.signature = signature;
@@ -338,18 +357,20 @@ function renderPeople() {
         cards.length ? h("ul", { class: "person-cards" }, cards.map(consoleCard)) : h("p", { class: "muted" }, strings.no_cards));
       if (ui.renaming === person.id) {
         const input = li.querySelector("[data-testid=rename-input]");
-        input.focus();
-        input.select();
+        if (input instanceof HTMLInputElement) {
+          input.focus();
+          input.select();
+        }
       }
     }, { animate: ui.rendered });
-  byTestId("participant-empty").hidden = people.length > 0;
+  part("participant-empty").hidden = people.length > 0;
 }
 
 /** Who is here: a compact list of everyone, connected or not, done or not. */
 function renderPresence() {
-  const people = ui.state.participants;
+  const people = current().participants;
   const online = connectedIds();
-  reconcile(byTestId("presence-list"), people, (p) => p.id,
+  reconcile(part("presence-list"), people, (p) => p.id,
     () => h("li", { class: "presence-person", "data-testid": "presence-person" }),
     (li, person) => {
       const isOnline = online.has(person.id);
@@ -367,42 +388,42 @@ function renderPresence() {
         done ? icon("check", "presence-done") : null,
         h("span", { class: "visually-hidden" }, `: ${isOnline ? strings.connected : strings.away}${done ? `, ${strings.done_phase}` : ""}`));
     });
-  byTestId("presence-empty").hidden = people.length > 0;
+  part("presence-empty").hidden = people.length > 0;
 }
 
 /** The board's reveal, the joining lock and the strength round's assignments. */
 function renderRoom() {
-  const w = ui.state.workshop;
-  const hide = byTestId("hide-until-reveal");
+  const w = current().workshop;
+  const hide = part("hide-until-reveal", HTMLInputElement);
   hide.checked = w.revealed === false;
-  setText(byTestId("reveal-state"), w.revealed === false ? strings.revealed_off : strings.revealed_on);
-  byTestId("reveal-state").classList.toggle("is-warning", w.revealed === false);
-  const lock = byTestId("lock-joining");
+  setText(part("reveal-state"), w.revealed === false ? strings.revealed_off : strings.revealed_on);
+  part("reveal-state").classList.toggle("is-warning", w.revealed === false);
+  const lock = part("lock-joining", HTMLInputElement);
   lock.checked = Boolean(w.joining_locked);
-  setText(byTestId("joining-state"), w.joining_locked ? strings.joining_locked : strings.joining_open);
-  byTestId("joining-state").classList.toggle("is-warning", Boolean(w.joining_locked));
+  setText(part("joining-state"), w.joining_locked ? strings.joining_locked : strings.joining_open);
+  part("joining-state").classList.toggle("is-warning", Boolean(w.joining_locked));
 
   const byGiver = new Map();
-  for (const a of ui.state.assignments || []) {
+  for (const a of current().assignments || []) {
     if (!byGiver.has(a.giver)) byGiver.set(a.giver, []);
     byGiver.get(a.giver).push(a.receiver);
   }
-  const givers = ui.state.participants.filter((p) => byGiver.has(p.id));
-  reconcile(byTestId("assignments"), givers, (p) => p.id,
+  const givers = current().participants.filter((p) => byGiver.has(p.id));
+  reconcile(part("assignments"), givers, (p) => p.id,
     () => h("li", { "data-testid": "assignment" }),
     (li, giver) => {
       li.dataset.giver = giver.id;
       setText(li, format(strings.gives_to, { giver: giver.name, receivers: byGiver.get(giver.id).map(nameOf).join(", ") }));
     });
-  byTestId("assignments-empty").hidden = givers.length > 0;
+  part("assignments-empty").hidden = givers.length > 0;
 }
 
 /** The workshop's default visibility for new drives. */
 function renderSettings() {
-  const select = byTestId("default-visibility");
-  const value = ui.state.workshop.default_visibility || "named";
+  const select = part("default-visibility", HTMLSelectElement);
+  const value = current().workshop.default_visibility || "named";
   if (document.activeElement !== select && select.value !== value) select.value = value;
-  setText(byTestId("default-visibility-hint"), strings[`default_hint_${value}`] || "");
+  setText(part("default-visibility-hint"), strings[`default_hint_${value}`] || "");
 }
 
 // --- Agreements ------------------------------------------------------------------------------------
@@ -418,19 +439,19 @@ function typeLabel(type) {
 
 /**
  * The agreement form (new, or editing one), filled from ui.agreementForm.
- * @param {import("./state.js").Link} link
+ * @param {Link} link
  * @returns {HTMLFormElement}
+ * @param {AgreementDraft} draft the open form (ui.agreementForm)
  */
-function agreementForm(link) {
-  const draft = ui.agreementForm;
-  const keep = (field) => (event) => {
-    if (ui.agreementForm) ui.agreementForm[field] = event.target.value;
+function agreementForm(link, draft) {
+  const keep = (/** @type {"text"|"owner"|"due"} */ field) => (/** @type {Event} */ event) => {
+    if (ui.agreementForm) ui.agreementForm[field] = valueOf(event);
   };
   const text = h("input", { "data-testid": "agreement-text", maxlength: LIMITS.TEXT_MAX, required: true, autocomplete: "off",
     "aria-label": strings.agreement_text, placeholder: strings.agreement_text, props: { value: draft.text }, oninput: keep("text") });
   const owner = h("select", { "data-testid": "agreement-owner", "aria-label": strings.agreement_owner, onchange: keep("owner") },
     h("option", { value: "" }, strings.agreement_no_owner),
-    ui.state.participants.map((p) => h("option", { value: p.id }, p.name)));
+    current().participants.map((p) => h("option", { value: p.id }, p.name)));
   owner.value = draft.owner;
   const due = h("input", { type: "date", "data-testid": "agreement-due", "aria-label": strings.agreement_due,
     props: { value: draft.due }, oninput: keep("due"), onchange: keep("due") });
@@ -452,19 +473,19 @@ function agreementForm(link) {
 
 /**
  * One agreement: done box, what, who and by when, edit and delete.
- * @param {object} agreement
+ * @param {Agreement} agreement
  * @returns {HTMLElement}
  */
 function agreementRow(agreement) {
   // An owner who has since left the workshop is no longer named (the server cleared it).
-  const owner = agreement.owner ? participantById(ui.state, agreement.owner) : null;
+  const owner = agreement.owner ? participantById(current(), agreement.owner) : null;
   const meta = owner && agreement.due
     ? format(strings.agreement_by, { owner: owner.name, due: agreement.due })
     : owner ? owner.name : agreement.due ? format(strings.agreement_due_only, { due: agreement.due }) : "";
   return h("li", { class: `agreement ${agreement.done ? "is-done" : ""}`, "data-testid": "agreement",
     dataset: { agreementId: agreement.id, done: String(Boolean(agreement.done)) } },
   h("input", { type: "checkbox", "data-testid": "agreement-done", "aria-label": `${strings.agreement_done}: ${agreement.text}`,
-    props: { checked: Boolean(agreement.done) }, onchange: (event) => setAgreementDone(agreement, event.target.checked) }),
+    props: { checked: Boolean(agreement.done) }, onchange: (event) => setAgreementDone(agreement, checkedOf(event)) }),
   h("span", { class: "agreement-body" },
     h("span", { class: "agreement-text", "data-testid": "agreement-text-shown" }, agreement.text),
     meta ? h("span", { class: "agreement-meta", "data-testid": "agreement-meta" }, meta) : null),
@@ -477,14 +498,14 @@ function agreementRow(agreement) {
 
 /**
  * One link in the agreements panel: whose card, how it relates, its agreements, and the form.
- * @param {import("./state.js").Link} link
+ * @param {Link} link
  * @param {import("./state.js").Goal} goal
- * @param {object[]} agreements
+ * @param {Agreement[]} agreements
  * @returns {HTMLElement}
  */
 function agreementLink(link, goal, agreements) {
-  const card = cardById(ui.state, link.card_id);
-  const person = card && card.about ? participantById(ui.state, card.about) : null;
+  const card = cardById(current(), link.card_id);
+  const person = card && card.about ? participantById(current(), card.about) : null;
   const form = ui.agreementForm && ui.agreementForm.linkId === link.id ? ui.agreementForm : null;
   const endorsements = (link.endorsements || []).length;
   const adding = Boolean(form && !form.agreementId);
@@ -492,40 +513,40 @@ function agreementLink(link, goal, agreements) {
     h("div", { class: "agreement-link-head" },
       h("span", { class: `chip color-${person ? person.color % 8 : "anon"}` }, person ? person.name : strings.anonymous),
       h("span", { class: "agreement-card" }, icon(card ? card.kind : "drive"), card ? card.text : ""),
-      h("span", { class: "link-type" }, icon(link.type || "energises"), typeLabel(link.type)),
+      h("span", { class: "link-type" }, icon(link.type || "energises"), typeLabel(link.type || null)),
       endorsements ? h("span", { class: "endorsed" }, format(strings.endorsed, { n: endorsements })) : null,
       adding ? null : h("button", { type: "button", class: "button tiny agreement-add", "data-testid": "agreement-add",
         "aria-label": format(strings.agreement_for, { card: card ? card.text : "", goal: goal.text }),
         onclick: () => openAgreementForm(link.id, null) }, strings.agreement_add)),
     agreements.length ? h("ul", { class: "agreements" },
-      agreements.map((a) => (form && form.agreementId === a.id ? h("li", { class: "agreement is-editing" }, agreementForm(link)) : agreementRow(a)))) : null,
-    adding ? agreementForm(link) : null);
+      agreements.map((a) => (form && form.agreementId === a.id ? h("li", { class: "agreement is-editing" }, agreementForm(link, form)) : agreementRow(a)))) : null,
+    adding && form ? agreementForm(link, form) : null);
 }
 
 /** The agreements panel: links grouped by goal, each with who does what by when. */
 function renderAgreements() {
-  const phase = ui.state.workshop.phase;
-  const agreements = ui.state.agreements || [];
-  const linkIds = new Set(ui.state.links.map((l) => l.id));
+  const phase = current().workshop.phase;
+  const agreements = current().agreements || [];
+  const linkIds = new Set(current().links.map((l) => l.id));
   const live_ = agreements.filter((a) => linkIds.has(a.link_id));
-  const panel = byTestId("agreements-panel");
+  const panel = part("agreements-panel");
   panel.hidden = !(phase === "agreements" || phase === "closed" || live_.length > 0);
   if (panel.hidden) return;
-  const goals = goalsInOrder(ui.state).filter((g) => linksOfGoal(ui.state, g.id).length > 0);
-  setText(byTestId("agreement-count"), live_.length ? format(strings.agreement_count, { n: live_.length }) : "");
-  const list = byTestId("agreement-links");
+  const goals = goalsInOrder(current()).filter((g) => linksOfGoal(current(), g.id).length > 0);
+  setText(part("agreement-count"), live_.length ? format(strings.agreement_count, { n: live_.length }) : "");
+  const list = part("agreement-links");
   const active = document.activeElement;
-  const focusId = active && list.contains(active) ? active.dataset.testid : null;
+  const focusId = active instanceof HTMLElement && list.contains(active) ? active.dataset.testid : null;
   reconcile(list, goals, (g) => g.id,
     () => h("li", { class: "agreement-goal", "data-testid": "agreement-goal" }),
     (li, goal) => {
-      const links = linksOfGoal(ui.state, goal.id);
-      const mine = (link) => live_.filter((a) => a.link_id === link.id).sort((a, b) => String(a.created_at).localeCompare(String(b.created_at)));
-      const form = ui.agreementForm && links.some((l) => l.id === ui.agreementForm.linkId)
-        ? [ui.agreementForm.linkId, ui.agreementForm.agreementId] : null;
-      const signature = JSON.stringify([goal.text, goal.kind, form, ui.state.participants.map((p) => [p.id, p.name]),
+      const links = linksOfGoal(current(), goal.id);
+      const mine = (/** @type {Link} */ link) => live_.filter((a) => a.link_id === link.id).sort((a, b) => String(a.created_at).localeCompare(String(b.created_at)));
+      const open = ui.agreementForm;
+      const form = open && links.some((l) => l.id === open.linkId) ? [open.linkId, open.agreementId] : null;
+      const signature = JSON.stringify([goal.text, goal.kind, form, current().participants.map((p) => [p.id, p.name]),
         links.map((l) => {
-          const card = cardById(ui.state, l.card_id);
+          const card = cardById(current(), l.card_id);
           return [l.id, l.type, (l.endorsements || []).length, card && card.text, mine(l)];
         })]);
       li.dataset.goalId = goal.id;
@@ -535,11 +556,10 @@ function renderAgreements() {
         h("h3", { class: "agreement-goal-text" }, icon(goal.kind), h("span", {}, goal.text)),
         h("ul", { class: "agreement-link-list" }, links.map((link) => agreementLink(link, goal, mine(link)))));
     });
-  byTestId("agreement-empty").hidden = goals.length > 0;
+  part("agreement-empty").hidden = goals.length > 0;
   // Keep the cursor in the form when something else on the same goal changed meanwhile.
   if (focusId && !list.contains(document.activeElement)) {
-    const again = list.querySelector(`[data-testid="agreement-form"] [data-testid="${focusId}"]`);
-    if (again) again.focus();
+    focusIn(list, `[data-testid="agreement-form"] [data-testid="${focusId}"]`);
   }
 }
 
@@ -547,25 +567,25 @@ function renderAgreements() {
 
 /** The team link, the check-in and the follow-up. */
 function renderAfterwards() {
-  const w = ui.state.workshop;
+  const w = current().workshop;
   const active = ui.teamLinkActive ?? Boolean(w.team_link);
-  byTestId("team-link-box").hidden = !ui.teamLinkUrl;
-  if (ui.teamLinkUrl) byTestId("team-link-url").value = ui.teamLinkUrl;
-  setText(byTestId("team-link-state"), ui.teamLinkUrl ? strings.team_link_made : active ? strings.team_link_active : strings.team_link_none);
-  setText(byTestId("team-link-create"), active ? strings.renew_team_link : strings.make_team_link);
-  byTestId("team-link-revoke").hidden = !active;
+  part("team-link-box").hidden = !ui.teamLinkUrl;
+  if (ui.teamLinkUrl) part("team-link-url", HTMLInputElement).value = ui.teamLinkUrl;
+  setText(part("team-link-state"), ui.teamLinkUrl ? strings.team_link_made : active ? strings.team_link_active : strings.team_link_none);
+  setText(part("team-link-create", HTMLButtonElement), active ? strings.renew_team_link : strings.make_team_link);
+  part("team-link-revoke", HTMLButtonElement).hidden = !active;
 
-  const checkin = ui.state.checkin;
+  const checkin = current().checkin;
   const answers = checkin ? checkin.answers || [] : [];
-  setText(byTestId("checkin-state"), checkin
+  setText(part("checkin-state"), checkin
     ? format(strings.checkin_open, { answers: answers.length, people: new Set(answers.map((a) => a.participant_id)).size })
     : strings.checkin_closed);
-  byTestId("checkin-open").hidden = Boolean(checkin);
-  byTestId("checkin-close").hidden = !checkin;
+  part("checkin-open", HTMLButtonElement).hidden = Boolean(checkin);
+  part("checkin-close", HTMLButtonElement).hidden = !checkin;
 
   const closed = w.phase === "closed";
-  byTestId("follow-up-start").disabled = !closed;
-  setText(byTestId("follow-up-hint"), closed ? strings.follow_up_ready : strings.follow_up_needs_closed);
+  part("follow-up-start", HTMLButtonElement).disabled = !closed;
+  setText(part("follow-up-hint"), closed ? strings.follow_up_ready : strings.follow_up_needs_closed);
 }
 
 /** Render everything. */
@@ -588,9 +608,9 @@ function render() {
 
 /** The delete form offers to erase the workshop's follow-ups too (ticked), when it has any. */
 function renderDeleteFollowUps() {
-  const n = ui.state.workshop.follow_ups || 0;
-  byTestId("delete-follow-ups-field").hidden = n < 1;
-  setText(byTestId("delete-follow-ups-label"), format(strings.delete_follow_ups, { n }));
+  const n = current().workshop.follow_ups || 0;
+  part("delete-follow-ups-field").hidden = n < 1;
+  setText(part("delete-follow-ups-label"), format(strings.delete_follow_ups, { n }));
 }
 
 // --- Actions -----------------------------------------------------------------------------------------
@@ -601,7 +621,7 @@ function renderDeleteFollowUps() {
  * @param {string} phase
  */
 async function setPhase(phase) {
-  const hadTimer = timerAt(ui.state.workshop, ui.clock.now()).state !== "idle";
+  const hadTimer = timerAt(current().workshop, ui.clock.now()).state !== "idle";
   const ack = await live.act(SEND.SET_PHASE, { phase });
   if (ack.ok && hadTimer) await live.act(SEND.SET_TIMER, { seconds: 0, lock: false });
 }
@@ -611,13 +631,13 @@ async function setPhase(phase) {
  * @param {number} seconds
  */
 async function startTimer(seconds) {
-  await live.act(SEND.SET_TIMER, { seconds, lock: seconds > 0 && byTestId("timer-lock").checked });
+  await live.act(SEND.SET_TIMER, { seconds, lock: seconds > 0 && part("timer-lock", HTMLInputElement).checked });
 }
 
 /** The lock box changed: a running timer takes it at once; an ended, locked one is lifted. */
 function changeTimerLock() {
-  const timer = timerAt(ui.state.workshop, ui.clock.now());
-  const lock = byTestId("timer-lock").checked;
+  const timer = timerAt(current().workshop, ui.clock.now());
+  const lock = part("timer-lock", HTMLInputElement).checked;
   if (timer.state === "running") live.act(SEND.SET_TIMER, { seconds: timer.left, lock });
   else if (timer.state === "ended" && timer.lock && !lock) live.act(SEND.SET_TIMER, { seconds: 0, lock: false });
 }
@@ -628,8 +648,8 @@ function changeTimerLock() {
  */
 async function addGoals(event) {
   if (event) event.preventDefault();
-  const field = byTestId("goal-add-text");
-  const kind = byTestId("goal-add-kind").value;
+  const field = part("goal-add-text", HTMLTextAreaElement);
+  const kind = part("goal-add-kind", HTMLSelectElement).value;
   const lines = field.value.split(/\r?\n/).map((line) => line.trim()).filter(Boolean);
   if (!lines.length) {
     field.focus();
@@ -657,7 +677,7 @@ function startEditingGoal(goalId) {
   ui.editingGoal = goalId;
   render();
   const input = document.querySelector(`[data-goal-id="${CSS.escape(goalId)}"] [data-testid="goal-edit-text"]`);
-  if (input) {
+  if (input instanceof HTMLInputElement) {
     input.focus();
     input.select();
   }
@@ -676,6 +696,7 @@ function stopEditingGoal() {
  * @param {string} text
  */
 async function saveGoal(goal, kind, text) {
+  /** @type {{id: string, text?: string, kind?: string}} */
   const payload = { id: goal.id };
   if (text.trim() !== goal.text) payload.text = text.trim();
   if (kind !== goal.kind) payload.kind = kind;
@@ -699,7 +720,7 @@ async function deleteGoal(goal) {
 
 /**
  * Delete a card after one confirmation.
- * @param {import("./state.js").Card} card
+ * @param {Card} card
  */
 async function deleteCard(card) {
   if (!window.confirm(`${strings.confirm_delete_card}\n\n${card.text}`)) return;
@@ -709,7 +730,7 @@ async function deleteCard(card) {
 
 /**
  * Hide a card from the team (after one confirmation), or show it again.
- * @param {import("./state.js").Card} card
+ * @param {Card} card
  * @param {boolean} hidden
  */
 async function setCardHidden(card, hidden) {
@@ -742,8 +763,7 @@ function stopRenaming() {
   const id = ui.renaming;
   ui.renaming = null;
   render();
-  const button = id && document.querySelector(`[data-testid=participant][data-participant-id="${CSS.escape(id)}"] [data-testid=participant-rename]`);
-  if (button) button.focus();
+  if (id) focusIn(document, `[data-testid=participant][data-participant-id="${CSS.escape(id)}"] [data-testid=participant-rename]`);
 }
 
 /**
@@ -778,19 +798,18 @@ async function setDefaultVisibility(visibility) {
 /**
  * Open the agreement form on a link: empty for a new one, or filled to edit one.
  * @param {string} linkId
- * @param {?object} agreement
+ * @param {?Agreement} agreement
  */
 function openAgreementForm(linkId, agreement) {
-  const link = ui.state.links.find((l) => l.id === linkId);
-  const card = link ? cardById(ui.state, link.card_id) : null;
+  const link = current().links.find((l) => l.id === linkId);
+  const card = link ? cardById(current(), link.card_id) : null;
   ui.agreementForm = agreement
     ? { linkId, agreementId: agreement.id, text: agreement.text, owner: agreement.owner || "", due: agreement.due || "" }
     // The card's person owns it by default, unless the card is anonymous on the board: naming
     // them as its owner would tell the room whose card it is.
     : { linkId, agreementId: null, text: "", owner: (card && card.visibility !== "anonymous" && card.about) || "", due: "" };
   render();
-  const input = document.querySelector(`[data-testid=agreement-link][data-link-id="${CSS.escape(linkId)}"] [data-testid=agreement-text]`);
-  if (input) input.focus();
+  focusIn(document, `[data-testid=agreement-link][data-link-id="${CSS.escape(linkId)}"] [data-testid=agreement-text]`);
 }
 
 /** Close the agreement form. */
@@ -801,7 +820,7 @@ function closeAgreementForm() {
 
 /**
  * Save the open agreement form (a new agreement, or the edit of one).
- * @param {import("./state.js").Link} link
+ * @param {Link} link
  */
 async function saveAgreement(link) {
   const form = ui.agreementForm;
@@ -809,7 +828,7 @@ async function saveAgreement(link) {
   const text = form.text.trim();
   if (!text) {
     const input = document.querySelector("[data-testid=agreement-form] [data-testid=agreement-text]");
-    if (input) {
+    if (input instanceof HTMLInputElement) {
       input.setAttribute("aria-invalid", "true");
       input.focus();
     }
@@ -826,7 +845,7 @@ async function saveAgreement(link) {
 
 /**
  * Tick an agreement done, or not.
- * @param {object} agreement
+ * @param {Agreement} agreement
  * @param {boolean} done
  */
 async function setAgreementDone(agreement, done) {
@@ -836,7 +855,7 @@ async function setAgreementDone(agreement, done) {
 
 /**
  * Delete an agreement after one confirmation.
- * @param {object} agreement
+ * @param {Agreement} agreement
  */
 async function deleteAgreement(agreement) {
   if (!window.confirm(`${strings.confirm_delete_agreement}\n\n${agreement.text}`)) return;
@@ -848,10 +867,10 @@ async function deleteAgreement(agreement) {
 async function createTeamLink() {
   const ack = await live.act(SEND.CREATE_TEAM_LINK, {});
   if (!ack.ok) return;
-  ui.teamLinkUrl = ack.url;
+  ui.teamLinkUrl = ack.url || null;
   ui.teamLinkActive = true;
   render();
-  const input = byTestId("team-link-url");
+  const input = part("team-link-url", HTMLInputElement);
   input.focus();
   input.select();
 }
@@ -872,7 +891,7 @@ async function revokeTeamLink() {
  * @param {string} testId the field
  */
 async function copyField(testId) {
-  const input = byTestId(testId);
+  const input = part(testId, HTMLInputElement);
   input.select();
   try {
     if (navigator.clipboard && window.isSecureContext) await navigator.clipboard.writeText(input.value);
@@ -887,22 +906,22 @@ async function copyField(testId) {
 
 /** The board link for another computer: none, active, or just made (shown once). */
 function renderBoardKey() {
-  const active = ui.boardKeyActive ?? Boolean(ui.state.workshop.board_link);
-  byTestId("board-key-box").hidden = !ui.boardKeyUrl;
-  if (ui.boardKeyUrl) byTestId("board-key-url").value = ui.boardKeyUrl;
-  setText(byTestId("board-key-state"), ui.boardKeyUrl ? strings.board_key_made : active ? strings.board_key_active : strings.board_key_none);
-  setText(byTestId("board-key-create"), active ? strings.renew_board_key : strings.make_board_key);
-  byTestId("board-key-revoke").hidden = !active;
+  const active = ui.boardKeyActive ?? Boolean(current().workshop.board_link);
+  part("board-key-box").hidden = !ui.boardKeyUrl;
+  if (ui.boardKeyUrl) part("board-key-url", HTMLInputElement).value = ui.boardKeyUrl;
+  setText(part("board-key-state"), ui.boardKeyUrl ? strings.board_key_made : active ? strings.board_key_active : strings.board_key_none);
+  setText(part("board-key-create", HTMLButtonElement), active ? strings.renew_board_key : strings.make_board_key);
+  part("board-key-revoke", HTMLButtonElement).hidden = !active;
 }
 
 /** Make (or renew) the board link and show it, once; a board open with the old one disconnects. */
 async function createBoardKey() {
   const ack = await live.act(SEND.CREATE_BOARD_LINK, {});
   if (!ack.ok) return;
-  ui.boardKeyUrl = ack.url;
+  ui.boardKeyUrl = ack.url || null;
   ui.boardKeyActive = true;
   render();
-  const input = byTestId("board-key-url");
+  const input = part("board-key-url", HTMLInputElement);
   input.focus();
   input.select();
 }
@@ -922,7 +941,7 @@ async function revokeBoardKey() {
  * POST to one of the console's own credential routes (the cookie authorises it; SameSite=Lax
  * keeps other sites from doing the same).
  * @param {string} url
- * @returns {Promise<?object>} the JSON answer, or null (the error is shown)
+ * @returns {Promise<?{url?: string}>} the JSON answer, or null (the error is shown)
  */
 async function postWithCookie(url) {
   try {
@@ -937,10 +956,10 @@ async function postWithCookie(url) {
 
 /** Make a one-time sign-in link for another device and show it, once. */
 async function createSigninLink() {
-  const answer = await postWithCookie(byTestId("secret-link").dataset.signinUrl);
+  const answer = await postWithCookie(part("secret-link").dataset.signinUrl || "");
   if (!answer || !answer.url) return;
-  byTestId("signin-box").hidden = false;
-  const input = byTestId("facilitator-link");
+  part("signin-box").hidden = false;
+  const input = part("facilitator-link", HTMLInputElement);
   input.value = answer.url;
   input.focus();
   input.select();
@@ -949,9 +968,9 @@ async function createSigninLink() {
 /** A new secret key: every other session of the old one ends; this browser's cookie gets the new key. */
 async function rotateKey() {
   if (!window.confirm(strings.confirm_rotate)) return;
-  const button = byTestId("rotate-key");
+  const button = part("rotate-key", HTMLButtonElement);
   button.disabled = true;
-  const answer = await postWithCookie(byTestId("secret-link").dataset.keyUrl);
+  const answer = await postWithCookie(part("secret-link").dataset.keyUrl || "");
   if (!answer) {
     button.disabled = false;
     return;
@@ -980,7 +999,7 @@ function noteRotation() {
 
 /** Start the follow-up of this closed workshop and open its console. */
 async function startFollowUp() {
-  const button = byTestId("follow-up-start");
+  const button = part("follow-up-start", HTMLButtonElement);
   button.disabled = true;
   const ack = await live.act(SEND.START_FOLLOW_UP, {});
   if (ack.ok && ack.urls && ack.urls.facilitator) window.location.assign(ack.urls.facilitator);
@@ -1000,11 +1019,12 @@ function fitTextarea(field) {
 
 /** The timer's presets, custom time, stop and lock. */
 function wireTimer() {
-  for (const button of document.querySelectorAll("[data-minutes]")) {
+  for (const button of document.querySelectorAll("button[data-minutes]")) {
+    if (!(button instanceof HTMLButtonElement)) continue;
     button.addEventListener("click", () => startTimer(Number(button.dataset.minutes) * 60));
   }
-  const custom = byTestId("timer-custom");
-  byTestId("timer-form").addEventListener("submit", (event) => {
+  const custom = part("timer-custom", HTMLInputElement);
+  part("timer-form", HTMLFormElement).addEventListener("submit", (event) => {
     event.preventDefault();
     const seconds = parseDuration(custom.value);
     if (seconds === null) {
@@ -1017,22 +1037,22 @@ function wireTimer() {
     startTimer(seconds);
   });
   custom.addEventListener("input", () => custom.removeAttribute("aria-invalid"));
-  byTestId("timer-stop").addEventListener("click", () => startTimer(0));
-  byTestId("timer-lock").addEventListener("change", changeTimerLock);
+  part("timer-stop", HTMLButtonElement).addEventListener("click", () => startTimer(0));
+  part("timer-lock", HTMLInputElement).addEventListener("change", changeTimerLock);
   window.setInterval(renderTimer, 250);
 }
 
 /** Wire the controls that exist before any state arrives. */
 function wire() {
-  byTestId("phase-stepper").addEventListener("click", (event) => {
-    const button = event.target.closest("[data-phase]");
-    if (!button || button.getAttribute("aria-current") === "step") return;
+  part("phase-stepper").addEventListener("click", (event) => {
+    const button = event.target instanceof Element ? event.target.closest("[data-phase]") : null;
+    if (!(button instanceof HTMLElement) || !button.dataset.phase || button.getAttribute("aria-current") === "step") return;
     setPhase(button.dataset.phase);
   });
   wireTimer();
 
-  const addForm = byTestId("goal-add-form");
-  const addText = byTestId("goal-add-text");
+  const addForm = part("goal-add-form", HTMLFormElement);
+  const addText = part("goal-add-text", HTMLTextAreaElement);
   addForm.addEventListener("submit", addGoals);
   addText.addEventListener("input", () => fitTextarea(addText));
   // Enter adds; Shift+Enter starts another line (pasting several lines also works).
@@ -1043,35 +1063,35 @@ function wire() {
     }
   });
 
-  const defaultVisibility = byTestId("default-visibility");
+  const defaultVisibility = part("default-visibility", HTMLSelectElement);
   defaultVisibility.addEventListener("change", () => setDefaultVisibility(defaultVisibility.value));
 
-  const openBoard = byTestId("open-board");
+  const openBoard = part("open-board", HTMLButtonElement);
   openBoard.addEventListener("click", () => {
     const board = window.open(openBoard.dataset.url, `board-${boot.code}`, "popup,width=1920,height=1080");
     if (!board) toast(strings.board_blocked, { kind: "error" });
     else board.focus();
   });
 
-  const hide = byTestId("hide-until-reveal");
+  const hide = part("hide-until-reveal", HTMLInputElement);
   hide.addEventListener("change", async () => {
     const ack = await live.act(SEND.SET_REVEALED, { revealed: !hide.checked });
     if (!ack.ok) render();
   });
-  const lockJoining = byTestId("lock-joining");
+  const lockJoining = part("lock-joining", HTMLInputElement);
   lockJoining.addEventListener("change", async () => {
     const ack = await live.act(SEND.SET_JOINING_LOCKED, { locked: lockJoining.checked });
     if (!ack.ok) render();
   });
 
-  byTestId("round-form").addEventListener("submit", async (event) => {
+  part("round-form", HTMLFormElement).addEventListener("submit", async (event) => {
     event.preventDefault();
-    const ack = await live.act(SEND.ASSIGN_STRENGTH_ROUND, { per_person: Number(byTestId("round-per-person").value) });
+    const ack = await live.act(SEND.ASSIGN_STRENGTH_ROUND, { per_person: Number(part("round-per-person", HTMLSelectElement).value) });
     if (ack.ok) toast(strings.assigned);
   });
 
-  byTestId("take-part-form").addEventListener("submit", (event) => {
-    const name = byTestId("take-part-name");
+  part("take-part-form", HTMLFormElement).addEventListener("submit", (event) => {
+    const name = part("take-part-name", HTMLInputElement);
     name.value = name.value.trim();
     if (!name.value) {
       event.preventDefault();
@@ -1080,23 +1100,23 @@ function wire() {
     }
   });
 
-  byTestId("team-link-create").addEventListener("click", createTeamLink);
-  byTestId("team-link-revoke").addEventListener("click", revokeTeamLink);
-  byTestId("team-link-copy").addEventListener("click", () => copyField("team-link-url"));
-  byTestId("board-key-create").addEventListener("click", createBoardKey);
-  byTestId("board-key-revoke").addEventListener("click", revokeBoardKey);
-  byTestId("board-key-copy").addEventListener("click", () => copyField("board-key-url"));
-  byTestId("signin-create").addEventListener("click", createSigninLink);
-  byTestId("signin-copy").addEventListener("click", () => copyField("facilitator-link"));
-  byTestId("rotate-key").addEventListener("click", rotateKey);
-  byTestId("checkin-open").addEventListener("click", () => live.act(SEND.OPEN_CHECKIN, {}));
-  byTestId("checkin-close").addEventListener("click", () => live.act(SEND.CLOSE_CHECKIN, {}));
-  byTestId("follow-up-start").addEventListener("click", startFollowUp);
+  part("team-link-create", HTMLButtonElement).addEventListener("click", createTeamLink);
+  part("team-link-revoke", HTMLButtonElement).addEventListener("click", revokeTeamLink);
+  part("team-link-copy", HTMLButtonElement).addEventListener("click", () => copyField("team-link-url"));
+  part("board-key-create", HTMLButtonElement).addEventListener("click", createBoardKey);
+  part("board-key-revoke", HTMLButtonElement).addEventListener("click", revokeBoardKey);
+  part("board-key-copy", HTMLButtonElement).addEventListener("click", () => copyField("board-key-url"));
+  part("signin-create", HTMLButtonElement).addEventListener("click", createSigninLink);
+  part("signin-copy", HTMLButtonElement).addEventListener("click", () => copyField("facilitator-link"));
+  part("rotate-key", HTMLButtonElement).addEventListener("click", rotateKey);
+  part("checkin-open", HTMLButtonElement).addEventListener("click", () => live.act(SEND.OPEN_CHECKIN, {}));
+  part("checkin-close", HTMLButtonElement).addEventListener("click", () => live.act(SEND.CLOSE_CHECKIN, {}));
+  part("follow-up-start", HTMLButtonElement).addEventListener("click", startFollowUp);
 
-  const deleteForm = byTestId("delete-form");
-  const deleteCode = byTestId("delete-code");
-  const deleteButton = byTestId("delete-workshop");
-  const matches = () => deleteCode.value.trim().toUpperCase() === deleteForm.dataset.code.toUpperCase();
+  const deleteForm = part("delete-form", HTMLFormElement);
+  const deleteCode = part("delete-code", HTMLInputElement);
+  const deleteButton = part("delete-workshop", HTMLButtonElement);
+  const matches = () => deleteCode.value.trim().toUpperCase() === (deleteForm.dataset.code || "").toUpperCase();
   deleteCode.addEventListener("input", () => {
     deleteButton.disabled = !matches();
   });
@@ -1105,7 +1125,7 @@ function wire() {
     if (!matches()) return;
     deleteButton.disabled = true;
     // The follow-ups go too unless the facilitator unticks the box (no box: there are none).
-    const followUps = !byTestId("delete-follow-ups-field").hidden ? byTestId("delete-follow-ups").checked : true;
+    const followUps = !part("delete-follow-ups-field").hidden ? part("delete-follow-ups", HTMLInputElement).checked : true;
     const ack = await live.act(SEND.DELETE_WORKSHOP, { code: deleteCode.value.trim().toUpperCase(), follow_ups: followUps });
     if (ack.ok) window.location.assign("/");
     else deleteButton.disabled = !matches();
@@ -1118,7 +1138,7 @@ if ("BroadcastChannel" in window) {
   // Another console tab of this browser made a new key: this one's connection was closed; reload.
   new BroadcastChannel(`workshop-key-${boot.code}`).onmessage = () => window.location.reload();
 }
-live = connectLive({
+const live = connectLive({
   boot,
   strings,
   onState: (state, cause) => {
@@ -1126,7 +1146,8 @@ live = connectLive({
     ui.state = state;
     if (ui.editingGoal && !goalById(state, ui.editingGoal)) ui.editingGoal = null;
     if (ui.renaming && !participantById(state, ui.renaming)) ui.renaming = null;
-    if (ui.agreementForm && !state.links.some((l) => l.id === ui.agreementForm.linkId)) ui.agreementForm = null;
+    const open = ui.agreementForm;
+    if (open && !state.links.some((l) => l.id === open.linkId)) ui.agreementForm = null;
     render();
   },
   onWorkshopDeleted: () => {

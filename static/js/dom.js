@@ -1,7 +1,14 @@
+// @ts-check
 // DOM helpers shared by every page. All participant text reaches the page through
 // textContent (text children of h()) or setAttribute of non-URL attributes: never innerHTML.
 
 const SVG_NS = "http://www.w3.org/2000/svg";
+
+/**
+ * What h() and s() take besides the tag: `class`, `dataset`, `props`, `on<event>` listeners and
+ * attributes (see applyAttributes).
+ * @typedef {{[listener: `on${string}`]: ((event: Event) => void) | undefined, [attribute: string]: any}} Attrs
+ */
 
 // Attributes whose value the browser may load or run. h() refuses them for data, so a
 // participant's text can never become a URL; pages set the few static URLs themselves.
@@ -12,8 +19,8 @@ const URL_ATTRIBUTES = new Set(["href", "src", "action", "formaction", "xlink:hr
  * Keys: `class`, `dataset` (object), `on<Event>` (function → addEventListener),
  * `props` (object of DOM properties such as value, disabled, hidden), and anything else as an
  * attribute (`true` → empty attribute, `false`/null/undefined → left out).
- * @param {Element} el
- * @param {Object<string, *>} attrs
+ * @param {HTMLElement|SVGElement} el
+ * @param {Attrs} [attrs]
  */
 function applyAttributes(el, attrs) {
   for (const [key, value] of Object.entries(attrs || {})) {
@@ -52,10 +59,11 @@ function appendChildren(el, children) {
 /**
  * Create an HTML element: `h("li", {class: "card", dataset: {cardId: id}}, text)`.
  * Text children are always text nodes, so data is never parsed as HTML.
- * @param {string} tag
- * @param {Object<string, *>} [attrs]
+ * @template {keyof HTMLElementTagNameMap} K
+ * @param {K} tag
+ * @param {Attrs} [attrs]
  * @param {...*} children
- * @returns {HTMLElement}
+ * @returns {HTMLElementTagNameMap[K]}
  */
 export function h(tag, attrs, ...children) {
   const el = document.createElement(tag);
@@ -66,13 +74,14 @@ export function h(tag, attrs, ...children) {
 
 /**
  * Create an SVG element (same rules as h()).
- * @param {string} tag
- * @param {Object<string, *>} [attrs]
+ * @template {keyof SVGElementTagNameMap} K
+ * @param {K} tag
+ * @param {Attrs} [attrs]
  * @param {...*} children
- * @returns {SVGElement}
+ * @returns {SVGElementTagNameMap[K]}
  */
 export function s(tag, attrs, ...children) {
-  const el = document.createElementNS(SVG_NS, tag);
+  const el = /** @type {SVGElementTagNameMap[K]} */ (document.createElementNS(SVG_NS, tag));
   applyAttributes(el, attrs);
   appendChildren(el, children);
   return el;
@@ -82,12 +91,69 @@ export function s(tag, attrs, ...children) {
  * An icon from the page's SVG sprite (templates/_icons.html).
  * @param {string} name e.g. "drive", "goal"
  * @param {string} [extraClass]
- * @returns {SVGElement}
+ * @returns {SVGSVGElement}
  */
 export function icon(name, extraClass = "") {
   const use = s("use");
   use.setAttribute("href", `#i-${name}`);
   return s("svg", { class: `icon ${extraClass}`.trim(), "aria-hidden": "true", focusable: "false" }, use);
+}
+
+/**
+ * An element the page's template always has, by its data-testid, checked to be of its kind:
+ * `part("drive-text", HTMLTextAreaElement)`. A page without it is broken, so this throws.
+ * @template {Element} [E=HTMLElement]
+ * @param {string} id
+ * @param {{new (...args: any[]): E, name: string}} [type] the element's class (default HTMLElement)
+ * @returns {E}
+ */
+export function part(id, type) {
+  const el = document.querySelector(`[data-testid="${id}"]`);
+  const kind = type || HTMLElement;
+  if (!(el instanceof kind)) throw new Error(`The page has no ${kind.name} with data-testid="${id}"`);
+  return /** @type {E} */ (el);
+}
+
+/**
+ * Give the keyboard focus to the first element matching a selector, if there is one.
+ * @param {ParentNode} root
+ * @param {string} selector
+ * @param {FocusOptions} [options]
+ */
+export function focusIn(root, selector, options) {
+  const el = root.querySelector(selector);
+  if (el instanceof HTMLElement || el instanceof SVGElement) el.focus(options);
+}
+
+/**
+ * The value of the form control an event's listener sits on ("" for anything else).
+ * @param {Event} event
+ * @returns {string}
+ */
+export function valueOf(event) {
+  const control = event.currentTarget;
+  const isControl = control instanceof HTMLInputElement || control instanceof HTMLTextAreaElement || control instanceof HTMLSelectElement;
+  return isControl ? control.value : "";
+}
+
+/**
+ * Whether the checkbox an event's listener sits on is ticked.
+ * @param {Event} event
+ * @returns {boolean}
+ */
+export function checkedOf(event) {
+  return event.currentTarget instanceof HTMLInputElement && event.currentTarget.checked;
+}
+
+/**
+ * The nearest element, from an event's target up, that matches a selector.
+ * @param {EventTarget|null} target
+ * @param {string} selector
+ * @returns {HTMLElement|SVGElement|null}
+ */
+export function closest(target, selector) {
+  const found = target instanceof Element ? target.closest(selector) : null;
+  return found instanceof HTMLElement || found instanceof SVGElement ? found : null;
 }
 
 /**
@@ -161,16 +227,22 @@ export function format(template, vars = {}) {
  * Keep a list's children in step with data, reusing elements by key so focus, inputs and
  * running transitions survive a re-render. New elements get the class `is-new` once.
  * @template T
- * @param {Element} parent the list element; all its children are managed here
+ * @template {HTMLElement|SVGElement} [E=HTMLElement]
+ * @param {Element} parent the list element; all its children are managed here (all made by `create`)
  * @param {T[]} items
  * @param {(item: T) => string} keyOf
- * @param {(item: T) => Element} create builds a fresh element
- * @param {(el: Element, item: T) => void} update fills an element (fresh or reused)
+ * @param {(item: T) => E} create builds a fresh element
+ * @param {(el: E, item: T) => void} update fills an element (fresh or reused)
  * @param {{animate?: boolean}} [options] animate: mark new elements with `is-new`
  */
 export function reconcile(parent, items, keyOf, create, update, options = {}) {
+  /** @type {Map<string|undefined, E>} */
   const existing = new Map();
-  for (const el of Array.from(parent.children)) existing.set(el.dataset.key, el);
+  for (const child of Array.from(parent.children)) {
+    const el = /** @type {E} */ (child);
+    existing.set(el.dataset.key, el);
+  }
+  /** @type {?E} */
   let previous = null;
   for (const item of items) {
     const key = String(keyOf(item));
@@ -178,14 +250,16 @@ export function reconcile(parent, items, keyOf, create, update, options = {}) {
     if (el) {
       existing.delete(key);
     } else {
-      el = create(item);
-      el.dataset.key = key;
+      const made = create(item);
+      made.dataset.key = key;
       if (options.animate) {
-        el.classList.add("is-new");
-        el.addEventListener("animationend", () => el.classList.remove("is-new"), { once: true });
+        made.classList.add("is-new");
+        made.addEventListener("animationend", () => made.classList.remove("is-new"), { once: true });
       }
+      el = made;
     }
     update(el, item);
+    /** @type {?Element} */
     const expected = previous ? previous.nextElementSibling : parent.firstElementChild;
     if (expected !== el) parent.insertBefore(el, expected);
     previous = el;
@@ -204,7 +278,7 @@ export function toast(message, options = {}) {
   const item = h("p", { class: `toast ${options.kind === "error" ? "is-error" : ""}`.trim(), "data-testid": "toast",
     role: options.kind === "error" ? "alert" : "status" }, message);
   region.appendChild(item);
-  while (region.children.length > 3) region.firstElementChild.remove();
+  while (region.children.length > 3) region.firstElementChild?.remove();
   window.setTimeout(() => {
     item.classList.add("is-leaving");
     window.setTimeout(() => item.remove(), 400);

@@ -1,3 +1,4 @@
+// @ts-check
 // Every Socket.IO event name and the protocol's fixed words, defined once (docs/protocol.md).
 
 /** Events a client sends; each answers through an acknowledgement. */

@@ -1,3 +1,4 @@
+// @ts-check
 // The live connection: one Socket.IO socket per page, the state kept in step with the server
 // (events applied strictly in version order, a `sync` when one is missed), `send` for changes,
 // and the connection indicator (connecting / live / reconnecting in amber / offline).
@@ -39,7 +40,9 @@ function refusalCode(err) {
 }
 
 /**
- * @typedef {{ok: boolean, version?: number, error?: {code: string, message: string}}} Ack
+ * @typedef {{ok: boolean, version?: number, error?: {code: string, message: string},
+ *            url?: string, urls?: Object<string, string>, state?: object}} Ack
+ *   `url`, `urls`, `state`: what some acknowledgements carry besides (a new link, a follow-up, `sync`)
  * @typedef {"connecting"|"connected"|"reconnecting"|"offline"} Status
  */
 
@@ -65,7 +68,7 @@ export function connectLive({ boot, strings, onState, onWorkshopDeleted, onRefus
   let state = initialState || null;
   let fresh = false; // a state from the server has arrived since the last connect
   let syncing = false;
-  /** @type {Array<[string, object]>} */
+  /** @type {Array<[string, {version: number}]>} */
   let queue = [];
   /** @type {Status} */
   let status = "connecting";
@@ -141,7 +144,7 @@ export function connectLive({ boot, strings, onState, onWorkshopDeleted, onRefus
     }
     const order = ordering(state, data);
     if (order === "stale") return;
-    if (order === "gap") {
+    if (order === "gap" || !state) {
       queue.push([event, data]);
       resync();
       return;
@@ -154,7 +157,7 @@ export function connectLive({ boot, strings, onState, onWorkshopDeleted, onRefus
   function resync() {
     if (syncing || !socket.connected) return;
     syncing = true;
-    socket.timeout(ACK_TIMEOUT_MS).emit(SEND.SYNC, {}, (err, ack) => {
+    socket.timeout(ACK_TIMEOUT_MS).emit(SEND.SYNC, {}, (/** @type {?Error} */ err, /** @type {?Ack} */ ack) => {
       syncing = false;
       if (!err && ack && ack.ok && ack.state) {
         replaceState(ack.state);
@@ -187,12 +190,12 @@ export function connectLive({ boot, strings, onState, onWorkshopDeleted, onRefus
       return Promise.resolve({ ok: false, error: { code: "offline", message: strings.error_offline } });
     }
     return new Promise((resolve) => {
-      socket.timeout(ACK_TIMEOUT_MS).emit(event, payload, (err, ack) => {
+      socket.timeout(ACK_TIMEOUT_MS).emit(event, payload, (/** @type {?Error} */ err, /** @type {unknown} */ ack) => {
         if (err) {
           resolve({ ok: false, error: { code: "timeout", message: strings.error_timeout } });
           return;
         }
-        const answer = ack && typeof ack === "object" ? ack : { ok: false, error: { code: "invalid", message: strings.error_timeout } };
+        const answer = ack && typeof ack === "object" ? /** @type {Ack} */ (ack) : { ok: false, error: { code: "invalid", message: strings.error_timeout } };
         if (answer.ok && typeof answer.version === "number") expectVersion(answer.version);
         resolve(answer);
       });

@@ -1,3 +1,4 @@
+// @ts-check
 // The phone's outbox: changes typed but not yet acknowledged by the server, and how they show on
 // top of the server's state until they are. Pure: no DOM, no socket, no storage.
 //
@@ -10,7 +11,7 @@
 import { SEND } from "./events.js";
 
 /**
- * @typedef {{key: string, event: string, payload: object, at: string, by: ?string}} OutboxItem
+ * @typedef {{key: string, event: string, payload: Object<string, any>, at: string, by: ?string}} OutboxItem
  *   key: this item's own id (the outbox is changed while an item is in flight, so never by index);
  *   at: when it was made (orders new cards); by: the participant who made it (null if unknown yet).
  */
@@ -20,7 +21,7 @@ let counter = 0;
 /**
  * A new outbox item.
  * @param {string} event one of SEND
- * @param {object} payload
+ * @param {Object<string, any>} payload
  * @param {?string} by the current participant's id
  * @returns {OutboxItem}
  */
@@ -55,7 +56,7 @@ function withoutCard(state, cardId) {
  * Replace one card by id.
  * @param {import("./state.js").State} state
  * @param {string} cardId
- * @param {(card: object) => object} change
+ * @param {(card: import("./state.js").Card) => import("./state.js").Card} change
  * @returns {import("./state.js").State}
  */
 function patchCard(state, cardId, change) {
@@ -66,7 +67,7 @@ function patchCard(state, cardId, change) {
  * Replace one link by id.
  * @param {import("./state.js").State} state
  * @param {string} linkId
- * @param {(link: object) => object} change
+ * @param {(link: import("./state.js").Link) => import("./state.js").Link} change
  * @returns {import("./state.js").State}
  */
 function patchLink(state, linkId, change) {
@@ -77,18 +78,22 @@ function patchLink(state, linkId, change) {
  * Replace one agreement by id.
  * @param {import("./state.js").State} state
  * @param {string} agreementId
- * @param {(agreement: object) => object} change
+ * @param {(agreement: import("./state.js").Agreement) => import("./state.js").Agreement} change
  * @returns {import("./state.js").State}
  */
 function patchAgreement(state, agreementId, change) {
   return { ...state, agreements: (state.agreements || []).map((a) => (a.id === agreementId ? change(a) : a)) };
 }
 
-/** How each queued change shows before the server has it. */
+/**
+ * How each queued change shows before the server has it.
+ * @type {Object<string, (state: import("./state.js").State, item: OutboxItem, me: ?string) => import("./state.js").State>}
+ */
 const OVERLAYS = {
   [SEND.ADD_CARD]: (state, { payload, at }, me) => {
     if (state.cards.some((c) => c.id === payload.id)) return state; // the server has it
     const drive = payload.kind === "drive";
+    /** @type {import("./state.js").Card} */
     const card = {
       id: payload.id,
       kind: payload.kind,
@@ -107,9 +112,9 @@ const OVERLAYS = {
   },
   [SEND.EDIT_CARD]: (state, { payload }) => patchCard(state, payload.id, (card) => {
     const next = { ...card, unsent: true };
-    for (const field of ["text", "visibility", "signed"]) {
-      if (payload[field] !== undefined) next[field] = payload[field];
-    }
+    if (payload.text !== undefined) next.text = payload.text;
+    if (payload.visibility !== undefined) next.visibility = payload.visibility;
+    if (payload.signed !== undefined) next.signed = payload.signed;
     // New words ask the person again, and are the author's own again (no longer "reworded").
     if (card.kind === "strength" && payload.text !== undefined && payload.text !== card.text) {
       next.status = "pending";
@@ -121,7 +126,7 @@ const OVERLAYS = {
   [SEND.RESPOND_STRENGTH]: (state, { payload }) => {
     if (payload.answer === "decline") return withoutCard(state, payload.id);
     // Accepted in the person's own words: shown as theirs, no longer under the author's name.
-    const reworded = (card) => payload.text !== undefined && payload.text !== null && payload.text !== card.text;
+    const reworded = (/** @type {import("./state.js").Card} */ card) => payload.text !== undefined && payload.text !== null && payload.text !== card.text;
     return patchCard(state, payload.id, (card) => (reworded(card)
       ? { ...card, status: "accepted", text: payload.text, signed: false, reworded: true, unsent: true }
       : { ...card, status: "accepted", unsent: true }));
@@ -129,6 +134,7 @@ const OVERLAYS = {
   [SEND.ADD_LINK]: (state, { payload, at }, me) => {
     const known = state.links.some((l) => l.id === payload.id || (l.card_id === payload.card_id && l.goal_id === payload.goal_id));
     if (known || !state.cards.some((c) => c.id === payload.card_id) || !state.goals.some((g) => g.id === payload.goal_id)) return state;
+    /** @type {import("./state.js").Link} */
     const link = {
       id: payload.id, card_id: payload.card_id, goal_id: payload.goal_id, type: payload.type || "energises", endorsements: [],
       created_by: me, created_at: at || "~", unsent: true, fresh: true,
@@ -150,6 +156,7 @@ const OVERLAYS = {
   [SEND.ADD_AGREEMENT]: (state, { payload, at }) => {
     const agreements = state.agreements || [];
     if (agreements.some((a) => a.id === payload.id) || !state.links.some((l) => l.id === payload.link_id)) return state;
+    /** @type {import("./state.js").Agreement} */
     const agreement = {
       id: payload.id, link_id: payload.link_id, text: payload.text, owner: payload.owner ?? null, due: payload.due ?? null,
       done: false, created_at: at || "~", unsent: true, fresh: true,
@@ -158,9 +165,10 @@ const OVERLAYS = {
   },
   [SEND.EDIT_AGREEMENT]: (state, { payload }) => patchAgreement(state, payload.id, (agreement) => {
     const next = { ...agreement, unsent: true };
-    for (const field of ["text", "owner", "due", "done"]) {
-      if (payload[field] !== undefined) next[field] = payload[field];
-    }
+    if (payload.text !== undefined) next.text = payload.text;
+    if (payload.owner !== undefined) next.owner = payload.owner;
+    if (payload.due !== undefined) next.due = payload.due;
+    if (payload.done !== undefined) next.done = payload.done;
     return next;
   }),
   [SEND.DELETE_AGREEMENT]: (state, { payload }) => ({
@@ -169,6 +177,7 @@ const OVERLAYS = {
   [SEND.ANSWER_CHECKIN]: (state, { payload }, me) => {
     if (!state.checkin) return state;
     const answers = (state.checkin.answers || []).filter((a) => !(a.link_id === payload.link_id && a.participant_id === me));
+    /** @type {import("./state.js").CheckinAnswer} */
     const answer = {
       checkin_id: state.checkin.id, link_id: payload.link_id, participant_id: me, rating: payload.rating,
       comment: payload.comment ?? null, unsent: true,
@@ -187,13 +196,12 @@ const OVERLAYS = {
 
 /**
  * The state as this phone shows it: the server's, with the queued changes on top, in order.
- * @param {?import("./state.js").State} state the server's state (null before any arrived)
+ * @param {import("./state.js").State} state the server's state
  * @param {OutboxItem[]} items queued changes, oldest first
  * @param {?string} me the current participant's id
- * @returns {?import("./state.js").State}
+ * @returns {import("./state.js").State}
  */
 export function applyOutbox(state, items, me) {
-  if (!state) return state;
   let shown = state;
   for (const item of items) {
     const overlay = OVERLAYS[item.event];

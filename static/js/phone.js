@@ -1,3 +1,4 @@
+// @ts-check
 // The participant's phone: five screens (my drives, strengths, links, agreements, me) and, while
 // the facilitator has one open, the check-in, over one live state. The screen follows the room's
 // phase (a late joiner lands where the room is); the person can still switch.
@@ -44,14 +45,27 @@
 //   checkin-comment-save, checkin-answer, checkin-progress, checkin-meter, checkin-empty, checkin-back
 
 import { formatClock, timerAt } from "./clock.js";
-import { byTestId, fill, format, h, icon, prefersReducedMotion, readJSON, reconcile, setText, toast } from "./dom.js";
+import { checkedOf, fill, focusIn, format, h, icon, part, prefersReducedMotion, readJSON, reconcile, setText, toast, valueOf } from "./dom.js";
 import { LIMITS, LINK_TYPES, RECEIVE, SEND, VISIBILITIES } from "./events.js";
 import { connectLive, newId } from "./live.js";
 import { applyOutbox, idsOf, outboxItem, restoredOutbox } from "./outbox.js";
 import {
-  cardById, cardsAbout, fromServer, goalById, goalsInOrder, linkBetween, linksOfCard, participantById, strengthsGivenBy,
+  cardById, cardsAbout, fromServer, goalById, goalsInOrder, isPresent, linkBetween, linksOfCard, participantById, strengthsGivenBy,
 } from "./state.js";
 import { workshopStore } from "./storage.js";
+
+
+/**
+ * @typedef {import("./state.js").State} State
+ * @typedef {import("./state.js").Card} Card
+ * @typedef {import("./state.js").Link} Link
+ * @typedef {import("./state.js").Goal} Goal
+ * @typedef {import("./state.js").Participant} Participant
+ * @typedef {import("./state.js").Agreement} Agreement
+ * @typedef {import("./outbox.js").OutboxItem} OutboxItem
+ * @typedef {{linkId: string, id: ?string, text: string, owner: ?string, due: string}} AgreementDraft
+ * @typedef {{editable: boolean, deletable: boolean, meta: string, status?: string, visibility?: boolean}} CardOptions
+ */
 
 const boot = readJSON("boot");
 const strings = readJSON("strings");
@@ -63,6 +77,7 @@ let live = null;
 const TABS = ["drives", "strengths", "links", "agreements", "me"];
 // The check-in is a screen without a tab: it is reached from its banner, and opens by itself.
 const CHECKIN = "checkin";
+/** @type {Object<string, string>} */
 const TAB_FOR_PHASE = {
   join: "drives", drives: "drives", strengths: "strengths", linking: "links", agreements: "agreements", closed: "agreements",
 };
@@ -76,13 +91,14 @@ const RATINGS = [1, 2, 3, 4, 5];
 
 /** What this phone shows, beside the shared state. */
 const ui = {
-  /** @type {?import("./state.js").State} the server's state */
+  /** @type {?State} the server's state */
   state: null,
-  /** @type {?import("./state.js").State} the server's state with the outbox on top (what is shown) */
-  view: null,
+  /** @type {State} the server's state with the outbox on top (what is shown; empty until a state arrived) */
+  view: fromServer({}),
+  /** @type {?string} the screen shown (one of TABS, or CHECKIN) */
   tab: store.get("tab", null),
   promptIndex: store.get("prompt", 0),
-  /** @type {?{id: string, text: string}} the card being edited, its text as typed */
+  /** @type {?{id: string, text: string, signed?: boolean}} the card being edited, its text as typed (signed: a given strength's signature) */
   editing: store.get("editing", null),
   /** @type {?{id: string, text: string}} the received strength being reworded before accepting it */
   responding: store.get("responding", null),
@@ -93,9 +109,9 @@ const ui = {
   search: "",
   /** @type {?string} the card picked on the links screen */
   linkCard: store.get("link-card", null),
-  /** @type {import("./outbox.js").OutboxItem[]} changes typed but not yet acknowledged (kept on the phone) */
+  /** @type {OutboxItem[]} changes typed but not yet acknowledged (kept on the phone) */
   outbox: restoredOutbox(store.get("outbox", [])),
-  /** @type {Array<{item: import("./outbox.js").OutboxItem, version: number}>} acknowledged, until their broadcast arrives */
+  /** @type {Array<{item: OutboxItem, version: number}>} acknowledged, until their broadcast arrives */
   settling: [],
   /** @type {?string} the key of the outbox item being sent */
   inFlight: null,
@@ -105,7 +121,7 @@ const ui = {
   rendered: false,
   /** @type {string} the connection's status, for the pending cards' wording */
   status: "connecting",
-  /** @type {?("left"|"removed")} set once this person is gone from the workshop */
+  /** @type {?("left"|"removed"|"deleted"|"gone")} set once this person is gone from the workshop */
   left: null,
   leaving: false,
   /** @type {?string} the phase this phone last showed (a phase changed meanwhile moves the screen) */
@@ -114,57 +130,59 @@ const ui = {
   seenCheckin: store.get("seen-checkin", null),
   /** @type {?string} the link just made on the links screen, whose type is being offered */
   choosing: null,
-  /** @type {?{linkId: string, id: ?string, text: string, owner: ?string, due: string}} the agreement being written */
+  /** @type {?AgreementDraft} the agreement being written */
   agreementForm: store.get("draft:agreement", null),
   /** @type {Object<string, string>} check-in comments as typed, per link */
   checkinComments: store.get("draft:checkin", {}) || {},
   /** Whether the phase's timer had run out at the last tick (to signal the moment it does). */
+  /** @type {?boolean} */
   timerUp: null,
 };
 
 const el = {
-  root: byTestId("phone"),
-  phase: byTestId("phase"),
-  me: byTestId("me-name"),
-  closed: byTestId("closed-notice"),
-  outboxNote: byTestId("outbox-note"),
-  driveForm: byTestId("drive-form"),
-  prompt: byTestId("prompt"),
-  promptCount: byTestId("prompt-count"),
-  driveText: byTestId("drive-text"),
-  driveCounter: byTestId("drive-counter"),
-  driveDraftNote: byTestId("drive-draft-note"),
-  driveVisibility: byTestId("drive-visibility"),
-  myDrives: byTestId("my-drives"),
-  strengthForm: byTestId("strength-form"),
-  pick: byTestId("strength-pick"),
-  write: byTestId("strength-write"),
-  search: byTestId("colleague-search"),
-  colleagues: byTestId("colleague-list"),
-  about: byTestId("strength-about"),
-  strengthText: byTestId("strength-text"),
-  strengthCounter: byTestId("strength-counter"),
-  signed: byTestId("strength-signed"),
-  received: byTestId("strengths-received"),
-  given: byTestId("strengths-given"),
-  linkCards: byTestId("link-cards"),
-  linkGoals: byTestId("link-goals"),
-  myLinks: byTestId("my-links"),
-  teamLinks: byTestId("team-links"),
-  leave: byTestId("leave"),
-  timer: byTestId("timer"),
-  timerText: byTestId("timer-text"),
-  phaseBar: byTestId("phase-bar"),
-  phaseTask: byTestId("phase-task"),
-  doneToggle: byTestId("done-toggle"),
-  phaseGo: byTestId("phase-go"),
-  timeUp: byTestId("time-up"),
-  checkinBanner: byTestId("checkin-banner"),
-  round: byTestId("strength-round"),
-  roundList: byTestId("round-list"),
-  agreementLinks: byTestId("agreement-links"),
-  ownedAgreements: byTestId("owned-agreements"),
-  checkinLinks: byTestId("checkin-links"),
+  root: part("phone"),
+  tabbar: /** @type {HTMLElement} */ (document.querySelector(".tabbar")),
+  phase: part("phase"),
+  me: part("me-name"),
+  closed: part("closed-notice"),
+  outboxNote: part("outbox-note"),
+  driveForm: part("drive-form", HTMLFormElement),
+  prompt: part("prompt"),
+  promptCount: part("prompt-count"),
+  driveText: part("drive-text", HTMLTextAreaElement),
+  driveCounter: part("drive-counter"),
+  driveDraftNote: part("drive-draft-note"),
+  driveVisibility: part("drive-visibility", HTMLSelectElement),
+  myDrives: part("my-drives"),
+  strengthForm: part("strength-form", HTMLFormElement),
+  pick: part("strength-pick"),
+  write: part("strength-write"),
+  search: part("colleague-search", HTMLInputElement),
+  colleagues: part("colleague-list"),
+  about: part("strength-about"),
+  strengthText: part("strength-text", HTMLTextAreaElement),
+  strengthCounter: part("strength-counter"),
+  signed: part("strength-signed", HTMLInputElement),
+  received: part("strengths-received"),
+  given: part("strengths-given"),
+  linkCards: part("link-cards"),
+  linkGoals: part("link-goals"),
+  myLinks: part("my-links"),
+  teamLinks: part("team-links"),
+  leave: part("leave", HTMLButtonElement),
+  timer: part("timer"),
+  timerText: part("timer-text"),
+  phaseBar: part("phase-bar"),
+  phaseTask: part("phase-task"),
+  doneToggle: part("done-toggle", HTMLButtonElement),
+  phaseGo: part("phase-go", HTMLButtonElement),
+  timeUp: part("time-up"),
+  checkinBanner: part("checkin-banner"),
+  round: part("strength-round"),
+  roundList: part("round-list"),
+  agreementLinks: part("agreement-links"),
+  ownedAgreements: part("owned-agreements"),
+  checkinLinks: part("checkin-links"),
 };
 
 // --- Small helpers ----------------------------------------------------------------------------
@@ -227,16 +245,16 @@ function dayText(day) {
 
 /**
  * A link's type, defaulting as the server does.
- * @param {object} link
+ * @param {Link} link
  * @returns {string}
  */
 function typeOf(link) {
-  return LINK_TYPES.includes(link.type) ? link.type : "energises";
+  return link.type && LINK_TYPES.includes(link.type) ? link.type : "energises";
 }
 
 /**
  * A link's type as an icon and words (never the icon alone).
- * @param {object} link
+ * @param {Link} link
  * @returns {HTMLElement}
  */
 function typeLabel(link) {
@@ -260,7 +278,7 @@ function linkCountText(n) {
  * @param {boolean} empty
  */
 function showEmpty(testId, empty) {
-  const note = byTestId(testId);
+  const note = part(testId);
   if (note) note.hidden = !empty;
 }
 
@@ -301,7 +319,7 @@ function nameOf(participantId) {
 function composerVisibility() {
   const fallback = ui.state?.workshop?.default_visibility;
   const chosen = ui.visibility || fallback;
-  return VISIBILITIES.includes(chosen) ? chosen : "named";
+  return chosen && VISIBILITIES.includes(chosen) ? chosen : "named";
 }
 
 /**
@@ -315,7 +333,7 @@ function unsentText() {
 /**
  * A <select> of the three visibilities, showing `value`.
  * @param {string} value
- * @param {Object<string, *>} attrs
+ * @param {import("./dom.js").Attrs} attrs
  * @returns {HTMLSelectElement}
  */
 function visibilitySelect(value, attrs) {
@@ -334,7 +352,7 @@ function saveOutbox() {
 /**
  * Queue a change, show it at once, and try to send it now.
  * @param {string} event one of SEND
- * @param {object} payload
+ * @param {Object<string, any>} payload
  */
 function enqueue(event, payload) {
   ui.outbox.push(outboxItem(event, payload, meId()));
@@ -346,7 +364,7 @@ function enqueue(event, payload) {
 /**
  * Take queued changes back out before they were sent (an unsent card deleted, an unsent link undone).
  * The item being sent cannot be taken back: then nothing is removed and false is returned.
- * @param {(item: import("./outbox.js").OutboxItem) => boolean} match
+ * @param {(item: OutboxItem) => boolean} match
  * @returns {boolean} whether matching items were removed
  */
 function withdraw(match) {
@@ -360,7 +378,7 @@ function withdraw(match) {
 
 /**
  * Keep an acknowledged change on screen until the broadcast that carries it has arrived.
- * @param {import("./outbox.js").OutboxItem} item
+ * @param {OutboxItem} item
  * @param {number|undefined} version the acknowledgement's version
  */
 function settle(item, version) {
@@ -384,8 +402,9 @@ async function flushOutbox() {
       const ack = await live.send(item.event, item.payload);
       ui.inFlight = null;
       if (ui.left) return;
-      if (!ack.ok && NETWORK_ERRORS.includes(ack.error?.code)) {
-        retry = ack.error.code !== "offline";
+      const code = ack.error?.code || "";
+      if (!ack.ok && NETWORK_ERRORS.includes(code)) {
+        retry = code !== "offline";
         break;
       }
       // Acknowledged or refused, the change leaves the outbox: a refusal is never sent again.
@@ -394,7 +413,7 @@ async function flushOutbox() {
       if (ack.ok) {
         settle(item, ack.version);
       } else {
-        const message = refusalText(ack.error, restoreDraft(item));
+        const message = refusalText(ack.error || null, restoreDraft(item));
         if (!said.has(message)) toast(message, { kind: "error", timeout: 7000 });
         said.add(message);
       }
@@ -426,7 +445,7 @@ function refusalText(error, kept) {
 
 /**
  * After a refused change, give typed text back to where it was typed (when that is empty).
- * @param {import("./outbox.js").OutboxItem} item
+ * @param {OutboxItem} item
  * @returns {boolean} whether text was given back
  */
 function restoreDraft(item) {
@@ -486,7 +505,8 @@ function saveResponding() {
 /**
  * Show one screen.
  * @param {string} tab one of TABS
- * @param {{focus?: boolean}} [options]
+ * @param {{focus?: boolean, quiet?: boolean}} [options] focus: move the keyboard focus there;
+ *   quiet: do not render (the caller renders next)
  */
 function showTab(tab, options = {}) {
   if (tab === CHECKIN && ui.state && !ui.state.checkin) tab = phaseTab();
@@ -496,15 +516,15 @@ function showTab(tab, options = {}) {
   // On the check-in no tab is selected; the phase's tab keeps the keyboard's way into the tab bar.
   const stop = TABS.includes(tab) ? tab : phaseTab();
   for (const name of TABS) {
-    const button = byTestId(`tab-${name}`);
-    const panel = byTestId(`panel-${name}`);
+    const button = part(`tab-${name}`);
+    const panel = part(`panel-${name}`);
     const active = name === tab;
     button.setAttribute("aria-selected", String(active));
     button.tabIndex = name === stop ? 0 : -1;
     panel.hidden = !active;
   }
-  byTestId("panel-checkin").hidden = tab !== CHECKIN;
-  if (options.focus) (tab === CHECKIN ? byTestId("panel-checkin").querySelector("h2") : byTestId(`tab-${tab}`)).focus();
+  part("panel-checkin").hidden = tab !== CHECKIN;
+  if (options.focus) focusIn(document, tab === CHECKIN ? "[data-testid=panel-checkin] h2" : `[data-testid="tab-${tab}"]`);
   window.scrollTo({ top: 0 });
   if (!options.quiet && ui.state && !ui.left) render();
 }
@@ -514,7 +534,7 @@ function showTab(tab, options = {}) {
  * @returns {string}
  */
 function phaseTab() {
-  return TAB_FOR_PHASE[ui.state?.workshop?.phase || el.root.dataset.phase] || "drives";
+  return TAB_FOR_PHASE[ui.state?.workshop?.phase || el.root.dataset.phase || "join"] || "drives";
 }
 
 /**
@@ -530,20 +550,21 @@ function isTyping() {
 
 /** Header: phase, my name, closed notice, what waits in the outbox. */
 function renderHeader() {
-  const { workshop } = ui.state;
+  const { workshop } = ui.view;
   el.root.dataset.phase = workshop.phase;
   setText(el.phase, strings[`phase_${workshop.phase}`] || workshop.phase);
   const name = nameOf(meId());
   setText(el.me, name ? format(strings.you, { name }) : "");
   el.closed.hidden = !isClosed() || ui.tab === CHECKIN;
   const locked = isLocked();
-  for (const button of document.querySelectorAll("[data-testid=drive-add], [data-testid=strength-add]")) {
+  for (const button of document.querySelectorAll("button[data-testid=drive-add], button[data-testid=strength-add]")) {
+    if (!(button instanceof HTMLButtonElement)) continue;
     button.disabled = readOnly();
     // The main button itself says why it does not add now.
-    setText(button, locked ? strings.timer_up : button.dataset.label);
+    setText(button, locked ? strings.timer_up : button.dataset.label || "");
   }
   el.timeUp.hidden = !locked;
-  el.checkinBanner.hidden = !ui.state.checkin || ui.tab === CHECKIN;
+  el.checkinBanner.hidden = !ui.view.checkin || ui.tab === CHECKIN;
   renderTimer();
   renderPhaseBar();
   const waiting = ui.outbox.length;
@@ -557,7 +578,7 @@ function renderTimer() {
   el.timer.hidden = !timer;
   if (!timer) return;
   el.timer.dataset.state = timer.up ? "up" : timer.remaining <= ENDING_MS ? "ending" : "running";
-  byTestId("timer-label").hidden = timer.up;
+  part("timer-label").hidden = timer.up;
   setText(el.timerText, timer.up ? strings.timer_up : formatClock(timer.remaining / 1000));
 }
 
@@ -569,7 +590,7 @@ function tick() {
   if (!ui.state || ui.left) return;
   const timer = timerInfo();
   const up = Boolean(timer && timer.up);
-  if (ui.timerUp === false && up) {
+  if (ui.timerUp === false && timer && up) {
     toast(timer.lock ? `${strings.timer_up}. ${strings.time_up_locked}` : `${strings.timer_up}.`);
     render();
   } else if (ui.timerUp !== up) {
@@ -582,7 +603,7 @@ function tick() {
 
 /** Under the header: this phase's task and "I'm done" — or, on another screen, where the room is now. */
 function renderPhaseBar() {
-  const { phase } = ui.state.workshop;
+  const { phase } = ui.view.workshop;
   const here = phaseTab() === ui.tab;
   el.phaseBar.hidden = phase === "closed" || ui.tab === CHECKIN;
   el.phaseBar.classList.toggle("is-elsewhere", !here);
@@ -620,15 +641,16 @@ function movePrompt(step) {
 function renderComposerVisibility() {
   const visibility = composerVisibility();
   if (el.driveVisibility.value !== visibility) el.driveVisibility.value = visibility;
-  byTestId("drive-visibility-icon").firstElementChild.setAttribute("href", `#i-${visibility}`);
-  setText(byTestId("drive-visibility-hint"), strings[`visibility_hint_${visibility}`]);
-  el.driveVisibility.closest(".visibility-field").dataset.visibility = visibility;
+  part("drive-visibility-icon", SVGElement).firstElementChild?.setAttribute("href", `#i-${visibility}`);
+  setText(part("drive-visibility-hint"), strings[`visibility_hint_${visibility}`]);
+  const field = el.driveVisibility.closest(".visibility-field");
+  if (field instanceof HTMLElement) field.dataset.visibility = visibility;
 }
 
 /**
  * The editor that replaces a card's text while it is being edited.
- * @param {object} card
- * @returns {Array<Node>}
+ * @param {Card} card
+ * @returns {Array<Node|null>}
  */
 function cardEditor(card) {
   const signing = isGivenStrength(card) ? signField(card) : null;
@@ -636,12 +658,12 @@ function cardEditor(card) {
     class: "big-text", rows: 3, maxlength: LIMITS.TEXT_MAX, "data-testid": "card-edit-text",
     "aria-label": strings.card_edit_label,
     oninput: (event) => {
-      ui.editing = { ...ui.editing, id: card.id, text: event.target.value };
+      ui.editing = { ...ui.editing, id: card.id, text: valueOf(event) };
       saveEditing();
       if (signing) signing.update();
     },
   });
-  textarea.value = ui.editing.text;
+  textarea.value = ui.editing?.text ?? card.text;
   return [
     textarea,
     signing ? signing.field : null,
@@ -654,7 +676,7 @@ function cardEditor(card) {
 
 /**
  * Whether a card is a strength I gave a colleague (its editor offers my name).
- * @param {object} card
+ * @param {Card} card
  * @returns {boolean}
  */
 function isGivenStrength(card) {
@@ -666,7 +688,7 @@ function isGivenStrength(card) {
  * The "show my name" box in the editor of a strength I gave. A strength its person accepted in
  * their own words is theirs: I can put my name to it only with new words of mine (which asks
  * them again), so the box is off and disabled while the text is still theirs.
- * @param {object} card
+ * @param {Card} card
  * @returns {{field: HTMLElement, update: () => void}}
  */
 function signField(card) {
@@ -674,7 +696,7 @@ function signField(card) {
   const box = h("input", {
     type: "checkbox", id, "data-testid": "card-edit-signed", "aria-describedby": `${id}-hint`,
     onchange: (event) => {
-      ui.editing = { ...ui.editing, signed: event.target.checked };
+      ui.editing = { id: card.id, text: ui.editing?.text ?? card.text, signed: checkedOf(event) };
       saveEditing();
     },
   });
@@ -692,9 +714,9 @@ function signField(card) {
 
 /**
  * The children of a card in one of my lists: its text, its lines, and its controls.
- * @param {object} card a card as shown (card.unsent while the server does not have it yet)
+ * @param {Card} card a card as shown (card.unsent while the server does not have it yet)
  * @param {{editable: boolean, deletable: boolean, meta: string, status?: string, visibility?: boolean}} options
- * @returns {Array<Node>}
+ * @returns {Array<Node|null>}
  */
 function cardContent(card, options) {
   if (ui.editing && ui.editing.id === card.id) return cardEditor(card);
@@ -710,7 +732,7 @@ function cardContent(card, options) {
           icon(card.visibility),
           visibilitySelect(card.visibility, {
             "data-testid": "card-visibility", "aria-label": strings.visibility_label, props: { disabled: readOnly() },
-            onchange: (event) => changeVisibility(card, event.target.value),
+            onchange: (event) => changeVisibility(card, valueOf(event)),
           })))
       : null,
     h("div", { class: "card-actions" },
@@ -728,19 +750,19 @@ function cardContent(card, options) {
 /**
  * Replace an element's children while keeping the keyboard focus on the same control.
  * @param {Element} li
- * @param {Array<Node>} children
+ * @param {Array<Node|null>} children
  */
 function refill(li, children) {
   const active = document.activeElement;
-  const focused = active && li.contains(active) ? active.dataset.testid : null;
+  const focused = active instanceof HTMLElement && li.contains(active) ? active.dataset.testid : null;
   fill(li, ...children);
-  if (focused) li.querySelector(`[data-testid="${focused}"]`)?.focus({ preventScroll: true });
+  if (focused) focusIn(li, `[data-testid="${focused}"]`, { preventScroll: true });
 }
 
 /**
  * Mark a list item with the card's state (unsent, visibility, consent).
  * @param {HTMLElement} li
- * @param {object} card
+ * @param {Card} card
  */
 function markCard(li, card) {
   li.dataset.cardId = card.id;
@@ -756,8 +778,8 @@ function markCard(li, card) {
 /**
  * Render one of my card lists.
  * @param {HTMLElement} list
- * @param {Array<object>} cards in the order shown
- * @param {(card: object) => object} optionsFor see cardContent
+ * @param {Card[]} cards in the order shown
+ * @param {(card: Card) => CardOptions} optionsFor see cardContent
  */
 function renderCardList(list, cards, optionsFor) {
   reconcile(list, cards, (c) => c.id,
@@ -776,14 +798,14 @@ function renderCardList(list, cards, optionsFor) {
 
 /**
  * A line under a card: which question it answered and where it is linked.
- * @param {object} card
+ * @param {Card} card
  * @returns {string}
  */
 function cardMeta(card) {
   const goals = linksOfCard(ui.view, card.id).map((l) => goalById(ui.view, l.goal_id)).filter(Boolean);
-  if (goals.length) return format(strings.linked_to, { goal: goals.map((g) => g.text).join(" · ") });
-  const prompts = ui.state.workshop.prompts || [];
-  if (card.kind === "drive" && Number.isInteger(card.prompt) && prompts[card.prompt]) {
+  if (goals.length) return format(strings.linked_to, { goal: goals.map((g) => g?.text).join(" · ") });
+  const prompts = ui.view.workshop.prompts || [];
+  if (card.kind === "drive" && typeof card.prompt === "number" && prompts[card.prompt]) {
     return format(strings.answer_to, { prompt: prompts[card.prompt] });
   }
   return "";
@@ -795,13 +817,13 @@ function renderDrives() {
   renderComposerVisibility();
   const cards = [...cardsAbout(ui.view, meId(), "drive")].reverse();
   renderCardList(el.myDrives, cards, (card) => ({ editable: true, deletable: true, visibility: true, meta: cardMeta(card) }));
-  setText(byTestId("my-drives-count"), cards.length || "");
+  setText(part("my-drives-count"), cards.length || "");
   showEmpty("my-drives-empty", !cards.length);
 }
 
 /**
  * Who named a strength, as its person may know it.
- * @param {object} card
+ * @param {Card} card
  * @returns {string}
  */
 function fromText(card) {
@@ -811,8 +833,8 @@ function fromText(card) {
 
 /**
  * The children of a received strength still waiting for my answer: the ask and three answers.
- * @param {object} card
- * @returns {Array<Node>}
+ * @param {Card} card
+ * @returns {Array<Node|null>}
  */
 function pendingStrengthContent(card) {
   const ask = h("p", { class: "card-ask", "data-testid": "strength-ask" }, icon("wait"), h("span", {}, strings.awaiting_you));
@@ -821,7 +843,7 @@ function pendingStrengthContent(card) {
       class: "big-text", rows: 3, maxlength: LIMITS.TEXT_MAX, "data-testid": "strength-respond-text",
       "aria-label": strings.respond_label,
       oninput: (event) => {
-        ui.responding = { id: card.id, text: event.target.value };
+        ui.responding = { id: card.id, text: valueOf(event) };
         saveResponding();
       },
     });
@@ -848,7 +870,7 @@ function pendingStrengthContent(card) {
 
 /**
  * Strengths about me: those waiting for my answer first, then the accepted ones.
- * @param {Array<object>} received
+ * @param {Card[]} received
  */
 function renderReceived(received) {
   reconcile(el.received, received, (c) => c.id,
@@ -890,7 +912,7 @@ function renderStrengths() {
       onclick: () => pickColleague(p.id),
     })),
     (li, p) => {
-      const button = li.firstElementChild;
+      const button = /** @type {HTMLButtonElement} */ (li.firstElementChild);
       fill(button, h("span", { class: `dot color-${p.color % 8}`, "aria-hidden": "true" }), h("span", {}, p.name));
     });
   showEmpty("colleague-empty", !shown.length && Boolean(query || !inRound.size));
@@ -900,17 +922,17 @@ function renderStrengths() {
     setText(el.about, aboutPerson.name);
     const hint = [format(strings.consent_hint, { name: aboutPerson.name }),
       el.signed.checked ? format(strings.consent_hint_signed, { name: aboutPerson.name }) : strings.consent_hint_unsigned];
-    setText(byTestId("strength-consent-hint"), hint.join(" "));
+    setText(part("strength-consent-hint"), hint.join(" "));
   }
 
   const about = [...cardsAbout(ui.view, me, "strength")].reverse();
   const awaiting = about.filter((c) => c.status === "pending");
   const received = [...awaiting, ...about.filter((c) => c.status !== "pending")];
   renderReceived(received);
-  setText(byTestId("strengths-received-count"), received.length || "");
+  setText(part("strengths-received-count"), received.length || "");
   showEmpty("strengths-received-empty", !received.length);
-  byTestId("strengths-received-hint").hidden = !awaiting.length;
-  const badge = byTestId("strengths-badge");
+  part("strengths-received-hint").hidden = !awaiting.length;
+  const badge = part("strengths-badge");
   badge.hidden = !awaiting.length;
   fill(badge, h("span", { "aria-hidden": "true" }, String(awaiting.length)),
     h("span", { class: "visually-hidden" }, format(strings.pending_badge, { n: awaiting.length })));
@@ -924,14 +946,14 @@ function renderStrengths() {
       status: givenStatus(card, name || strings.someone),
     };
   });
-  setText(byTestId("strengths-given-count"), given.length || "");
+  setText(part("strengths-given-count"), given.length || "");
   showEmpty("strengths-given-empty", !given.length);
 }
 
 /**
  * Where a strength I gave stands: waiting for its person, accepted (with or without my name), or
  * accepted in their own words — then it is shown as theirs, not under my name.
- * @param {object} card
+ * @param {Card} card
  * @param {string} name the person it is about
  * @returns {string}
  */
@@ -948,15 +970,15 @@ function givenStatus(card, name) {
 function renderRound() {
   const me = meId();
   const round = (ui.view.assignments || []).filter((a) => a.giver === me)
-    .map((a) => participantById(ui.view, a.receiver)).filter(Boolean);
+    .map((a) => participantById(ui.view, a.receiver)).filter(isPresent);
   el.round.hidden = !round.length;
-  setText(byTestId("colleague-search-label"), round.length ? strings.pick_other : strings.pick_first);
+  setText(part("colleague-search-label"), round.length ? strings.pick_other : strings.pick_first);
   if (!round.length) return;
   const named = new Set(strengthsGivenBy(ui.view, me).map((c) => c.about));
   const done = round.filter((p) => named.has(p.id)).length;
-  setText(byTestId("strength-round-title"), format(strings.round_title, { names: round.map((p) => p.name).join(", ") }));
-  setText(byTestId("strength-round-progress"), done === round.length ? strings.round_done : format(strings.round_progress, { n: done, total: round.length }));
-  byTestId("strength-round-meter").style.width = `${Math.round((100 * done) / round.length)}%`;
+  setText(part("strength-round-title"), format(strings.round_title, { names: round.map((p) => p.name).join(", ") }));
+  setText(part("strength-round-progress"), done === round.length ? strings.round_done : format(strings.round_progress, { n: done, total: round.length }));
+  part("strength-round-meter").style.width = `${Math.round((100 * done) / round.length)}%`;
   el.round.classList.toggle("is-complete", done === round.length);
   reconcile(el.roundList, round, (p) => p.id,
     (p) => h("li", {}, h("button", {
@@ -964,7 +986,7 @@ function renderRound() {
       onclick: () => pickColleague(p.id),
     })),
     (li, p) => {
-      const button = li.firstElementChild;
+      const button = /** @type {HTMLButtonElement} */ (li.firstElementChild);
       const isDone = named.has(p.id);
       button.dataset.done = String(isDone);
       fill(button, h("span", { class: `dot color-${p.color % 8}`, "aria-hidden": "true" }), h("span", { class: "pick-text" }, p.name),
@@ -974,7 +996,7 @@ function renderRound() {
 
 /**
  * My cards that can be linked: drives, and strengths I accepted (a pending one is not shared yet).
- * @returns {Array<object>}
+ * @returns {Card[]}
  */
 function linkableCards() {
   const me = meId();
@@ -993,7 +1015,7 @@ function renderLinks() {
       onclick: () => selectLinkCard(card.id),
     })),
     (li, card) => {
-      const button = li.firstElementChild;
+      const button = /** @type {HTMLButtonElement} */ (li.firstElementChild);
       const count = linksOfCard(ui.view, card.id).length;
       button.setAttribute("aria-pressed", String(ui.linkCard === card.id));
       button.classList.toggle("is-strength", card.kind === "strength");
@@ -1013,7 +1035,7 @@ function renderLinks() {
       onclick: () => toggleLink(goal.id),
     })),
     (li, goal) => {
-      const button = li.firstElementChild;
+      const button = /** @type {HTMLButtonElement} */ (li.firstElementChild);
       const link = ui.linkCard ? linkBetween(ui.view, ui.linkCard, goal.id) : null;
       button.setAttribute("aria-pressed", String(Boolean(link)));
       button.disabled = readOnly();
@@ -1024,7 +1046,7 @@ function renderLinks() {
       renderTypeChoice(li, link && ui.choosing === link.id ? link : null);
     });
   showEmpty("link-goals-empty", !goals.length);
-  byTestId("link-goal-hint").hidden = !ui.linkCard;
+  part("link-goal-hint").hidden = !ui.linkCard;
 
   const links = myLinks();
   reconcile(el.myLinks, links, (l) => l.id,
@@ -1049,7 +1071,7 @@ function renderLinks() {
             icon(typeOf(link)),
             typeSelect(typeOf(link), {
               "data-testid": "my-link-type", "aria-label": strings.link_type_label, props: { disabled: readOnly() },
-              onchange: (event) => setLinkType(link, event.target.value),
+              onchange: (event) => setLinkType(link, valueOf(event)),
             }))),
         endorsed ? h("p", { class: "endorsed", "data-testid": "my-link-endorsements" }, icon("thumb"),
           h("span", {}, endorsed === 1 ? strings.endorsed_one : format(strings.endorsed_many, { n: endorsed }))) : null,
@@ -1059,7 +1081,7 @@ function renderLinks() {
             onclick: () => removeLink(link) }, strings.remove)),
       ]);
     }, { animate: ui.rendered });
-  setText(byTestId("my-links-count"), links.length || "");
+  setText(part("my-links-count"), links.length || "");
   showEmpty("my-links-empty", !links.length);
   renderTeamLinks(new Set(links.map((l) => l.id)));
 }
@@ -1067,7 +1089,7 @@ function renderLinks() {
 /**
  * A <select> of the three link types, showing `value`.
  * @param {string} value
- * @param {Object<string, *>} attrs
+ * @param {import("./dom.js").Attrs} attrs
  * @returns {HTMLSelectElement}
  */
 function typeSelect(value, attrs) {
@@ -1079,7 +1101,7 @@ function typeSelect(value, attrs) {
 /**
  * Under a goal just linked: "How does it relate?" with the three types as big buttons.
  * @param {HTMLElement} li the goal's list item
- * @param {?object} link the link just made (null: no choice shown here)
+ * @param {?Link} link the link just made (null: no choice shown here)
  */
 function renderTypeChoice(li, link) {
   const current = li.querySelector(".type-choice");
@@ -1088,8 +1110,9 @@ function renderTypeChoice(li, link) {
     return;
   }
   const signature = JSON.stringify([link.id, typeOf(link), readOnly()]);
-  if (current && current.dataset.signature === signature) return;
-  const focused = current && current.contains(document.activeElement) ? document.activeElement.dataset.type : null;
+  if (current instanceof HTMLElement && current.dataset.signature === signature) return;
+  const active = document.activeElement;
+  const focused = current && active instanceof HTMLElement && current.contains(active) ? active.dataset.type : null;
   const questionId = `type-question-${link.id}`;
   const choice = h("div", { class: "type-choice", role: "group", "aria-labelledby": questionId, "data-testid": "link-type-choice" },
     h("p", { class: "type-question", id: questionId }, strings.link_type_question),
@@ -1101,7 +1124,7 @@ function renderTypeChoice(li, link) {
   choice.dataset.signature = signature;
   if (current) current.replaceWith(choice);
   else li.appendChild(choice);
-  if (focused) choice.querySelector(`[data-type="${focused}"]`)?.focus({ preventScroll: true });
+  if (focused) focusIn(choice, `[data-type="${focused}"]`, { preventScroll: true });
 }
 
 /**
@@ -1113,9 +1136,12 @@ function renderTeamLinks(mine) {
   const order = new Map(goalsInOrder(ui.view).map((g, i) => [g.id, i]));
   const links = ui.view.links
     .filter((l) => !mine.has(l.id))
-    .map((link) => ({ link, card: cardById(ui.view, link.card_id), goal: goalById(ui.view, link.goal_id) }))
-    .filter(({ card, goal }) => card && goal && card.about !== me)
-    .sort((a, b) => (order.get(a.goal.id) - order.get(b.goal.id)) || String(a.link.created_at).localeCompare(String(b.link.created_at)));
+    .flatMap((link) => {
+      const card = cardById(ui.view, link.card_id);
+      const goal = goalById(ui.view, link.goal_id);
+      return card && goal && card.about !== me ? [{ link, card, goal }] : [];
+    })
+    .sort((a, b) => ((order.get(a.goal.id) ?? 0) - (order.get(b.goal.id) ?? 0)) || String(a.link.created_at).localeCompare(String(b.link.created_at)));
   reconcile(el.teamLinks, links, ({ link }) => link.id,
     () => h("li", { class: "card team-link", "data-testid": "team-link" }),
     (li, { link, card, goal }) => {
@@ -1145,14 +1171,14 @@ function renderTeamLinks(mine) {
           }, icon("thumb"), h("span", {}, "+1"), h("span", { class: "endorse-count", "data-testid": "endorse-count" }, String(endorsements.length)))),
       ]);
     }, { animate: ui.rendered });
-  setText(byTestId("team-links-count"), links.length || "");
+  setText(part("team-links-count"), links.length || "");
   showEmpty("team-links-empty", !links.length);
-  byTestId("team-links-hint").hidden = !links.length;
+  part("team-links-hint").hidden = !links.length;
 }
 
 /**
  * Links on my cards, or made by me.
- * @returns {Array<object>}
+ * @returns {Link[]}
  */
 function myLinks() {
   const me = meId();
@@ -1162,20 +1188,20 @@ function myLinks() {
 
 /**
  * Links of my own cards (the ones I make agreements for and rate in a check-in), in the goals' order.
- * @returns {Array<object>}
+ * @returns {Link[]}
  */
 function linksOfMyCards() {
   const me = meId();
   const mine = new Set(ui.view.cards.filter((c) => c.about === me).map((c) => c.id));
   const order = new Map(goalsInOrder(ui.view).map((g, i) => [g.id, i]));
   return ui.view.links.filter((l) => mine.has(l.card_id) && goalById(ui.view, l.goal_id))
-    .sort((a, b) => (order.get(a.goal_id) - order.get(b.goal_id)) || String(a.created_at).localeCompare(String(b.created_at)));
+    .sort((a, b) => ((order.get(a.goal_id) ?? 0) - (order.get(b.goal_id) ?? 0)) || String(a.created_at).localeCompare(String(b.created_at)));
 }
 
 /**
  * Agreements on one link, oldest first.
  * @param {string} linkId
- * @returns {Array<object>}
+ * @returns {Agreement[]}
  */
 function agreementsOf(linkId) {
   return (ui.view.agreements || []).filter((a) => a.link_id === linkId)
@@ -1184,8 +1210,8 @@ function agreementsOf(linkId) {
 
 /**
  * A link's card and goal, as the heading of its agreements or its check-in question.
- * @param {object} link
- * @returns {Array<Node>}
+ * @param {Link} link
+ * @returns {Array<Node|null>}
  */
 function linkHeading(link) {
   const card = cardById(ui.view, link.card_id);
@@ -1198,7 +1224,7 @@ function linkHeading(link) {
 
 /**
  * One agreement: a "done" check, what, who and by when, and its controls.
- * @param {object} agreement
+ * @param {Agreement} agreement
  * @param {boolean} [withControls] edit and delete (the facilitator, the card's person, the owner)
  * @returns {HTMLElement}
  */
@@ -1235,29 +1261,29 @@ function agreementItem(agreement, withControls = true) {
 /**
  * The form for a new agreement on a link, or for changing one: what, who (me by default), by when.
  * Its values live in ui.agreementForm (kept on the phone), so a re-render never loses them.
+ * @param {AgreementDraft} form the open form (ui.agreementForm)
  * @returns {HTMLFormElement}
  */
-function agreementForm() {
-  const form = ui.agreementForm;
+function agreementForm(form) {
   const key = `${form.linkId}-${form.id || "new"}`;
   const keep = () => store.set("draft:agreement", ui.agreementForm);
   const text = h("textarea", {
     id: `agreement-text-${key}`, class: "big-text", rows: 3, maxlength: LIMITS.TEXT_MAX, "data-testid": "agreement-text",
     placeholder: strings.agreement_placeholder,
-    oninput: (event) => { ui.agreementForm = { ...ui.agreementForm, text: event.target.value }; keep(); },
+    oninput: (event) => { ui.agreementForm = { ...form, ...ui.agreementForm, text: valueOf(event) }; keep(); },
   });
   text.value = form.text || "";
   const me = meId();
-  const people = [participantById(ui.view, me), ...ui.view.participants.filter((p) => p.id !== me)].filter(Boolean);
+  const people = [participantById(ui.view, me), ...ui.view.participants.filter((p) => p.id !== me)].filter(isPresent);
   const owner = h("select", {
     id: `agreement-owner-${key}`, "data-testid": "agreement-owner",
-    onchange: (event) => { ui.agreementForm = { ...ui.agreementForm, owner: event.target.value || null }; keep(); },
+    onchange: (event) => { ui.agreementForm = { ...form, ...ui.agreementForm, owner: valueOf(event) || null }; keep(); },
   }, people.map((p) => h("option", { value: p.id }, p.id === me ? format(strings.agreement_owner_me, { name: p.name }) : p.name)),
   h("option", { value: "" }, strings.agreement_nobody));
   owner.value = form.owner || "";
   const due = h("input", {
     id: `agreement-due-${key}`, type: "date", "data-testid": "agreement-due",
-    oninput: (event) => { ui.agreementForm = { ...ui.agreementForm, due: event.target.value }; keep(); },
+    oninput: (event) => { ui.agreementForm = { ...form, ...ui.agreementForm, due: valueOf(event) }; keep(); },
   });
   due.value = form.due || "";
   return h("form", {
@@ -1276,8 +1302,8 @@ function agreementForm() {
 /**
  * A link with its agreements: each agreement, the open form, or "add an agreement".
  * @param {HTMLElement} li
- * @param {object} link
- * @param {{canAdd: boolean, only?: (agreement: object) => boolean}} options
+ * @param {Link} link
+ * @param {{canAdd: boolean, only?: (agreement: Agreement) => boolean}} options
  */
 function fillAgreementLink(li, link, options) {
   const agreements = agreementsOf(link.id).filter(options.only || (() => true));
@@ -1290,13 +1316,13 @@ function fillAgreementLink(li, link, options) {
     form ? [form.linkId, form.id] : null, readOnly(), options.canAdd]);
   if (li.dataset.signature === signature) return;
   li.dataset.signature = signature;
-  const items = agreements.map((a) => (form && form.id === a.id ? h("li", { class: "agreement is-editing" }, agreementForm()) : agreementItem(a)));
+  const items = agreements.map((a) => (form && form.id === a.id ? h("li", { class: "agreement is-editing" }, agreementForm(form)) : agreementItem(a)));
   refill(li, [
     ...linkHeading(link),
     typeLabel(link),
     items.length ? h("ul", { class: "agreement-list" }, items)
       : h("p", { class: "agreement-none", "data-testid": "agreement-none" }, strings.agreement_none),
-    form && !form.id ? agreementForm() : null,
+    form && !form.id ? agreementForm(form) : null,
     options.canAdd && !form ? h("button", {
       type: "button", class: "button wide add-agreement", "data-testid": "agreement-add", props: { disabled: readOnly() },
       onclick: () => openAgreementForm({ linkId: link.id, id: null, text: "", owner: meId(), due: "" }),
@@ -1308,7 +1334,8 @@ function fillAgreementLink(li, link, options) {
 function renderAgreements() {
   const me = meId();
   const links = linksOfMyCards();
-  if (ui.agreementForm && !ui.view.links.some((l) => l.id === ui.agreementForm.linkId)) closeAgreementForm(false);
+  const open = ui.agreementForm;
+  if (open && !ui.view.links.some((l) => l.id === open.linkId)) closeAgreementForm(false);
   reconcile(el.agreementLinks, links, (l) => l.id,
     () => h("li", { class: "card agreement-link", "data-testid": "agreement-link" }),
     (li, link) => fillAgreementLink(li, link, { canAdd: true }),
@@ -1320,14 +1347,14 @@ function renderAgreements() {
   reconcile(el.ownedAgreements, ownedLinks, (l) => l.id,
     () => h("li", { class: "card agreement-link", "data-testid": "agreement-link" }),
     (li, link) => fillAgreementLink(li, link, { canAdd: false, only: (a) => a.owner === me }));
-  byTestId("owned-section").hidden = !ownedLinks.length;
-  setText(byTestId("owned-count"), ownedLinks.length || "");
+  part("owned-section").hidden = !ownedLinks.length;
+  setText(part("owned-count"), ownedLinks.length || "");
 }
 
 /**
  * My answer in the open check-in for one link, if any.
  * @param {string} linkId
- * @returns {?object}
+ * @returns {?import("./state.js").CheckinAnswer}
  */
 function answerFor(linkId) {
   const me = meId();
@@ -1357,7 +1384,7 @@ function renderCheckin() {
       const comment = h("textarea", {
         id: commentId, rows: 2, maxlength: LIMITS.TEXT_MAX, "data-testid": "checkin-comment",
         oninput: (event) => {
-          ui.checkinComments = { ...ui.checkinComments, [link.id]: event.target.value };
+          ui.checkinComments = { ...ui.checkinComments, [link.id]: valueOf(event) };
           store.set("draft:checkin", ui.checkinComments);
         },
       });
@@ -1384,21 +1411,23 @@ function renderCheckin() {
     });
   const answered = links.filter((l) => answerFor(l.id)).length;
   showEmpty("checkin-empty", !links.length);
-  setText(byTestId("checkin-progress"), links.length && answered === links.length
+  setText(part("checkin-progress"), links.length && answered === links.length
     ? strings.checkin_all_done : format(strings.checkin_progress, { n: answered, total: links.length }));
-  byTestId("checkin-meter").style.width = `${links.length ? Math.round((100 * answered) / links.length) : 0}%`;
-  byTestId("checkin-progress").closest(".round-progress").hidden = !links.length;
+  part("checkin-meter").style.width = `${links.length ? Math.round((100 * answered) / links.length) : 0}%`;
+  const progress = part("checkin-progress").closest(".round-progress");
+  if (progress instanceof HTMLElement) progress.hidden = !links.length;
 }
 
 /**
  * A plain list on the "me" screen: each item its text and a line about it.
  * @param {string} testId the list's handle
  * @param {string} itemTestId each item's handle
- * @param {Array<object>} items
- * @param {(item: object) => {text: string, meta: string, icon?: string, className?: string}} describe
+ * @template {{id: string, unsent?: boolean}} T
+ * @param {T[]} items
+ * @param {(item: T) => {text: string, meta: string, icon?: string, className?: string}} describe
  */
 function renderMeList(testId, itemTestId, items, describe) {
-  reconcile(byTestId(testId), items, (item) => item.id,
+  reconcile(part(testId), items, (item) => item.id,
     () => h("li", { class: "me-item", "data-testid": itemTestId }),
     (li, item) => {
       const { text, meta, icon: iconName, className } = describe(item);
@@ -1407,14 +1436,14 @@ function renderMeList(testId, itemTestId, items, describe) {
       fill(li, h("p", { class: "me-text" }, text),
         h("p", { class: "me-meta" }, iconName ? icon(iconName) : null, h("span", {}, item.unsent ? `${meta} · ${unsentText()}` : meta)));
     });
-  setText(byTestId(`${testId}-count`), items.length || "");
+  setText(part(`${testId}-count`), items.length || "");
   showEmpty(`${testId}-empty`, !items.length);
 }
 
 /** The "me" screen: everything stored about me in this workshop. */
 function renderMe() {
   const me = meId();
-  setText(byTestId("me-data-name"), nameOf(me));
+  setText(part("me-data-name"), nameOf(me));
   renderMeList("me-drives", "me-drive", [...cardsAbout(ui.view, me, "drive")].reverse(), (card) => ({
     text: card.text, meta: strings[`visibility_hint_${card.visibility}`] || "", icon: card.visibility,
     className: card.visibility === "facilitator" ? "is-private" : "",
@@ -1438,9 +1467,10 @@ function renderMe() {
 
 /** Render everything from the server's state with the outbox on top. */
 function render() {
-  if (!ui.state || ui.left) return;
-  ui.settling = ui.settling.filter((s) => s.version > ui.state.version);
-  ui.view = applyOutbox(ui.state, [...ui.settling.map((s) => s.item), ...ui.outbox], meId());
+  const state = ui.state;
+  if (!state || ui.left) return;
+  ui.settling = ui.settling.filter((s) => s.version > state.version);
+  ui.view = applyOutbox(state, [...ui.settling.map((s) => s.item), ...ui.outbox], meId());
   // The check-in closed while it was on screen: back to where the room is.
   if (ui.tab === CHECKIN && !ui.view.checkin) showTab(phaseTab(), { quiet: true });
   renderHeader();
@@ -1467,6 +1497,7 @@ function addDrive(event) {
     el.driveText.focus();
     return;
   }
+  /** @type {{id: string, kind: "drive", text: string, visibility: string, prompt?: number}} */
   const payload = { id: newId(), kind: "drive", text, visibility: composerVisibility() };
   if ((ui.state?.workshop?.prompts || []).length) payload.prompt = ui.promptIndex;
   el.driveText.value = "";
@@ -1510,7 +1541,7 @@ function pickColleague(participantId) {
 
 /**
  * Change who sees one of my drives.
- * @param {object} card
+ * @param {Card} card
  * @param {string} visibility
  */
 function changeVisibility(card, visibility) {
@@ -1520,14 +1551,13 @@ function changeVisibility(card, visibility) {
 
 /**
  * Open a card for editing.
- * @param {object} card
+ * @param {Card} card
  */
 function startEditing(card) {
   ui.editing = isGivenStrength(card) ? { id: card.id, text: card.text, signed: Boolean(card.signed) } : { id: card.id, text: card.text };
   saveEditing();
   render();
-  const field = document.querySelector(`[data-card-id="${CSS.escape(card.id)}"] [data-testid="card-edit-text"]`);
-  if (field) field.focus();
+  focusIn(document, `[data-card-id="${CSS.escape(card.id)}"] [data-testid="card-edit-text"]`);
 }
 
 /** Close the editor without saving. */
@@ -1547,12 +1577,14 @@ function saveEdit(cardId) {
     toast(strings.empty_text);
     return;
   }
+  /** @type {{id: string, text: string, signed?: boolean}} */
   const payload = { id: cardId, text };
   const card = cardById(ui.view, cardId);
   // My name goes with my words only: not onto a text its person reworded (the server refuses that too).
-  if (card && isGivenStrength(card) && typeof ui.editing.signed === "boolean" && ui.editing.signed !== Boolean(card.signed)
+  const signed = ui.editing?.signed;
+  if (card && isGivenStrength(card) && typeof signed === "boolean" && signed !== Boolean(card.signed)
     && !(card.reworded && text === card.text)) {
-    payload.signed = ui.editing.signed;
+    payload.signed = signed;
   }
   ui.editing = null;
   saveEditing();
@@ -1561,7 +1593,7 @@ function saveEdit(cardId) {
 
 /**
  * Delete one of my cards, or one about me (an unsent card is simply taken back).
- * @param {object} card
+ * @param {Card} card
  */
 function deleteCard(card) {
   if (card.fresh && withdraw((item) => idsOf(item).includes(card.id))) return;
@@ -1571,13 +1603,13 @@ function deleteCard(card) {
 
 /**
  * Open a received strength to put it in my own words before accepting it.
- * @param {object} card
+ * @param {Card} card
  */
 function startResponding(card) {
   ui.responding = { id: card.id, text: card.text };
   saveResponding();
   render();
-  document.querySelector(`[data-card-id="${CSS.escape(card.id)}"] [data-testid="strength-respond-text"]`)?.focus();
+  focusIn(document, `[data-card-id="${CSS.escape(card.id)}"] [data-testid="strength-respond-text"]`);
 }
 
 /** Close the rewording without answering. */
@@ -1589,10 +1621,11 @@ function stopResponding() {
 
 /**
  * Accept a strength about me, optionally in my own words: then the team sees it.
- * @param {object} card
+ * @param {Card} card
  * @param {string} [text] my wording
  */
 function acceptStrength(card, text) {
+  /** @type {{id: string, answer: "accept", text?: string}} */
   const payload = { id: card.id, answer: "accept" };
   if (text !== undefined) {
     const wording = text.trim();
@@ -1609,7 +1642,7 @@ function acceptStrength(card, text) {
 
 /**
  * Decline a strength about me: it is deleted.
- * @param {object} card
+ * @param {Card} card
  */
 function declineStrength(card) {
   if (!window.confirm(strings.confirm_decline)) return;
@@ -1626,7 +1659,7 @@ function selectLinkCard(cardId) {
   store.set("link-card", ui.linkCard);
   render();
   // Step 2 may be below the fold when there are many cards: bring it up.
-  const step = byTestId("link-goals-title");
+  const step = part("link-goals-title");
   if (ui.linkCard && step.getBoundingClientRect().top > window.innerHeight * 0.6) {
     step.scrollIntoView({ block: "start", behavior: prefersReducedMotion() ? "auto" : "smooth" });
   }
@@ -1657,7 +1690,7 @@ function toggleLink(goalId) {
 /**
  * Say how a card relates to its goal. While the link itself still waits in the outbox its
  * type travels with it (add_link); once sent, the type is changed with edit_link.
- * @param {object} link
+ * @param {Link} link
  * @param {string} type one of LINK_TYPES
  */
 function setLinkType(link, type) {
@@ -1674,7 +1707,7 @@ function setLinkType(link, type) {
 
 /**
  * A colleague's link: +1 (or take it back).
- * @param {object} link
+ * @param {Link} link
  * @param {boolean} endorsed
  */
 function endorse(link, endorsed) {
@@ -1683,7 +1716,7 @@ function endorse(link, endorsed) {
 
 /** "I'm done" with the room's current phase, or not yet (the facilitator sees it). */
 function toggleDone() {
-  const { phase } = ui.state.workshop;
+  const { phase } = ui.view.workshop;
   const me = participantById(ui.view, meId());
   if (!me || phase === "join" || phase === "closed") return;
   enqueue(SEND.SET_DONE, { phase, done: !(me.done || []).includes(phase) });
@@ -1691,7 +1724,7 @@ function toggleDone() {
 
 /**
  * Open the agreement form (for a new agreement, or to change one); its text is kept on the phone.
- * @param {{linkId: string, id: ?string, text: string, owner: ?string, due: string}} form
+ * @param {AgreementDraft} form
  */
 function openAgreementForm(form) {
   ui.agreementForm = form;
@@ -1722,6 +1755,7 @@ function saveAgreement() {
     return;
   }
   if (!form.id) {
+    /** @type {{id: string, link_id: string, text: string, owner?: string, due?: string}} */
     const payload = { id: newId(), link_id: form.linkId, text };
     if (form.owner) payload.owner = form.owner;
     if (form.due) payload.due = form.due;
@@ -1745,7 +1779,7 @@ function saveAgreement() {
 
 /**
  * Tick an agreement off as done (or open it again).
- * @param {object} agreement
+ * @param {Agreement} agreement
  * @param {boolean} done
  */
 function setAgreementDone(agreement, done) {
@@ -1754,7 +1788,7 @@ function setAgreementDone(agreement, done) {
 
 /**
  * Delete an agreement after one confirmation (an unsent one is simply taken back).
- * @param {object} agreement
+ * @param {Agreement} agreement
  */
 function deleteAgreement(agreement) {
   if (agreement.fresh && withdraw((item) => item.event === SEND.ADD_AGREEMENT && item.payload.id === agreement.id)) return;
@@ -1764,12 +1798,13 @@ function deleteAgreement(agreement) {
 
 /**
  * Rate one of my links in the open check-in (with the comment as typed); answering again replaces it.
- * @param {object} link
+ * @param {Link} link
  * @param {number} rating 1–5
  */
 function answerCheckin(link, rating) {
   const typed = ui.checkinComments[link.id];
   const comment = (typed ?? answerFor(link.id)?.comment ?? "").trim();
+  /** @type {{link_id: string, rating: number, comment?: string}} */
   const payload = { link_id: link.id, rating };
   if (comment) payload.comment = comment;
   // An earlier answer for this link that has not left yet is replaced, not sent first.
@@ -1784,7 +1819,7 @@ function answerCheckin(link, rating) {
 
 /**
  * Send the typed comment with the rating already given.
- * @param {object} link
+ * @param {Link} link
  */
 function saveCheckinComment(link) {
   const answer = answerFor(link.id);
@@ -1797,7 +1832,7 @@ function saveCheckinComment(link) {
 
 /**
  * Remove one of my links (an unsent one is simply taken back).
- * @param {object} link
+ * @param {Link} link
  */
 function removeLink(link) {
   if (link.fresh && withdraw((item) => item.event === SEND.ADD_LINK && item.payload.id === link.id)) return;
@@ -1806,7 +1841,7 @@ function removeLink(link) {
 
 /** Leave the workshop, after one confirmation: the server deletes everything of mine. */
 async function leave() {
-  if (ui.leaving || !window.confirm(strings.confirm_leave)) return;
+  if (!live || ui.leaving || !window.confirm(strings.confirm_leave)) return;
   if (live.getStatus() !== "connected") {
     toast(strings.leave_offline, { kind: "error" });
     return;
@@ -1821,7 +1856,7 @@ async function leave() {
   }
   if (ui.left) return;
   ui.leaving = false;
-  setText(el.leave, el.leave.dataset.label);
+  setText(el.leave, el.leave.dataset.label || "");
   render();
   toast(ack.error?.message || strings.error_timeout, { kind: "error" });
 }
@@ -1840,24 +1875,26 @@ function showLeft(how) {
   store.clearAll();
   if (live) live.close();
   el.root.dataset.left = how;
-  const screen = byTestId("left-screen");
+  const screen = part("left-screen");
   for (const line of screen.querySelectorAll("[data-left]")) {
-    if (line.dataset.left !== how) line.remove();
+    if (line instanceof HTMLElement && line.dataset.left !== how) line.remove();
   }
   // An erased workshop cannot be joined again.
-  if (how === "deleted") byTestId("join-again").hidden = true;
+  if (how === "deleted") part("join-again").hidden = true;
   screen.hidden = false;
-  for (const part of document.querySelectorAll(".phone-top, .phone-main, .tabbar, .notice")) part.hidden = true;
+  for (const region of document.querySelectorAll(".phone-top, .phone-main, .tabbar, .notice")) {
+    if (region instanceof HTMLElement) region.hidden = true;
+  }
   window.scrollTo({ top: 0 });
-  byTestId("left-title").focus();
+  part("left-title").focus();
 }
 
 // --- Wiring ----------------------------------------------------------------------------------------
 
 /**
  * A new state arrived: render it, remember it, and send what waited for a connection.
- * @param {import("./state.js").State} state
- * @param {{event: string, data?: object}} cause
+ * @param {State} state
+ * @param {{event: string, data?: any}} cause
  */
 function onState(state, cause) {
   if (ui.left) return;
@@ -1876,7 +1913,8 @@ function onState(state, cause) {
       saveOutbox();
     }
   }
-  if (ui.editing && !cardById(state, ui.editing.id) && !ui.outbox.some((i) => i.payload.id === ui.editing.id)) {
+  const editing = ui.editing;
+  if (editing && !cardById(state, editing.id) && !ui.outbox.some((i) => i.payload.id === editing.id)) {
     ui.editing = null;
     saveEditing();
   }
@@ -1903,8 +1941,8 @@ function onState(state, cause) {
  * agreement or strength-round pair: a colleague who leaves, or a card taken back, must not live
  * on in a phone that was closed at the time. Strengths colleagues wrote about this person are
  * their words too, so they are not kept either.
- * @param {import("./state.js").State} state
- * @returns {?object} null when the person is not known yet (nothing worth keeping)
+ * @param {State} state
+ * @returns {?Partial<State>} null when the person is not known yet (nothing worth keeping)
  */
 function ownPart(state) {
   const me = state.me?.id;
@@ -1926,9 +1964,9 @@ function ownPart(state) {
  * Move to the room's screen: on arrival (a late joiner, or a phase that changed while this phone
  * was away), on a phase change, and when a check-in opens — never while the person is typing
  * (then the bar under the header says where the room is, with a button to go there).
- * @param {import("./state.js").State} state
- * @param {?import("./state.js").State} previous
- * @param {{event: string, data?: object}} cause
+ * @param {State} state
+ * @param {?State} previous
+ * @param {{event: string, data?: any}} cause
  */
 function followTheRoom(state, previous, cause) {
   const { phase } = state.workshop;
@@ -1960,8 +1998,8 @@ function followTheRoom(state, previous, cause) {
 
 /**
  * Whether a saved card is a strength about me that I have not seen before (then say so).
- * @param {?object} card
- * @param {import("./state.js").State} previous
+ * @param {?Card|undefined} card
+ * @param {State} previous
  * @param {?string} me
  * @returns {boolean}
  */
@@ -1986,8 +2024,8 @@ function wire() {
   }
   updateCounter(el.strengthText, el.strengthCounter);
   el.leave.dataset.label = el.leave.textContent;
-  for (const button of document.querySelectorAll("[data-testid=drive-add], [data-testid=strength-add]")) {
-    button.dataset.label = button.textContent.trim();
+  for (const button of document.querySelectorAll("button[data-testid=drive-add], button[data-testid=strength-add]")) {
+    if (button instanceof HTMLButtonElement) button.dataset.label = (button.textContent || "").trim();
   }
 
   el.driveText.addEventListener("input", saveDriveDraft);
@@ -2003,10 +2041,10 @@ function wire() {
   });
   el.driveForm.addEventListener("submit", addDrive);
   el.strengthForm.addEventListener("submit", addStrength);
-  byTestId("prompt-prev").addEventListener("click", () => movePrompt(-1));
-  byTestId("prompt-next").addEventListener("click", () => movePrompt(1));
-  byTestId("drive-skip").addEventListener("click", () => movePrompt(1));
-  byTestId("strength-change").addEventListener("click", () => {
+  part("prompt-prev").addEventListener("click", () => movePrompt(-1));
+  part("prompt-next").addEventListener("click", () => movePrompt(1));
+  part("drive-skip").addEventListener("click", () => movePrompt(1));
+  part("strength-change").addEventListener("click", () => {
     ui.about = null;
     saveStrengthDraft();
     render();
@@ -2021,23 +2059,23 @@ function wire() {
     if (event.key !== "Enter") return;
     event.preventDefault();
     const buttons = el.colleagues.querySelectorAll("[data-testid=colleague]");
-    if (buttons.length === 1) buttons[0].click();
+    if (buttons.length === 1 && buttons[0] instanceof HTMLButtonElement) buttons[0].click();
   });
   el.leave.addEventListener("click", leave);
   el.doneToggle.addEventListener("click", toggleDone);
   el.phaseGo.addEventListener("click", () => showTab(phaseTab()));
-  byTestId("checkin-open").addEventListener("click", () => showTab(CHECKIN, { focus: true }));
-  byTestId("checkin-back").addEventListener("click", () => showTab(phaseTab()));
+  part("checkin-open").addEventListener("click", () => showTab(CHECKIN, { focus: true }));
+  part("checkin-back").addEventListener("click", () => showTab(phaseTab()));
 
-  const tablist = document.querySelector(".tabbar");
+  const tablist = el.tabbar;
   tablist.addEventListener("click", (event) => {
-    const tab = event.target.closest("[data-tab]");
-    if (tab) showTab(tab.dataset.tab);
+    const tab = event.target instanceof Element ? event.target.closest("[data-tab]") : null;
+    if (tab instanceof HTMLElement && tab.dataset.tab) showTab(tab.dataset.tab);
   });
   tablist.addEventListener("keydown", (event) => {
     if (event.key !== "ArrowRight" && event.key !== "ArrowLeft") return;
     const step = event.key === "ArrowRight" ? 1 : -1;
-    showTab(TABS[(TABS.indexOf(ui.tab) + step + TABS.length) % TABS.length], { focus: true });
+    showTab(TABS[(TABS.indexOf(ui.tab || "") + step + TABS.length) % TABS.length], { focus: true });
   });
   if (ui.tab) showTab(ui.tab);
   setText(el.phase, strings[`phase_${el.root.dataset.phase}`] || el.root.dataset.phase);
@@ -2058,5 +2096,5 @@ live = connectLive({
     render();
     if (status === "connected") flushOutbox();
   },
-  initialState: store.get("state", null) ? fromServer(store.get("state")) : null,
+  initialState: store.get("state", null) ? fromServer(store.get("state")) : undefined,
 });

@@ -1,22 +1,46 @@
+// @ts-check
 // The workshop state and how each server event changes it. Pure: no DOM, no socket.
 // Every function returns a new state object and leaves its input untouched.
 
 import { RECEIVE } from "./events.js";
 
 /**
+ * The shapes the server sends (docs/protocol.md, event `state`). `unsent` and `fresh` are the
+ * phone's own marks (outbox.js): a change shown before the server has it, and (fresh) an item
+ * the server does not have at all yet.
+ *
+ * @typedef {"join"|"drives"|"strengths"|"linking"|"agreements"|"closed"} Phase
+ * @typedef {"named"|"anonymous"|"facilitator"} Visibility
+ * @typedef {"energises"|"grow"|"already"} LinkType
+ * @typedef {{unsent?: boolean, fresh?: boolean}} Marks
  * @typedef {{id: string, kind: "goal"|"project"|"activity", text: string, position: number}} Goal
- * @typedef {{id: string, name: string, color: number}} Participant
- * @typedef {{id: string, kind: "drive"|"strength", about: ?string, author: ?string, text: string,
- *            prompt: ?number, visibility: "named"|"anonymous"|"facilitator", status: "pending"|"accepted",
- *            signed: boolean, reworded: boolean, created_at: string}} Card
+ * @typedef {{id: string, name: string, color: number, done?: string[]}} Participant
+ *   `color`: 0–7, an index into the colour-blind-safe palette (already reduced by the server).
+ *   `done`: the phases the person said they finished.
+ * @typedef {Marks & {id: string, kind: "drive"|"strength", about: ?string, author: ?string, text: string,
+ *            prompt: ?number, visibility: Visibility, status: "pending"|"accepted",
+ *            signed: boolean, reworded?: boolean, hidden?: boolean, created_at: string}} Card
  *   `about` and `author` are null where the viewer may not know them (anonymous drives, unsigned strengths).
  *   `reworded`: a strength its person accepted in their own words (then unsigned, shown as theirs).
- * @typedef {{id: string, card_id: string, goal_id: string, created_by: ?string, created_at: string}} Link
- * @typedef {{version: number,
- *            workshop: {code: string, title: string, language: string, phase: string, prompts: string[], join_url: string,
- *                       default_visibility: "named"|"anonymous"|"facilitator"},
- *            goals: Goal[], participants: Participant[], cards: Card[], links: Link[],
- *            me: {role: string, id: ?string, view: string}}} State
+ *   `hidden`: moderated away by the facilitator.
+ * @typedef {Marks & {id: string, card_id: string, goal_id: string, type?: LinkType, endorsements?: string[],
+ *            created_by: ?string, created_at: string}} Link
+ * @typedef {Marks & {id: string, link_id: string, text: string, owner: ?string, due: ?string, done: boolean,
+ *            created_at: string}} Agreement
+ *   `due`: a calendar day ("2027-03-01") or null.
+ * @typedef {{giver: string, receiver: string}} Assignment
+ * @typedef {{checkin_id: string, link_id: string, participant_id: ?string, rating: number, comment: ?string,
+ *            unsent?: boolean}} CheckinAnswer
+ * @typedef {{id: string, opened_at?: string, closed_at?: ?string, answers: CheckinAnswer[]}} Checkin
+ * @typedef {{code: string, title: string, language: string, phase: Phase, prompts: string[], join_url?: string,
+ *            default_visibility: Visibility, timer_ends_at?: ?string, timer_seconds?: number, timer_lock?: boolean,
+ *            revealed?: boolean, joining_locked?: boolean, team_link?: ?boolean, board_link?: ?boolean,
+ *            follow_up_of?: ?boolean, follow_ups?: ?number}} Workshop
+ * @typedef {{version: number, workshop: Workshop, goals: Goal[], participants: Participant[], cards: Card[],
+ *            links: Link[], agreements: Agreement[], assignments: Assignment[], checkin?: ?Checkin,
+ *            connected?: string[], server_time?: string,
+ *            me: {role: ?string, id: ?string, view: ?string}}} State
+ *   `connected`: who has a phone connected now (the presence event; not versioned).
  */
 
 /**
@@ -55,7 +79,8 @@ export function fromServer(raw) {
   return {
     ...raw, // fields this module does not know yet travel along untouched
     version: raw.version ?? 0,
-    workshop: { prompts: [], default_visibility: "named", ...(raw.workshop || {}) },
+    // The server always sends the workshop; the defaults cover older states kept on a phone.
+    workshop: /** @type {Workshop} */ ({ prompts: [], default_visibility: "named", ...(raw.workshop || {}) }),
     goals: raw.goals || [],
     participants: raw.participants || [],
     cards: raw.cards || [],
@@ -66,7 +91,10 @@ export function fromServer(raw) {
   };
 }
 
-/** How each versioned server event changes the state. */
+/**
+ * How each versioned server event changes the state (`data`: the event's payload, docs/protocol.md).
+ * @type {Object<string, (state: State, data: any) => State>}
+ */
 const REDUCERS = {
   [RECEIVE.PARTICIPANT_JOINED]: (state, data) => ({ ...state, participants: upsert(state.participants, data.participant) }),
   [RECEIVE.CARD_SAVED]: (state, data) => ({ ...state, cards: upsert(state.cards, data.card) }),
@@ -191,6 +219,16 @@ export function ordering(state, data) {
   return "gap";
 }
 
+/**
+ * Whether a value is there: `list.filter(isPresent)` drops null and undefined, and says so to the type checker.
+ * @template T
+ * @param {T|null|undefined} value
+ * @returns {value is T}
+ */
+export function isPresent(value) {
+  return value !== null && value !== undefined;
+}
+
 // --- Selectors ------------------------------------------------------------------------------
 
 /**
@@ -223,11 +261,11 @@ export function participantsInOrder(state) {
 
 /**
  * @param {State} state
- * @param {string} id
+ * @param {?string|undefined} id
  * @returns {Participant|undefined}
  */
 export function participantById(state, id) {
-  return state.participants.find((p) => p.id === id);
+  return id ? state.participants.find((p) => p.id === id) : undefined;
 }
 
 /**
@@ -251,11 +289,12 @@ export function goalById(state, id) {
 /**
  * Cards about a person, optionally of one kind, oldest first.
  * @param {State} state
- * @param {string} participantId
+ * @param {?string} participantId (null: nobody, not the cards without a name)
  * @param {"drive"|"strength"} [kind]
  * @returns {Card[]}
  */
 export function cardsAbout(state, participantId, kind) {
+  if (!participantId) return [];
   return state.cards.filter((c) => c.about === participantId && (!kind || c.kind === kind)).sort(byCreation);
 }
 
@@ -280,10 +319,11 @@ export function isShared(card) {
 /**
  * Strengths a person named for colleagues (known only to that author and the facilitator).
  * @param {State} state
- * @param {string} participantId
+ * @param {?string} participantId
  * @returns {Card[]}
  */
 export function strengthsGivenBy(state, participantId) {
+  if (!participantId) return [];
   return state.cards.filter((c) => c.kind === "strength" && c.author === participantId && c.about !== participantId).sort(byCreation);
 }
 

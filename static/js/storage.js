@@ -1,3 +1,4 @@
+// @ts-check
 // What a phone keeps on itself: drafts, the outbox of unsent changes, where it was (tab, prompt),
 // and its person's own part of the last state (phone.js ownPart: never colleagues' cards).
 // Everything for a workshop is cleared when the phone learns its place there is gone.

@@ -1,3 +1,4 @@
+// @ts-check
 // The summary page reads fine without this script; it only adds a Print button (inline handlers
 // are not allowed by the CSP) and writes dates the way the page's language writes them.
 
@@ -6,7 +7,8 @@
  * the browser's print dialog, where "Save as PDF" is one of the printers.
  */
 function wirePrint() {
-  for (const button of document.querySelectorAll("[data-print]")) {
+  for (const button of document.querySelectorAll("button[data-print]")) {
+    if (!(button instanceof HTMLButtonElement)) continue;
     button.addEventListener("click", () => window.print());
     button.hidden = false;
   }
@@ -35,6 +37,7 @@ function formatDates() {
     return; // an unknown locale: the ISO date stays, which is still readable
   }
   for (const time of document.querySelectorAll('time[data-format="date"]')) {
+    if (!(time instanceof HTMLTimeElement)) continue;
     const date = parseDay(time.dateTime);
     if (date) time.textContent = format.format(date);
   }
