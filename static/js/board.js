@@ -27,8 +27,9 @@
 //   closed-screen, coverage, coverage-goals, coverage-goals-label, coverage-links, coverage-agreements,
 //   coverage-people, coverage-unlinked, open-asks-box, open-asks, announce
 
+import { columnsOf, curve, endpoints, linkPath, nearestIndex } from "./board/geometry.js";
 import { formatClock, serverClock, timerAt } from "./clock.js";
-import { $, closest, fill, format, h, icon, part, prefersReducedMotion, readJSON, reconcile, s, setText, toast } from "./dom.js";
+import { closest, fill, format, h, icon, part, prefersReducedMotion, readJSON, reconcile, s, setText, toast } from "./dom.js";
 import { SEND } from "./events.js";
 import { connectLive, newId } from "./live.js";
 import {
@@ -685,118 +686,15 @@ function scheduleLinks() {
 }
 
 /**
- * A smooth cubic Bézier between two points, leaving and arriving horizontally.
- * @param {{x: number, y: number}} a
- * @param {{x: number, y: number}} b
- * @returns {string} SVG path data
- */
-function curve(a, b) {
-  const dx = Math.max(48, Math.abs(b.x - a.x) * 0.5);
-  const direction = b.x >= a.x ? 1 : -1;
-  return `M${a.x.toFixed(1)},${a.y.toFixed(1)} C${(a.x + dx * direction).toFixed(1)},${a.y.toFixed(1)} `
-    + `${(b.x - dx * direction).toFixed(1)},${b.y.toFixed(1)} ${b.x.toFixed(1)},${b.y.toFixed(1)}`;
-}
-
-/**
- * The last part of a path: a horizontal-tangent bend from `a` to `b` (continues a path at `a`).
- * @param {{x: number, y: number}} a
- * @param {{x: number, y: number}} b
- * @returns {string}
- */
-function bendTo(a, b) {
-  const dx = (b.x - a.x) / 2;
-  return ` C${(a.x + dx).toFixed(1)},${a.y.toFixed(1)} ${(b.x - dx).toFixed(1)},${b.y.toFixed(1)} ${b.x.toFixed(1)},${b.y.toFixed(1)}`;
-}
-
-/**
- * The columns the people are laid out in, each with the heights of the gaps between its
- * person groups: the channels a link to a card further right travels through.
+ * The columns the people are laid out in, with the gaps between their person groups (none
+ * while the people are collapsed to chips).
  * @param {DOMRect} base the overlay's rectangle
- * @returns {Array<{left: number, right: number, gaps: number[]}>} in overlay coordinates, left to right
+ * @returns {import("./board/geometry.js").Column[]}
  */
 function peopleColumns(base) {
   if (collapsed()) return [];
-  const list = el.persons.getBoundingClientRect();
-  /** @type {Array<{left: number, right: number, rects: DOMRect[]}>} */
-  const columns = [];
-  for (const li of el.persons.children) {
-    const r = li.getBoundingClientRect();
-    if (!r.width) continue;
-    let column = columns.find((c) => Math.abs(c.left - r.left) < 4);
-    if (!column) {
-      column = { left: r.left, right: r.right, rects: [] };
-      columns.push(column);
-    }
-    column.right = Math.max(column.right, r.right);
-    column.rects.push(r);
-  }
-  columns.sort((a, b) => a.left - b.left);
-  return columns.map((column) => {
-    const rects = column.rects.sort((a, b) => a.top - b.top);
-    const gaps = [];
-    for (let i = 1; i < rects.length; i += 1) gaps.push((rects[i - 1].bottom + rects[i].top) / 2);
-    const last = rects[rects.length - 1];
-    if (last.bottom + 10 < list.bottom) gaps.push(last.bottom + 10);
-    return {
-      left: column.left - base.left,
-      right: column.right - base.left,
-      gaps: gaps.filter((y) => y > list.top && y < list.bottom).map((y) => y - base.top),
-    };
-  });
-}
-
-/**
- * A link's path. It climbs in the gutter between the business and the people and arrives
- * horizontally; a card in a second or third column of people is reached through the gaps
- * between the person groups in front of it, so a line never seems to end at the wrong card.
- * @param {{x: number, y: number}} goal
- * @param {{x: number, y: number}} card
- * @param {Array<{left: number, right: number, gaps: number[]}>} columns from peopleColumns()
- * @param {number} peopleEdge x of the people column's near edge (used when there are no channels)
- * @returns {string} SVG path data
- */
-function linkPath(goal, card, columns, peopleEdge) {
-  const before = columns.filter((c) => c.right < card.x - 2);
-  if (!before.length) {
-    if (card.x <= peopleEdge + 1) return curve(goal, card);
-    // Collapsed people (chips): a straight run under the chips in front.
-    return `${curve(goal, { x: peopleEdge, y: card.y })} L${card.x.toFixed(1)},${card.y.toFixed(1)}`;
-  }
-  let d = "";
-  let from = goal;
-  before.forEach((column, index) => {
-    const y = column.gaps.length
-      ? column.gaps.reduce((best, g) => (Math.abs(g - card.y) < Math.abs(best - card.y) ? g : best))
-      : card.y;
-    const entry = { x: column.left, y };
-    d += index === 0 ? curve(from, entry) : bendTo(from, entry);
-    from = { x: column.right + 6, y };
-    d += ` L${from.x.toFixed(1)},${y.toFixed(1)}`;
-  });
-  return d + bendTo(from, card);
-}
-
-/**
- * The two ends of a link in the overlay's coordinates: from the goal's edge facing the card to
- * the card's edge facing the goal, each kept inside its column's visible area.
- * @param {Element} goalEl
- * @param {Element} cardEl
- * @param {DOMRect} base the overlay's rectangle
- * @returns {{goal: {x: number, y: number}, card: {x: number, y: number}}}
- */
-function endpoints(goalEl, cardEl, base) {
-  const g = goalEl.getBoundingClientRect();
-  const c = cardEl.getBoundingClientRect();
-  const clampY = (/** @type {number} */ y, /** @type {Element} */ list) => {
-    const r = list.getBoundingClientRect();
-    return Math.min(Math.max(y, r.top + 4), r.bottom - 4);
-  };
-  const gy = clampY(g.top + Math.min(g.height / 2, 40), el.goals) - base.top;
-  const cy = clampY(c.top + c.height / 2, el.persons) - base.top;
-  if (c.left >= g.right) {
-    return { goal: { x: g.right - base.left, y: gy }, card: { x: c.left - base.left, y: cy } };
-  }
-  return { goal: { x: g.left - base.left, y: gy }, card: { x: c.right - base.left, y: cy } };
+  const groups = Array.from(el.persons.children, (li) => li.getBoundingClientRect());
+  return columnsOf(groups, el.persons.getBoundingClientRect(), base);
 }
 
 /** Draw (or move) every link's curve. */
@@ -828,7 +726,8 @@ function drawLinks() {
       const type = typeOf(link);
       const focusClasses = ["is-focus", "is-related", "is-selected"].filter((c) => group.classList.contains(c));
       group.setAttribute("class", ["link", `type-${type}`, `kind-${card ? card.kind : "drive"}`, `stroke-${card ? colorOfCard(card) : 0}`, ...focusClasses].join(" "));
-      const { goal, card: end } = endpoints(goalEl, cardEl, base);
+      const { goal, card: end } = endpoints(goalEl.getBoundingClientRect(), cardEl.getBoundingClientRect(),
+        el.goals.getBoundingClientRect(), el.persons.getBoundingClientRect(), base);
       const d = linkPath(goal, end, columns, peopleEdge);
       const [hit, casing, line, endA, endB] = /** @type {SVGPathElement[]} */ (Array.from(group.children));
       for (const path of [hit, casing, line]) path.setAttribute("d", d);
@@ -1041,19 +940,8 @@ function reachable(kind) {
  * @returns {?HTMLElement}
  */
 function nearest(items, from) {
-  const y = from.getBoundingClientRect().top + from.getBoundingClientRect().height / 2;
-  /** @type {?HTMLElement} */
-  let best = null;
-  let distance = Infinity;
-  for (const item of items) {
-    const r = item.getBoundingClientRect();
-    const d = Math.abs(r.top + r.height / 2 - y);
-    if (d < distance) {
-      best = item;
-      distance = d;
-    }
-  }
-  return best;
+  const r = from.getBoundingClientRect();
+  return items[nearestIndex(items.map((item) => item.getBoundingClientRect()), r.top + r.height / 2)] || null;
 }
 
 /**
