@@ -28,13 +28,16 @@
 //   coverage-people, coverage-unlinked, open-asks-box, open-asks, announce
 
 import { columnsOf, curve, endpoints, linkPath, nearestIndex } from "./board/geometry.js";
-import { formatClock, serverClock, timerAt } from "./clock.js";
 import { closest, fill, format, h, icon, part, prefersReducedMotion, readJSON, reconcile, s, setText, toast } from "./dom.js";
 import { SEND } from "./events.js";
 import { connectLive, newId } from "./live.js";
 import {
   anonymousCards, cardById, cardsAbout, goalById, goalsInOrder, isShared, linkBetween, linksOfCard, linksOfGoal, participantById,
 } from "./state.js";
+import { agreementMeta } from "./shared/agreements.js";
+import { colorClass, paletteOf } from "./shared/colors.js";
+import { linkCountText, nameOf as nameIn, pageLanguage, typeOf, typeWords } from "./shared/labels.js";
+import { timerView } from "./shared/timer.js";
 
 
 /**
@@ -90,7 +93,6 @@ const ui = {
   filter: { kind: "", person: "" },
   /** @type {?string} the person whose cards are open while the people are collapsed to chips */
   expanded: null,
-  clock: serverClock(),
   /** The timer as last drawn: a change from running to ended (seen live) gives the signal. */
   timer: { key: "", state: "idle" },
   /** @type {?AudioContext} made on the first touch of the board (browsers allow sound only then) */
@@ -127,21 +129,14 @@ function current() {
   return ui.state;
 }
 
-function linkCountText(/** @type {number} */ n) {
-  if (n === 0) return strings.link_count_none;
-  return n === 1 ? strings.link_count_one : format(strings.link_count, { n });
-}
-
 /**
  * The colour of the person a card is about: an index into the palette, or "anon" for a drive
  * shown without a name.
  * @param {Card} card
- * @returns {number|string}
+ * @returns {number|"anon"}
  */
 function colorOfCard(card) {
-  if (card.about === null || card.about === undefined) return "anon";
-  const person = participantById(current(), card.about);
-  return person ? person.color % 8 : 0;
+  return paletteOf(participantById(current(), card.about));
 }
 
 /**
@@ -150,17 +145,7 @@ function colorOfCard(card) {
  * @returns {string}
  */
 function nameOf(id) {
-  const person = id ? participantById(current(), id) : null;
-  return person ? person.name : strings.anonymous;
-}
-
-/**
- * A link's type, defaulting as the server does.
- * @param {Link} link
- * @returns {"energises"|"grow"|"already"}
- */
-function typeOf(link) {
-  return link.type || "energises";
+  return nameIn(current(), id, strings.anonymous);
 }
 
 /**
@@ -255,7 +240,7 @@ function renderJoinScreen() {
   reconcile(el.names, people, (p) => p.id,
     () => h("li", { class: "name-chip", "data-testid": "joined-name" }),
     (li, p) => {
-      li.className = `name-chip color-${p.color % 8}`;
+      li.className = `name-chip ${colorClass("color", p)}`;
       setText(li, p.name);
     }, { animate: !ui.firstRender });
   el.names.classList.toggle("is-compact", n > 18);
@@ -275,16 +260,18 @@ function renderHead() {
 function renderTimer() {
   if (!ui.state) return;
   const w = current().workshop;
-  const timer = timerAt(w, ui.clock.now());
-  el.timer.hidden = timer.state === "idle" || ui.screen === "join";
-  el.timer.dataset.state = timer.state;
-  el.timer.classList.toggle("is-ending", timer.state === "running" && timer.left <= ENDING_SECONDS);
+  const timer = timerView(w, live.serverNow(), ENDING_SECONDS);
+  // data-state tells idle, running and ended; the last seconds are marked as well (is-ending).
+  const state = timer.state === "ending" ? "running" : timer.state;
+  el.timer.hidden = state === "idle" || ui.screen === "join";
+  el.timer.dataset.state = state;
+  el.timer.classList.toggle("is-ending", timer.state === "ending");
   el.timer.classList.toggle("has-lock", timer.lock);
-  setText(part("board-timer-time"), formatClock(timer.left));
-  setText(part("board-timer-note"), timer.state === "ended" ? (timer.lock ? `${strings.timer_ended} · ${strings.timer_locked}` : strings.timer_ended) : "");
+  setText(part("board-timer-time"), timer.clock);
+  setText(part("board-timer-note"), state === "ended" ? (timer.lock ? `${strings.timer_ended} · ${strings.timer_locked}` : strings.timer_ended) : "");
   const key = `${w.timer_ends_at}`;
-  if (key === ui.timer.key && ui.timer.state === "running" && timer.state === "ended") signalTimeUp();
-  ui.timer = { key, state: timer.state };
+  if (key === ui.timer.key && ui.timer.state === "running" && state === "ended") signalTimeUp();
+  ui.timer = { key, state };
 }
 
 /** Time is up: the timer glows a few times (never loops) and, if the board was touched once, a soft chime. */
@@ -362,7 +349,7 @@ function renderCountsScreen() {
       li.classList.toggle("has-some", n > 0);
       if (li.dataset.signature === signature) return;
       li.dataset.signature = signature;
-      li.className = `count-chip color-${person.color % 8} ${n > 0 ? "has-some" : ""}`;
+      li.className = `count-chip ${colorClass("color", person)} ${n > 0 ? "has-some" : ""}`;
       fill(li, h("span", { class: "count-chip-name" }, person.name),
         h("span", { class: "count-chip-n", "aria-label": format(strings.chip_count, { name: person.name, n }) }, String(n)),
         isDone ? icon("check", "count-chip-done") : null);
@@ -397,9 +384,9 @@ function renderGoals() {
         h("div", { class: "goal-main" },
           h("p", { class: "goal-kind" }, icon(goal.kind), h("span", {}, strings[`kind_${goal.kind}`] || goal.kind)),
           h("p", { class: "goal-text", "data-testid": "goal-text" }, goal.text)),
-        h("p", { class: "goal-count", "data-testid": "goal-link-count", "aria-label": linkCountText(n) },
+        h("p", { class: "goal-count", "data-testid": "goal-link-count", "aria-label": linkCountText(strings, n) },
           n === 0 ? icon("open") : null, h("span", { class: "goal-count-n" }, String(n)),
-          h("span", { class: "goal-count-label" }, n === 0 ? strings.link_count_none : "")),
+          h("span", { class: "goal-count-label" }, n === 0 ? strings.goal_open : "")),
         n ? h("ul", { class: "goal-chips" }, links.map((link) => goalChip(link, goal))) : null);
     }, { animate: !ui.firstRender });
 }
@@ -422,7 +409,7 @@ function goalChip(link, goal) {
   return h("li", { class: `link-chip edge-${card ? colorOfCard(card) : 0} type-${type}`, "data-testid": "goal-link-chip",
     dataset: { linkId: link.id, cardId: link.card_id, type }, title: card ? card.text : "" },
   icon(type),
-  h("span", { class: "visually-hidden" }, `${strings[`type_${type}`]}: `),
+  h("span", { class: "visually-hidden" }, `${typeWords(strings, link)}: `),
   h("span", { class: "link-chip-name" }, name),
   endorsements ? h("span", { class: "chip-endorsements", "data-testid": "chip-endorsements",
     title: format(strings.endorsed_label, { n: endorsements }) }, format(strings.endorsed, { n: endorsements })) : null,
@@ -463,7 +450,7 @@ function cardElement(card, color) {
  */
 function peopleGroups() {
   /** @type {Array<{id: string, name: string, color: number|string, anonymous?: boolean}>} */
-  const groups = current().participants.map((p) => ({ id: p.id, name: p.name, color: p.color % 8 }));
+  const groups = current().participants.map((p) => ({ id: p.id, name: p.name, color: paletteOf(p) }));
   const anonymous = anonymousCards(current());
   if (anonymous.length) groups.push({ id: ANONYMOUS, name: strings.anonymous, color: "anon", anonymous: true });
   return groups;
@@ -582,10 +569,7 @@ function fitDensity(force) {
  */
 function boardAgreement(agreement) {
   // An owner who has since left is no longer named (the server cleared it; this state may not know yet).
-  const person = agreement.owner ? participantById(current(), agreement.owner) : null;
-  const owner = person ? person.name : "";
-  const meta = owner && agreement.due ? format(strings.agreement_by, { owner, due: agreement.due })
-    : owner || (agreement.due ? format(strings.agreement_due_only, { due: agreement.due }) : "");
+  const meta = agreementMeta(strings, current(), agreement, pageLanguage());
   return h("li", { class: `board-agreement ${agreement.done ? "is-done" : ""}`, "data-testid": "board-agreement",
     dataset: { agreementId: agreement.id } },
   agreement.done ? icon("check", "ag-done") : icon("next", "ag-todo"),
@@ -623,7 +607,7 @@ function renderAgreementsScreen() {
           const type = typeOf(link);
           return h("li", { class: "ag-link", "data-testid": "ag-link", dataset: { linkId: link.id } },
             h("p", { class: "ag-link-head" },
-              icon(type, "ag-type"), h("span", { class: "visually-hidden" }, `${strings[`type_${type}`]}: `),
+              icon(type, "ag-type"), h("span", { class: "visually-hidden" }, `${typeWords(strings, link)}: `),
               h("span", { class: `chip color-${card ? colorOfCard(card) : "anon"}` }, card ? nameOf(card.about) : strings.someone),
               h("span", { class: "ag-card" }, card ? card.text : "")),
             h("ul", { class: "ag-items" }, agreed(link).map(boardAgreement)));
@@ -1206,10 +1190,7 @@ if (!readOnly && "BroadcastChannel" in window) {
 const live = connectLive({
   boot,
   strings,
-  onState: (state, cause) => {
-    ui.clock.follow(state, cause);
-    render(state);
-  },
+  onState: (state) => render(state),
   onWorkshopDeleted: () => {
     toast(strings.workshop_deleted, { kind: "error", timeout: 60000 });
     el.board.classList.add("is-gone");

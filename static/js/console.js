@@ -36,13 +36,17 @@
 //   signin-note, signin-create, rotate-key, danger-zone, delete-form, delete-code, delete-follow-ups-field, delete-follow-ups,
 //   delete-follow-ups-label, delete-workshop
 
-import { formatClock, parseDuration, serverClock, timerAt } from "./clock.js";
+import { parseDuration, timerAt } from "./clock.js";
 import { checkedOf, fill, focusIn, format, h, icon, part, readJSON, reconcile, setText, toast, valueOf } from "./dom.js";
 import { GOAL_KINDS, LIMITS, SEND, VISIBILITIES } from "./events.js";
 import { connectLive, newId } from "./live.js";
 import {
   cardById, cardsAbout, counts, goalById, goalsInOrder, linksOfCard, linksOfGoal, participantById,
 } from "./state.js";
+import { agreementMeta } from "./shared/agreements.js";
+import { colorClass } from "./shared/colors.js";
+import { linkCountText, nameOf as nameIn, pageLanguage, typeOf, typeWords } from "./shared/labels.js";
+import { timerView } from "./shared/timer.js";
 
 
 /**
@@ -80,7 +84,6 @@ const ui = {
   boardKeyUrl: null,
   /** @type {?boolean} whether a board link works, as learnt from this session's own actions */
   boardKeyActive: null,
-  clock: serverClock(),
   /** Whether the first render is done (what is there at load does not slide in). */
   rendered: false,
 };
@@ -99,19 +102,13 @@ function current() {
   return ui.state;
 }
 
-function linkCountText(/** @type {number} */ n) {
-  if (n === 0) return strings.link_count_none;
-  return n === 1 ? strings.link_count_one : format(strings.link_count, { n });
-}
-
 /**
  * A person's name, or "Anonymous" when the card's person is not known.
  * @param {?string} id
  * @returns {string}
  */
 function nameOf(id) {
-  const person = id ? participantById(current(), id) : null;
-  return person ? person.name : strings.anonymous;
+  return nameIn(current(), id, strings.anonymous);
 }
 
 /**
@@ -148,11 +145,12 @@ function renderStepper() {
 /** The timer beside the stepper: time left, and whether input locks (or is locked) at the end. */
 function renderTimer() {
   if (!ui.state) return;
-  const timer = timerAt(current().workshop, ui.clock.now());
+  // The console marks no last stretch: the facilitator reads the minutes.
+  const timer = timerView(current().workshop, live.serverNow(), 0);
   const box = part("timer");
   box.dataset.state = timer.state;
   box.classList.toggle("has-lock", timer.lock);
-  setText(part("timer-time"), timer.state === "idle" ? "–:––" : formatClock(timer.left));
+  setText(part("timer-time"), timer.state === "idle" ? "–:––" : timer.clock);
   let note = strings.timer_idle;
   if (timer.state === "running") note = timer.lock ? `${strings.timer_running} · ${strings.timer_locks}` : strings.timer_running;
   if (timer.state === "ended") note = timer.lock ? `${strings.timer_ended} · ${strings.timer_locked}` : strings.timer_ended;
@@ -220,7 +218,7 @@ function goalContent(goal) {
   return [
     h("span", { class: "goal-kind", "data-testid": "goal-kind" }, icon(goal.kind), h("span", {}, strings[`kind_${goal.kind}`] || goal.kind)),
     h("span", { class: "goal-text", "data-testid": "goal-text" }, goal.text),
-    h("span", { class: `goal-links ${n ? "" : "is-open"}`, "data-testid": "goal-links" }, linkCountText(n)),
+    h("span", { class: `goal-links ${n ? "" : "is-open"}`, "data-testid": "goal-links" }, linkCountText(strings, n)),
     h("span", { class: "row-actions" },
       h("button", { type: "button", class: "button small", "data-testid": "goal-edit", onclick: () => startEditingGoal(goal.id) }, strings.edit),
       h("button", { type: "button", class: "button small quiet-danger", "data-testid": "goal-delete", onclick: () => deleteGoal(goal) }, strings.delete)),
@@ -287,7 +285,7 @@ function consoleCard(card) {
     cardFlag(card),
     h("span", { class: "card-text", "data-testid": "card-text" }, card.text),
     h("span", { class: "card-meta" }, [author ? format(strings.from_person, { name: author.name }) : null,
-      card.kind === "strength" && author && !card.signed ? strings.unsigned : null, linkCountText(n)].filter(Boolean).join(" · "))),
+      card.kind === "strength" && author && !card.signed ? strings.unsigned : null, linkCountText(strings, n)].filter(Boolean).join(" · "))),
   h("span", { class: "card-actions" },
     h("button", { type: "button", class: "button tiny", "data-testid": "card-hide", "aria-pressed": String(hidden),
       "aria-label": format(hidden ? strings.show_card_named : strings.hide_card_named, { text: card.text }),
@@ -325,7 +323,7 @@ function personHead(person, cards, online) {
   }
   return h("div", { class: "person-head" },
     presence,
-    h("span", { class: `chip color-${person.color % 8}`, "data-testid": "participant-name" }, person.name),
+    h("span", { class: `chip ${colorClass("color", person)}`, "data-testid": "participant-name" }, person.name),
     isDone(person) ? h("span", { class: "done-mark", "data-testid": "participant-done" }, icon("check"), strings.done_phase) : null,
     h("span", { class: "person-counts", role: "img", "aria-label": format(strings.card_count, { drives, strengths: cards.length - drives }) },
       icon("drive"), String(drives), icon("strength"), String(cards.length - drives)),
@@ -429,15 +427,6 @@ function renderSettings() {
 // --- Agreements ------------------------------------------------------------------------------------
 
 /**
- * "energises me" / "I want to grow in this" / "I already do this".
- * @param {?string} type
- * @returns {string}
- */
-function typeLabel(type) {
-  return strings[`type_${type || "energises"}`] || "";
-}
-
-/**
  * The agreement form (new, or editing one), filled from ui.agreementForm.
  * @param {Link} link
  * @returns {HTMLFormElement}
@@ -478,10 +467,7 @@ function agreementForm(link, draft) {
  */
 function agreementRow(agreement) {
   // An owner who has since left the workshop is no longer named (the server cleared it).
-  const owner = agreement.owner ? participantById(current(), agreement.owner) : null;
-  const meta = owner && agreement.due
-    ? format(strings.agreement_by, { owner: owner.name, due: agreement.due })
-    : owner ? owner.name : agreement.due ? format(strings.agreement_due_only, { due: agreement.due }) : "";
+  const meta = agreementMeta(strings, current(), agreement, pageLanguage());
   return h("li", { class: `agreement ${agreement.done ? "is-done" : ""}`, "data-testid": "agreement",
     dataset: { agreementId: agreement.id, done: String(Boolean(agreement.done)) } },
   h("input", { type: "checkbox", "data-testid": "agreement-done", "aria-label": `${strings.agreement_done}: ${agreement.text}`,
@@ -511,9 +497,9 @@ function agreementLink(link, goal, agreements) {
   const adding = Boolean(form && !form.agreementId);
   return h("li", { class: "agreement-link", "data-testid": "agreement-link", dataset: { linkId: link.id } },
     h("div", { class: "agreement-link-head" },
-      h("span", { class: `chip color-${person ? person.color % 8 : "anon"}` }, person ? person.name : strings.anonymous),
+      h("span", { class: `chip ${colorClass("color", person)}` }, person ? person.name : strings.anonymous),
       h("span", { class: "agreement-card" }, icon(card ? card.kind : "drive"), card ? card.text : ""),
-      h("span", { class: "link-type" }, icon(link.type || "energises"), typeLabel(link.type || null)),
+      h("span", { class: "link-type" }, icon(typeOf(link)), typeWords(strings, link)),
       endorsements ? h("span", { class: "endorsed" }, format(strings.endorsed, { n: endorsements })) : null,
       adding ? null : h("button", { type: "button", class: "button tiny agreement-add", "data-testid": "agreement-add",
         "aria-label": format(strings.agreement_for, { card: card ? card.text : "", goal: goal.text }),
@@ -621,7 +607,7 @@ function renderDeleteFollowUps() {
  * @param {string} phase
  */
 async function setPhase(phase) {
-  const hadTimer = timerAt(current().workshop, ui.clock.now()).state !== "idle";
+  const hadTimer = timerAt(current().workshop, live.serverNow()).state !== "idle";
   const ack = await live.act(SEND.SET_PHASE, { phase });
   if (ack.ok && hadTimer) await live.act(SEND.SET_TIMER, { seconds: 0, lock: false });
 }
@@ -636,7 +622,7 @@ async function startTimer(seconds) {
 
 /** The lock box changed: a running timer takes it at once; an ended, locked one is lifted. */
 function changeTimerLock() {
-  const timer = timerAt(current().workshop, ui.clock.now());
+  const timer = timerAt(current().workshop, live.serverNow());
   const lock = part("timer-lock", HTMLInputElement).checked;
   if (timer.state === "running") live.act(SEND.SET_TIMER, { seconds: timer.left, lock });
   else if (timer.state === "ended" && timer.lock && !lock) live.act(SEND.SET_TIMER, { seconds: 0, lock: false });
@@ -1141,8 +1127,7 @@ if ("BroadcastChannel" in window) {
 const live = connectLive({
   boot,
   strings,
-  onState: (state, cause) => {
-    ui.clock.follow(state, cause);
+  onState: (state) => {
     ui.state = state;
     if (ui.editingGoal && !goalById(state, ui.editingGoal)) ui.editingGoal = null;
     if (ui.renaming && !participantById(state, ui.renaming)) ui.renaming = null;

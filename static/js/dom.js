@@ -2,6 +2,8 @@
 // DOM helpers shared by every page. All participant text reaches the page through
 // textContent (text children of h()) or setAttribute of non-URL attributes: never innerHTML.
 
+export { format } from "./shared/format.js";
+
 const SVG_NS = "http://www.w3.org/2000/svg";
 
 /**
@@ -211,16 +213,6 @@ export function setText(el, text) {
 export function readJSON(id) {
   const el = document.getElementById(id);
   return el ? JSON.parse(el.textContent) : {};
-}
-
-/**
- * Fill `{name}` placeholders in a translated string.
- * @param {string} template
- * @param {Object<string, *>} [vars]
- * @returns {string}
- */
-export function format(template, vars = {}) {
-  return String(template ?? "").replace(/\{(\w+)\}/g, (match, key) => (key in vars ? String(vars[key]) : match));
 }
 
 /**

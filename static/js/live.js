@@ -4,6 +4,7 @@
 // and the connection indicator (connecting / live / reconnecting in amber / offline).
 
 import { io } from "/static/vendor/socket.io/socket.io.esm.min.js";
+import { serverClock } from "./clock.js";
 import { byTestId, setText, toast } from "./dom.js";
 import { CHANGES, RECEIVE, SEND } from "./events.js";
 import { applyChange, fromServer, ordering } from "./state.js";
@@ -73,25 +74,8 @@ export function connectLive({ boot, strings, onState, onWorkshopDeleted, onRefus
   /** @type {Status} */
   let status = "connecting";
   let closed = false; // closed on purpose (the person left): no reconnecting, no complaints
-  // The server's clock minus this device's, in ms: timers count down right on a skewed phone.
-  let clockOffset = 0;
-
-  /**
-   * Learn the server's clock from a message that carries `server_time`, at the moment it arrives.
-   * @param {?{server_time?: string}} data
-   */
-  function noteServerTime(data) {
-    const at = data && typeof data.server_time === "string" ? Date.parse(data.server_time) : NaN;
-    if (Number.isFinite(at)) clockOffset = at - Date.now();
-  }
-
-  /**
-   * Now, on the server's clock (ms since the epoch).
-   * @returns {number}
-   */
-  function serverNow() {
-    return Date.now() + clockOffset;
-  }
+  // The page's one server clock: timers count down right on a skewed phone or projector.
+  const clock = serverClock();
 
   // The HttpOnly cookie carries the token; the server reads it for this code and role.
   const socket = io({ auth: { code: boot.code, role: boot.role, view: boot.view } });
@@ -115,10 +99,10 @@ export function connectLive({ boot, strings, onState, onWorkshopDeleted, onRefus
 
   /**
    * Replace the whole state (after connecting or a sync), then apply what waited meanwhile.
-   * @param {object} raw
+   * @param {Partial<import("./state.js").State>} raw the state as the server sent it
    */
   function replaceState(raw) {
-    noteServerTime(raw);
+    clock.sync(raw && raw.server_time);
     state = fromServer(raw);
     fresh = true;
     onState(state, { event: RECEIVE.STATE });
@@ -265,7 +249,7 @@ export function connectLive({ boot, strings, onState, onWorkshopDeleted, onRefus
   socket.on(RECEIVE.STATE, (raw) => replaceState(raw));
   for (const event of CHANGES) {
     socket.on(event, (data) => {
-      if (event === RECEIVE.SETTINGS_CHANGED) noteServerTime(data);
+      if (event === RECEIVE.SETTINGS_CHANGED) clock.sync(data && data.server_time);
       receiveChange(event, data);
     });
   }
@@ -295,5 +279,5 @@ export function connectLive({ boot, strings, onState, onWorkshopDeleted, onRefus
   if (!navigator.onLine) pause();
   if (state) onState(state, { event: "cached" });
 
-  return { send, act, close, getState: () => state, getStatus: () => status, serverNow, socket };
+  return { send, act, close, getState: () => state, getStatus: () => status, serverNow: () => clock.now(), socket };
 }

@@ -44,7 +44,6 @@
 //   checkin-links, checkin-link (data-link-id, data-rating, data-pending), checkin-rate (data-rating, aria-pressed), checkin-comment,
 //   checkin-comment-save, checkin-answer, checkin-progress, checkin-meter, checkin-empty, checkin-back
 
-import { formatClock, timerAt } from "./clock.js";
 import { checkedOf, fill, focusIn, format, h, icon, part, prefersReducedMotion, readJSON, reconcile, setText, toast, valueOf } from "./dom.js";
 import { LIMITS, LINK_TYPES, RECEIVE, SEND, VISIBILITIES } from "./events.js";
 import { connectLive, newId } from "./live.js";
@@ -52,6 +51,10 @@ import { applyOutbox, idsOf, outboxItem, restoredOutbox } from "./outbox.js";
 import {
   cardById, cardsAbout, fromServer, goalById, goalsInOrder, isPresent, linkBetween, linksOfCard, participantById, strengthsGivenBy,
 } from "./state.js";
+import { agreementParts, agreementsOf } from "./shared/agreements.js";
+import { colorClass } from "./shared/colors.js";
+import { linkCountText, nameOf, pageLanguage, typeOf, typeWords } from "./shared/labels.js";
+import { timerView } from "./shared/timer.js";
 import { workshopStore } from "./storage.js";
 
 
@@ -86,7 +89,7 @@ const NETWORK_ERRORS = ["offline", "timeout", "rate_limited"];
 const FLUSH_RETRY_MS = 3000;
 const TICK_MS = 1000;
 // The last minute of a phase's timer shows in amber.
-const ENDING_MS = 60 * 1000;
+const ENDING_SECONDS = 60;
 const RATINGS = [1, 2, 3, 4, 5];
 
 /** What this phone shows, beside the shared state. */
@@ -205,14 +208,13 @@ function isClosed() {
 
 /**
  * The phase's timer as this phone shows it, on the server's clock; null when none runs.
- * @returns {?{remaining: number, up: boolean, lock: boolean}}
+ * @returns {?import("./shared/timer.js").TimerView}
  */
 function timerInfo() {
   const workshop = ui.state?.workshop;
   if (!workshop || isClosed()) return null;
-  const timer = timerAt(workshop, live ? live.serverNow() : Date.now());
-  if (timer.state === "idle") return null;
-  return { remaining: timer.left * 1000, up: timer.state === "ended", lock: timer.lock };
+  const timer = timerView(workshop, live ? live.serverNow() : Date.now(), ENDING_SECONDS);
+  return timer.state === "idle" ? null : timer;
 }
 
 /**
@@ -221,7 +223,7 @@ function timerInfo() {
  */
 function isLocked() {
   const timer = timerInfo();
-  return Boolean(timer && timer.up && timer.lock);
+  return Boolean(timer && timer.state === "ended" && timer.lock);
 }
 
 /**
@@ -233,26 +235,6 @@ function readOnly() {
 }
 
 /**
- * A due date ("2025-03-14") in the page's language, e.g. "14 Mar 2025".
- * @param {string} day
- * @returns {string}
- */
-function dayText(day) {
-  const date = new Date(`${day}T12:00:00`);
-  if (Number.isNaN(date.getTime())) return day;
-  return new Intl.DateTimeFormat(document.documentElement.lang || undefined, { day: "numeric", month: "short", year: "numeric" }).format(date);
-}
-
-/**
- * A link's type, defaulting as the server does.
- * @param {Link} link
- * @returns {string}
- */
-function typeOf(link) {
-  return link.type && LINK_TYPES.includes(link.type) ? link.type : "energises";
-}
-
-/**
  * A link's type as an icon and words (never the icon alone).
  * @param {Link} link
  * @returns {HTMLElement}
@@ -260,16 +242,7 @@ function typeOf(link) {
 function typeLabel(link) {
   const type = typeOf(link);
   return h("p", { class: `link-type type-${type}`, "data-testid": "link-type-label", dataset: { type } },
-    icon(type), h("span", {}, strings[`link_type_${type}`]));
-}
-
-/**
- * "1 link" / "{n} links".
- * @param {number} n
- * @returns {string}
- */
-function linkCountText(n) {
-  return n === 1 ? strings.link_count_one : format(strings.link_count, { n });
+    icon(type), h("span", {}, typeWords(strings, link)));
 }
 
 /**
@@ -300,16 +273,6 @@ function updateCounter(textarea, counter) {
   const n = textarea.value.length;
   setText(counter, n ? `${n} / ${LIMITS.TEXT_MAX}` : "");
   counter.classList.toggle("is-near", n > LIMITS.TEXT_MAX - 20);
-}
-
-/**
- * A person's name, or "" when unknown.
- * @param {?string} participantId
- * @returns {string}
- */
-function nameOf(participantId) {
-  const person = participantId ? participantById(ui.view || ui.state, participantId) : null;
-  return person ? person.name : "";
 }
 
 /**
@@ -553,7 +516,7 @@ function renderHeader() {
   const { workshop } = ui.view;
   el.root.dataset.phase = workshop.phase;
   setText(el.phase, strings[`phase_${workshop.phase}`] || workshop.phase);
-  const name = nameOf(meId());
+  const name = nameOf(ui.view, meId());
   setText(el.me, name ? format(strings.you, { name }) : "");
   el.closed.hidden = !isClosed() || ui.tab === CHECKIN;
   const locked = isLocked();
@@ -577,9 +540,10 @@ function renderTimer() {
   const timer = timerInfo();
   el.timer.hidden = !timer;
   if (!timer) return;
-  el.timer.dataset.state = timer.up ? "up" : timer.remaining <= ENDING_MS ? "ending" : "running";
-  part("timer-label").hidden = timer.up;
-  setText(el.timerText, timer.up ? strings.timer_up : formatClock(timer.remaining / 1000));
+  const up = timer.state === "ended";
+  el.timer.dataset.state = up ? "up" : timer.state;
+  part("timer-label").hidden = up;
+  setText(el.timerText, up ? strings.timer_up : timer.clock);
 }
 
 /**
@@ -589,7 +553,7 @@ function renderTimer() {
 function tick() {
   if (!ui.state || ui.left) return;
   const timer = timerInfo();
-  const up = Boolean(timer && timer.up);
+  const up = Boolean(timer && timer.state === "ended");
   if (ui.timerUp === false && timer && up) {
     toast(timer.lock ? `${strings.timer_up}. ${strings.time_up_locked}` : `${strings.timer_up}.`);
     render();
@@ -701,7 +665,7 @@ function signField(card) {
     },
   });
   const hint = h("p", { class: "hint", id: `${id}-hint`, "data-testid": "card-edit-signed-hint" },
-    format(strings.sign_reworded, { name: nameOf(card.about) || strings.someone }));
+    format(strings.sign_reworded, { name: nameOf(ui.view, card.about) || strings.someone }));
   const update = () => {
     const theirs = Boolean(card.reworded) && (ui.editing?.text ?? card.text).trim() === card.text;
     box.disabled = theirs || readOnly();
@@ -827,7 +791,7 @@ function renderDrives() {
  * @returns {string}
  */
 function fromText(card) {
-  const name = nameOf(card.author);
+  const name = nameOf(ui.view, card.author);
   return name ? format(strings.from_person, { name }) : strings.from_hidden;
 }
 
@@ -880,7 +844,7 @@ function renderReceived(received) {
       const responding = Boolean(waiting && ui.responding && ui.responding.id === card.id);
       const meta = waiting ? "" : [fromText(card), card.reworded ? strings.in_your_words : "", cardMeta(card)].filter(Boolean).join(" · ");
       const signature = JSON.stringify([card.text, card.status, card.author, meta, card.unsent ? ui.status : false, responding, readOnly(),
-        nameOf(card.author)]);
+        nameOf(ui.view, card.author)]);
       markCard(li, card);
       li.classList.toggle("is-awaiting", waiting);
       if (li.dataset.signature === signature) return;
@@ -913,12 +877,12 @@ function renderStrengths() {
     })),
     (li, p) => {
       const button = /** @type {HTMLButtonElement} */ (li.firstElementChild);
-      fill(button, h("span", { class: `dot color-${p.color % 8}`, "aria-hidden": "true" }), h("span", {}, p.name));
+      fill(button, h("span", { class: `dot ${colorClass("color", p)}`, "aria-hidden": "true" }), h("span", {}, p.name));
     });
   showEmpty("colleague-empty", !shown.length && Boolean(query || !inRound.size));
   renderRound();
   if (aboutPerson) {
-    el.about.className = `chip color-${aboutPerson.color % 8}`;
+    el.about.className = `chip ${colorClass("color", aboutPerson)}`;
     setText(el.about, aboutPerson.name);
     const hint = [format(strings.consent_hint, { name: aboutPerson.name }),
       el.signed.checked ? format(strings.consent_hint_signed, { name: aboutPerson.name }) : strings.consent_hint_unsigned];
@@ -939,7 +903,7 @@ function renderStrengths() {
 
   const given = [...strengthsGivenBy(ui.view, me)].reverse();
   renderCardList(el.given, given, (card) => {
-    const name = nameOf(card.about);
+    const name = nameOf(ui.view, card.about);
     return {
       editable: true, deletable: true,
       meta: name ? format(strings.for_person, { name }) : "",
@@ -989,7 +953,7 @@ function renderRound() {
       const button = /** @type {HTMLButtonElement} */ (li.firstElementChild);
       const isDone = named.has(p.id);
       button.dataset.done = String(isDone);
-      fill(button, h("span", { class: `dot color-${p.color % 8}`, "aria-hidden": "true" }), h("span", { class: "pick-text" }, p.name),
+      fill(button, h("span", { class: `dot ${colorClass("color", p)}`, "aria-hidden": "true" }), h("span", { class: "pick-text" }, p.name),
         isDone ? h("span", { class: "pick-badge is-linked" }, `✓ ${strings.round_named}`) : h("span", { class: "pick-badge is-open" }, strings.round_todo));
     });
 }
@@ -1023,7 +987,7 @@ function renderLinks() {
         icon(card.kind),
         h("span", { class: "pick-text" }, card.text),
         h("span", { class: `pick-badge ${count ? "" : "is-open"}` }, count ? String(count) : "0"));
-      button.setAttribute("aria-label", `${strings[`kind_${card.kind}`]}: ${card.text}. ${linkCountText(count)}`);
+      button.setAttribute("aria-label", `${strings[`kind_${card.kind}`]}: ${card.text}. ${linkCountText(strings, count)}`);
     });
   showEmpty("link-cards-empty", !myCards.length);
 
@@ -1158,7 +1122,7 @@ function renderTeamLinks(mine) {
       li.dataset.signature = signature;
       refill(li, [
         h("p", { class: "team-who" },
-          h("span", { class: `dot ${person ? `color-${person.color % 8}` : "color-anon"}`, "aria-hidden": "true" }),
+          h("span", { class: `dot ${colorClass("color", person)}`, "aria-hidden": "true" }),
           h("span", {}, person ? person.name : strings.anonymous)),
         h("p", { class: "card-text" }, card.text),
         h("p", { class: "link-goal" }, icon(goal.kind), h("span", {}, goal.text)),
@@ -1199,16 +1163,6 @@ function linksOfMyCards() {
 }
 
 /**
- * Agreements on one link, oldest first.
- * @param {string} linkId
- * @returns {Agreement[]}
- */
-function agreementsOf(linkId) {
-  return (ui.view.agreements || []).filter((a) => a.link_id === linkId)
-    .sort((a, b) => String(a.created_at).localeCompare(String(b.created_at)) || a.id.localeCompare(b.id));
-}
-
-/**
  * A link's card and goal, as the heading of its agreements or its check-in question.
  * @param {Link} link
  * @returns {Array<Node|null>}
@@ -1229,12 +1183,12 @@ function linkHeading(link) {
  * @returns {HTMLElement}
  */
 function agreementItem(agreement, withControls = true) {
-  const owner = agreement.owner ? nameOf(agreement.owner) : "";
+  const { owner, due } = agreementParts(ui.view, agreement, pageLanguage());
   const meta = [
     h("span", { class: "meta-part" }, icon("named"), h("span", {}, owner
       ? (agreement.owner === meId() ? format(strings.agreement_owner_me, { name: owner }) : owner)
       : strings.agreement_nobody)),
-    agreement.due ? h("span", { class: "meta-part" }, icon("calendar"), h("span", {}, format(strings.agreement_due, { date: dayText(agreement.due) }))) : null,
+    due ? h("span", { class: "meta-part" }, icon("calendar"), h("span", {}, format(strings.agreement_due_only, { due }))) : null,
   ];
   const li = h("li", {
     class: `agreement ${agreement.done ? "is-done" : ""} ${agreement.unsent ? "is-pending" : ""}`.trim(), "data-testid": "agreement",
@@ -1306,13 +1260,13 @@ function agreementForm(form) {
  * @param {{canAdd: boolean, only?: (agreement: Agreement) => boolean}} options
  */
 function fillAgreementLink(li, link, options) {
-  const agreements = agreementsOf(link.id).filter(options.only || (() => true));
+  const agreements = agreementsOf(ui.view, link.id).filter(options.only || (() => true));
   const form = ui.agreementForm && ui.agreementForm.linkId === link.id ? ui.agreementForm : null;
   li.dataset.linkId = link.id;
   const card = cardById(ui.view, link.card_id);
   const goal = goalById(ui.view, link.goal_id);
   const signature = JSON.stringify([card?.text, goal?.text, goal?.kind, typeOf(link),
-    agreements.map((a) => [a.id, a.text, a.owner, nameOf(a.owner), a.due, a.done, a.unsent ? ui.status : false]),
+    agreements.map((a) => [a.id, a.text, a.owner, nameOf(ui.view, a.owner), a.due, a.done, a.unsent ? ui.status : false]),
     form ? [form.linkId, form.id] : null, readOnly(), options.canAdd]);
   if (li.dataset.signature === signature) return;
   li.dataset.signature = signature;
@@ -1343,7 +1297,7 @@ function renderAgreements() {
   showEmpty("agreement-links-empty", !links.length);
 
   const mine = new Set(links.map((l) => l.id));
-  const ownedLinks = ui.view.links.filter((l) => !mine.has(l.id) && agreementsOf(l.id).some((a) => a.owner === me));
+  const ownedLinks = ui.view.links.filter((l) => !mine.has(l.id) && agreementsOf(ui.view, l.id).some((a) => a.owner === me));
   reconcile(el.ownedAgreements, ownedLinks, (l) => l.id,
     () => h("li", { class: "card agreement-link", "data-testid": "agreement-link" }),
     (li, link) => fillAgreementLink(li, link, { canAdd: false, only: (a) => a.owner === me }));
@@ -1443,13 +1397,13 @@ function renderMeList(testId, itemTestId, items, describe) {
 /** The "me" screen: everything stored about me in this workshop. */
 function renderMe() {
   const me = meId();
-  setText(part("me-data-name"), nameOf(me));
+  setText(part("me-data-name"), nameOf(ui.view, me));
   renderMeList("me-drives", "me-drive", [...cardsAbout(ui.view, me, "drive")].reverse(), (card) => ({
     text: card.text, meta: strings[`visibility_hint_${card.visibility}`] || "", icon: card.visibility,
     className: card.visibility === "facilitator" ? "is-private" : "",
   }));
   renderMeList("me-given", "me-given-item", [...strengthsGivenBy(ui.view, me)].reverse(), (card) => {
-    const name = nameOf(card.about) || strings.someone;
+    const name = nameOf(ui.view, card.about) || strings.someone;
     return { text: card.text, meta: `${format(strings.for_person, { name })} · ${givenStatus(card, name)}`,
       icon: card.status === "pending" ? "wait" : "check" };
   });
