@@ -28,16 +28,14 @@
 //   coverage-people, coverage-unlinked, open-asks-box, open-asks, announce
 
 import { columnsOf, curve, endpoints, linkPath, nearestIndex } from "./board/geometry.js";
+import { timerView } from "./clock.js";
 import { closest, fill, format, h, icon, part, prefersReducedMotion, readJSON, reconcile, s, setText, toast } from "./dom.js";
 import { SEND } from "./events.js";
+import { agreementMeta, colorClass, linkCountText, nameOf as nameIn, pageLanguage, paletteOf, typeOf, typeWords } from "./labels.js";
 import { connectLive, newId } from "./live.js";
 import {
   anonymousCards, cardById, cardsAbout, goalById, goalsInOrder, isShared, linkBetween, linksOfCard, linksOfGoal, participantById,
 } from "./state.js";
-import { agreementMeta } from "./shared/agreements.js";
-import { colorClass, paletteOf } from "./shared/colors.js";
-import { linkCountText, nameOf as nameIn, pageLanguage, typeOf, typeWords } from "./shared/labels.js";
-import { timerView } from "./shared/timer.js";
 
 
 /**

@@ -77,3 +77,22 @@ export function parseDuration(text, max = 7200) {
   const seconds = Number(match[1]) * 60 + Number(match[2] || 0);
   return seconds > 0 && seconds <= max ? seconds : null;
 }
+
+/**
+ * @typedef {{state: "idle"|"running"|"ending"|"ended", clock: string, left: number, total: number, lock: boolean}} TimerView
+ *   `clock`: the time left as "m:ss"; `ending`: running, within its last stretch
+ */
+
+/**
+ * The timer of a workshop at a moment, as a screen shows it. Every page reads it from here, on
+ * the page's one server clock (live.js serverNow), and draws it its own way.
+ * @param {{timer_ends_at?: ?string, timer_seconds?: number, timer_lock?: boolean}} workshop
+ * @param {number} now the server's time in milliseconds
+ * @param {number} endingSeconds how long before the end it counts as ending
+ * @returns {TimerView}
+ */
+export function timerView(workshop, now, endingSeconds) {
+  const timer = timerAt(workshop, now);
+  const state = timer.state === "running" && timer.left <= endingSeconds ? "ending" : timer.state;
+  return { state, clock: formatClock(timer.left), left: timer.left, total: timer.total, lock: timer.lock };
+}

@@ -36,17 +36,14 @@
 //   signin-note, signin-create, rotate-key, danger-zone, delete-form, delete-code, delete-follow-ups-field, delete-follow-ups,
 //   delete-follow-ups-label, delete-workshop
 
-import { parseDuration, timerAt } from "./clock.js";
+import { parseDuration, timerAt, timerView } from "./clock.js";
 import { checkedOf, fill, focusIn, format, h, icon, part, readJSON, reconcile, setText, toast, valueOf } from "./dom.js";
 import { GOAL_KINDS, LIMITS, SEND, VISIBILITIES } from "./events.js";
+import { agreementMeta, colorClass, linkCountText, nameOf as nameIn, pageLanguage, typeOf, typeWords } from "./labels.js";
 import { connectLive, newId } from "./live.js";
 import {
   cardById, cardsAbout, counts, goalById, goalsInOrder, linksOfCard, linksOfGoal, participantById,
 } from "./state.js";
-import { agreementMeta } from "./shared/agreements.js";
-import { colorClass } from "./shared/colors.js";
-import { linkCountText, nameOf as nameIn, pageLanguage, typeOf, typeWords } from "./shared/labels.js";
-import { timerView } from "./shared/timer.js";
 
 
 /**

@@ -2,7 +2,7 @@
 // DOM helpers shared by every page. All participant text reaches the page through
 // textContent (text children of h()) or setAttribute of non-URL attributes: never innerHTML.
 
-export { format } from "./shared/format.js";
+export { format } from "./labels.js";
 
 const SVG_NS = "http://www.w3.org/2000/svg";
 

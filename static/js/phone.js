@@ -44,17 +44,15 @@
 //   checkin-links, checkin-link (data-link-id, data-rating, data-pending), checkin-rate (data-rating, aria-pressed), checkin-comment,
 //   checkin-comment-save, checkin-answer, checkin-progress, checkin-meter, checkin-empty, checkin-back
 
+import { timerView } from "./clock.js";
 import { checkedOf, fill, focusIn, format, h, icon, part, prefersReducedMotion, readJSON, reconcile, setText, toast, valueOf } from "./dom.js";
 import { LIMITS, LINK_TYPES, RECEIVE, SEND, VISIBILITIES } from "./events.js";
+import { agreementParts, agreementsOf, colorClass, linkCountText, nameOf, pageLanguage, typeOf, typeWords } from "./labels.js";
 import { connectLive, newId } from "./live.js";
 import { applyOutbox, idsOf, outboxItem, restoredOutbox } from "./outbox.js";
 import {
   cardById, cardsAbout, fromServer, goalById, goalsInOrder, isPresent, linkBetween, linksOfCard, participantById, strengthsGivenBy,
 } from "./state.js";
-import { agreementParts, agreementsOf } from "./shared/agreements.js";
-import { colorClass } from "./shared/colors.js";
-import { linkCountText, nameOf, pageLanguage, typeOf, typeWords } from "./shared/labels.js";
-import { timerView } from "./shared/timer.js";
 import { workshopStore } from "./storage.js";
 
 
@@ -208,7 +206,7 @@ function isClosed() {
 
 /**
  * The phase's timer as this phone shows it, on the server's clock; null when none runs.
- * @returns {?import("./shared/timer.js").TimerView}
+ * @returns {?import("./clock.js").TimerView}
  */
 function timerInfo() {
   const workshop = ui.state?.workshop;

@@ -2,7 +2,7 @@
 // The summary page reads fine without this script; it only adds a Print button (inline handlers
 // are not allowed by the CSP) and writes dates the way the page's language writes them.
 
-import { dayText, parseDay } from "./shared/dates.js";
+import { dayText, parseDay } from "./labels.js";
 
 /**
  * Show every [data-print] button (hidden in the HTML, since it needs this script) and wire it to

@@ -1,15 +1,14 @@
 // @ts-check
-// The helpers every page shares: labels, colours, dates, the timer, agreements, format.
+// labels.js, the words and colours every page shares, and the timer as screens show it (clock.js).
 
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 
-import { agreementMeta, agreementParts, agreementsOf } from "../../static/js/shared/agreements.js";
-import { colorClass, paletteOf } from "../../static/js/shared/colors.js";
-import { dayText, parseDay } from "../../static/js/shared/dates.js";
-import { format } from "../../static/js/shared/format.js";
-import { countText, linkCountText, nameOf, pluralOf, typeOf, typeWords } from "../../static/js/shared/labels.js";
-import { timerView } from "../../static/js/shared/timer.js";
+import { timerView } from "../../static/js/clock.js";
+import {
+  agreementMeta, agreementParts, agreementsOf, colorClass, countText, dayText, format, linkCountText, nameOf, paletteOf, parseDay,
+  pluralOf, typeOf, typeWords,
+} from "../../static/js/labels.js";
 import { workshop } from "./fixtures.js";
 
 const strings = {
