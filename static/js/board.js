@@ -31,7 +31,7 @@ import { columnsOf, curve, endpoints, linkPath, nearestIndex } from "./board/geo
 import { timerView } from "./clock.js";
 import { closest, fill, format, h, icon, part, prefersReducedMotion, readJSON, reconcile, s, setText, toast } from "./dom.js";
 import { SEND } from "./events.js";
-import { agreementMeta, colorClass, linkCountText, nameOf as nameIn, pageLanguage, paletteOf, typeOf, typeWords } from "./labels.js";
+import { agreementMeta, colorClass, countText, linkCountText, nameOf as nameIn, pageLanguage, paletteOf, typeOf, typeWords } from "./labels.js";
 import { connectLive, newId } from "./live.js";
 import {
   anonymousCards, cardById, cardsAbout, goalById, goalsInOrder, isShared, linkBetween, linksOfCard, linksOfGoal, participantById,
@@ -233,7 +233,7 @@ function collapsed() {
 function renderJoinScreen() {
   const people = current().participants;
   const n = people.length;
-  setText(part("joined-count"), n === 0 ? strings.joined_none : n === 1 ? strings.joined_count_one : format(strings.joined_count, { n }));
+  setText(part("joined-count"), countText(strings, "joined_count", n));
   part("joining-locked").hidden = !current().workshop.joining_locked;
   reconcile(el.names, people, (p) => p.id,
     () => h("li", { class: "name-chip", "data-testid": "joined-name" }),
@@ -266,7 +266,7 @@ function renderTimer() {
   el.timer.classList.toggle("is-ending", timer.state === "ending");
   el.timer.classList.toggle("has-lock", timer.lock);
   setText(part("board-timer-time"), timer.clock);
-  setText(part("board-timer-note"), state === "ended" ? (timer.lock ? `${strings.timer_ended} · ${strings.timer_locked}` : strings.timer_ended) : "");
+  setText(part("board-timer-note"), state === "ended" ? (timer.lock ? `${strings.timer_up} · ${strings.timer_locked}` : strings.timer_up) : "");
   const key = `${w.timer_ends_at}`;
   if (key === ui.timer.key && ui.timer.state === "running" && state === "ended") signalTimeUp();
   ui.timer = { key, state };
@@ -410,7 +410,7 @@ function goalChip(link, goal) {
   h("span", { class: "visually-hidden" }, `${typeWords(strings, link)}: `),
   h("span", { class: "link-chip-name" }, name),
   endorsements ? h("span", { class: "chip-endorsements", "data-testid": "chip-endorsements",
-    title: format(strings.endorsed_label, { n: endorsements }) }, format(strings.endorsed, { n: endorsements })) : null,
+    title: countText(strings, "endorsed_label", endorsements) }, format(strings.endorsed, { n: endorsements })) : null,
   readOnly ? null : h("button", { type: "button", class: "chip-remove", "data-testid": "chip-remove", "aria-label": `${strings.remove_link}: ${label}`,
     title: strings.remove_link, onclick: (event) => {
       event.stopPropagation();

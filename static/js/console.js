@@ -39,7 +39,7 @@
 import { parseDuration, timerAt, timerView } from "./clock.js";
 import { checkedOf, fill, focusIn, format, h, icon, part, readJSON, reconcile, setText, toast, valueOf } from "./dom.js";
 import { GOAL_KINDS, LIMITS, SEND, VISIBILITIES } from "./events.js";
-import { agreementMeta, colorClass, linkCountText, nameOf as nameIn, pageLanguage, typeOf, typeWords } from "./labels.js";
+import { agreementMeta, colorClass, countText, linkCountText, nameOf as nameIn, pageLanguage, typeOf, typeWords } from "./labels.js";
 import { connectLive, newId } from "./live.js";
 import {
   cardById, cardsAbout, counts, goalById, goalsInOrder, linksOfCard, linksOfGoal, participantById,
@@ -150,7 +150,7 @@ function renderTimer() {
   setText(part("timer-time"), timer.state === "idle" ? "–:––" : timer.clock);
   let note = strings.timer_idle;
   if (timer.state === "running") note = timer.lock ? `${strings.timer_running} · ${strings.timer_locks}` : strings.timer_running;
-  if (timer.state === "ended") note = timer.lock ? `${strings.timer_ended} · ${strings.timer_locked}` : strings.timer_ended;
+  if (timer.state === "ended") note = timer.lock ? `${strings.timer_up} · ${strings.timer_locked}` : strings.timer_up;
   setText(part("timer-note"), note);
   part("timer-stop", HTMLButtonElement).hidden = timer.state === "idle";
   const lock = part("timer-lock", HTMLInputElement);
@@ -281,7 +281,7 @@ function consoleCard(card) {
     hidden ? h("span", { class: "card-flag is-moderated", "data-testid": "card-hidden-flag" }, icon("anonymous"), h("span", {}, strings.flag_hidden)) : null,
     cardFlag(card),
     h("span", { class: "card-text", "data-testid": "card-text" }, card.text),
-    h("span", { class: "card-meta" }, [author ? format(strings.from_person, { name: author.name }) : null,
+    h("span", { class: "card-meta" }, [author ? format(strings.card_from, { name: author.name }) : null,
       card.kind === "strength" && author && !card.signed ? strings.unsigned : null, linkCountText(strings, n)].filter(Boolean).join(" · "))),
   h("span", { class: "card-actions" },
     h("button", { type: "button", class: "button tiny", "data-testid": "card-hide", "aria-pressed": String(hidden),
@@ -561,8 +561,11 @@ function renderAfterwards() {
   const checkin = current().checkin;
   const answers = checkin ? checkin.answers || [] : [];
   setText(part("checkin-state"), checkin
-    ? format(strings.checkin_open, { answers: answers.length, people: new Set(answers.map((a) => a.participant_id)).size })
-    : strings.checkin_closed);
+    ? format(strings.checkin_open, {
+      answers: countText(strings, "answers_count", answers.length),
+      people: countText(strings, "people_count", new Set(answers.map((a) => a.participant_id)).size),
+    })
+    : strings.checkin_none);
   part("checkin-open", HTMLButtonElement).hidden = Boolean(checkin);
   part("checkin-close", HTMLButtonElement).hidden = !checkin;
 

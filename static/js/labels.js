@@ -117,6 +117,21 @@ export function typeWords(strings, link) {
   return strings[`link_type_${typeOf(link)}`] || "";
 }
 
+/**
+ * Why the server refused a change, in the page's language: worded by the error's code
+ * (`error_<code>`, templates/_strings.html), never by its `message`, which is English only.
+ * `kept` asks for the wording that also says the typed text was given back (`error_<code>_kept`),
+ * where the page has one.
+ * @param {Strings} strings
+ * @param {?{code?: string}|undefined} error
+ * @param {boolean} [kept]
+ * @returns {string}
+ */
+export function refusalText(strings, error, kept = false) {
+  const code = error && error.code ? error.code : "failed";
+  return (kept && strings[`error_${code}_kept`]) || strings[`error_${code}`] || strings.error_failed || "";
+}
+
 // --- Colours: each person keeps one everywhere (chip, their cards' edge, their links) -------------
 // An index into the colour-blind-safe palette of the stylesheets (.color-0 … .color-7, .edge-*,
 // .stroke-*). The server sends it already reduced to 0–7; a person the viewer cannot name is "anon".

@@ -7,6 +7,7 @@ import { io } from "/static/vendor/socket.io/socket.io.esm.min.js";
 import { serverClock } from "./clock.js";
 import { byTestId, setText, toast } from "./dom.js";
 import { CHANGES, RECEIVE, SEND } from "./events.js";
+import { refusalText } from "./labels.js";
 import { applyChange, fromServer, ordering } from "./state.js";
 
 const ACK_TIMEOUT_MS = 10000;
@@ -194,7 +195,7 @@ export function connectLive({ boot, strings, onState, onWorkshopDeleted, onRefus
    */
   async function act(event, payload = {}) {
     const ack = await send(event, payload);
-    if (!ack.ok) toast(ack.error?.message || strings.error_timeout, { kind: "error" });
+    if (!ack.ok) toast(refusalText(strings, ack.error), { kind: "error" });
     return ack;
   }
 

@@ -47,7 +47,9 @@
 import { timerView } from "./clock.js";
 import { checkedOf, fill, focusIn, format, h, icon, part, prefersReducedMotion, readJSON, reconcile, setText, toast, valueOf } from "./dom.js";
 import { LIMITS, LINK_TYPES, RECEIVE, SEND, VISIBILITIES } from "./events.js";
-import { agreementParts, agreementsOf, colorClass, linkCountText, nameOf, pageLanguage, typeOf, typeWords } from "./labels.js";
+import {
+  agreementParts, agreementsOf, colorClass, countText, linkCountText, nameOf, pageLanguage, refusalText, typeOf, typeWords,
+} from "./labels.js";
 import { connectLive, newId } from "./live.js";
 import { applyOutbox, idsOf, outboxItem, restoredOutbox } from "./outbox.js";
 import {
@@ -374,7 +376,7 @@ async function flushOutbox() {
       if (ack.ok) {
         settle(item, ack.version);
       } else {
-        const message = refusalText(ack.error || null, restoreDraft(item));
+        const message = refusalText(strings, ack.error, restoreDraft(item));
         if (!said.has(message)) toast(message, { kind: "error", timeout: 7000 });
         said.add(message);
       }
@@ -390,18 +392,6 @@ async function flushOutbox() {
       flushOutbox();
     }, FLUSH_RETRY_MS);
   }
-}
-
-/**
- * Why a change was refused, in the page's language where the reason is known.
- * @param {?{code?: string, message?: string}} error
- * @param {boolean} kept whether typed text was given back
- * @returns {string}
- */
-function refusalText(error, kept) {
-  if (error?.code === "locked") return kept ? strings.error_locked_kept : strings.error_locked;
-  if (error?.code === "closed") return kept ? strings.error_closed_kept : strings.error_closed;
-  return error?.message || strings.error_timeout;
 }
 
 /**
@@ -530,7 +520,7 @@ function renderHeader() {
   renderPhaseBar();
   const waiting = ui.outbox.length;
   el.outboxNote.hidden = !waiting || ui.status === "connected";
-  setText(el.outboxNote, waiting === 1 ? strings.outbox_waiting_one : format(strings.outbox_waiting, { n: waiting }));
+  setText(el.outboxNote, countText(strings, "outbox_waiting", waiting));
 }
 
 /** The phase's timer in the header: time left, amber in the last minute, "Time is up" after. */
@@ -1036,7 +1026,7 @@ function renderLinks() {
               onchange: (event) => setLinkType(link, valueOf(event)),
             }))),
         endorsed ? h("p", { class: "endorsed", "data-testid": "my-link-endorsements" }, icon("thumb"),
-          h("span", {}, endorsed === 1 ? strings.endorsed_one : format(strings.endorsed_many, { n: endorsed }))) : null,
+          h("span", {}, countText(strings, "endorsed_count", endorsed))) : null,
         link.unsent ? h("p", { class: "card-meta" }, unsentText()) : null,
         h("div", { class: "card-actions" },
           h("button", { type: "button", class: "button small quiet-danger", "data-testid": "link-remove", props: { disabled: readOnly() },
@@ -1810,7 +1800,7 @@ async function leave() {
   ui.leaving = false;
   setText(el.leave, el.leave.dataset.label || "");
   render();
-  toast(ack.error?.message || strings.error_timeout, { kind: "error" });
+  toast(refusalText(strings, ack.error), { kind: "error" });
 }
 
 /**

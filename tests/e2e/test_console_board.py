@@ -161,7 +161,7 @@ def test_the_timer_locks_input_when_it_ends_and_a_new_phase_starts_without_it(op
 
     # Time is up: the board signals it once, and says input is closed; a phone's change is refused.
     board.wait_for_selector('[data-testid="board-timer"][data-state="ended"][data-signals="1"]', timeout=6000)
-    assert board.get_by_test_id("board-timer-note").text_content() == "Time is up · input closed"
+    assert board.get_by_test_id("board-timer-note").text_content() == "Time is up · input is locked"
     console.wait_for_selector('[data-testid="timer"][data-state="ended"]')
     assert "locked" in console.get_by_test_id("timer-note").text_content()
     late = anna.call("add_card", {"kind": "drive", "text": "Too late"})
@@ -458,7 +458,7 @@ def test_afterwards_team_link_check_in_and_follow_up(open_page, server, workshop
     console.get_by_test_id("checkin-open").click()
     console.get_by_test_id("checkin-state").filter(has_text="0 answers").wait_for()
     assert anna.call("answer_checkin", {"link_id": link["id"], "rating": 4})["ok"]
-    console.get_by_test_id("checkin-state").filter(has_text="1 answers from 1 people").wait_for()
+    console.get_by_test_id("checkin-state").filter(has_text="1 answer from 1 person").wait_for()
     console.get_by_test_id("checkin-close").click()
     console.get_by_test_id("checkin-state").filter(has_text="No check-in").wait_for()
 

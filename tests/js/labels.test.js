@@ -7,7 +7,7 @@ import { describe, it } from "node:test";
 import { timerView } from "../../static/js/clock.js";
 import {
   agreementMeta, agreementParts, agreementsOf, colorClass, countText, dayText, format, linkCountText, nameOf, paletteOf, parseDay,
-  pluralOf, typeOf, typeWords,
+  pluralOf, refusalText, typeOf, typeWords,
 } from "../../static/js/labels.js";
 import { workshop } from "./fixtures.js";
 
@@ -111,5 +111,27 @@ describe("agreements", () => {
       { id: "d", link_id: "l2", text: "", owner: null, due: null, done: false, created_at: "0" },
     ] };
     assert.deepEqual(agreementsOf(state, "l1").map((a) => a.id), ["c", "a", "b"]);
+  });
+});
+
+describe("refusalText", () => {
+  const words = {
+    error_failed: "That did not work.", error_locked: "Time is up.", error_locked_kept: "Time is up; your text is kept.",
+    error_offline: "Not connected.",
+  };
+
+  it("words a refusal by its code, never by the server's English message", () => {
+    assert.equal(refusalText(words, { code: "locked", message: "Input is locked" }), "Time is up.");
+    assert.equal(refusalText(words, { code: "offline" }), "Not connected.");
+  });
+
+  it("says the text was kept where the page has words for it", () => {
+    assert.equal(refusalText(words, { code: "locked" }, true), "Time is up; your text is kept.");
+    assert.equal(refusalText(words, { code: "offline" }, true), "Not connected.");
+  });
+
+  it("falls back to a general wording for a code it has no words for", () => {
+    assert.equal(refusalText(words, { code: "brand_new", message: "English" }), "That did not work.");
+    assert.equal(refusalText(words, undefined), "That did not work.");
   });
 });
