@@ -5,7 +5,7 @@
 // found" page of an erased workshop. Everything the phone kept for that workshop (outbox, drafts,
 // the screen it was on) is cleared, as the phone itself does when it is told live.
 
-import { workshopStore } from "./storage.js";
+import { workshopStore } from "./dom.js";
 
 for (const holder of document.querySelectorAll("[data-forget]")) {
   if (!(holder instanceof HTMLElement)) continue;

@@ -7,45 +7,16 @@
 // server's state with the outbox on top (outbox.js), so after reconnecting they show exactly
 // the server's state once the outbox is delivered.
 //
-// data-testid handles used here and by the browser tests:
-//   phone, workshop-title, phase, me-name, connection, connection-label, toasts, toast, closed-notice,
-//   outbox-note, tab-drives, tab-strengths, tab-links, tab-me, strengths-badge,
-//   panel-drives, panel-strengths, panel-links, panel-me,
-//   drive-form, prompt, prompt-count, prompt-prev, prompt-next, drive-text, drive-counter,
-//   drive-draft-note, drive-visibility, drive-visibility-icon, drive-visibility-hint, drive-skip, drive-add,
-//   my-drives, my-drives-count, my-drives-empty,
-//   my-card (data-card-id, data-pending while unsent, data-visibility, data-status), card-text, card-meta,
-//   card-status, card-private, card-visibility, card-edit, card-delete, card-edit-text, card-edit-signed,
-//   card-edit-signed-hint, card-save, card-cancel,
-//   strength-form, strength-pick, colleague-search, colleague-list, colleague (data-participant-id),
-//   colleague-empty, strength-write, strength-about, strength-change, strength-text, strength-counter,
-//   strength-signed, strength-consent-hint, strength-add,
-//   strengths-received, strengths-received-count, strengths-received-empty, strengths-received-hint,
-//   strength-ask, strength-accept, strength-edit, strength-decline, strength-respond-text,
-//   strength-accept-edited, strength-respond-cancel,
-//   strengths-given, strengths-given-count, strengths-given-empty,
-//   link-cards, link-card (data-card-id), link-cards-empty, link-goals, link-goal (data-goal-id),
-//   link-goals-empty, link-goals-title, link-goal-hint, my-links, my-link (data-link-id, data-pending),
-//   my-links-count, my-links-empty, link-remove,
-//   me-data-name, me-drives, me-drive, me-drives-count, me-drives-empty, me-given, me-given-item,
-//   me-given-count, me-given-empty, me-received, me-received-item, me-received-count, me-received-empty,
-//   me-links, me-link, me-links-count, me-links-empty, lang-switch, lang-en, lang-nl, leave,
-//   left-screen (data-left on the phone: left|removed|deleted|gone), left-title, join-again,
-//   timer (data-state: running|ending|up), timer-text, timer-label, phase-bar, phase-task, done-toggle, phase-go, time-up,
-//   checkin-banner, checkin-open, tab-agreements, panel-agreements, panel-checkin,
-//   strength-round, strength-round-title, strength-round-progress, strength-round-meter, round-list,
-//   round-colleague (data-participant-id, data-done), colleague-search-label,
-//   link-type-choice, link-type (data-type, aria-pressed), my-link-type, link-type-label, my-link-endorsements,
-//   team-links, team-link (data-link-id), team-links-count, team-links-empty, team-links-hint, endorse, endorse-count,
-//   agreement-links, agreement-link (data-link-id), agreement-links-empty, agreement (data-agreement-id, data-done,
-//   data-pending), agreement-text-shown, agreement-meta, agreement-done, agreement-edit, agreement-delete,
-//   agreement-add, agreement-form, agreement-text, agreement-owner, agreement-due, agreement-save, agreement-cancel,
-//   agreement-none, owned-section, owned-agreements, owned-count,
-//   checkin-links, checkin-link (data-link-id, data-rating, data-pending), checkin-rate (data-rating, aria-pressed), checkin-comment,
-//   checkin-comment-save, checkin-answer, checkin-progress, checkin-meter, checkin-empty, checkin-back
+// Built on one store (state.js createStore): actions call store.update(), render() is subscribed
+// and draws every screen, rebuilding a list item only when what it shows changed (unchanged()).
+// The screens are sections of this module, not modules: each module is one more request on the
+// phone's first load (about 0.7 KB of headers), and that load must stay under 60 KB.
+// The data-testid handles this page and the browser tests share: docs/phone-handles.md.
 
 import { timerView } from "./clock.js";
-import { checkedOf, fill, focusIn, format, h, icon, part, prefersReducedMotion, readJSON, reconcile, setText, toast, valueOf } from "./dom.js";
+import {
+  checkedOf, fill, focusIn, format, h, icon, part, prefersReducedMotion, readJSON, reconcile, setText, toast, valueOf, workshopStore,
+} from "./dom.js";
 import { LIMITS, LINK_TYPES, RECEIVE, SEND, VISIBILITIES } from "./events.js";
 import {
   agreementParts, agreementsOf, colorClass, countText, linkCountText, nameOf, pageLanguage, refusalText, typeOf, typeWords,
@@ -53,17 +24,15 @@ import {
 import { connectLive, newId } from "./live.js";
 import { applyOutbox, idsOf, outboxItem, restoredOutbox } from "./outbox.js";
 import {
-  cardById, cardsAbout, fromServer, goalById, goalsInOrder, isPresent, linkBetween, linksOfCard, participantById, strengthsGivenBy,
+  cardById, cardsAbout, createStore, fromServer, goalById, goalsInOrder, isPresent, linkBetween, linksOfCard, participantById,
+  strengthsGivenBy,
 } from "./state.js";
-import { workshopStore } from "./storage.js";
 
 
 /**
  * @typedef {import("./state.js").State} State
  * @typedef {import("./state.js").Card} Card
  * @typedef {import("./state.js").Link} Link
- * @typedef {import("./state.js").Goal} Goal
- * @typedef {import("./state.js").Participant} Participant
  * @typedef {import("./state.js").Agreement} Agreement
  * @typedef {import("./outbox.js").OutboxItem} OutboxItem
  * @typedef {{linkId: string, id: ?string, text: string, owner: ?string, due: string}} AgreementDraft
@@ -72,7 +41,8 @@ import { workshopStore } from "./storage.js";
 
 const boot = readJSON("boot");
 const strings = readJSON("strings");
-const store = workshopStore(boot.code);
+/** What the phone keeps on itself for this workshop (drafts, outbox, where it was). */
+const kept = workshopStore(boot.code);
 
 /** @type {?ReturnType<typeof connectLive>} set once wire() has run */
 let live = null;
@@ -92,55 +62,79 @@ const TICK_MS = 1000;
 const ENDING_SECONDS = 60;
 const RATINGS = [1, 2, 3, 4, 5];
 
-/** What this phone shows, beside the shared state. */
-const ui = {
-  /** @type {?State} the server's state */
+/**
+ * What this phone shows, beside the server's state: one value in a store, changed only with
+ * store.update() (several changes at once in store.batch()). Every change re-renders the page
+ * (render() subscribes below), and the fields in KEPT are written to the phone as they change.
+ * @typedef {{
+ *   state: ?State, tab: ?string, promptIndex: number, editing: ?{id: string, text: string, signed?: boolean},
+ *   responding: ?{id: string, text: string}, about: ?string, visibility: ?string, search: string,
+ *   linkCard: ?string, choosing: ?string, outbox: OutboxItem[], settling: Array<{item: OutboxItem, version: number}>,
+ *   status: string, left: ?("left"|"removed"|"deleted"|"gone"), leaving: boolean, seenPhase: ?string,
+ *   seenCheckin: ?string, agreementForm: ?AgreementDraft, checkinComments: Object<string, string>,
+ * }} PhoneUi
+ *   editing / responding: a card being edited, a received strength being reworded (text as typed);
+ *   about: the colleague a strength is for; linkCard: the card picked for linking; choosing: the
+ *   link just made, whose type is offered; settling: acknowledged changes until their broadcast
+ *   arrives; seenPhase / seenCheckin: what this phone last followed.
+ */
+
+/** @type {import("./state.js").Store<PhoneUi>} */
+const store = createStore(/** @type {PhoneUi} */ ({
   state: null,
-  /** @type {State} the server's state with the outbox on top (what is shown; empty until a state arrived) */
-  view: fromServer({}),
-  /** @type {?string} the screen shown (one of TABS, or CHECKIN) */
-  tab: store.get("tab", null),
-  promptIndex: store.get("prompt", 0),
-  /** @type {?{id: string, text: string, signed?: boolean}} the card being edited, its text as typed (signed: a given strength's signature) */
-  editing: store.get("editing", null),
-  /** @type {?{id: string, text: string}} the received strength being reworded before accepting it */
-  responding: store.get("responding", null),
-  /** @type {?string} the colleague a strength is being written for */
-  about: (store.get("draft:strength", {}) || {}).about || null,
-  /** @type {?string} the visibility chosen in the drive composer (null: the workshop's default) */
-  visibility: store.get("draft:visibility", null),
+  tab: kept.get("tab", null),
+  promptIndex: kept.get("prompt", 0),
+  editing: kept.get("editing", null),
+  responding: kept.get("responding", null),
+  about: (kept.get("draft:strength", {}) || {}).about || null,
+  visibility: kept.get("draft:visibility", null),
   search: "",
-  /** @type {?string} the card picked on the links screen */
-  linkCard: store.get("link-card", null),
-  /** @type {OutboxItem[]} changes typed but not yet acknowledged (kept on the phone) */
-  outbox: restoredOutbox(store.get("outbox", [])),
-  /** @type {Array<{item: OutboxItem, version: number}>} acknowledged, until their broadcast arrives */
+  linkCard: kept.get("link-card", null),
+  choosing: null,
+  outbox: restoredOutbox(kept.get("outbox", [])),
   settling: [],
-  /** @type {?string} the key of the outbox item being sent */
-  inFlight: null,
-  flushing: false,
-  flushRetry: 0,
-  /** Whether the first render is done (cards present at load do not slide in). */
-  rendered: false,
-  /** @type {string} the connection's status, for the pending cards' wording */
   status: "connecting",
-  /** @type {?("left"|"removed"|"deleted"|"gone")} set once this person is gone from the workshop */
   left: null,
   leaving: false,
-  /** @type {?string} the phase this phone last showed (a phase changed meanwhile moves the screen) */
-  seenPhase: store.get("seen-phase", null),
-  /** @type {?string} the check-in this phone has already opened by itself once */
-  seenCheckin: store.get("seen-checkin", null),
-  /** @type {?string} the link just made on the links screen, whose type is being offered */
-  choosing: null,
-  /** @type {?AgreementDraft} the agreement being written */
-  agreementForm: store.get("draft:agreement", null),
-  /** @type {Object<string, string>} check-in comments as typed, per link */
-  checkinComments: store.get("draft:checkin", {}) || {},
-  /** Whether the phase's timer had run out at the last tick (to signal the moment it does). */
-  /** @type {?boolean} */
-  timerUp: null,
-};
+  seenPhase: kept.get("seen-phase", null),
+  seenCheckin: kept.get("seen-checkin", null),
+  agreementForm: kept.get("draft:agreement", null),
+  checkinComments: kept.get("draft:checkin", {}) || {},
+}));
+
+/**
+ * The phone's state now. Read-only: change it with store.update().
+ * @returns {PhoneUi}
+ */
+const ui = () => store.get();
+
+/** The store's fields kept on the phone, and under which key. */
+const KEPT = /** @type {const} */ ({
+  tab: "tab", promptIndex: "prompt", editing: "editing", responding: "responding", visibility: "draft:visibility",
+  linkCard: "link-card", outbox: "outbox", seenPhase: "seen-phase", seenCheckin: "seen-checkin",
+  agreementForm: "draft:agreement", checkinComments: "draft:checkin",
+});
+
+store.subscribe((value, previous) => {
+  if (value.left) return; // gone: everything kept was cleared, and stays so
+  for (const [field, key] of Object.entries(KEPT)) {
+    const now = value[/** @type {keyof typeof KEPT} */ (field)];
+    if (now !== previous[/** @type {keyof typeof KEPT} */ (field)]) kept.set(key, Array.isArray(now) && !now.length ? null : now);
+  }
+});
+
+/** The server's state with the outbox on top: what the screens show (derived in render()). */
+let view = fromServer({});
+/** Whether the first render is done (cards present at load do not slide in). */
+let rendered = false;
+/** Whether the phase's timer had run out at the last tick (to signal the moment it does). */
+/** @type {?boolean} */
+let timerUp = null;
+// Sending the outbox: the item on its way, whether a flush runs, and the retry it set.
+/** @type {?string} */
+let inFlight = null;
+let flushing = false;
+let flushRetry = 0;
 
 const el = {
   root: part("phone"),
@@ -195,7 +189,7 @@ const el = {
  * @returns {?string}
  */
 function meId() {
-  return ui.state?.me?.id ?? null;
+  return ui().state?.me?.id ?? null;
 }
 
 /**
@@ -203,7 +197,7 @@ function meId() {
  * @returns {boolean}
  */
 function isClosed() {
-  return ui.state?.workshop?.phase === "closed";
+  return ui().state?.workshop?.phase === "closed";
 }
 
 /**
@@ -211,7 +205,7 @@ function isClosed() {
  * @returns {?import("./clock.js").TimerView}
  */
 function timerInfo() {
-  const workshop = ui.state?.workshop;
+  const workshop = ui().state?.workshop;
   if (!workshop || isClosed()) return null;
   const timer = timerView(workshop, live ? live.serverNow() : Date.now(), ENDING_SECONDS);
   return timer.state === "idle" ? null : timer;
@@ -280,8 +274,8 @@ function updateCounter(textarea, counter) {
  * @returns {string}
  */
 function composerVisibility() {
-  const fallback = ui.state?.workshop?.default_visibility;
-  const chosen = ui.visibility || fallback;
+  const fallback = ui().state?.workshop?.default_visibility;
+  const chosen = ui().visibility || fallback;
   return chosen && VISIBILITIES.includes(chosen) ? chosen : "named";
 }
 
@@ -290,7 +284,7 @@ function composerVisibility() {
  * @returns {string}
  */
 function unsentText() {
-  return ui.status === "connected" ? strings.sending : strings.pending;
+  return ui().status === "connected" ? strings.sending : strings.pending;
 }
 
 /**
@@ -307,20 +301,13 @@ function visibilitySelect(value, attrs) {
 
 // --- The outbox: changes that survive a reload until the server acknowledges them -----------
 
-/** Persist the outbox. */
-function saveOutbox() {
-  store.set("outbox", ui.outbox.length ? ui.outbox : null);
-}
-
 /**
  * Queue a change, show it at once, and try to send it now.
  * @param {string} event one of SEND
  * @param {Object<string, any>} payload
  */
 function enqueue(event, payload) {
-  ui.outbox.push(outboxItem(event, payload, meId()));
-  saveOutbox();
-  render();
+  store.update((s) => ({ outbox: [...s.outbox, outboxItem(event, payload, meId())] }));
   flushOutbox();
 }
 
@@ -331,64 +318,55 @@ function enqueue(event, payload) {
  * @returns {boolean} whether matching items were removed
  */
 function withdraw(match) {
-  const matching = ui.outbox.filter(match);
-  if (!matching.length || matching.some((item) => item.key === ui.inFlight)) return false;
-  ui.outbox = ui.outbox.filter((item) => !match(item));
-  saveOutbox();
-  render();
+  const matching = ui().outbox.filter(match);
+  if (!matching.length || matching.some((item) => item.key === inFlight)) return false;
+  store.update((s) => ({ outbox: s.outbox.filter((item) => !match(item)) }));
   return true;
-}
-
-/**
- * Keep an acknowledged change on screen until the broadcast that carries it has arrived.
- * @param {OutboxItem} item
- * @param {number|undefined} version the acknowledgement's version
- */
-function settle(item, version) {
-  if (typeof version === "number" && ui.state && ui.state.version < version) ui.settling.push({ item, version });
 }
 
 /**
  * Send queued changes in order, one at a time. Network trouble keeps them queued for the next
  * connection (the server is idempotent by id, so a change whose acknowledgement was lost is
- * safely sent again); a refusal drops the change, says why, and gives typed text back.
+ * safely sent again); a refusal drops the change, says why, and gives typed text back. An
+ * acknowledged change stays on screen (settling) until the broadcast that carries it arrives.
  */
 async function flushOutbox() {
-  if (ui.flushing || !live || ui.left) return;
-  ui.flushing = true;
+  if (flushing || !live || ui().left) return;
+  flushing = true;
   let retry = false;
   const said = new Set();
   try {
-    while (ui.outbox.length && live.getStatus() === "connected") {
-      const item = ui.outbox[0];
-      ui.inFlight = item.key;
+    while (ui().outbox.length && live.getStatus() === "connected") {
+      const item = ui().outbox[0];
+      inFlight = item.key;
       const ack = await live.send(item.event, item.payload);
-      ui.inFlight = null;
-      if (ui.left) return;
+      inFlight = null;
+      if (ui().left) return;
       const code = ack.error?.code || "";
       if (!ack.ok && NETWORK_ERRORS.includes(code)) {
         retry = code !== "offline";
         break;
       }
       // Acknowledged or refused, the change leaves the outbox: a refusal is never sent again.
-      ui.outbox = ui.outbox.filter((i) => i.key !== item.key);
-      saveOutbox();
-      if (ack.ok) {
-        settle(item, ack.version);
-      } else {
+      const version = ack.version;
+      const settling = ack.ok && typeof version === "number" && (ui().state?.version ?? Infinity) < version;
+      store.update((s) => ({
+        outbox: s.outbox.filter((i) => i.key !== item.key),
+        settling: settling && typeof version === "number" ? [...s.settling, { item, version }] : s.settling,
+      }));
+      if (!ack.ok) {
         const message = refusalText(strings, ack.error, restoreDraft(item));
         if (!said.has(message)) toast(message, { kind: "error", timeout: 7000 });
         said.add(message);
       }
-      render();
     }
   } finally {
-    ui.flushing = false;
-    ui.inFlight = null;
+    flushing = false;
+    inFlight = null;
   }
-  if (retry && !ui.flushRetry) {
-    ui.flushRetry = window.setTimeout(() => {
-      ui.flushRetry = 0;
+  if (retry && !flushRetry) {
+    flushRetry = window.setTimeout(() => {
+      flushRetry = 0;
       flushOutbox();
     }, FLUSH_RETRY_MS);
   }
@@ -408,18 +386,17 @@ function restoreDraft(item) {
       return true;
     }
     if (payload.kind === "strength" && !el.strengthText.value.trim()) {
-      ui.about = payload.about;
       el.strengthText.value = payload.text;
       el.signed.checked = Boolean(payload.signed);
+      store.update({ about: payload.about });
       saveStrengthDraft();
       return true;
     }
-  } else if (item.event === SEND.ADD_AGREEMENT && !ui.agreementForm) {
+  } else if (item.event === SEND.ADD_AGREEMENT && !ui().agreementForm) {
     openAgreementForm({ linkId: payload.link_id, id: null, text: payload.text, owner: payload.owner ?? null, due: payload.due || "" });
     return true;
-  } else if (item.event === SEND.ANSWER_CHECKIN && payload.comment && !ui.checkinComments[payload.link_id]) {
-    ui.checkinComments = { ...ui.checkinComments, [payload.link_id]: payload.comment };
-    store.set("draft:checkin", ui.checkinComments);
+  } else if (item.event === SEND.ANSWER_CHECKIN && payload.comment && !ui().checkinComments[payload.link_id]) {
+    store.update((s) => ({ checkinComments: { ...s.checkinComments, [payload.link_id]: payload.comment } }));
     return true;
   }
   return false;
@@ -429,55 +406,54 @@ function restoreDraft(item) {
 
 /** Keep the drive composer's text on the phone. */
 function saveDriveDraft() {
-  store.set("draft:drive", el.driveText.value);
+  kept.set("draft:drive", el.driveText.value);
   el.driveDraftNote.hidden = !el.driveText.value.trim();
   updateCounter(el.driveText, el.driveCounter);
 }
 
 /** Keep the strength composer's text, colleague and signature on the phone. */
 function saveStrengthDraft() {
-  const keep = ui.about || el.strengthText.value || el.signed.checked;
-  store.set("draft:strength", keep ? { about: ui.about, text: el.strengthText.value, signed: el.signed.checked } : null);
+  const { about } = ui();
+  const keep = about || el.strengthText.value || el.signed.checked;
+  kept.set("draft:strength", keep ? { about, text: el.strengthText.value, signed: el.signed.checked } : null);
   updateCounter(el.strengthText, el.strengthCounter);
-}
-
-/** Keep the text of the card being edited on the phone. */
-function saveEditing() {
-  store.set("editing", ui.editing);
-}
-
-/** Keep the rewording of a received strength on the phone. */
-function saveResponding() {
-  store.set("responding", ui.responding);
 }
 
 // --- Tabs --------------------------------------------------------------------------------------
 
 /**
  * Show one screen.
- * @param {string} tab one of TABS
- * @param {{focus?: boolean, quiet?: boolean}} [options] focus: move the keyboard focus there;
- *   quiet: do not render (the caller renders next)
+ * @param {string} tab one of TABS, or CHECKIN
+ * @param {{focus?: boolean}} [options] focus: move the keyboard focus there
  */
 function showTab(tab, options = {}) {
-  if (tab === CHECKIN && ui.state && !ui.state.checkin) tab = phaseTab();
-  if (!TABS.includes(tab) && tab !== CHECKIN) tab = "drives";
-  ui.tab = tab;
-  store.set("tab", tab);
+  store.update({ tab: screenFor(tab) });
+  if (options.focus) focusIn(document, tab === CHECKIN ? "[data-testid=panel-checkin] h2" : `[data-testid="tab-${tab}"]`);
+  window.scrollTo({ top: 0 });
+}
+
+/**
+ * The screen a tab asks for, as it can be shown now (the check-in only while one is open).
+ * @param {?string} tab
+ * @returns {string}
+ */
+function screenFor(tab) {
+  if (tab === CHECKIN && ui().state && !ui().state?.checkin) return phaseTab();
+  return tab && (TABS.includes(tab) || tab === CHECKIN) ? tab : "drives";
+}
+
+/** The tab bar and the panels: the screen shown. */
+function renderTabs() {
+  const tab = screenFor(ui().tab);
   // On the check-in no tab is selected; the phase's tab keeps the keyboard's way into the tab bar.
   const stop = TABS.includes(tab) ? tab : phaseTab();
   for (const name of TABS) {
     const button = part(`tab-${name}`);
-    const panel = part(`panel-${name}`);
-    const active = name === tab;
-    button.setAttribute("aria-selected", String(active));
+    button.setAttribute("aria-selected", String(name === tab));
     button.tabIndex = name === stop ? 0 : -1;
-    panel.hidden = !active;
+    part(`panel-${name}`).hidden = name !== tab;
   }
   part("panel-checkin").hidden = tab !== CHECKIN;
-  if (options.focus) focusIn(document, tab === CHECKIN ? "[data-testid=panel-checkin] h2" : `[data-testid="tab-${tab}"]`);
-  window.scrollTo({ top: 0 });
-  if (!options.quiet && ui.state && !ui.left) render();
 }
 
 /**
@@ -485,7 +461,7 @@ function showTab(tab, options = {}) {
  * @returns {string}
  */
 function phaseTab() {
-  return TAB_FOR_PHASE[ui.state?.workshop?.phase || el.root.dataset.phase || "join"] || "drives";
+  return TAB_FOR_PHASE[ui().state?.workshop?.phase || el.root.dataset.phase || "join"] || "drives";
 }
 
 /**
@@ -501,12 +477,12 @@ function isTyping() {
 
 /** Header: phase, my name, closed notice, what waits in the outbox. */
 function renderHeader() {
-  const { workshop } = ui.view;
+  const { workshop } = view;
   el.root.dataset.phase = workshop.phase;
   setText(el.phase, strings[`phase_${workshop.phase}`] || workshop.phase);
-  const name = nameOf(ui.view, meId());
+  const name = nameOf(view, meId());
   setText(el.me, name ? format(strings.you, { name }) : "");
-  el.closed.hidden = !isClosed() || ui.tab === CHECKIN;
+  el.closed.hidden = !isClosed() || ui().tab === CHECKIN;
   const locked = isLocked();
   for (const button of document.querySelectorAll("button[data-testid=drive-add], button[data-testid=strength-add]")) {
     if (!(button instanceof HTMLButtonElement)) continue;
@@ -515,11 +491,11 @@ function renderHeader() {
     setText(button, locked ? strings.timer_up : button.dataset.label || "");
   }
   el.timeUp.hidden = !locked;
-  el.checkinBanner.hidden = !ui.view.checkin || ui.tab === CHECKIN;
+  el.checkinBanner.hidden = !view.checkin || ui().tab === CHECKIN;
   renderTimer();
   renderPhaseBar();
-  const waiting = ui.outbox.length;
-  el.outboxNote.hidden = !waiting || ui.status === "connected";
+  const waiting = ui().outbox.length;
+  el.outboxNote.hidden = !waiting || ui().status === "connected";
   setText(el.outboxNote, countText(strings, "outbox_waiting", waiting));
 }
 
@@ -539,28 +515,28 @@ function renderTimer() {
  * lock, show every screen as paused).
  */
 function tick() {
-  if (!ui.state || ui.left) return;
+  if (!ui().state || ui().left) return;
   const timer = timerInfo();
   const up = Boolean(timer && timer.state === "ended");
-  if (ui.timerUp === false && timer && up) {
+  if (timerUp === false && timer && up) {
     toast(timer.lock ? `${strings.timer_up}. ${strings.time_up_locked}` : `${strings.timer_up}.`);
     render();
-  } else if (ui.timerUp !== up) {
+  } else if (timerUp !== up) {
     render();
   } else {
     renderTimer();
   }
-  ui.timerUp = timer ? up : null;
+  timerUp = timer ? up : null;
 }
 
 /** Under the header: this phase's task and "I'm done" — or, on another screen, where the room is now. */
 function renderPhaseBar() {
-  const { phase } = ui.view.workshop;
-  const here = phaseTab() === ui.tab;
-  el.phaseBar.hidden = phase === "closed" || ui.tab === CHECKIN;
+  const { phase } = view.workshop;
+  const here = phaseTab() === ui().tab;
+  el.phaseBar.hidden = phase === "closed" || ui().tab === CHECKIN;
   el.phaseBar.classList.toggle("is-elsewhere", !here);
   setText(el.phaseTask, here ? strings[`phase_task_${phase}`] || "" : format(strings.phase_elsewhere, { phase: strings[`phase_${phase}`] || phase }));
-  const me = participantById(ui.view, meId());
+  const me = participantById(view, meId());
   el.doneToggle.hidden = !here || phase === "join";
   el.doneToggle.setAttribute("aria-pressed", String(Boolean(me && (me.done || []).includes(phase))));
   el.phaseGo.hidden = here;
@@ -568,15 +544,24 @@ function renderPhaseBar() {
 
 /** The prompt the drive composer answers. */
 function renderPrompt() {
-  const prompts = ui.state?.workshop?.prompts || [];
+  const prompts = ui().state?.workshop?.prompts || [];
   if (!prompts.length) {
     setText(el.prompt, strings.prompt_none);
     setText(el.promptCount, "");
     return;
   }
-  ui.promptIndex = ((ui.promptIndex % prompts.length) + prompts.length) % prompts.length;
-  setText(el.prompt, prompts[ui.promptIndex]);
-  setText(el.promptCount, format(strings.prompt_count, { n: ui.promptIndex + 1, total: prompts.length }));
+  const index = promptIndex();
+  setText(el.prompt, prompts[index]);
+  setText(el.promptCount, format(strings.prompt_count, { n: index + 1, total: prompts.length }));
+}
+
+/**
+ * The prompt the composer is on: the one last chosen, counted round the workshop's prompts.
+ * @returns {number}
+ */
+function promptIndex() {
+  const n = (ui().state?.workshop?.prompts || []).length;
+  return n ? ((ui().promptIndex % n) + n) % n : 0;
 }
 
 /**
@@ -584,9 +569,7 @@ function renderPrompt() {
  * @param {number} step +1 or -1
  */
 function movePrompt(step) {
-  ui.promptIndex += step;
-  renderPrompt();
-  store.set("prompt", ui.promptIndex);
+  store.update({ promptIndex: promptIndex() + step });
 }
 
 /** The drive composer's visibility choice, its icon and its plain-words hint. */
@@ -610,12 +593,11 @@ function cardEditor(card) {
     class: "big-text", rows: 3, maxlength: LIMITS.TEXT_MAX, "data-testid": "card-edit-text",
     "aria-label": strings.card_edit_label,
     oninput: (event) => {
-      ui.editing = { ...ui.editing, id: card.id, text: valueOf(event) };
-      saveEditing();
+      store.update((s) => ({ editing: { ...s.editing, id: card.id, text: valueOf(event) } }));
       if (signing) signing.update();
     },
   });
-  textarea.value = ui.editing?.text ?? card.text;
+  textarea.value = ui().editing?.text ?? card.text;
   return [
     textarea,
     signing ? signing.field : null,
@@ -648,16 +630,15 @@ function signField(card) {
   const box = h("input", {
     type: "checkbox", id, "data-testid": "card-edit-signed", "aria-describedby": `${id}-hint`,
     onchange: (event) => {
-      ui.editing = { id: card.id, text: ui.editing?.text ?? card.text, signed: checkedOf(event) };
-      saveEditing();
+      store.update((s) => ({ editing: { id: card.id, text: s.editing?.text ?? card.text, signed: checkedOf(event) } }));
     },
   });
   const hint = h("p", { class: "hint", id: `${id}-hint`, "data-testid": "card-edit-signed-hint" },
-    format(strings.sign_reworded, { name: nameOf(ui.view, card.about) || strings.someone }));
+    format(strings.sign_reworded, { name: nameOf(view, card.about) || strings.someone }));
   const update = () => {
-    const theirs = Boolean(card.reworded) && (ui.editing?.text ?? card.text).trim() === card.text;
+    const theirs = Boolean(card.reworded) && (ui().editing?.text ?? card.text).trim() === card.text;
     box.disabled = theirs || readOnly();
-    box.checked = !theirs && Boolean(ui.editing?.signed ?? card.signed);
+    box.checked = !theirs && Boolean(ui().editing?.signed ?? card.signed);
     hint.hidden = !theirs;
   };
   update();
@@ -671,7 +652,7 @@ function signField(card) {
  * @returns {Array<Node|null>}
  */
 function cardContent(card, options) {
-  if (ui.editing && ui.editing.id === card.id) return cardEditor(card);
+  if (ui().editing?.id === card.id) return cardEditor(card);
   const privateCard = card.kind === "drive" && card.visibility === "facilitator";
   return [
     privateCard ? h("p", { class: "card-badge", "data-testid": "card-private" }, icon("facilitator"), h("span", {}, strings.private_badge)) : null,
@@ -712,6 +693,21 @@ function refill(li, children) {
 }
 
 /**
+ * Whether an element already shows what `shows` describes (then it need not be built again);
+ * otherwise it remembers `shows` for next time. Everything an item is built from goes in, so a
+ * re-render leaves untouched (focus, typed text, running transitions) what did not change.
+ * @param {HTMLElement} el
+ * @param {Array<unknown>} shows
+ * @returns {boolean}
+ */
+function unchanged(el, shows) {
+  const signature = JSON.stringify(shows);
+  if (el.dataset.signature === signature) return true;
+  el.dataset.signature = signature;
+  return false;
+}
+
+/**
  * Mark a list item with the card's state (unsent, visibility, consent).
  * @param {HTMLElement} li
  * @param {Card} card
@@ -738,14 +734,13 @@ function renderCardList(list, cards, optionsFor) {
     () => h("li", { class: "card", "data-testid": "my-card" }),
     (li, card) => {
       const options = optionsFor(card);
-      const editing = Boolean(ui.editing && ui.editing.id === card.id);
-      const signature = JSON.stringify([card.text, card.visibility, card.status, options, card.unsent ? ui.status : false, editing, readOnly()]);
+      const editing = ui().editing?.id === card.id;
+      const shows = [card.text, card.visibility, card.status, options, card.unsent ? ui().status : false, editing, readOnly()];
       markCard(li, card);
-      if (li.dataset.signature === signature) return;
-      li.dataset.signature = signature;
+      if (unchanged(li, shows)) return;
       refill(li, cardContent(card, options));
     },
-    { animate: ui.rendered });
+    { animate: rendered });
 }
 
 /**
@@ -754,9 +749,9 @@ function renderCardList(list, cards, optionsFor) {
  * @returns {string}
  */
 function cardMeta(card) {
-  const goals = linksOfCard(ui.view, card.id).map((l) => goalById(ui.view, l.goal_id)).filter(Boolean);
+  const goals = linksOfCard(view, card.id).map((l) => goalById(view, l.goal_id)).filter(Boolean);
   if (goals.length) return format(strings.linked_to, { goal: goals.map((g) => g?.text).join(" · ") });
-  const prompts = ui.view.workshop.prompts || [];
+  const prompts = view.workshop.prompts || [];
   if (card.kind === "drive" && typeof card.prompt === "number" && prompts[card.prompt]) {
     return format(strings.answer_to, { prompt: prompts[card.prompt] });
   }
@@ -767,7 +762,7 @@ function cardMeta(card) {
 function renderDrives() {
   renderPrompt();
   renderComposerVisibility();
-  const cards = [...cardsAbout(ui.view, meId(), "drive")].reverse();
+  const cards = [...cardsAbout(view, meId(), "drive")].reverse();
   renderCardList(el.myDrives, cards, (card) => ({ editable: true, deletable: true, visibility: true, meta: cardMeta(card) }));
   setText(part("my-drives-count"), cards.length || "");
   showEmpty("my-drives-empty", !cards.length);
@@ -779,7 +774,7 @@ function renderDrives() {
  * @returns {string}
  */
 function fromText(card) {
-  const name = nameOf(ui.view, card.author);
+  const name = nameOf(view, card.author);
   return name ? format(strings.from_person, { name }) : strings.from_hidden;
 }
 
@@ -790,21 +785,21 @@ function fromText(card) {
  */
 function pendingStrengthContent(card) {
   const ask = h("p", { class: "card-ask", "data-testid": "strength-ask" }, icon("wait"), h("span", {}, strings.awaiting_you));
-  if (ui.responding && ui.responding.id === card.id) {
+  const { responding } = ui();
+  if (responding && responding.id === card.id) {
     const textarea = h("textarea", {
       class: "big-text", rows: 3, maxlength: LIMITS.TEXT_MAX, "data-testid": "strength-respond-text",
       "aria-label": strings.respond_label,
       oninput: (event) => {
-        ui.responding = { id: card.id, text: valueOf(event) };
-        saveResponding();
+        store.update({ responding: { id: card.id, text: valueOf(event) } });
       },
     });
-    textarea.value = ui.responding.text;
+    textarea.value = responding.text;
     return [ask, h("p", { class: "card-meta" }, fromText(card)), textarea,
       h("div", { class: "card-actions" },
         h("button", { type: "button", class: "button", "data-testid": "strength-respond-cancel", onclick: () => stopResponding() }, strings.cancel),
         h("button", { type: "button", class: "button primary", "data-testid": "strength-accept-edited", props: { disabled: readOnly() },
-          onclick: () => acceptStrength(card, ui.responding?.text) }, strings.accept_edited))];
+          onclick: () => acceptStrength(card, ui().responding?.text) }, strings.accept_edited))];
   }
   return [
     ask,
@@ -829,32 +824,27 @@ function renderReceived(received) {
     () => h("li", { class: "card", "data-testid": "my-card" }),
     (li, card) => {
       const waiting = card.status === "pending";
-      const responding = Boolean(waiting && ui.responding && ui.responding.id === card.id);
+      const responding = waiting && ui().responding?.id === card.id;
       const meta = waiting ? "" : [fromText(card), card.reworded ? strings.in_your_words : "", cardMeta(card)].filter(Boolean).join(" · ");
-      const signature = JSON.stringify([card.text, card.status, card.author, meta, card.unsent ? ui.status : false, responding, readOnly(),
-        nameOf(ui.view, card.author)]);
+      const shows = [card.text, card.status, card.author, meta, card.unsent ? ui().status : false, responding, readOnly(),
+        nameOf(view, card.author)];
       markCard(li, card);
       li.classList.toggle("is-awaiting", waiting);
-      if (li.dataset.signature === signature) return;
-      li.dataset.signature = signature;
+      if (unchanged(li, shows)) return;
       refill(li, waiting ? pendingStrengthContent(card) : cardContent(card, { editable: false, deletable: true, meta }));
     },
-    { animate: ui.rendered });
+    { animate: rendered });
 }
 
 /** Strengths screen: pick a colleague, write; then what I received and gave. */
 function renderStrengths() {
   const me = meId();
-  const colleagues = ui.view.participants.filter((p) => p.id !== me);
-  const query = fold(ui.search.trim());
+  const colleagues = view.participants.filter((p) => p.id !== me);
+  const query = fold(ui().search.trim());
   // The strength round's colleagues stand above the search; a search still finds them.
-  const inRound = new Set((ui.view.assignments || []).filter((a) => a.giver === me).map((a) => a.receiver));
+  const inRound = new Set((view.assignments || []).filter((a) => a.giver === me).map((a) => a.receiver));
   const shown = colleagues.filter((p) => (query ? fold(p.name).includes(query) : !inRound.has(p.id)));
-  const aboutPerson = ui.about ? participantById(ui.view, ui.about) : null;
-  if (ui.about && !aboutPerson && ui.view.participants.length) {
-    ui.about = null;
-    saveStrengthDraft();
-  }
+  const aboutPerson = participantById(view, ui().about);
 
   el.pick.hidden = Boolean(aboutPerson);
   el.write.hidden = !aboutPerson;
@@ -877,7 +867,7 @@ function renderStrengths() {
     setText(part("strength-consent-hint"), hint.join(" "));
   }
 
-  const about = [...cardsAbout(ui.view, me, "strength")].reverse();
+  const about = [...cardsAbout(view, me, "strength")].reverse();
   const awaiting = about.filter((c) => c.status === "pending");
   const received = [...awaiting, ...about.filter((c) => c.status !== "pending")];
   renderReceived(received);
@@ -889,9 +879,9 @@ function renderStrengths() {
   fill(badge, h("span", { "aria-hidden": "true" }, String(awaiting.length)),
     h("span", { class: "visually-hidden" }, format(strings.pending_badge, { n: awaiting.length })));
 
-  const given = [...strengthsGivenBy(ui.view, me)].reverse();
+  const given = [...strengthsGivenBy(view, me)].reverse();
   renderCardList(el.given, given, (card) => {
-    const name = nameOf(ui.view, card.about);
+    const name = nameOf(view, card.about);
     return {
       editable: true, deletable: true,
       meta: name ? format(strings.for_person, { name }) : "",
@@ -921,12 +911,12 @@ function givenStatus(card, name) {
  */
 function renderRound() {
   const me = meId();
-  const round = (ui.view.assignments || []).filter((a) => a.giver === me)
-    .map((a) => participantById(ui.view, a.receiver)).filter(isPresent);
+  const round = (view.assignments || []).filter((a) => a.giver === me)
+    .map((a) => participantById(view, a.receiver)).filter(isPresent);
   el.round.hidden = !round.length;
   setText(part("colleague-search-label"), round.length ? strings.pick_other : strings.pick_first);
   if (!round.length) return;
-  const named = new Set(strengthsGivenBy(ui.view, me).map((c) => c.about));
+  const named = new Set(strengthsGivenBy(view, me).map((c) => c.about));
   const done = round.filter((p) => named.has(p.id)).length;
   setText(part("strength-round-title"), format(strings.round_title, { names: round.map((p) => p.name).join(", ") }));
   setText(part("strength-round-progress"), done === round.length ? strings.round_done : format(strings.round_progress, { n: done, total: round.length }));
@@ -948,18 +938,28 @@ function renderRound() {
 
 /**
  * My cards that can be linked: drives, and strengths I accepted (a pending one is not shared yet).
+ * @param {State} shown
  * @returns {Card[]}
  */
-function linkableCards() {
+function linkableCards(shown) {
   const me = meId();
-  return [...cardsAbout(ui.view, me, "drive"), ...cardsAbout(ui.view, me, "strength").filter((c) => c.status === "accepted")];
+  return [...cardsAbout(shown, me, "drive"), ...cardsAbout(shown, me, "strength").filter((c) => c.status === "accepted")];
+}
+
+/**
+ * The card picked on the links screen, while it can still be linked (null: none, or it is gone).
+ * @returns {?string}
+ */
+function pickedCard() {
+  const id = ui().linkCard;
+  return id && linkableCards(currentView()).some((c) => c.id === id) ? id : null;
 }
 
 /** Links screen: my cards, the goals, my links. */
 function renderLinks() {
   const me = meId();
-  const myCards = linkableCards();
-  if (ui.linkCard && !myCards.some((c) => c.id === ui.linkCard)) ui.linkCard = null;
+  const myCards = linkableCards(view);
+  const linkCard = pickedCard();
 
   reconcile(el.linkCards, myCards, (c) => c.id,
     (card) => h("li", {}, h("button", {
@@ -968,8 +968,8 @@ function renderLinks() {
     })),
     (li, card) => {
       const button = /** @type {HTMLButtonElement} */ (li.firstElementChild);
-      const count = linksOfCard(ui.view, card.id).length;
-      button.setAttribute("aria-pressed", String(ui.linkCard === card.id));
+      const count = linksOfCard(view, card.id).length;
+      button.setAttribute("aria-pressed", String(linkCard === card.id));
       button.classList.toggle("is-strength", card.kind === "strength");
       fill(button,
         icon(card.kind),
@@ -979,8 +979,8 @@ function renderLinks() {
     });
   showEmpty("link-cards-empty", !myCards.length);
 
-  const goals = goalsInOrder(ui.view);
-  el.linkGoals.classList.toggle("is-waiting", !ui.linkCard);
+  const goals = goalsInOrder(view);
+  el.linkGoals.classList.toggle("is-waiting", !linkCard);
   reconcile(el.linkGoals, goals, (g) => g.id,
     (goal) => h("li", {}, h("button", {
       type: "button", class: "pick pick-goal", "data-testid": "link-goal", dataset: { goalId: goal.id },
@@ -988,33 +988,32 @@ function renderLinks() {
     })),
     (li, goal) => {
       const button = /** @type {HTMLButtonElement} */ (li.firstElementChild);
-      const link = ui.linkCard ? linkBetween(ui.view, ui.linkCard, goal.id) : null;
+      const link = linkCard ? linkBetween(view, linkCard, goal.id) : null;
       button.setAttribute("aria-pressed", String(Boolean(link)));
       button.disabled = readOnly();
       fill(button,
         icon(goal.kind),
         h("span", { class: "pick-text" }, h("span", { class: "pick-kind" }, strings[`kind_${goal.kind}`] || goal.kind), goal.text),
         link ? h("span", { class: "pick-badge is-linked" }, `✓ ${strings.linked}`) : null);
-      renderTypeChoice(li, link && ui.choosing === link.id ? link : null);
+      renderTypeChoice(li, link && ui().choosing === link.id ? link : null);
     });
   showEmpty("link-goals-empty", !goals.length);
-  part("link-goal-hint").hidden = !ui.linkCard;
+  part("link-goal-hint").hidden = !linkCard;
 
   const links = myLinks();
   reconcile(el.myLinks, links, (l) => l.id,
     () => h("li", { class: "card link-item", "data-testid": "my-link" }),
     (li, link) => {
-      const card = cardById(ui.view, link.card_id);
-      const goal = goalById(ui.view, link.goal_id);
+      const card = cardById(view, link.card_id);
+      const goal = goalById(view, link.goal_id);
       li.dataset.linkId = link.id;
       li.dataset.type = typeOf(link);
       li.classList.toggle("is-pending", Boolean(link.unsent));
       if (link.unsent) li.dataset.pending = "true";
       else delete li.dataset.pending;
       const endorsed = (link.endorsements || []).length;
-      const signature = JSON.stringify([card?.text, goal?.text, goal?.kind, typeOf(link), endorsed, link.unsent ? ui.status : false, readOnly()]);
-      if (li.dataset.signature === signature) return;
-      li.dataset.signature = signature;
+      const shows = [card?.text, goal?.text, goal?.kind, typeOf(link), endorsed, link.unsent ? ui().status : false, readOnly()];
+      if (unchanged(li, shows)) return;
       refill(li, [
         h("p", { class: "card-text" }, card ? card.text : ""),
         h("p", { class: "link-goal" }, icon(goal ? goal.kind : "goal"), h("span", {}, goal ? goal.text : "")),
@@ -1032,7 +1031,7 @@ function renderLinks() {
           h("button", { type: "button", class: "button small quiet-danger", "data-testid": "link-remove", props: { disabled: readOnly() },
             onclick: () => removeLink(link) }, strings.remove)),
       ]);
-    }, { animate: ui.rendered });
+    }, { animate: rendered });
   setText(part("my-links-count"), links.length || "");
   showEmpty("my-links-empty", !links.length);
   renderTeamLinks(new Set(links.map((l) => l.id)));
@@ -1061,8 +1060,8 @@ function renderTypeChoice(li, link) {
     current?.remove();
     return;
   }
-  const signature = JSON.stringify([link.id, typeOf(link), readOnly()]);
-  if (current instanceof HTMLElement && current.dataset.signature === signature) return;
+  const shows = [link.id, typeOf(link), readOnly()];
+  if (current instanceof HTMLElement && unchanged(current, shows)) return;
   const active = document.activeElement;
   const focused = current && active instanceof HTMLElement && current.contains(active) ? active.dataset.type : null;
   const questionId = `type-question-${link.id}`;
@@ -1073,7 +1072,7 @@ function renderTypeChoice(li, link) {
       "aria-pressed": String(typeOf(link) === type), props: { disabled: readOnly() },
       onclick: () => setLinkType(link, type),
     }, icon(type), h("span", {}, strings[`link_type_${type}`]))));
-  choice.dataset.signature = signature;
+  unchanged(choice, shows);
   if (current) current.replaceWith(choice);
   else li.appendChild(choice);
   if (focused) focusIn(choice, `[data-type="${focused}"]`, { preventScroll: true });
@@ -1085,29 +1084,28 @@ function renderTypeChoice(li, link) {
  */
 function renderTeamLinks(mine) {
   const me = meId();
-  const order = new Map(goalsInOrder(ui.view).map((g, i) => [g.id, i]));
-  const links = ui.view.links
+  const order = new Map(goalsInOrder(view).map((g, i) => [g.id, i]));
+  const links = view.links
     .filter((l) => !mine.has(l.id))
     .flatMap((link) => {
-      const card = cardById(ui.view, link.card_id);
-      const goal = goalById(ui.view, link.goal_id);
+      const card = cardById(view, link.card_id);
+      const goal = goalById(view, link.goal_id);
       return card && goal && card.about !== me ? [{ link, card, goal }] : [];
     })
     .sort((a, b) => ((order.get(a.goal.id) ?? 0) - (order.get(b.goal.id) ?? 0)) || String(a.link.created_at).localeCompare(String(b.link.created_at)));
   reconcile(el.teamLinks, links, ({ link }) => link.id,
     () => h("li", { class: "card team-link", "data-testid": "team-link" }),
     (li, { link, card, goal }) => {
-      const person = card.about ? participantById(ui.view, card.about) : null;
+      const person = card.about ? participantById(view, card.about) : null;
       const endorsements = link.endorsements || [];
       const endorsed = Boolean(me && endorsements.includes(me));
       li.dataset.linkId = link.id;
       li.classList.toggle("is-strength", card.kind === "strength");
       if (link.unsent) li.dataset.pending = "true";
       else delete li.dataset.pending;
-      const signature = JSON.stringify([person?.name, person?.color, card.text, goal.text, goal.kind, typeOf(link), endorsements.length, endorsed,
-        link.unsent ? ui.status : false, readOnly()]);
-      if (li.dataset.signature === signature) return;
-      li.dataset.signature = signature;
+      const shows = [person?.name, person?.color, card.text, goal.text, goal.kind, typeOf(link), endorsements.length, endorsed,
+        link.unsent ? ui().status : false, readOnly()];
+      if (unchanged(li, shows)) return;
       refill(li, [
         h("p", { class: "team-who" },
           h("span", { class: `dot ${colorClass("color", person)}`, "aria-hidden": "true" }),
@@ -1122,7 +1120,7 @@ function renderTeamLinks(mine) {
             onclick: () => endorse(link, !endorsed),
           }, icon("thumb"), h("span", {}, "+1"), h("span", { class: "endorse-count", "data-testid": "endorse-count" }, String(endorsements.length)))),
       ]);
-    }, { animate: ui.rendered });
+    }, { animate: rendered });
   setText(part("team-links-count"), links.length || "");
   showEmpty("team-links-empty", !links.length);
   part("team-links-hint").hidden = !links.length;
@@ -1134,8 +1132,8 @@ function renderTeamLinks(mine) {
  */
 function myLinks() {
   const me = meId();
-  const mine = new Set(ui.view.cards.filter((c) => c.about === me).map((c) => c.id));
-  return ui.view.links.filter((l) => mine.has(l.card_id) || l.created_by === me);
+  const mine = new Set(view.cards.filter((c) => c.about === me).map((c) => c.id));
+  return view.links.filter((l) => mine.has(l.card_id) || l.created_by === me);
 }
 
 /**
@@ -1144,9 +1142,9 @@ function myLinks() {
  */
 function linksOfMyCards() {
   const me = meId();
-  const mine = new Set(ui.view.cards.filter((c) => c.about === me).map((c) => c.id));
-  const order = new Map(goalsInOrder(ui.view).map((g, i) => [g.id, i]));
-  return ui.view.links.filter((l) => mine.has(l.card_id) && goalById(ui.view, l.goal_id))
+  const mine = new Set(view.cards.filter((c) => c.about === me).map((c) => c.id));
+  const order = new Map(goalsInOrder(view).map((g, i) => [g.id, i]));
+  return view.links.filter((l) => mine.has(l.card_id) && goalById(view, l.goal_id))
     .sort((a, b) => ((order.get(a.goal_id) ?? 0) - (order.get(b.goal_id) ?? 0)) || String(a.created_at).localeCompare(String(b.created_at)));
 }
 
@@ -1156,8 +1154,8 @@ function linksOfMyCards() {
  * @returns {Array<Node|null>}
  */
 function linkHeading(link) {
-  const card = cardById(ui.view, link.card_id);
-  const goal = goalById(ui.view, link.goal_id);
+  const card = cardById(view, link.card_id);
+  const goal = goalById(view, link.goal_id);
   return [
     h("p", { class: "card-text" }, card ? card.text : ""),
     h("p", { class: "link-goal" }, icon(goal ? goal.kind : "goal"), h("span", {}, goal ? goal.text : "")),
@@ -1171,7 +1169,7 @@ function linkHeading(link) {
  * @returns {HTMLElement}
  */
 function agreementItem(agreement, withControls = true) {
-  const { owner, due } = agreementParts(ui.view, agreement, pageLanguage());
+  const { owner, due } = agreementParts(view, agreement, pageLanguage());
   const meta = [
     h("span", { class: "meta-part" }, icon("named"), h("span", {}, owner
       ? (agreement.owner === meId() ? format(strings.agreement_owner_me, { name: owner }) : owner)
@@ -1202,30 +1200,31 @@ function agreementItem(agreement, withControls = true) {
 
 /**
  * The form for a new agreement on a link, or for changing one: what, who (me by default), by when.
- * Its values live in ui.agreementForm (kept on the phone), so a re-render never loses them.
- * @param {AgreementDraft} form the open form (ui.agreementForm)
+ * Its values live in the store (agreementForm, kept on the phone), so a re-render never loses them.
+ * @param {AgreementDraft} form the open form
  * @returns {HTMLFormElement}
  */
 function agreementForm(form) {
   const key = `${form.linkId}-${form.id || "new"}`;
-  const keep = () => store.set("draft:agreement", ui.agreementForm);
+  /** @param {Partial<AgreementDraft>} change */
+  const keep = (change) => store.update((s) => ({ agreementForm: { ...form, ...s.agreementForm, ...change } }));
   const text = h("textarea", {
     id: `agreement-text-${key}`, class: "big-text", rows: 3, maxlength: LIMITS.TEXT_MAX, "data-testid": "agreement-text",
     placeholder: strings.agreement_placeholder,
-    oninput: (event) => { ui.agreementForm = { ...form, ...ui.agreementForm, text: valueOf(event) }; keep(); },
+    oninput: (event) => keep({ text: valueOf(event) }),
   });
   text.value = form.text || "";
   const me = meId();
-  const people = [participantById(ui.view, me), ...ui.view.participants.filter((p) => p.id !== me)].filter(isPresent);
+  const people = [participantById(view, me), ...view.participants.filter((p) => p.id !== me)].filter(isPresent);
   const owner = h("select", {
     id: `agreement-owner-${key}`, "data-testid": "agreement-owner",
-    onchange: (event) => { ui.agreementForm = { ...form, ...ui.agreementForm, owner: valueOf(event) || null }; keep(); },
+    onchange: (event) => keep({ owner: valueOf(event) || null }),
   }, people.map((p) => h("option", { value: p.id }, p.id === me ? format(strings.agreement_owner_me, { name: p.name }) : p.name)),
   h("option", { value: "" }, strings.agreement_nobody));
   owner.value = form.owner || "";
   const due = h("input", {
     id: `agreement-due-${key}`, type: "date", "data-testid": "agreement-due",
-    oninput: (event) => { ui.agreementForm = { ...form, ...ui.agreementForm, due: valueOf(event) }; keep(); },
+    oninput: (event) => keep({ due: valueOf(event) }),
   });
   due.value = form.due || "";
   return h("form", {
@@ -1248,16 +1247,16 @@ function agreementForm(form) {
  * @param {{canAdd: boolean, only?: (agreement: Agreement) => boolean}} options
  */
 function fillAgreementLink(li, link, options) {
-  const agreements = agreementsOf(ui.view, link.id).filter(options.only || (() => true));
-  const form = ui.agreementForm && ui.agreementForm.linkId === link.id ? ui.agreementForm : null;
+  const agreements = agreementsOf(view, link.id).filter(options.only || (() => true));
+  const open = ui().agreementForm;
+  const form = open && open.linkId === link.id ? open : null;
   li.dataset.linkId = link.id;
-  const card = cardById(ui.view, link.card_id);
-  const goal = goalById(ui.view, link.goal_id);
-  const signature = JSON.stringify([card?.text, goal?.text, goal?.kind, typeOf(link),
-    agreements.map((a) => [a.id, a.text, a.owner, nameOf(ui.view, a.owner), a.due, a.done, a.unsent ? ui.status : false]),
-    form ? [form.linkId, form.id] : null, readOnly(), options.canAdd]);
-  if (li.dataset.signature === signature) return;
-  li.dataset.signature = signature;
+  const card = cardById(view, link.card_id);
+  const goal = goalById(view, link.goal_id);
+  const shows = [card?.text, goal?.text, goal?.kind, typeOf(link),
+    agreements.map((a) => [a.id, a.text, a.owner, nameOf(view, a.owner), a.due, a.done, a.unsent ? ui().status : false]),
+    form ? [form.linkId, form.id] : null, readOnly(), options.canAdd];
+  if (unchanged(li, shows)) return;
   const items = agreements.map((a) => (form && form.id === a.id ? h("li", { class: "agreement is-editing" }, agreementForm(form)) : agreementItem(a)));
   refill(li, [
     ...linkHeading(link),
@@ -1276,16 +1275,14 @@ function fillAgreementLink(li, link, options) {
 function renderAgreements() {
   const me = meId();
   const links = linksOfMyCards();
-  const open = ui.agreementForm;
-  if (open && !ui.view.links.some((l) => l.id === open.linkId)) closeAgreementForm(false);
   reconcile(el.agreementLinks, links, (l) => l.id,
     () => h("li", { class: "card agreement-link", "data-testid": "agreement-link" }),
     (li, link) => fillAgreementLink(li, link, { canAdd: true }),
-    { animate: ui.rendered });
+    { animate: rendered });
   showEmpty("agreement-links-empty", !links.length);
 
   const mine = new Set(links.map((l) => l.id));
-  const ownedLinks = ui.view.links.filter((l) => !mine.has(l.id) && agreementsOf(ui.view, l.id).some((a) => a.owner === me));
+  const ownedLinks = view.links.filter((l) => !mine.has(l.id) && agreementsOf(view, l.id).some((a) => a.owner === me));
   reconcile(el.ownedAgreements, ownedLinks, (l) => l.id,
     () => h("li", { class: "card agreement-link", "data-testid": "agreement-link" }),
     (li, link) => fillAgreementLink(li, link, { canAdd: false, only: (a) => a.owner === me }));
@@ -1300,12 +1297,12 @@ function renderAgreements() {
  */
 function answerFor(linkId) {
   const me = meId();
-  return (ui.view.checkin?.answers || []).find((a) => a.link_id === linkId && a.participant_id === me) || null;
+  return (view.checkin?.answers || []).find((a) => a.link_id === linkId && a.participant_id === me) || null;
 }
 
 /** The check-in: per link of mine, "does this still energise you?" as five big buttons and a comment. */
 function renderCheckin() {
-  const checkin = ui.view.checkin;
+  const checkin = view.checkin;
   if (!checkin) return;
   const links = linksOfMyCards();
   reconcile(el.checkinLinks, links, (l) => l.id,
@@ -1316,21 +1313,19 @@ function renderCheckin() {
       li.dataset.rating = answer ? String(answer.rating) : "";
       if (answer?.unsent) li.dataset.pending = "true";
       else delete li.dataset.pending;
-      const card = cardById(ui.view, link.card_id);
-      const goal = goalById(ui.view, link.goal_id);
-      const signature = JSON.stringify([checkin.id, card?.text, goal?.text, answer?.rating, answer?.comment, answer?.unsent ? ui.status : false]);
-      if (li.dataset.signature === signature) return;
-      li.dataset.signature = signature;
+      const card = cardById(view, link.card_id);
+      const goal = goalById(view, link.goal_id);
+      const shows = [checkin.id, card?.text, goal?.text, answer?.rating, answer?.comment, answer?.unsent ? ui().status : false];
+      if (unchanged(li, shows)) return;
       const questionId = `checkin-q-${link.id}`;
       const commentId = `checkin-c-${link.id}`;
       const comment = h("textarea", {
         id: commentId, rows: 2, maxlength: LIMITS.TEXT_MAX, "data-testid": "checkin-comment",
         oninput: (event) => {
-          ui.checkinComments = { ...ui.checkinComments, [link.id]: valueOf(event) };
-          store.set("draft:checkin", ui.checkinComments);
+          store.update((s) => ({ checkinComments: { ...s.checkinComments, [link.id]: valueOf(event) } }));
         },
       });
-      comment.value = ui.checkinComments[link.id] ?? answer?.comment ?? "";
+      comment.value = ui().checkinComments[link.id] ?? answer?.comment ?? "";
       refill(li, [
         ...linkHeading(link),
         h("p", { class: "checkin-question", id: questionId }, strings.checkin_question),
@@ -1385,36 +1380,56 @@ function renderMeList(testId, itemTestId, items, describe) {
 /** The "me" screen: everything stored about me in this workshop. */
 function renderMe() {
   const me = meId();
-  setText(part("me-data-name"), nameOf(ui.view, me));
-  renderMeList("me-drives", "me-drive", [...cardsAbout(ui.view, me, "drive")].reverse(), (card) => ({
+  setText(part("me-data-name"), nameOf(view, me));
+  renderMeList("me-drives", "me-drive", [...cardsAbout(view, me, "drive")].reverse(), (card) => ({
     text: card.text, meta: strings[`visibility_hint_${card.visibility}`] || "", icon: card.visibility,
     className: card.visibility === "facilitator" ? "is-private" : "",
   }));
-  renderMeList("me-given", "me-given-item", [...strengthsGivenBy(ui.view, me)].reverse(), (card) => {
-    const name = nameOf(ui.view, card.about) || strings.someone;
+  renderMeList("me-given", "me-given-item", [...strengthsGivenBy(view, me)].reverse(), (card) => {
+    const name = nameOf(view, card.about) || strings.someone;
     return { text: card.text, meta: `${format(strings.for_person, { name })} · ${givenStatus(card, name)}`,
       icon: card.status === "pending" ? "wait" : "check" };
   });
-  const about = [...cardsAbout(ui.view, me, "strength")].reverse();
+  const about = [...cardsAbout(view, me, "strength")].reverse();
   renderMeList("me-received", "me-received-item", [...about.filter((c) => c.status === "pending"), ...about.filter((c) => c.status !== "pending")],
     (card) => ({ text: card.text, meta: `${fromText(card)} · ${card.status === "pending" ? strings.awaiting_you : strings.shared_with_team}`,
       icon: card.status === "pending" ? "wait" : "check", className: card.status === "pending" ? "is-awaiting" : "" }));
   renderMeList("me-links", "me-link", myLinks(), (link) => {
-    const card = cardById(ui.view, link.card_id);
-    const goal = goalById(ui.view, link.goal_id);
+    const card = cardById(view, link.card_id);
+    const goal = goalById(view, link.goal_id);
     return { text: card ? card.text : "", meta: format(strings.linked_to, { goal: goal ? goal.text : "" }), icon: goal ? goal.kind : "goal" };
   });
-  el.leave.disabled = ui.leaving;
+  el.leave.disabled = ui().leaving;
+  setText(el.leave, ui().leaving ? strings.leaving : el.leave.dataset.label || "");
 }
 
-/** Render everything from the server's state with the outbox on top. */
+/**
+ * The server's state with the outbox (and what is settling) on top: what the screens show; an
+ * empty workshop until a state arrived. Worked out again only when one of those changed.
+ * @returns {State}
+ */
+function currentView() {
+  const { state, settling, outbox } = ui();
+  if (!state) return derived.view;
+  const from = [state, settling, outbox];
+  if (from.some((part, i) => part !== derived.from[i])) {
+    derived = { from, view: applyOutbox(state, [...settling.map((s) => s.item), ...outbox], state.me?.id ?? null) };
+  }
+  return derived.view;
+}
+
+/** @type {{from: Array<unknown>, view: State}} */
+let derived = { from: [], view };
+
+/**
+ * Render the page from the store: the screen shown, then (once a state is there) every screen.
+ * It runs after every change to the store (wire() subscribes it), and reads the store only.
+ */
 function render() {
-  const state = ui.state;
-  if (!state || ui.left) return;
-  ui.settling = ui.settling.filter((s) => s.version > state.version);
-  ui.view = applyOutbox(state, [...ui.settling.map((s) => s.item), ...ui.outbox], meId());
-  // The check-in closed while it was on screen: back to where the room is.
-  if (ui.tab === CHECKIN && !ui.view.checkin) showTab(phaseTab(), { quiet: true });
+  renderTabs();
+  const { state, left } = ui();
+  if (!state || left) return;
+  view = currentView();
   renderHeader();
   renderDrives();
   renderStrengths();
@@ -1422,7 +1437,7 @@ function render() {
   renderAgreements();
   renderCheckin();
   renderMe();
-  ui.rendered = true;
+  rendered = true;
 }
 
 // --- Actions ------------------------------------------------------------------------------------
@@ -1441,7 +1456,7 @@ function addDrive(event) {
   }
   /** @type {{id: string, kind: "drive", text: string, visibility: string, prompt?: number}} */
   const payload = { id: newId(), kind: "drive", text, visibility: composerVisibility() };
-  if ((ui.state?.workshop?.prompts || []).length) payload.prompt = ui.promptIndex;
+  if ((ui().state?.workshop?.prompts || []).length) payload.prompt = promptIndex();
   el.driveText.value = "";
   saveDriveDraft();
   enqueue(SEND.ADD_CARD, payload);
@@ -1454,20 +1469,21 @@ function addDrive(event) {
 function addStrength(event) {
   event.preventDefault();
   const text = el.strengthText.value.trim();
-  if (!ui.about) return;
+  if (!ui().about) return;
   if (!text) {
     toast(strings.empty_text);
     el.strengthText.focus();
     return;
   }
-  enqueue(SEND.ADD_CARD, { id: newId(), kind: "strength", text, about: ui.about, signed: el.signed.checked });
+  const about = ui().about;
   el.strengthText.value = "";
-  el.signed.checked = false;
-  ui.about = null;
-  ui.search = "";
   el.search.value = "";
+  store.batch(() => {
+    enqueue(SEND.ADD_CARD, { id: newId(), kind: "strength", text, about, signed: el.signed.checked });
+    el.signed.checked = false;
+    store.update({ about: null, search: "" });
+  });
   saveStrengthDraft();
-  render();
 }
 
 /**
@@ -1475,9 +1491,8 @@ function addStrength(event) {
  * @param {string} participantId
  */
 function pickColleague(participantId) {
-  ui.about = participantId;
+  store.update({ about: participantId });
   saveStrengthDraft();
-  render();
   el.strengthText.focus();
 }
 
@@ -1496,17 +1511,13 @@ function changeVisibility(card, visibility) {
  * @param {Card} card
  */
 function startEditing(card) {
-  ui.editing = isGivenStrength(card) ? { id: card.id, text: card.text, signed: Boolean(card.signed) } : { id: card.id, text: card.text };
-  saveEditing();
-  render();
+  store.update({ editing: isGivenStrength(card) ? { id: card.id, text: card.text, signed: Boolean(card.signed) } : { id: card.id, text: card.text } });
   focusIn(document, `[data-card-id="${CSS.escape(card.id)}"] [data-testid="card-edit-text"]`);
 }
 
 /** Close the editor without saving. */
 function stopEditing() {
-  ui.editing = null;
-  saveEditing();
-  render();
+  store.update({ editing: null });
 }
 
 /**
@@ -1514,23 +1525,24 @@ function stopEditing() {
  * @param {string} cardId
  */
 function saveEdit(cardId) {
-  const text = (ui.editing?.text || "").trim();
+  const text = (ui().editing?.text || "").trim();
   if (!text) {
     toast(strings.empty_text);
     return;
   }
   /** @type {{id: string, text: string, signed?: boolean}} */
   const payload = { id: cardId, text };
-  const card = cardById(ui.view, cardId);
+  const card = cardById(view, cardId);
   // My name goes with my words only: not onto a text its person reworded (the server refuses that too).
-  const signed = ui.editing?.signed;
+  const signed = ui().editing?.signed;
   if (card && isGivenStrength(card) && typeof signed === "boolean" && signed !== Boolean(card.signed)
     && !(card.reworded && text === card.text)) {
     payload.signed = signed;
   }
-  ui.editing = null;
-  saveEditing();
-  enqueue(SEND.EDIT_CARD, payload);
+  store.batch(() => {
+    store.update({ editing: null });
+    enqueue(SEND.EDIT_CARD, payload);
+  });
 }
 
 /**
@@ -1548,17 +1560,13 @@ function deleteCard(card) {
  * @param {Card} card
  */
 function startResponding(card) {
-  ui.responding = { id: card.id, text: card.text };
-  saveResponding();
-  render();
+  store.update({ responding: { id: card.id, text: card.text } });
   focusIn(document, `[data-card-id="${CSS.escape(card.id)}"] [data-testid="strength-respond-text"]`);
 }
 
 /** Close the rewording without answering. */
 function stopResponding() {
-  ui.responding = null;
-  saveResponding();
-  render();
+  store.update({ responding: null });
 }
 
 /**
@@ -1577,9 +1585,10 @@ function acceptStrength(card, text) {
     }
     if (wording !== card.text) payload.text = wording;
   }
-  ui.responding = null;
-  saveResponding();
-  enqueue(SEND.RESPOND_STRENGTH, payload);
+  store.batch(() => {
+    store.update({ responding: null });
+    enqueue(SEND.RESPOND_STRENGTH, payload);
+  });
 }
 
 /**
@@ -1596,13 +1605,10 @@ function declineStrength(card) {
  * @param {string} cardId
  */
 function selectLinkCard(cardId) {
-  ui.linkCard = ui.linkCard === cardId ? null : cardId;
-  ui.choosing = null;
-  store.set("link-card", ui.linkCard);
-  render();
+  store.update({ linkCard: pickedCard() === cardId ? null : cardId, choosing: null });
   // Step 2 may be below the fold when there are many cards: bring it up.
   const step = part("link-goals-title");
-  if (ui.linkCard && step.getBoundingClientRect().top > window.innerHeight * 0.6) {
+  if (pickedCard() && step.getBoundingClientRect().top > window.innerHeight * 0.6) {
     step.scrollIntoView({ block: "start", behavior: prefersReducedMotion() ? "auto" : "smooth" });
   }
 }
@@ -1612,20 +1618,25 @@ function selectLinkCard(cardId) {
  * @param {string} goalId
  */
 function toggleLink(goalId) {
-  if (!ui.linkCard) {
+  const cardId = pickedCard();
+  if (!cardId) {
     toast(strings.pick_card_first);
     return;
   }
-  const existing = linkBetween(ui.view, ui.linkCard, goalId);
+  const existing = linkBetween(view, cardId, goalId);
   // The goal's "✓ Linked" badge is the confirmation; only errors get a toast. The new link is
   // made at once ("it energises me"), and its goal then offers the other two types.
   if (existing) {
-    ui.choosing = null;
-    removeLink(existing);
+    store.batch(() => {
+      store.update({ choosing: null });
+      removeLink(existing);
+    });
   } else {
     const id = newId();
-    ui.choosing = id;
-    enqueue(SEND.ADD_LINK, { id, card_id: ui.linkCard, goal_id: goalId, type: "energises" });
+    store.batch(() => {
+      store.update({ choosing: id });
+      enqueue(SEND.ADD_LINK, { id, card_id: cardId, goal_id: goalId, type: "energises" });
+    });
   }
 }
 
@@ -1637,11 +1648,10 @@ function toggleLink(goalId) {
  */
 function setLinkType(link, type) {
   if (!LINK_TYPES.includes(type) || typeOf(link) === type) return;
-  const queued = ui.outbox.find((item) => item.event === SEND.ADD_LINK && item.payload.id === link.id && item.key !== ui.inFlight);
-  if (queued) {
-    queued.payload = { ...queued.payload, type };
-    saveOutbox();
-    render();
+  /** @param {OutboxItem} item */
+  const queued = (item) => item.event === SEND.ADD_LINK && item.payload.id === link.id && item.key !== inFlight;
+  if (ui().outbox.some(queued)) {
+    store.update((s) => ({ outbox: s.outbox.map((item) => (queued(item) ? { ...item, payload: { ...item.payload, type } } : item)) }));
     return;
   }
   enqueue(SEND.EDIT_LINK, { id: link.id, type });
@@ -1658,8 +1668,8 @@ function endorse(link, endorsed) {
 
 /** "I'm done" with the room's current phase, or not yet (the facilitator sees it). */
 function toggleDone() {
-  const { phase } = ui.view.workshop;
-  const me = participantById(ui.view, meId());
+  const { phase } = view.workshop;
+  const me = participantById(view, meId());
   if (!me || phase === "join" || phase === "closed") return;
   enqueue(SEND.SET_DONE, { phase, done: !(me.done || []).includes(phase) });
 }
@@ -1669,26 +1679,19 @@ function toggleDone() {
  * @param {AgreementDraft} form
  */
 function openAgreementForm(form) {
-  ui.agreementForm = form;
-  store.set("draft:agreement", form);
-  render();
+  store.update({ agreementForm: form });
   const key = `${form.linkId}-${form.id || "new"}`;
   document.getElementById(`agreement-text-${key}`)?.focus();
 }
 
-/**
- * Close the agreement form without saving.
- * @param {boolean} [rerender]
- */
-function closeAgreementForm(rerender = true) {
-  ui.agreementForm = null;
-  store.set("draft:agreement", null);
-  if (rerender) render();
+/** Close the agreement form without saving. */
+function closeAgreementForm() {
+  store.update({ agreementForm: null });
 }
 
 /** Save the agreement form: a new agreement (owner me unless chosen otherwise), or the changed fields. */
 function saveAgreement() {
-  const form = ui.agreementForm;
+  const form = ui().agreementForm;
   if (!form) return;
   const text = (form.text || "").trim();
   if (!text) {
@@ -1701,22 +1704,25 @@ function saveAgreement() {
     const payload = { id: newId(), link_id: form.linkId, text };
     if (form.owner) payload.owner = form.owner;
     if (form.due) payload.due = form.due;
-    closeAgreementForm(false);
-    enqueue(SEND.ADD_AGREEMENT, payload);
+    store.batch(() => {
+      closeAgreementForm();
+      enqueue(SEND.ADD_AGREEMENT, payload);
+    });
     return;
   }
-  const agreement = (ui.view.agreements || []).find((a) => a.id === form.id);
-  closeAgreementForm(false);
+  const agreement = (view.agreements || []).find((a) => a.id === form.id);
   if (!agreement) {
-    render();
+    closeAgreementForm();
     return;
   }
   const changes = {};
   if (text !== agreement.text) changes.text = text;
   if ((form.owner || null) !== (agreement.owner || null)) changes.owner = form.owner || null;
   if ((form.due || null) !== (agreement.due || null)) changes.due = form.due || null;
-  if (Object.keys(changes).length) enqueue(SEND.EDIT_AGREEMENT, { id: agreement.id, ...changes });
-  else render();
+  store.batch(() => {
+    closeAgreementForm();
+    if (Object.keys(changes).length) enqueue(SEND.EDIT_AGREEMENT, { id: agreement.id, ...changes });
+  });
 }
 
 /**
@@ -1744,19 +1750,22 @@ function deleteAgreement(agreement) {
  * @param {number} rating 1–5
  */
 function answerCheckin(link, rating) {
-  const typed = ui.checkinComments[link.id];
+  const typed = ui().checkinComments[link.id];
   const comment = (typed ?? answerFor(link.id)?.comment ?? "").trim();
   /** @type {{link_id: string, rating: number, comment?: string}} */
   const payload = { link_id: link.id, rating };
   if (comment) payload.comment = comment;
   // An earlier answer for this link that has not left yet is replaced, not sent first.
-  ui.outbox = ui.outbox.filter((item) => !(item.event === SEND.ANSWER_CHECKIN && item.payload.link_id === link.id && item.key !== ui.inFlight));
-  if (typed !== undefined) {
-    const { [link.id]: sent, ...rest } = ui.checkinComments;
-    ui.checkinComments = rest;
-    store.set("draft:checkin", ui.checkinComments);
-  }
-  enqueue(SEND.ANSWER_CHECKIN, payload);
+  store.batch(() => {
+    store.update((s) => {
+      const { [link.id]: sent, ...rest } = s.checkinComments;
+      return {
+        outbox: s.outbox.filter((item) => !(item.event === SEND.ANSWER_CHECKIN && item.payload.link_id === link.id && item.key !== inFlight)),
+        checkinComments: typed !== undefined ? rest : s.checkinComments,
+      };
+    });
+    enqueue(SEND.ANSWER_CHECKIN, payload);
+  });
 }
 
 /**
@@ -1783,23 +1792,19 @@ function removeLink(link) {
 
 /** Leave the workshop, after one confirmation: the server deletes everything of mine. */
 async function leave() {
-  if (!live || ui.leaving || !window.confirm(strings.confirm_leave)) return;
+  if (!live || ui().leaving || !window.confirm(strings.confirm_leave)) return;
   if (live.getStatus() !== "connected") {
     toast(strings.leave_offline, { kind: "error" });
     return;
   }
-  ui.leaving = true;
-  setText(el.leave, strings.leaving);
-  render();
+  store.update({ leaving: true });
   const ack = await live.send(SEND.LEAVE_WORKSHOP, {});
   if (ack.ok) {
     showLeft("left");
     return;
   }
-  if (ui.left) return;
-  ui.leaving = false;
-  setText(el.leave, el.leave.dataset.label || "");
-  render();
+  if (ui().left) return;
+  store.update({ leaving: false });
   toast(refusalText(strings, ack.error), { kind: "error" });
 }
 
@@ -1810,11 +1815,10 @@ async function leave() {
  * @param {"left"|"removed"|"deleted"|"gone"} how
  */
 function showLeft(how) {
-  if (ui.left) return;
-  ui.left = how;
-  window.clearTimeout(ui.flushRetry);
-  ui.outbox = [];
-  store.clearAll();
+  if (ui().left) return;
+  store.update({ left: how, outbox: [] });
+  window.clearTimeout(flushRetry);
+  kept.clearAll();
   if (live) live.close();
   el.root.dataset.left = how;
   const screen = part("left-screen");
@@ -1839,38 +1843,50 @@ function showLeft(how) {
  * @param {{event: string, data?: any}} cause
  */
 function onState(state, cause) {
-  if (ui.left) return;
-  const previous = ui.state;
-  ui.state = state;
+  if (ui().left) return;
+  const previous = ui().state;
   const me = state.me?.id;
   if (cause.event === RECEIVE.PARTICIPANT_LEFT && cause.data?.id && cause.data.id === me) {
-    showLeft(ui.leaving ? "left" : "removed");
+    showLeft(ui().leaving ? "left" : "removed");
     return;
   }
-  if (cause.event === RECEIVE.STATE && me) {
-    // Changes queued by someone who is no longer this phone's person are not theirs to send.
-    const mine = ui.outbox.filter((item) => !item.by || item.by === me);
-    if (mine.length !== ui.outbox.length) {
-      ui.outbox = mine;
-      saveOutbox();
+  store.batch(() => {
+    store.update((s) => ({ state, settling: s.settling.filter((x) => x.version > state.version) }));
+    if (cause.event === RECEIVE.STATE && me) {
+      // Changes queued by someone who is no longer this phone's person are not theirs to send.
+      store.update((s) => ({ outbox: s.outbox.filter((item) => !item.by || item.by === me) }));
     }
-  }
-  const editing = ui.editing;
-  if (editing && !cardById(state, editing.id) && !ui.outbox.some((i) => i.payload.id === editing.id)) {
-    ui.editing = null;
-    saveEditing();
-  }
-  if (ui.responding && !cardById(state, ui.responding.id)) {
-    ui.responding = null;
-    saveResponding();
-  }
-  if (cause.event === RECEIVE.CARD_SAVED && previous && isNewStrengthForMe(cause.data?.card, previous, me)) {
-    toast(strings.new_strength);
-  }
-  followTheRoom(state, previous, cause);
-  render();
-  if (cause.event !== "cached") store.set("state", ownPart(state));
+    forgetWhatIsGone();
+    if (cause.event === RECEIVE.CARD_SAVED && previous && isNewStrengthForMe(cause.data?.card, previous, me)) {
+      toast(strings.new_strength);
+    }
+    followTheRoom(state, previous, cause);
+  });
+  if (cause.event !== "cached") kept.set("state", ownPart(state));
   if (cause.event === RECEIVE.STATE) flushOutbox();
+}
+
+/**
+ * Let go of what is gone from the state: the card being edited or reworded, the colleague a
+ * strength was for, the card picked for linking, the agreement's link; and leave the check-in
+ * screen when the check-in closed.
+ */
+function forgetWhatIsGone() {
+  const s = ui();
+  const { state } = s;
+  if (!state) return;
+  const shown = currentView();
+  /** @type {Partial<PhoneUi>} */
+  const changes = {};
+  const { editing, responding, agreementForm } = s;
+  if (editing && !cardById(state, editing.id) && !s.outbox.some((i) => i.payload.id === editing.id)) changes.editing = null;
+  if (responding && !cardById(state, responding.id)) changes.responding = null;
+  if (s.about && !participantById(shown, s.about) && shown.participants.length) changes.about = null;
+  if (s.linkCard && !linkableCards(shown).some((c) => c.id === s.linkCard)) changes.linkCard = null;
+  if (agreementForm && !shown.links.some((l) => l.id === agreementForm.linkId)) changes.agreementForm = null;
+  if (s.tab === CHECKIN && !shown.checkin) changes.tab = phaseTab();
+  store.update(changes);
+  if ("about" in changes) saveStrengthDraft();
 }
 
 /**
@@ -1915,27 +1931,21 @@ function followTheRoom(state, previous, cause) {
   const checkinId = state.checkin?.id || null;
   const tabOfPhase = TAB_FOR_PHASE[phase] || "drives";
   if (cause.event === RECEIVE.STATE || cause.event === "cached") {
-    if (checkinId && checkinId !== ui.seenCheckin && !isTyping()) showTab(CHECKIN, { quiet: true });
-    else if (!ui.tab || (ui.seenPhase && ui.seenPhase !== phase && !isTyping())) showTab(tabOfPhase, { quiet: true });
-  } else if (cause.event === RECEIVE.PHASE_CHANGED && previous?.workshop?.phase !== phase && ui.tab !== CHECKIN && !isTyping()) {
-    showTab(tabOfPhase, { quiet: true });
+    if (checkinId && checkinId !== ui().seenCheckin && !isTyping()) showTab(CHECKIN);
+    else if (!ui().tab || (ui().seenPhase && ui().seenPhase !== phase && !isTyping())) showTab(tabOfPhase);
+  } else if (cause.event === RECEIVE.PHASE_CHANGED && previous?.workshop?.phase !== phase && ui().tab !== CHECKIN && !isTyping()) {
+    showTab(tabOfPhase);
   } else if (cause.event === RECEIVE.CHECKIN_CHANGED && checkinId && previous?.checkin?.id !== checkinId) {
     toast(strings.checkin_opened);
-    if (!isTyping()) showTab(CHECKIN, { quiet: true });
+    if (!isTyping()) showTab(CHECKIN);
   } else if (cause.event === RECEIVE.CHECKIN_CHANGED && !checkinId && previous?.checkin) {
     toast(strings.checkin_closed);
-  } else if (cause.event === RECEIVE.ASSIGNMENTS_CHANGED && ui.tab !== "strengths"
+  } else if (cause.event === RECEIVE.ASSIGNMENTS_CHANGED && ui().tab !== "strengths"
     && (state.assignments || []).some((a) => a.giver === state.me?.id)) {
     toast(strings.round_new);
   }
-  if (cause.event !== "cached") {
-    ui.seenPhase = phase;
-    store.set("seen-phase", phase);
-  }
-  if (checkinId && ui.tab === CHECKIN) {
-    ui.seenCheckin = checkinId;
-    store.set("seen-checkin", checkinId);
-  }
+  if (cause.event !== "cached") store.update({ seenPhase: phase });
+  if (checkinId && ui().tab === CHECKIN) store.update({ seenCheckin: checkinId });
 }
 
 /**
@@ -1947,7 +1957,7 @@ function followTheRoom(state, previous, cause) {
  */
 function isNewStrengthForMe(card, previous, me) {
   return Boolean(card && me && card.kind === "strength" && card.about === me && card.status === "pending"
-    && card.author !== me && !cardById(previous, card.id) && ui.tab !== "strengths");
+    && card.author !== me && !cardById(previous, card.id) && ui().tab !== "strengths");
 }
 
 /** The workshop is gone: forget everything this phone kept about it. */
@@ -1957,9 +1967,9 @@ function onWorkshopDeleted() {
 
 /** Restore drafts and wire the forms and tabs; all of it works before the socket connects. */
 function wire() {
-  el.driveText.value = store.get("draft:drive", "") || "";
+  el.driveText.value = kept.get("draft:drive", "") || "";
   saveDriveDraft();
-  const strengthDraft = store.get("draft:strength", null);
+  const strengthDraft = kept.get("draft:strength", null);
   if (strengthDraft) {
     el.strengthText.value = strengthDraft.text || "";
     el.signed.checked = Boolean(strengthDraft.signed);
@@ -1974,12 +1984,11 @@ function wire() {
   el.strengthText.addEventListener("input", saveStrengthDraft);
   el.signed.addEventListener("change", () => {
     saveStrengthDraft();
-    render();
+    render(); // the consent hint follows the box, which is the form's own state, not the store's
   });
   el.driveVisibility.addEventListener("change", () => {
-    ui.visibility = el.driveVisibility.value;
-    store.set("draft:visibility", ui.visibility);
-    renderComposerVisibility();
+    store.update({ visibility: el.driveVisibility.value });
+    renderComposerVisibility(); // also before any state arrived (then render() draws the tabs only)
   });
   el.driveForm.addEventListener("submit", addDrive);
   el.strengthForm.addEventListener("submit", addStrength);
@@ -1987,15 +1996,11 @@ function wire() {
   part("prompt-next").addEventListener("click", () => movePrompt(1));
   part("drive-skip").addEventListener("click", () => movePrompt(1));
   part("strength-change").addEventListener("click", () => {
-    ui.about = null;
+    store.update({ about: null });
     saveStrengthDraft();
-    render();
     el.search.focus();
   });
-  el.search.addEventListener("input", () => {
-    ui.search = el.search.value;
-    render();
-  });
+  el.search.addEventListener("input", () => store.update({ search: el.search.value }));
   // Enter in the search box picks the only match.
   el.search.addEventListener("keydown", (event) => {
     if (event.key !== "Enter") return;
@@ -2017,12 +2022,13 @@ function wire() {
   tablist.addEventListener("keydown", (event) => {
     if (event.key !== "ArrowRight" && event.key !== "ArrowLeft") return;
     const step = event.key === "ArrowRight" ? 1 : -1;
-    showTab(TABS[(TABS.indexOf(ui.tab || "") + step + TABS.length) % TABS.length], { focus: true });
+    showTab(TABS[(TABS.indexOf(ui().tab || "") + step + TABS.length) % TABS.length], { focus: true });
   });
-  if (ui.tab) showTab(ui.tab);
   setText(el.phase, strings[`phase_${el.root.dataset.phase}`] || el.root.dataset.phase);
   renderComposerVisibility();
   window.setInterval(tick, TICK_MS);
+  store.subscribe(render);
+  render();
 }
 
 wire();
@@ -2034,9 +2040,8 @@ live = connectLive({
   // The token no longer works: this person or the workshop was erased while the phone was away.
   onRefused: () => showLeft("gone"),
   onStatus: (status) => {
-    ui.status = status;
-    render();
+    store.update({ status });
     if (status === "connected") flushOutbox();
   },
-  initialState: store.get("state", null) ? fromServer(store.get("state")) : undefined,
+  initialState: kept.get("state", null) ? fromServer(kept.get("state")) : undefined,
 });

@@ -374,3 +374,64 @@ export function counts(state) {
     openGoals: state.goals.filter((g) => !linkedGoals.has(g.id)).length,
   };
 }
+
+// --- A page's store --------------------------------------------------------------------------
+
+/**
+ * @template T
+ * @typedef {{get: () => T, update: (patch: Partial<T> | ((value: T) => Partial<T>)) => void,
+ *            batch: (change: () => void) => void, subscribe: (listener: (value: T, previous: T) => void) => () => void}} Store
+ */
+
+/**
+ * Make a store.
+ * `update` merges a patch (or what a function of the value returns) into a new value and tells
+ * every subscriber, with the value before; a patch that changes nothing tells nobody. Within
+ * `batch`, subscribers hear once, at the end, about all the changes together.
+ * @template {object} T
+ * @param {T} initial
+ * @returns {Store<T>}
+ */
+export function createStore(initial) {
+  let value = initial;
+  /** @type {Set<(value: T, previous: T) => void>} */
+  const listeners = new Set();
+  let depth = 0;
+  /** @type {?T} the value before the batch began, while one runs and something changed */
+  let before = null;
+
+  /** @param {T} previous */
+  function tell(previous) {
+    for (const listener of Array.from(listeners)) listener(value, previous);
+  }
+
+  return {
+    get: () => value,
+    update(patch) {
+      const changes = typeof patch === "function" ? patch(value) : patch;
+      const changed = Object.entries(changes).some(([key, v]) => !Object.is(/** @type {any} */ (value)[key], v));
+      if (!changed) return;
+      const previous = value;
+      value = { ...value, ...changes };
+      if (depth) before = before ?? previous;
+      else tell(previous);
+    },
+    batch(change) {
+      depth += 1;
+      try {
+        change();
+      } finally {
+        depth -= 1;
+        if (!depth && before) {
+          const previous = before;
+          before = null;
+          tell(previous);
+        }
+      }
+    },
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
+}
