@@ -42,7 +42,7 @@ import { GOAL_KINDS, LIMITS, SEND, VISIBILITIES } from "./events.js";
 import { agreementMeta, colorClass, countText, linkCountText, nameOf as nameIn, pageLanguage, typeOf, typeWords } from "./labels.js";
 import { connectLive, newId } from "./live.js";
 import {
-  cardById, cardsAbout, counts, goalById, goalsInOrder, linksOfCard, linksOfGoal, participantById,
+  cardById, cardsAbout, counts, createStore, goalById, goalsInOrder, linksOfCard, linksOfGoal, participantById,
 } from "./state.js";
 
 
@@ -59,31 +59,32 @@ import {
 const boot = readJSON("boot");
 const strings = readJSON("strings");
 
-/** What the console shows beside the shared state. */
-const ui = {
-  /** @type {?State} */
-  state: null,
-  /** @type {?string} the goal open for editing */
-  editingGoal: null,
-  /** @type {?string} the person being renamed */
-  renaming: null,
-  /**
-   * The agreement form that is open: for a new agreement on a link, or an edit of one. Its
-   * fields are kept here as they are typed, so a re-render never loses them.
-   * @type {?AgreementDraft}
-   */
-  agreementForm: null,
-  /** @type {?string} a team link made in this session (shown once: the server keeps only its hash) */
-  teamLinkUrl: null,
-  /** @type {?boolean} whether a team link works, as learnt from this session's own actions */
-  teamLinkActive: null,
-  /** @type {?string} a board link made in this session (shown once, like the team link) */
-  boardKeyUrl: null,
-  /** @type {?boolean} whether a board link works, as learnt from this session's own actions */
-  boardKeyActive: null,
-  /** Whether the first render is done (what is there at load does not slide in). */
-  rendered: false,
-};
+/**
+ * What the console shows, beside the server's state: one value in a store, changed only with
+ * store.update(); render() is subscribed to it (at the end of this script) and only reads.
+ * @typedef {{state: ?State, editingGoal: ?string, renaming: ?string, agreementForm: ?AgreementDraft,
+ *            teamLinkUrl: ?string, teamLinkActive: ?boolean, boardKeyUrl: ?string, boardKeyActive: ?boolean}} ConsoleUi
+ *   editingGoal: the goal open for editing; renaming: the person being renamed; agreementForm: the
+ *   agreement form that is open (for a new agreement on a link, or an edit of one), its fields as
+ *   typed; teamLinkUrl / boardKeyUrl: a link made in this session (shown once: the server keeps
+ *   only its hash); teamLinkActive / boardKeyActive: whether it works, as learnt from this
+ *   session's own actions.
+ */
+
+/** @type {import("./state.js").Store<ConsoleUi>} */
+const store = createStore(/** @type {ConsoleUi} */ ({
+  state: null, editingGoal: null, renaming: null, agreementForm: null,
+  teamLinkUrl: null, teamLinkActive: null, boardKeyUrl: null, boardKeyActive: null,
+}));
+
+/**
+ * The console's state now. Read-only: change it with store.update().
+ * @returns {ConsoleUi}
+ */
+const ui = () => store.get();
+
+/** Whether the first render is done (what is there at load does not slide in). */
+let rendered = false;
 
 /**
  * "No links" / "1 link" / "{n} links".
@@ -95,8 +96,9 @@ const ui = {
  * @returns {State}
  */
 function current() {
-  if (!ui.state) throw new Error("No state has arrived yet");
-  return ui.state;
+  const { state } = ui();
+  if (!state) throw new Error("No state has arrived yet");
+  return state;
 }
 
 /**
@@ -141,7 +143,7 @@ function renderStepper() {
 
 /** The timer beside the stepper: time left, and whether input locks (or is locked) at the end. */
 function renderTimer() {
-  if (!ui.state) return;
+  if (!ui().state) return;
   // The console marks no last stretch: the facilitator reads the minutes.
   const timer = timerView(current().workshop, live.serverNow(), 0);
   const box = part("timer");
@@ -194,7 +196,7 @@ function kindSelect(selected, testId) {
  * @returns {Array<Node>}
  */
 function goalContent(goal) {
-  if (ui.editingGoal === goal.id) {
+  if (ui().editingGoal === goal.id) {
     const select = kindSelect(goal.kind, "goal-edit-kind");
     const input = h("input", { class: "goal-edit-text", "data-testid": "goal-edit-text", maxlength: LIMITS.TEXT_MAX,
       "aria-label": strings.goal_text_label, props: { value: goal.text } });
@@ -228,14 +230,14 @@ function renderGoals() {
   reconcile(part("goal-list"), goals, (g) => g.id,
     () => h("li", { class: "goal-row", "data-testid": "goal-row" }),
     (li, goal) => {
-      const editing = ui.editingGoal === goal.id;
+      const editing = ui().editingGoal === goal.id;
       const signature = JSON.stringify([goal.kind, goal.text, editing, editing ? 0 : linksOfGoal(current(), goal.id).length]);
       li.dataset.goalId = goal.id;
       li.classList.toggle("is-editing", editing);
       if (li.dataset.signature === signature) return;
       li.dataset.signature = signature;
       fill(li, ...goalContent(goal));
-    }, { animate: ui.rendered });
+    }, { animate: rendered });
   part("goal-empty").hidden = goals.length > 0;
 }
 
@@ -303,7 +305,7 @@ function personHead(person, cards, online) {
   const status = online ? strings.connected : strings.away;
   const presence = h("span", { class: `presence-dot ${online ? "is-on" : ""}`, role: "img",
     "aria-label": format(isDone(person) ? strings.presence_label_done : strings.presence_label, { name: person.name, status }) });
-  if (ui.renaming === person.id) {
+  if (ui().renaming === person.id) {
     const input = h("input", { class: "rename-input", "data-testid": "rename-input", maxlength: LIMITS.NAME_MAX, autocomplete: "off",
       "aria-label": format(strings.new_name, { name: person.name }), props: { value: person.name } });
     input.addEventListener("keydown", (event) => {
@@ -343,21 +345,21 @@ function renderPeople() {
       li.dataset.participantId = person.id;
       li.dataset.connected = String(isOnline);
       li.dataset.done = String(isDone(person));
-      const signature = JSON.stringify([person.name, person.color, isOnline, isDone(person), ui.renaming === person.id,
+      const signature = JSON.stringify([person.name, person.color, isOnline, isDone(person), ui().renaming === person.id,
         cards.map((c) => [c.id, c.text, c.visibility, c.status, c.hidden, c.signed, c.author, linksOfCard(current(), c.id).length]),
         cards.filter((c) => c.author).map((c) => nameOf(c.author))]);
       if (li.dataset.signature === signature) return;
       li.dataset.signature = signature;
       fill(li, personHead(person, cards, isOnline),
         cards.length ? h("ul", { class: "person-cards" }, cards.map(consoleCard)) : h("p", { class: "muted" }, strings.no_cards));
-      if (ui.renaming === person.id) {
+      if (ui().renaming === person.id) {
         const input = li.querySelector("[data-testid=rename-input]");
         if (input instanceof HTMLInputElement) {
           input.focus();
           input.select();
         }
       }
-    }, { animate: ui.rendered });
+    }, { animate: rendered });
   part("participant-empty").hidden = people.length > 0;
 }
 
@@ -424,14 +426,15 @@ function renderSettings() {
 // --- Agreements ------------------------------------------------------------------------------------
 
 /**
- * The agreement form (new, or editing one), filled from ui.agreementForm.
+ * The agreement form (new, or editing one), filled from ui().agreementForm.
  * @param {Link} link
  * @returns {HTMLFormElement}
- * @param {AgreementDraft} draft the open form (ui.agreementForm)
+ * @param {AgreementDraft} draft the open form (ui().agreementForm)
  */
 function agreementForm(link, draft) {
   const keep = (/** @type {"text"|"owner"|"due"} */ field) => (/** @type {Event} */ event) => {
-    if (ui.agreementForm) ui.agreementForm[field] = valueOf(event);
+    const value = valueOf(event);
+    store.update((s) => (s.agreementForm ? { agreementForm: { ...s.agreementForm, [field]: value } } : {}));
   };
   const text = h("input", { "data-testid": "agreement-text", maxlength: LIMITS.TEXT_MAX, required: true, autocomplete: "off",
     "aria-label": strings.agreement_text, placeholder: strings.agreement_text, props: { value: draft.text }, oninput: keep("text") });
@@ -489,7 +492,8 @@ function agreementRow(agreement) {
 function agreementLink(link, goal, agreements) {
   const card = cardById(current(), link.card_id);
   const person = card && card.about ? participantById(current(), card.about) : null;
-  const form = ui.agreementForm && ui.agreementForm.linkId === link.id ? ui.agreementForm : null;
+  const open = ui().agreementForm;
+  const form = open && open.linkId === link.id ? open : null;
   const endorsements = (link.endorsements || []).length;
   const adding = Boolean(form && !form.agreementId);
   return h("li", { class: "agreement-link", "data-testid": "agreement-link", dataset: { linkId: link.id } },
@@ -525,7 +529,7 @@ function renderAgreements() {
     (li, goal) => {
       const links = linksOfGoal(current(), goal.id);
       const mine = (/** @type {Link} */ link) => live_.filter((a) => a.link_id === link.id).sort((a, b) => String(a.created_at).localeCompare(String(b.created_at)));
-      const open = ui.agreementForm;
+      const open = ui().agreementForm;
       const form = open && links.some((l) => l.id === open.linkId) ? [open.linkId, open.agreementId] : null;
       const signature = JSON.stringify([goal.text, goal.kind, form, current().participants.map((p) => [p.id, p.name]),
         links.map((l) => {
@@ -551,10 +555,11 @@ function renderAgreements() {
 /** The team link, the check-in and the follow-up. */
 function renderAfterwards() {
   const w = current().workshop;
-  const active = ui.teamLinkActive ?? Boolean(w.team_link);
-  part("team-link-box").hidden = !ui.teamLinkUrl;
-  if (ui.teamLinkUrl) part("team-link-url", HTMLInputElement).value = ui.teamLinkUrl;
-  setText(part("team-link-state"), ui.teamLinkUrl ? strings.team_link_made : active ? strings.team_link_active : strings.team_link_none);
+  const active = ui().teamLinkActive ?? Boolean(w.team_link);
+  part("team-link-box").hidden = !ui().teamLinkUrl;
+  const { teamLinkUrl } = ui();
+  if (teamLinkUrl) part("team-link-url", HTMLInputElement).value = teamLinkUrl;
+  setText(part("team-link-state"), ui().teamLinkUrl ? strings.team_link_made : active ? strings.team_link_active : strings.team_link_none);
   setText(part("team-link-create", HTMLButtonElement), active ? strings.renew_team_link : strings.make_team_link);
   part("team-link-revoke", HTMLButtonElement).hidden = !active;
 
@@ -576,7 +581,7 @@ function renderAfterwards() {
 
 /** Render everything. */
 function render() {
-  if (!ui.state) return;
+  if (!ui().state) return;
   renderStepper();
   renderTimer();
   renderCounts();
@@ -589,7 +594,7 @@ function render() {
   renderAfterwards();
   renderBoardKey();
   renderDeleteFollowUps();
-  ui.rendered = true;
+  rendered = true;
 }
 
 /** The delete form offers to erase the workshop's follow-ups too (ticked), when it has any. */
@@ -660,8 +665,7 @@ async function addGoals(event) {
  * @param {string} goalId
  */
 function startEditingGoal(goalId) {
-  ui.editingGoal = goalId;
-  render();
+  store.update({ editingGoal: goalId });
   const input = document.querySelector(`[data-goal-id="${CSS.escape(goalId)}"] [data-testid="goal-edit-text"]`);
   if (input instanceof HTMLInputElement) {
     input.focus();
@@ -671,8 +675,7 @@ function startEditingGoal(goalId) {
 
 /** Close the goal editor. */
 function stopEditingGoal() {
-  ui.editingGoal = null;
-  render();
+  store.update({ editingGoal: null });
 }
 
 /**
@@ -740,15 +743,13 @@ async function removePerson(person) {
  * @param {string} personId
  */
 function startRenaming(personId) {
-  ui.renaming = personId;
-  render();
+  store.update({ renaming: personId });
 }
 
 /** Close the rename form. */
 function stopRenaming() {
-  const id = ui.renaming;
-  ui.renaming = null;
-  render();
+  const id = ui().renaming;
+  store.update({ renaming: null });
   if (id) focusIn(document, `[data-testid=participant][data-participant-id="${CSS.escape(id)}"] [data-testid=participant-rename]`);
 }
 
@@ -778,7 +779,7 @@ async function setDefaultVisibility(visibility) {
   if (!VISIBILITIES.includes(visibility)) return;
   const ack = await live.act(SEND.SET_DEFAULT_VISIBILITY, { visibility });
   if (ack.ok) toast(strings.saved);
-  else if (ui.state) renderSettings();
+  else if (ui().state) renderSettings();
 }
 
 /**
@@ -789,19 +790,19 @@ async function setDefaultVisibility(visibility) {
 function openAgreementForm(linkId, agreement) {
   const link = current().links.find((l) => l.id === linkId);
   const card = link ? cardById(current(), link.card_id) : null;
-  ui.agreementForm = agreement
-    ? { linkId, agreementId: agreement.id, text: agreement.text, owner: agreement.owner || "", due: agreement.due || "" }
-    // The card's person owns it by default, unless the card is anonymous on the board: naming
-    // them as its owner would tell the room whose card it is.
-    : { linkId, agreementId: null, text: "", owner: (card && card.visibility !== "anonymous" && card.about) || "", due: "" };
-  render();
+  store.update({
+    agreementForm: agreement
+      ? { linkId, agreementId: agreement.id, text: agreement.text, owner: agreement.owner || "", due: agreement.due || "" }
+      // The card's person owns it by default, unless the card is anonymous on the board: naming
+      // them as its owner would tell the room whose card it is.
+      : { linkId, agreementId: null, text: "", owner: (card && card.visibility !== "anonymous" && card.about) || "", due: "" },
+  });
   focusIn(document, `[data-testid=agreement-link][data-link-id="${CSS.escape(linkId)}"] [data-testid=agreement-text]`);
 }
 
 /** Close the agreement form. */
 function closeAgreementForm() {
-  ui.agreementForm = null;
-  render();
+  store.update({ agreementForm: null });
 }
 
 /**
@@ -809,7 +810,7 @@ function closeAgreementForm() {
  * @param {Link} link
  */
 async function saveAgreement(link) {
-  const form = ui.agreementForm;
+  const form = ui().agreementForm;
   if (!form) return;
   const text = form.text.trim();
   if (!text) {
@@ -836,7 +837,7 @@ async function saveAgreement(link) {
  */
 async function setAgreementDone(agreement, done) {
   const ack = await live.act(SEND.EDIT_AGREEMENT, { id: agreement.id, done });
-  if (!ack.ok) render();
+  if (!ack.ok) render(); // the control the person changed shows the store again
 }
 
 /**
@@ -853,9 +854,7 @@ async function deleteAgreement(agreement) {
 async function createTeamLink() {
   const ack = await live.act(SEND.CREATE_TEAM_LINK, {});
   if (!ack.ok) return;
-  ui.teamLinkUrl = ack.url || null;
-  ui.teamLinkActive = true;
-  render();
+  store.update({ teamLinkUrl: ack.url || null, teamLinkActive: true });
   const input = part("team-link-url", HTMLInputElement);
   input.focus();
   input.select();
@@ -866,10 +865,8 @@ async function revokeTeamLink() {
   if (!window.confirm(strings.confirm_revoke)) return;
   const ack = await live.act(SEND.REVOKE_TEAM_LINK, {});
   if (!ack.ok) return;
-  ui.teamLinkUrl = null;
-  ui.teamLinkActive = false;
+  store.update({ teamLinkUrl: null, teamLinkActive: false });
   toast(strings.team_link_revoked);
-  render();
 }
 
 /**
@@ -892,10 +889,11 @@ async function copyField(testId) {
 
 /** The board link for another computer: none, active, or just made (shown once). */
 function renderBoardKey() {
-  const active = ui.boardKeyActive ?? Boolean(current().workshop.board_link);
-  part("board-key-box").hidden = !ui.boardKeyUrl;
-  if (ui.boardKeyUrl) part("board-key-url", HTMLInputElement).value = ui.boardKeyUrl;
-  setText(part("board-key-state"), ui.boardKeyUrl ? strings.board_key_made : active ? strings.board_key_active : strings.board_key_none);
+  const active = ui().boardKeyActive ?? Boolean(current().workshop.board_link);
+  part("board-key-box").hidden = !ui().boardKeyUrl;
+  const { boardKeyUrl } = ui();
+  if (boardKeyUrl) part("board-key-url", HTMLInputElement).value = boardKeyUrl;
+  setText(part("board-key-state"), ui().boardKeyUrl ? strings.board_key_made : active ? strings.board_key_active : strings.board_key_none);
   setText(part("board-key-create", HTMLButtonElement), active ? strings.renew_board_key : strings.make_board_key);
   part("board-key-revoke", HTMLButtonElement).hidden = !active;
 }
@@ -904,9 +902,7 @@ function renderBoardKey() {
 async function createBoardKey() {
   const ack = await live.act(SEND.CREATE_BOARD_LINK, {});
   if (!ack.ok) return;
-  ui.boardKeyUrl = ack.url || null;
-  ui.boardKeyActive = true;
-  render();
+  store.update({ boardKeyUrl: ack.url || null, boardKeyActive: true });
   const input = part("board-key-url", HTMLInputElement);
   input.focus();
   input.select();
@@ -917,10 +913,8 @@ async function revokeBoardKey() {
   if (!window.confirm(strings.confirm_revoke_board)) return;
   const ack = await live.act(SEND.REVOKE_BOARD_LINK, {});
   if (!ack.ok) return;
-  ui.boardKeyUrl = null;
-  ui.boardKeyActive = false;
+  store.update({ boardKeyUrl: null, boardKeyActive: false });
   toast(strings.board_key_revoked);
-  render();
 }
 
 /**
@@ -1062,12 +1056,12 @@ function wire() {
   const hide = part("hide-until-reveal", HTMLInputElement);
   hide.addEventListener("change", async () => {
     const ack = await live.act(SEND.SET_REVEALED, { revealed: !hide.checked });
-    if (!ack.ok) render();
+    if (!ack.ok) render(); // the control the person changed shows the store again
   });
   const lockJoining = part("lock-joining", HTMLInputElement);
   lockJoining.addEventListener("change", async () => {
     const ack = await live.act(SEND.SET_JOINING_LOCKED, { locked: lockJoining.checked });
-    if (!ack.ok) render();
+    if (!ack.ok) render(); // the control the person changed shows the store again
   });
 
   part("round-form", HTMLFormElement).addEventListener("submit", async (event) => {
@@ -1118,6 +1112,7 @@ function wire() {
   });
 }
 
+store.subscribe(render);
 wire();
 noteRotation();
 if ("BroadcastChannel" in window) {
@@ -1127,14 +1122,13 @@ if ("BroadcastChannel" in window) {
 const live = connectLive({
   boot,
   strings,
-  onState: (state) => {
-    ui.state = state;
-    if (ui.editingGoal && !goalById(state, ui.editingGoal)) ui.editingGoal = null;
-    if (ui.renaming && !participantById(state, ui.renaming)) ui.renaming = null;
-    const open = ui.agreementForm;
-    if (open && !state.links.some((l) => l.id === open.linkId)) ui.agreementForm = null;
-    render();
-  },
+  // A new state; and let go of the goal, person or link that went with it.
+  onState: (state) => store.update((s) => ({
+    state,
+    editingGoal: s.editingGoal && goalById(state, s.editingGoal) ? s.editingGoal : null,
+    renaming: s.renaming && participantById(state, s.renaming) ? s.renaming : null,
+    agreementForm: s.agreementForm && state.links.some((l) => l.id === s.agreementForm?.linkId) ? s.agreementForm : null,
+  })),
   onWorkshopDeleted: () => {
     toast(strings.workshop_deleted, { kind: "error" });
     window.setTimeout(() => window.location.assign("/"), 1500);
