@@ -1,11 +1,20 @@
-"""The code's own checks, so the README's one test command runs them too: lint and format (ruff)
-and types (mypy, settings in pyproject.toml)."""
+"""The code's own checks, so the README's one test command runs them too.
+
+Lint and format (ruff), types (mypy over the Python; TypeScript's checker over the JSDoc-typed
+scripts, settings in pyproject.toml and tsconfig.json) and the JavaScript unit tests
+(`node --test tests/js/`). Without Node.js the JavaScript checks skip, except where CI or
+WORKSHOP_REQUIRE_BROWSER is set: there a missing Node.js is a failure.
+"""
 
 from __future__ import annotations
 
+import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -13,6 +22,16 @@ ROOT = Path(__file__).resolve().parent.parent
 def run(*command: str) -> None:
     done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, f"{' '.join(command)} failed:\n{done.stdout}\n{done.stderr}"
+
+
+def node_tool(name: str) -> str:
+    if not shutil.which("node"):
+        if os.environ.get("CI") or os.environ.get("WORKSHOP_REQUIRE_BROWSER"):
+            pytest.fail("Node.js is required here (CI): apt-get install -y nodejs npm")
+        pytest.skip("no Node.js on this machine")
+    tool = ROOT / "node_modules" / ".bin" / name
+    assert tool.exists(), f"{tool} is missing: run `npm ci` (the README's test command does)"
+    return str(tool)
 
 
 def test_ruff_finds_nothing():
@@ -25,3 +44,12 @@ def test_ruff_would_not_reformat_anything():
 
 def test_mypy_finds_no_type_errors():
     run(sys.executable, "-m", "mypy")
+
+
+def test_the_scripts_type_check():
+    run(node_tool("tsc"), "--noEmit", "-p", ".")
+
+
+def test_the_javascript_unit_tests_pass():
+    node_tool("tsc")  # the same set-up: Node.js and `npm ci`
+    run("node", "--test", "tests/js/")
