@@ -53,3 +53,19 @@ def test_the_scripts_type_check():
 def test_the_javascript_unit_tests_pass():
     node_tool("tsc")  # the same set-up: Node.js and `npm ci`
     run("node", "--test", "tests/js/")
+
+
+def test_the_javascript_unit_tests_pass_on_the_scripts_as_served(tmp_path):
+    """The server minifies our scripts (rjsmin): the unit tests run again on what phones get."""
+    import rjsmin
+
+    node_tool("tsc")
+    for folder in ("static", "tests/js", "templates", "docs"):
+        shutil.copytree(ROOT / folder, tmp_path / folder)
+    shutil.copy(ROOT / "package.json", tmp_path / "package.json")
+    scripts = list((tmp_path / "static" / "js").rglob("*.js"))
+    for script in scripts:
+        script.write_text(rjsmin.jsmin(script.read_text(encoding="utf-8")), encoding="utf-8")
+    assert len(scripts) > 10
+    done = subprocess.run(["node", "--test", "tests/js/"], cwd=tmp_path, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, f"{done.stdout}\n{done.stderr}"

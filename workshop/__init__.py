@@ -79,6 +79,7 @@ def create_app(test_config: dict | None = None) -> Flask:
             "text/csv",
         ],
         COMPRESS_MIN_SIZE=512,
+        MINIFY_SCRIPTS=os.environ.get("WORKSHOP_MINIFY_SCRIPTS", "1") != "0",
     )
     if os.environ.get("WORKSHOP_DB"):
         app.config["DATABASE"] = os.environ["WORKSHOP_DB"]
@@ -174,28 +175,37 @@ def _erased_workshop_code() -> str | None:
 
 
 def _compress_static_files_once(app: Flask) -> None:
-    """Scripts and styles are compressed once, at brotli's best (18 KB instead of 22 KB for the
-    phone's script), and kept; pages change per request and go through Flask-Compress."""
+    """Scripts and styles are made small once and kept: our scripts minified (rjsmin: comments
+    and spaces out, the phone's script from 87 KB to 56 KB), then compressed at brotli's best
+    (13 KB as sent instead of 20 KB). Pages change per request and go through Flask-Compress.
+    ``MINIFY_SCRIPTS = False`` (or WORKSHOP_MINIFY_SCRIPTS=0) serves the scripts as written."""
     import brotli
+    import rjsmin
 
-    cache: dict[tuple, bytes] = {}
+    cache: dict[tuple, tuple[bytes, bytes]] = {}
+
+    def small(path: str, body: bytes) -> bytes:
+        ours = path.startswith("/static/js/") and path.endswith(".js")
+        if ours and app.config["MINIFY_SCRIPTS"]:
+            return rjsmin.jsmin(body.decode("utf-8")).encode("utf-8")
+        return body
 
     @app.after_request
     def compress_static(response):
-        if (
-            request.endpoint != "static"
-            or response.status_code != 200
-            or not request.accept_encodings["br"]
-            or "Content-Encoding" in response.headers
-        ):
+        if request.endpoint != "static" or response.status_code != 200 or "Content-Encoding" in response.headers:
             return response
         etag, _ = response.get_etag()
         key = (request.path, etag)
         response.direct_passthrough = False
         if key not in cache:
-            cache[key] = brotli.compress(response.get_data(), quality=11)
-        response.set_data(cache[key])
-        response.headers["Content-Encoding"] = "br"
+            body = small(request.path, response.get_data())
+            cache[key] = (body, brotli.compress(body, quality=11))
+        plain, compressed = cache[key]
+        if request.accept_encodings["br"]:
+            response.set_data(compressed)
+            response.headers["Content-Encoding"] = "br"
+        else:
+            response.set_data(plain)
         response.headers["Vary"] = "Accept-Encoding"
         return response
 
