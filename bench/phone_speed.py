@@ -17,6 +17,7 @@ import statistics
 import sys
 import time
 from pathlib import Path
+from urllib.parse import urlparse
 
 import requests
 
@@ -75,7 +76,7 @@ def one_run(browser, url: str, code: str, n: int, args) -> dict:
     page.get_by_test_id("prompt").wait_for(timeout=30_000)
     ready = time.perf_counter() - started
     page.wait_for_timeout(300)  # let the last loads report their sizes
-    pages = [rid for rid in sizes if "/socket.io/" not in urls.get(rid, "")]
+    pages = [rid for rid in sizes if not live_channel(urls.get(rid, ""))]
     phone_requests = pages[join_sent:]
     cold = cold_phone_load(browser, context.storage_state(), page.url)
     context.close()
@@ -87,6 +88,12 @@ def one_run(browser, url: str, code: str, n: int, args) -> dict:
         "all_requests": len(pages),
         **cold,
     }
+
+
+def live_channel(url: str) -> bool:
+    """The live channel's own requests (/socket.io/?EIO=...), not the vendored client script,
+    which is part of the page's load (/static/vendor/socket.io/...)."""
+    return urlparse(url).path.startswith("/socket.io/")
 
 
 def cold_phone_load(browser, storage_state, phone_url: str) -> dict:
@@ -104,7 +111,7 @@ def cold_phone_load(browser, storage_state, phone_url: str) -> dict:
     page.goto(phone_url)
     page.wait_for_selector('[data-testid="connection"][data-status="connected"]', state="attached", timeout=30_000)
     page.wait_for_timeout(300)
-    loads = [rid for rid in sizes if "/socket.io/" not in urls.get(rid, "")]
+    loads = [rid for rid in sizes if not live_channel(urls.get(rid, ""))]
     context.close()
     return {"cold_bytes": sum(sizes[r] for r in loads), "cold_requests": len(loads)}
 
