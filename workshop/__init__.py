@@ -219,6 +219,12 @@ def _register_headers(app: Flask) -> None:
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["Referrer-Policy"] = "no-referrer"
         response.headers["X-Frame-Options"] = "DENY"
+        # Pages, the API's answers, the team link's files, redirects that set an identity cookie:
+        # each may carry a credential or personal data, so no cache (the browser's, a proxy's)
+        # may keep one. Only static files, and answers that say otherwise (the QR code), are
+        # left to be cached.
         if response.mimetype == "text/html":
             response.headers["Cache-Control"] = "no-store"
+        elif request.endpoint != "static":
+            response.headers.setdefault("Cache-Control", "no-store")
         return response

@@ -52,7 +52,9 @@ def _with_key(workshop: Workshop, token: str) -> dict:
 
 
 def _secret(body: dict, status: int = 201) -> Response:
-    """An answer that carries a key or a link with one: no cache may keep it."""
+    """An answer that carries a credential (a key, a participant token, a link with one): no cache
+    may keep it. (Every other answer but static files is no-store too, by default: see
+    ``security_headers`` in workshop/__init__.py.)"""
     response = jsonify(body)
     response.status_code = status
     response.headers["Cache-Control"] = "no-store"
@@ -67,7 +69,7 @@ def add_participant(code):
     req = model.parse(model.Join, json_body())
     participant, token, change = service.join(store(), workshop, req)
     broadcast(workshop["id"], change)
-    return jsonify({"participant_id": participant["id"], "participant_token": token}), 201
+    return _secret({"participant_id": participant["id"], "participant_token": token})
 
 
 @bp.get("/workshops/<code>")
@@ -180,7 +182,7 @@ def rejoin(code):
     """Someone from the previous workshop takes their seat in this follow-up (their old token as bearer)."""
     workshop = workshop_or_404(code)
     participant, token = service.rejoin(store(), workshop, bearer_token())
-    return jsonify({"participant_id": participant["id"], "participant_token": token}), 201
+    return _secret({"participant_id": participant["id"], "participant_token": token})
 
 
 @bp.post("/workshops/<code>/team-link")
@@ -189,7 +191,7 @@ def create_team_link(code):
     workshop = workshop_or_404(code)
     actor = actor_for(workshop, "facilitator", allow_cookie=False)
     token = service.create_team_link(store(), actor)
-    return jsonify({"url": absolute("views.team_summary", token=token)}), 201
+    return _secret({"url": absolute("views.team_summary", token=token)})
 
 
 @bp.delete("/workshops/<code>/team-link")
