@@ -72,3 +72,62 @@ def test_the_qr_code_and_static_files_may_still_be_cached(server, workshop):
     assert qr.headers["Cache-Control"] == "private, max-age=300"
     script = requests.get(f"{server.url}/static/js/phone.js")
     assert script.status_code == 200 and script.headers.get("Cache-Control") != "no-store"
+
+
+# --- the facilitator taking part: the refusal's own message, from this site only --------------
+
+
+def _console(server, workshop) -> requests.Session:
+    browser = requests.Session()
+    assert browser.get(workshop.signin_url()).status_code == 200
+    return browser
+
+
+def _take_part(server, browser, workshop, name: str, **headers) -> requests.Response:
+    return browser.post(
+        f"{server.url}/w/{workshop.code}/take-part", data={"name": name}, headers=headers, allow_redirects=False
+    )
+
+
+def test_taking_part_says_why_it_was_refused(server, workshop):
+    console = workshop.facilitator()
+    browser = _console(server, workshop)
+    workshop.participant("Anna")
+
+    taken = _take_part(server, browser, workshop, "anna")
+    assert taken.status_code == 409 and "Choose another first name to take part." in taken.text
+
+    empty = _take_part(server, browser, workshop, " ")
+    assert empty.status_code == 400 and "Type your first name (at most 40 characters)." in empty.text
+    hidden = _take_part(server, browser, workshop, "Ma\u200bnager")
+    assert hidden.status_code == 400 and "characters that do not show" in hidden.text
+
+    console.call("set_joining_locked", {"locked": True})
+    locked = _take_part(server, browser, workshop, "Manager")
+    assert locked.status_code == 403 and "Joining is locked. Untick “Lock joining” in the console" in locked.text
+    assert "Choose another first name" not in locked.text
+    console.call("set_joining_locked", {"locked": False})
+
+    console.call("set_phase", {"phase": "closed"})
+    closed = _take_part(server, browser, workshop, "Manager")
+    assert closed.status_code == 409 and "This workshop is closed" in closed.text
+    assert "Choose another first name" not in closed.text
+    assert [p["name"] for p in workshop.snapshot()["participants"]] == ["Anna"]
+
+
+def test_taking_part_is_in_the_workshops_language(server, new_workshop):
+    workshop = new_workshop(language="nl")
+    console = workshop.facilitator()
+    browser = _console(server, workshop)
+    console.call("set_joining_locked", {"locked": True})
+    locked = _take_part(server, browser, workshop, "Manager")
+    assert locked.status_code == 403 and "Vink ‘Aanmelden sluiten’ uit in de console" in locked.text
+
+
+def test_taking_part_is_refused_when_another_site_asks(server, workshop):
+    browser = _console(server, workshop)
+    for headers in ({"Sec-Fetch-Site": "cross-site"}, {"Origin": "https://evil.example"}):
+        assert _take_part(server, browser, workshop, "Manager", **headers).status_code == 403
+    assert workshop.snapshot()["participants"] == []
+    same = _take_part(server, browser, workshop, "Manager", Origin=server.url, **{"Sec-Fetch-Site": "same-origin"})
+    assert same.status_code == 303

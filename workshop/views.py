@@ -311,20 +311,29 @@ def _no_store(body: dict):
 
 @bp.post("/w/<code>/take-part")
 def take_part(code):
-    """The facilitator joins their own workshop as a participant too (the manager answers first)."""
+    """The facilitator joins their own workshop as a participant too (the manager answers first).
+    The console's form posts here from this site (it opens the phone view in a new tab)."""
+    check_same_origin()
     workshop = workshop_or_404(code)
     use_workshop_language(workshop["language"])
     actor_for(workshop, "facilitator")
+    name = request.form.get("name", "")
     try:
-        req = model.Join.model_validate({"name": request.form.get("name", "")})
+        req = model.Join.model_validate({"name": name})
         _participant, token, change = service.join(store(), workshop, req)
-    except (ValidationError, WorkshopError) as exc:
-        status = exc.status if isinstance(exc, WorkshopError) else 400
-        if isinstance(exc, WorkshopError) and exc.code not in ("conflict", "locked", "closed"):
+    except ValidationError:
+        refused = _name_refusal(name)
+        message = refused[0] if refused else _("Type your first name (at most %(n)s characters).", n=model.NAME_MAX)
+        return render_template("error.html", status=400, message=message), 400
+    except WorkshopError as exc:
+        messages = {
+            "conflict": _("Choose another first name to take part."),
+            "closed": _("This workshop is closed: nobody new can take part any more."),
+            "locked": _("Joining is locked. Untick “Lock joining” in the console to take part."),
+        }
+        if exc.code not in messages:
             raise
-        return render_template(
-            "error.html", status=status, message=_("Choose another first name to take part.")
-        ), status
+        return render_template("error.html", status=exc.status, message=messages[exc.code]), exc.status
     broadcast(workshop["id"], change)
     response = redirect(url_for("views.phone", code=workshop["code"]), 303)
     set_identity_cookie(response, workshop["code"], "participant", token)
