@@ -3,6 +3,7 @@ team-link files that could be guessed at without limit."""
 
 from __future__ import annotations
 
+import pytest
 import requests
 
 
@@ -131,3 +132,30 @@ def test_taking_part_is_refused_when_another_site_asks(server, workshop):
     assert workshop.snapshot()["participants"] == []
     same = _take_part(server, browser, workshop, "Manager", Origin=server.url, **{"Sec-Fetch-Site": "same-origin"})
     assert same.status_code == 303
+
+
+# --- joining while it is locked: the join form says so, with the typed name ------------------
+
+
+@pytest.mark.parametrize(
+    ("language", "says"),
+    [
+        ("en", "Joining is locked right now. Ask the facilitator to let you in"),
+        ("nl", "Aanmelden is nu gesloten. Vraag de facilitator"),
+    ],
+)
+def test_joining_while_locked_says_so_and_keeps_the_name(server, new_workshop, language, says):
+    workshop = new_workshop(language=language)
+    console = workshop.facilitator()
+    console.call("set_joining_locked", {"locked": True})
+    r = requests.post(f"{server.url}/j/{workshop.code}", data={"name": "Bram"}, allow_redirects=False)
+    assert r.status_code == 403
+    assert says in r.text
+    assert "facilitator of the workshop" not in r.text and "This page is for" not in r.text
+    assert 'value="Bram"' in r.text and 'data-testid="name-form"' in r.text
+    assert f"wp_{workshop.code}" not in r.headers.get("Set-Cookie", "")
+    console.call("set_joining_locked", {"locked": False})
+    assert (
+        requests.post(f"{server.url}/j/{workshop.code}", data={"name": "Bram"}, allow_redirects=False).status_code
+        == 303
+    )

@@ -190,6 +190,9 @@ def join(code):
     except WorkshopError as exc:
         if exc.code == "closed":
             return _closed_to_newcomers(workshop)
+        if exc.code == "locked":  # for now: the form stays, with the name, to send again later
+            error = _("Joining is locked right now. Ask the facilitator to let you in, then join again.")
+            return render_template("join.html", workshop=workshop, name=name, error=error), 403
         if exc.code != "conflict":
             raise
         if getattr(exc, "look_alike", None):
