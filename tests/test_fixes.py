@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 import requests
+from helpers import Api, LiveServer
 
 
 def bearer(token: str) -> dict:
@@ -159,3 +160,34 @@ def test_joining_while_locked_says_so_and_keeps_the_name(server, new_workshop, l
         requests.post(f"{server.url}/j/{workshop.code}", data={"name": "Bram"}, allow_redirects=False).status_code
         == 303
     )
+
+
+# --- every team-link route counts misses against the same per-address budget -------------------
+
+
+@pytest.fixture
+def strict_server(tmp_path):
+    live = LiveServer(
+        tmp_path / "strict.sqlite3",
+        env={"WORKSHOP_CREATION_LIMIT": "", "WORKSHOP_GUESS_LIMIT": "", "WORKSHOP_EVENT_RATE": ""},
+    ).start()
+    yield live
+    live.stop()
+
+
+def test_guessing_a_team_link_is_cut_off_on_every_route(strict_server):
+    base = strict_server.url
+    created = Api(base).create_workshop()
+    team = requests.post(
+        f"{base}/api/workshops/{created['code']}/team-link", headers=bearer(created["facilitator_token"])
+    ).json()["url"]
+    parts = ("summary.json", "summary.md", "map.svg")
+    for _ in range(15):  # hits never count
+        assert [requests.get(f"{team}/{part}").status_code for part in parts] == [200, 200, 200]
+    guesses = [f"{base}/t/{'x' * 43}{i:02d}/{part}" for i in range(10) for part in parts]
+    assert [requests.get(url).status_code for url in guesses] == [404] * 30
+    for part in parts:
+        assert requests.get(f"{base}/t/{'y' * 45}/{part}").status_code == 429
+    # one budget for all guessing: the team link's page and the join codes are spent too
+    assert requests.get(f"{base}/t/{'y' * 45}").status_code == 429
+    assert requests.post(f"{base}/join", data={"code": "ZZZZ99"}).status_code == 429

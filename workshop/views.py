@@ -434,6 +434,7 @@ def team_summary(token):
 
 
 @bp.get("/t/<token>/summary.json")
+@limiter.shared_limit(GUESSES, scope="guesses", deduct_when=only_misses)
 def team_summary_json(token):
     workshop = _team_workshop(token)
     return Response(
@@ -443,12 +444,14 @@ def team_summary_json(token):
 
 
 @bp.get("/t/<token>/summary.md")
+@limiter.shared_limit(GUESSES, scope="guesses", deduct_when=only_misses)
 def team_summary_md(token):
     workshop = _team_workshop(token)
     return Response(summary.to_markdown(read.full_summary(store(), workshop, model.TEAM), _), mimetype="text/markdown")
 
 
 @bp.get("/t/<token>/map.svg")
+@limiter.shared_limit(GUESSES, scope="guesses", deduct_when=only_misses)
 def team_map(token):
     workshop = _team_workshop(token)
     return Response(
