@@ -1,9 +1,11 @@
 """Build the workshop app and run its server. Nothing else lives here.
 
-    python app.py [--host H] [--port P] [--db PATH] [--public-url URL] [--async-mode eventlet|gevent]
+    python app.py [--host H] [--port P] [--db PATH] [--public-url URL]
+                  [--async-mode eventlet|gevent|threading] [--retention-days N]
 
-The async server is eventlet unless ``--async-mode gevent`` or ``WORKSHOP_ASYNC_MODE=gevent``;
-this is the only module that imports either.
+The async server is eventlet unless ``--async-mode gevent`` or ``WORKSHOP_ASYNC_MODE=gevent``
+(``threading``: Werkzeug's development server); this is the only module that imports either.
+``--retention-days N`` erases workshops closed, or idle, for N days (default: keep them).
 """
 
 import argparse
@@ -120,7 +122,7 @@ def parse_args(argv=None):
         "--retention-days",
         type=float,
         default=os.environ.get("WORKSHOP_RETENTION_DAYS"),
-        help="erase closed workshops this many days after closing (default: keep)",
+        help="erase workshops closed, or idle, for this many days (default: keep)",
     )
     return parser.parse_args(argv)
 
@@ -140,7 +142,8 @@ def main(argv=None) -> None:
         from workshop.retention import keep_sweeping
 
         socketio.start_background_task(keep_sweeping, app)
-        print(f"  Closed workshops are erased {app.config['RETENTION_DAYS']:g} days after closing", flush=True)
+        days = app.config["RETENTION_DAYS"]
+        print(f"  Workshops closed, or idle, for {days:g} days are erased", flush=True)
     print(f"Workshop app ({args.async_mode}) on {public_url}", flush=True)
     print(f"  Phones on the same network join at {public_url}/", flush=True)
     print(f"  Start a workshop at {public_url}/ (facilitator and board links appear there)", flush=True)

@@ -3,6 +3,11 @@ team-link files that could be guessed at without limit."""
 
 from __future__ import annotations
 
+import re
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 import requests
 from helpers import Api, LiveServer
@@ -191,3 +196,36 @@ def test_guessing_a_team_link_is_cut_off_on_every_route(strict_server):
     # one budget for all guessing: the team link's page and the join codes are spent too
     assert requests.get(f"{base}/t/{'y' * 45}").status_code == 429
     assert requests.post(f"{base}/join", data={"code": "ZZZZ99"}).status_code == 429
+
+
+# --- what the code says about itself is true -------------------------------------------------
+
+ROOT = Path(__file__).resolve().parent.parent
+SOURCES = [ROOT / "app.py", *sorted((ROOT / "workshop").rglob("*.py"))]
+
+
+def test_the_code_cites_only_files_in_the_repository_and_no_issue_numbers():
+    cited, issues = set(), []
+    for source in SOURCES:
+        text = source.read_text()
+        # a document (FOO.md, docs/…) it names; "summary.md" and "/….md" are routes, not files
+        cited |= {
+            m for m in re.findall(r"(?<![\w/.])[\w./-]+\.md\b", text) if m != "summary.md" and not m.startswith("/")
+        }
+        cited |= set(re.findall(r"(?<![\w/.])docs/[\w./-]*\w", text))
+        issues += [f"{source.name}: {m}" for m in re.findall(r"\bissue #?\d+", text, re.IGNORECASE)]
+    assert sorted(c for c in cited if not (ROOT / c).exists()) == []
+    assert issues == []
+
+
+def test_app_py_says_idle_workshops_are_erased_too(tmp_path):
+    usage = subprocess.run(
+        [sys.executable, "app.py", "--help"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout
+    assert "closed, or idle, for this many days" in " ".join(usage.split())
+    assert "threading" in usage
+    doc = (ROOT / "app.py").read_text().split('"""')[1]
+    assert "--retention-days" in doc and "eventlet|gevent|threading" in doc
+    live = LiveServer(tmp_path / "retained.sqlite3", env={"WORKSHOP_RETENTION_DAYS": "30"}).start()
+    live.stop()
+    assert "Workshops closed, or idle, for 30 days are erased" in live.output()

@@ -605,7 +605,7 @@ def assignments_for(assignments: list[Assignment], viewer: Viewer) -> list[Assig
 
 
 def default_prompts(language: str) -> list[str]:
-    """The method's questions (METHOD.md, step 1) in the workshop's language: self first, then team."""
+    """The method's questions (its first step) in the workshop's language: self first, then team."""
     return list(PROMPTS[language])
 
 

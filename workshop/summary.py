@@ -41,7 +41,7 @@ def visible_part(snapshot: Snapshot, viewer: Viewer) -> Snapshot:
 
 def build(snapshot: Snapshot, viewer: Viewer = FACILITATOR) -> dict:
     """The summary of a workshop snapshot (store.snapshot) as ``viewer`` may see it, in the
-    shape docs/protocol.md gives. Anonymous cards have no person (``person.name`` is None)."""
+    shape workshop/schema.py defines (docs/summary.schema.json). Anonymous cards have no person (``person.name`` is None)."""
     snapshot = visible_part(snapshot, viewer)
     workshop = snapshot["workshop"]
     people = {p["id"]: p for p in snapshot["participants"]}

@@ -61,7 +61,7 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX links_workshop ON links(workshop_id, created_at);
     """,
-    # Privacy: each drive's visibility, each strength's consent and signature (issue 3).
+    # Privacy: each drive's visibility, each strength's consent and signature.
     """
     ALTER TABLE workshops ADD COLUMN default_visibility TEXT NOT NULL DEFAULT 'named';
     ALTER TABLE cards ADD COLUMN visibility TEXT NOT NULL DEFAULT 'named';
@@ -70,7 +70,7 @@ MIGRATIONS: list[str] = [
     CREATE INDEX cards_about ON cards(about);
     CREATE INDEX cards_author ON cards(author);
     """,
-    # Running the room (issue 4): timer, reveal, joining lock, moderation, "done", link types,
+    # Running the room: timer, reveal, joining lock, moderation, "done", link types,
     # endorsements, the strength round's assignments, and agreements on links.
     """
     ALTER TABLE workshops ADD COLUMN timer_ends_at TEXT;
@@ -109,7 +109,7 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX agreements_workshop ON agreements(workshop_id, created_at);
     """,
-    # Afterwards (issue 5): the team's read-only link, follow-ups that start from the last
+    # Afterwards: the team's read-only link, follow-ups that start from the last
     # workshop (origin ids point at the rows they were copied from), check-ins, retention.
     """
     ALTER TABLE workshops ADD COLUMN team_token_hash TEXT;
@@ -149,7 +149,7 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX tombstones_workshop ON tombstones(workshop_id);
     """,
-    # Privacy against an insider (issue 10): retention counts from the last activity (a workshop
+    # Privacy against an insider: retention counts from the last activity (a workshop
     # never closed expires too); a read-only board credential for the projector; a one-time
     # sign-in code for the facilitator's secret link; a strength reworded by its person is no
     # longer signed by its author.
