@@ -37,6 +37,8 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "frame-ancestors 'none'",
     ]
 )
+# What a browser may show as a page (then it needs the policy and the framing rules).
+DOCUMENT_TYPES = frozenset({"text/html", "application/xhtml+xml", "image/svg+xml", "text/xml", "application/xml"})
 
 HTTP_ERRORS = {
     400: "invalid",
@@ -215,10 +217,15 @@ def _register_headers(app: Flask) -> None:
 
     @app.after_request
     def security_headers(response):
-        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["Referrer-Policy"] = "no-referrer"
-        response.headers["X-Frame-Options"] = "DENY"
+        # The policy, the framing and the referrer rules only mean something on a document: a
+        # script or a stylesheet goes without them (about 300 bytes less on each such file of the
+        # phone's first load, whose budget is 60 KB). A static file a browser shows as a page
+        # (HTML, SVG) keeps them.
+        if request.endpoint != "static" or response.mimetype in DOCUMENT_TYPES:
+            response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+            response.headers["Referrer-Policy"] = "no-referrer"
+            response.headers["X-Frame-Options"] = "DENY"
         # Pages, the API's answers, the team link's files, redirects that set an identity cookie:
         # each may carry a credential or personal data, so no cache (the browser's, a proxy's)
         # may keep one. Only static files, and answers that say otherwise (the QR code), are
