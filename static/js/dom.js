@@ -1,7 +1,10 @@
 // @ts-check
-// Browser helpers shared by every page: building and finding elements, toasts, and what a phone
-// keeps on itself (workshopStore, at the end). All participant text reaches the page through
+// Browser helpers shared by every page: building and finding elements, drawing a list item again
+// only when what it shows changed, toasts, and what a phone keeps on itself (workshopStore, at
+// the end). All participant text reaches the page through
 // textContent (text children of h()) or setAttribute of non-URL attributes: never innerHTML.
+
+import { LIMITS } from "./events.js";
 
 export { format } from "./labels.js";
 
@@ -286,9 +289,59 @@ export function prefersReducedMotion() {
   return window.matchMedia("(prefers-reduced-motion: reduce)").matches;
 }
 
+// --- Lists that are drawn again and again ------------------------------------------------------
+
+/**
+ * Show or hide an "empty" note next to a list.
+ * @param {string} testId
+ * @param {boolean} empty
+ */
+export function showEmpty(testId, empty) {
+  const note = part(testId);
+  if (note) note.hidden = !empty;
+}
+
+/**
+ * Replace an element's children while keeping the keyboard focus on the same control.
+ * @param {Element} li
+ * @param {Array<Node|null>} children
+ */
+export function refill(li, children) {
+  const active = document.activeElement;
+  const focused = active instanceof HTMLElement && li.contains(active) ? active.dataset.testid : null;
+  fill(li, ...children);
+  if (focused) focusIn(li, `[data-testid="${focused}"]`, { preventScroll: true });
+}
+
+/**
+ * Whether an element already shows what `shows` describes (then it need not be built again);
+ * otherwise it remembers `shows` for next time. Everything an item is built from goes in, so a
+ * re-render leaves untouched (focus, typed text, running transitions) what did not change.
+ * @param {HTMLElement} el
+ * @param {Array<unknown>} shows
+ * @returns {boolean}
+ */
+export function unchanged(el, shows) {
+  const signature = JSON.stringify(shows);
+  if (el.dataset.signature === signature) return true;
+  el.dataset.signature = signature;
+  return false;
+}
+
+/**
+ * Update a textarea's "12 / 280" counter.
+ * @param {HTMLTextAreaElement} textarea
+ * @param {HTMLElement} counter
+ */
+export function updateCounter(textarea, counter) {
+  const n = textarea.value.length;
+  setText(counter, n ? `${n} / ${LIMITS.TEXT_MAX}` : "");
+  counter.classList.toggle("is-near", n > LIMITS.TEXT_MAX - 20);
+}
+
 // --- What a phone keeps on itself ------------------------------------------------------------
 // Drafts, the outbox of unsent changes, where it was (tab, prompt), and its person's own part of
-// the last state (phone.js ownPart: never colleagues' cards). Everything for a workshop is
+// the last state (phone/store.js ownPart: never colleagues' cards). Everything for a workshop is
 // cleared when the phone learns its place there is gone. localStorage may be missing or full
 // (private modes); then the page works, it just forgets. (Here rather than in a module of its
 // own: every module is one more request on the phone's first load, which must stay under 60 KB.)

@@ -6,7 +6,7 @@ import { RECEIVE } from "./events.js";
 
 /**
  * The shapes the server sends (docs/protocol.md, event `state`). `unsent` and `fresh` are the
- * phone's own marks (outbox.js): a change shown before the server has it, and (fresh) an item
+ * phone's own marks (phone/store.js, the outbox): a change shown before the server has it, and (fresh) an item
  * the server does not have at all yet.
  *
  * @typedef {"join"|"drives"|"strengths"|"linking"|"agreements"|"closed"} Phase

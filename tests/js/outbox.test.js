@@ -1,18 +1,21 @@
 // @ts-check
-// outbox.js: how queued changes show on top of the server's state, and the items themselves.
+// phone/store.js, the outbox: how queued changes show on top of the server's state, and the items themselves.
 
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 
 import { SEND } from "../../static/js/events.js";
-import { applyOutbox, idsOf, outboxItem, restoredOutbox } from "../../static/js/outbox.js";
 import { deepFreeze, workshop } from "./fixtures.js";
+
+// The store reads the page's data blocks when it loads; under node there is no page.
+Object.assign(globalThis, { document: { getElementById: () => null } });
+const { applyOutbox, idsOf, outboxItem, restoredOutbox } = await import("../../static/js/phone/store.js");
 
 /**
  * @param {string} event
  * @param {object} payload
  * @param {string} [at]
- * @returns {import("../../static/js/outbox.js").OutboxItem}
+ * @returns {import("../../static/js/phone/store.js").OutboxItem}
  */
 function item(event, payload, at = "2026-01-01T12:00:00Z") {
   return deepFreeze({ key: `k-${event}`, event, payload, at, by: "ann" });
