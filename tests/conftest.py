@@ -5,8 +5,47 @@ The async server follows WORKSHOP_ASYNC_MODE (eventlet by default; CI runs geven
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import pytest
-from helpers import Api, Client, LiveServer, Workshop
+from helpers import ROOT, Api, Client, LiveServer, Workshop
+
+# --- the test run writes no tracked file ----------------------------------------------------------
+# docs/ is tracked (the README's screenshots among it): a test that writes there fails the run.
+# tools/screenshots.py is the one writer of docs/screenshots/ (WORKSHOP_SCREENSHOTS).
+DOCS = ROOT / "docs"
+
+
+def _docs_files() -> dict[Path, tuple[int, int]]:
+    return {p: (p.stat().st_mtime_ns, p.stat().st_size) for p in DOCS.rglob("*") if p.is_file()}
+
+
+_DOCS_KEY = pytest.StashKey[dict]()
+
+
+def pytest_sessionstart(session):
+    session.config.stash[_DOCS_KEY] = _docs_files()
+
+
+def pytest_sessionfinish(session, exitstatus):
+    before = session.config.stash.get(_DOCS_KEY, None)
+    if before is None:
+        return
+    allowed = os.environ.get("WORKSHOP_SCREENSHOTS")
+    after = _docs_files()
+    changed = sorted(
+        str(p.relative_to(ROOT))
+        for p in set(before) | set(after)
+        if before.get(p) != after.get(p) and not (allowed and p.resolve().is_relative_to(Path(allowed).resolve()))
+    )
+    if changed:
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        message = "the test run changed tracked files under docs/ (tests write to test-results/):"
+        if reporter:
+            reporter.ensure_newline()
+            reporter.write_line(" ".join([message, *changed]), red=True, bold=True)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 @pytest.fixture(scope="session")

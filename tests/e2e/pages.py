@@ -2,19 +2,29 @@
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
-# Screenshots for review only (not shown in the README): outside the tracked tree (.gitignore).
+# Where the tests' screenshots go: test-results/screenshots/ (untracked, .gitignore). The test run
+# never writes a tracked file; tools/screenshots.py runs the screenshot scenes with
+# WORKSHOP_SCREENSHOTS set to docs/screenshots/ to refresh the README's pictures.
 REVIEW = Path(__file__).resolve().parents[2] / "test-results" / "screenshots"
 
 HOSTILE = '<img src=x onerror="window.__pwned=1">'
 
 
-def screenshot(page, name: str, full_page: bool = False, folder: Path = SCREENSHOTS) -> None:
-    """Save a screenshot under docs/screenshots/ (the README shows them), animations settled;
-    ``folder=REVIEW`` for one that is only looked at (test-results/screenshots/, untracked)."""
+def shots() -> Path:
+    """The folder for the screenshots the README shows: test-results/screenshots/ in a test run,
+    docs/screenshots/ when tools/screenshots.py makes them."""
+    return Path(os.environ.get("WORKSHOP_SCREENSHOTS") or REVIEW)
+
+
+def screenshot(page, name: str, full_page: bool = False, folder: Path | None = None) -> None:
+    """Save a screenshot, animations settled: one the README shows goes to ``shots()``;
+    ``folder=REVIEW`` for one that is only looked at (test-results/screenshots/, always)."""
+    folder = folder or shots()
     folder.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(folder / f"{name}.png"), full_page=full_page, animations="disabled")
 

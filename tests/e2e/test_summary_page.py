@@ -14,7 +14,7 @@ import typing
 import pytest
 import requests
 from helpers import Client
-from pages import SCREENSHOTS, local, screenshot, serious_accessibility_violations
+from pages import local, screenshot, serious_accessibility_violations, shots
 
 pytestmark = pytest.mark.browser
 
@@ -252,13 +252,15 @@ def test_the_facilitators_summary_on_screen_and_on_a4(open_page, server, seeded,
     pdftoppm = shutil.which("pdftoppm")
     if pdftoppm is None:  # CI installs poppler-utils; locally this part may be skipped
         pytest.skip("pdftoppm (poppler-utils) is not installed: the PDF is made but not rendered")
-    for old in SCREENSHOTS.glob("summary-pdf-*.png"):
+    folder = shots()
+    folder.mkdir(parents=True, exist_ok=True)
+    for old in folder.glob("summary-pdf-*.png"):
         old.unlink()
     subprocess.run([pdftoppm, "-png", "-r", "60", str(pdf), str(tmp_path / "page")], check=True)
     pages = sorted(tmp_path.glob("page-*.png"))
     assert 2 <= len(pages) <= 8, len(pages)
     for number, png in enumerate(pages, start=1):
-        shutil.copy(png, SCREENSHOTS / f"summary-pdf-{number}.png")
+        shutil.copy(png, folder / f"summary-pdf-{number}.png")
 
 
 # --- The team's page ---------------------------------------------------------------------------
