@@ -1,6 +1,8 @@
-"""Fixtures: a real server on a free port, real HTTP and Socket.IO clients against it.
+"""Fixtures: the app (in this process, or a real server on a free port) and clients for it.
 
-The async server follows WORKSHOP_ASYNC_MODE (eventlet by default; CI runs gevent too).
+Tests marked ``live`` and the browser tests talk to ``python app.py`` over real sockets; its async
+server follows WORKSHOP_ASYNC_MODE (eventlet by default; CI runs them under gevent too). The
+others get the app in this process, through Flask's and Flask-SocketIO's test clients.
 """
 
 from __future__ import annotations
@@ -48,11 +50,42 @@ def pytest_sessionfinish(session, exitstatus):
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
+def pytest_collection_modifyitems(config, items):
+    """The browser tests (tests/e2e) talk to the real server: they are ``live`` too, so that
+    ``-m live`` selects every test of the transport (CI runs them again under gevent)."""
+    for item in items:
+        if "e2e" in item.path.parts or item.get_closest_marker("browser") is not None:
+            item.add_marker(pytest.mark.live)
+
+
+def on_live_server(node) -> bool:
+    """Whether a test needs the real server: marked ``live`` (the transport is what it tests, or
+    a browser reaches the app), or every test when WORKSHOP_TRANSPORT=live (the whole suite over
+    sockets, as it ran before the in-process clients)."""
+    return os.environ.get("WORKSHOP_TRANSPORT") == "live" or node.get_closest_marker("live") is not None
+
+
 @pytest.fixture(scope="session")
-def server(tmp_path_factory) -> LiveServer:
+def live_server(tmp_path_factory) -> LiveServer:
+    """``python app.py`` on a free port, shared by the session's live tests (each xdist worker
+    has its own, on its own database)."""
     live = LiveServer(tmp_path_factory.mktemp("live") / "workshops.sqlite3").start()
     yield live
     live.stop()
+
+
+@pytest.fixture
+def server(request, tmp_path):
+    """The app the test talks to: the shared live server for tests marked ``live``; else the app
+    in this process, new for each test, on a database of its own (tests/inprocess.py)."""
+    if on_live_server(request.node):
+        yield request.getfixturevalue("live_server")
+        return
+    from inprocess import InProcessServer
+
+    app = InProcessServer(tmp_path / "workshops.sqlite3")
+    yield app
+    app.stop()
 
 
 @pytest.fixture

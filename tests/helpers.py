@@ -1,4 +1,6 @@
-"""Real clients for a real server: the app in a subprocess, REST and Socket.IO clients against it."""
+"""Real clients for a real server: the app in a subprocess, REST and Socket.IO clients against it.
+
+``Api`` and ``Workshop`` work as well with the app in the test's own process (tests/inprocess.py)."""
 
 from __future__ import annotations
 
@@ -84,6 +86,9 @@ class LiveServer:
     def output(self) -> str:
         return self.log_path.read_text(errors="replace")
 
+    def connect(self, auth: dict, name: str = "", headers: dict | None = None) -> Client:
+        return Client(self.url, auth, name, headers)
+
 
 class Api:
     """A tiny REST client for one server."""
@@ -118,7 +123,19 @@ class Api:
 
 
 class Client:
-    """A connected Socket.IO client that records every event it receives."""
+    """A connected Socket.IO client that records every event it receives.
+
+    For the app in the test's own process (``base`` is an ``InProcessServer``'s url) it is an
+    ``inprocess.InProcessClient``, which reads the same."""
+
+    def __new__(cls, base: str, *args, **kwargs):
+        if cls is Client:
+            from inprocess import server_at
+
+            app = server_at(base)
+            if app is not None:
+                return app.connect(*args, **kwargs)
+        return super().__new__(cls)
 
     def __init__(self, base: str, auth: dict, name: str = "", headers: dict | None = None):
         self.name = name
@@ -153,6 +170,11 @@ class Client:
                     )
                 self._cond.wait(left)
 
+    def settle(self) -> None:
+        """Wait until the server has done what it does a moment after answering (it closes
+        connections half a second after the request that ends them)."""
+        time.sleep(1.0)
+
     def received(self, event: str) -> list[dict]:
         with self._cond:
             return [data for name, data in self.events if name == event]
@@ -182,7 +204,7 @@ class Workshop:
         self.people: dict[str, dict] = {}
 
     def _connect(self, auth: dict, name: str) -> Client:
-        client = Client(self.server.url, auth, name)
+        client = self.server.connect(auth, name)
         self._clients.append(client)
         return client
 

@@ -192,6 +192,7 @@ def test_any_payload_gets_an_answer_and_harms_no_one(fuzz_room, event, payload, 
     assert bystander.sio.connected
 
 
+@pytest.mark.live  # the transport's own limit
 def test_a_message_over_64_kb_is_refused_and_the_server_carries_on(server, workshop):
     anna, bram = workshop.participant("Anna"), workshop.participant("Bram")
     with pytest.raises(Exception):  # noqa: B017 - a refused frame drops or times out, depending on the server
@@ -200,6 +201,7 @@ def test_a_message_over_64_kb_is_refused_and_the_server_carries_on(server, works
     assert [c["text"] for c in workshop.snapshot()["drives"]] == ["Still working"]
 
 
+@pytest.mark.live  # a strict server of its own
 def test_a_flooding_connection_is_cut_off_and_others_are_not_slowed(strict_server):
     api = Api(strict_server.url)
 
@@ -237,6 +239,7 @@ def test_a_flooding_connection_is_cut_off_and_others_are_not_slowed(strict_serve
     flooder.disconnect()
 
 
+@pytest.mark.live  # the handshake's Origin check
 def test_a_foreign_origin_is_refused(server, workshop):
     import gc
     import warnings
@@ -276,6 +279,7 @@ def strict_server(tmp_path):
     live.stop()
 
 
+@pytest.mark.live  # a strict server of its own
 def test_guessing_join_codes_is_cut_off_but_joining_is_not(strict_server):
     api = Api(strict_server.url)
     code = api.create_workshop()["code"]
@@ -291,6 +295,7 @@ def test_guessing_join_codes_is_cut_off_but_joining_is_not(strict_server):
     assert requests.get(strict_server.url + "/").status_code == 200
 
 
+@pytest.mark.live  # a strict server of its own
 def test_nothing_personal_reaches_the_server_log(strict_server):
     api = Api(strict_server.url)
     created = api.create_workshop(title="Quiet title")
@@ -311,6 +316,7 @@ def test_nothing_personal_reaches_the_server_log(strict_server):
         assert secret not in log
 
 
+@pytest.mark.live  # what the real Socket.IO server makes of such a packet
 @pytest.mark.parametrize("event", ["connect", "disconnect"])
 def test_an_event_named_like_a_connection_step_is_refused(workshop, event):
     """python-socketio hands a client *event* named "connect" or "disconnect" to those handlers."""

@@ -11,6 +11,7 @@ import pytest
 import requests
 import socketio
 from helpers import Client
+from inprocess import InProcessServer
 
 
 def bearer(token: str) -> dict:
@@ -42,6 +43,12 @@ def board_client(workshop, clients, key: str, name: str = "board") -> Client:
 
 def refused(server, auth: dict, headers: dict | None = None) -> bool:
     """Whether connecting with these credentials is refused (and no state arrives)."""
+    if isinstance(server, InProcessServer):
+        try:
+            server.connect(auth, "refused?", headers).disconnect()
+        except socketio.exceptions.ConnectionError:
+            return True
+        return False
     sio = socketio.Client(reconnection=False)
     states: list = []
     sio.on("state", states.append)
@@ -61,7 +68,7 @@ def wait_disconnected(client: Client, timeout: float = 5.0) -> None:
 
 
 def still_connected(client: Client) -> bool:
-    time.sleep(1.0)  # longer than the server waits before it closes connections
+    client.settle()  # past the moment the server closes the connections it closes
     return client.sio.connected and client.call("sync")["ok"] is True
 
 
@@ -219,6 +226,7 @@ def test_board_and_facilitator_credentials_do_not_stand_in_for_each_other(server
     assert ack["ok"] is True
 
 
+@pytest.mark.live  # the server closes real connections, a moment later
 def test_renewing_the_board_link_disconnects_the_old_board_and_refuses_its_key(server, workshop, clients):
     first = key_of(board_link(workshop))
     old_board = board_client(workshop, clients, first, "old board")
@@ -364,6 +372,7 @@ def test_a_follow_up_opens_with_a_sign_in_link(server, workshop):
 # --- a new facilitator key ------------------------------------------------------------------------------
 
 
+@pytest.mark.live  # the server closes real connections, a moment later
 def test_a_new_key_ends_every_session_of_the_old_one(server, workshop, clients):
     old = workshop.token
     code = workshop.code

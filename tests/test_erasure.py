@@ -15,6 +15,9 @@ import pytest
 import requests
 from helpers import Api, Client, LiveServer, Workshop
 
+# A server of its own, whose files on disk are read.
+pytestmark = pytest.mark.live
+
 
 def marker(what: str) -> str:
     return f"Erase{what}{secrets.token_hex(6)}"

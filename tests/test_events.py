@@ -4,6 +4,7 @@ import pytest
 import socketio
 
 
+@pytest.mark.live  # the protocol over real sockets
 def test_connecting_sends_the_state_as_that_client_may_see_it(workshop):
     phone = workshop.participant("Anna")
     assert phone.state["version"] == 1
@@ -15,6 +16,7 @@ def test_connecting_sends_the_state_as_that_client_may_see_it(workshop):
     assert [g["kind"] for g in phone.state["goals"]] == ["goal", "project", "activity"]
 
 
+@pytest.mark.live  # the protocol over real sockets
 def test_a_drive_reaches_every_client_of_the_workshop_and_nobody_elses(new_workshop):
     ours, theirs = new_workshop(), new_workshop()
     console, board = ours.facilitator(), ours.facilitator("board")
@@ -92,6 +94,7 @@ def test_deleting_a_card_takes_its_links_along(workshop):
     assert (snap["drives"], snap["links"]) == ([], [])
 
 
+@pytest.mark.live  # the protocol over real sockets
 def test_every_change_carries_the_next_version(workshop):
     console = workshop.facilitator()
     anna = workshop.participant("Anna")
@@ -100,6 +103,7 @@ def test_every_change_carries_the_next_version(workshop):
     console.call("add_goal", {"text": "Fewer complaints", "kind": "goal"})
     console.call("set_phase", {"phase": "linking"})
     anna.call("delete_card", {"id": card["id"]})
+    console.wait_for("card_deleted")  # Anna's answer may come before the console's broadcast
     versions = [data["version"] for name, data in console.events if name not in ("state", "presence")]
     assert versions == list(range(1, 7))  # Anna joining was version 1
     assert workshop.snapshot()["version"] == 6
@@ -191,6 +195,7 @@ def test_in_a_closed_workshop_only_the_facilitator_changes_things(workshop):
     assert console.call("set_phase", {"phase": "linking"})["ok"] is True
 
 
+@pytest.mark.live  # the refusal over the real handshake
 def test_a_connection_without_a_valid_identity_is_refused(server, workshop):
     attempts = [
         {"code": workshop.code, "role": "facilitator", "view": "console", "token": "not-a-token"},
@@ -208,6 +213,7 @@ def test_a_connection_without_a_valid_identity_is_refused(server, workshop):
         sio.disconnect()
 
 
+@pytest.mark.live  # the refusal over the real handshake
 def test_a_participant_token_opens_only_its_own_workshop(server, new_workshop):
     ours, theirs = new_workshop(), new_workshop()
     ours.participant("Anna")
@@ -222,6 +228,7 @@ def test_a_participant_token_opens_only_its_own_workshop(server, new_workshop):
         )
 
 
+@pytest.mark.live  # the protocol over real sockets
 def test_the_facilitator_erases_the_workshop_and_everyone_is_told(workshop):
     console = workshop.facilitator()
     anna = workshop.participant("Anna")

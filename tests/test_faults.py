@@ -12,6 +12,9 @@ import time
 import pytest
 from helpers import Api, Client, LiveServer
 
+# Faults of a real server: killed, restarted, raced.
+pytestmark = pytest.mark.live
+
 
 @pytest.fixture
 def crashing(tmp_path):

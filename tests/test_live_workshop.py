@@ -4,6 +4,9 @@ import pytest
 import requests
 from helpers import Api, Client, LiveServer
 
+# A live server, as phones reach it: the whole workshop over real sockets, restarts.
+pytestmark = pytest.mark.live
+
 
 def test_a_whole_workshop_from_creation_to_summary(workshop):
     console, board = workshop.facilitator(), workshop.facilitator("board")

@@ -142,6 +142,7 @@ def test_the_summary_page_lists_goals_people_and_gaps(workshop):
         assert browser.get(f"{workshop.api.base}/api/workshops/{workshop.code}/summary.{ext}").status_code == 200
 
 
+@pytest.mark.live  # as the async server sends them
 def test_every_page_sends_the_safety_headers(server, api):
     code = api.create_workshop()["code"]
     for path in ("/", f"/j/{code}", "/healthz", f"/w/{code}/qr.svg", "/nope", "/api/nope"):
@@ -151,6 +152,7 @@ def test_every_page_sends_the_safety_headers(server, api):
     assert requests.get(server.url + "/api/nope").json()["error"]["code"] == "not_found"
 
 
+@pytest.mark.live  # as the async server sends them
 def test_scripts_and_styles_are_served_compressed_and_intact(server):
     """Compressed, and byte for byte the file, except our own scripts: those are minified."""
     from pathlib import Path

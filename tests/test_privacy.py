@@ -118,6 +118,7 @@ def test_rewording_an_accepted_strength_asks_for_consent_again(workshop):
     assert cas.wait_for("card_deleted", lambda d: d["version"] == edit["version"])["id"] == card["id"]
 
 
+@pytest.mark.live  # the protocol over real sockets
 def test_versions_never_have_gaps_for_anyone(workshop):
     board = workshop.facilitator("board")
     anna, bram = workshop.participant("Anna"), workshop.participant("Bram")
@@ -130,6 +131,7 @@ def test_versions_never_have_gaps_for_anyone(workshop):
     assert versions == list(range(versions[0], last["version"] + 1))
 
 
+@pytest.mark.live  # the protocol over real sockets
 def test_leaving_erases_everything_by_and_about_the_person(server, workshop):
     console = workshop.facilitator()
     anna, bram = workshop.participant("Anna"), workshop.participant("Bram")
