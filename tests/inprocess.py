@@ -20,6 +20,7 @@ import logging
 import threading
 import time
 import zlib
+from datetime import UTC, datetime
 from pathlib import Path
 from types import SimpleNamespace
 from urllib.parse import urlsplit
@@ -36,6 +37,7 @@ from werkzeug.test import EnvironBuilder, run_wsgi_app
 
 from workshop import create_app
 from workshop import socketio as app_socketio
+from workshop.clock import FakeClock
 
 #: Generous limits, as the shared live server has (the limits are tested on a server of their own).
 LIMITS = {"CREATION_LIMIT": "100000 per hour", "GUESS_LIMIT": "100000 per minute", "EVENT_RATE": "1000"}
@@ -185,6 +187,10 @@ class InProcessServer:
 
     def __init__(self, db_path: Path, config: dict | None = None):
         self.db_path = db_path
+        #: The app's one clock: it starts at the wall clock's now (cookies and links expire as
+        #: the tests' own time.time() expects) and moves a millisecond per reading, or when a test
+        #: moves it (``elapse``), never by itself.
+        self.clock = FakeClock(datetime.now(UTC), tick=0.001)
         self.url = f"http://app{next(_numbers)}.test"
         # What a server would print: every error the app logs, its traceback included.
         self.log = _Log()
@@ -194,6 +200,7 @@ class InProcessServer:
                 "DATABASE": str(db_path),
                 "PUBLIC_URL": self.url,
                 "ASYNC_MODE": "threading",
+                "CLOCK": self.clock,
                 **LIMITS,
                 **(config or {}),
             }
@@ -238,6 +245,16 @@ class InProcessServer:
         _routes.pop(self.url + "/", None)
         _routes.pop(self.url, None)
         _servers.pop(self.url, None)
+
+
+def elapse(server, seconds: float) -> None:
+    """Let ``seconds`` pass for the app: its clock moves (in this process), or the test waits
+    (a live server has the wall clock)."""
+    clock = getattr(server, "clock", None)
+    if clock is not None:
+        clock.advance(seconds)
+    else:
+        time.sleep(seconds)
 
 
 class _Connection:

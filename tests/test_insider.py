@@ -12,6 +12,7 @@ import time
 import pytest
 import requests
 from helpers import Api, Client, LiveServer
+from inprocess import InProcessServer, elapse
 
 
 def bearer(token):
@@ -264,6 +265,41 @@ def test_deleting_a_workshop_takes_its_follow_ups_unless_kept(server, new_worksh
         assert requests.get(f"{server.url}/j/{workshop.code}").status_code == 404
 
 
+def test_retention_by_the_clock_erases_idle_workshops_and_whole_chains(server):
+    """The rule, by the app's clock: a workshop idle longer than the retention is erased, one in
+    use is kept, and a chain goes only when its last workshop has been idle that long too."""
+    if not isinstance(server, InProcessServer):
+        pytest.skip("moves the app's clock: the app in this process only")
+    from workshop.retention import sweep
+
+    store, api = server.app.extensions["workshop_store"], Api(server.url)
+    idle, busy, original = api.create_workshop(), api.create_workshop(), api.create_workshop()
+    keeper, chain = console_of(server.url, busy), console_of(server.url, original)
+    chain.call("set_phase", {"phase": "closed"})
+    follow = requests.post(
+        f"{server.url}/api/workshops/{original['code']}/follow-up", headers=bearer(original["facilitator_token"])
+    ).json()
+    follow_console = console_of(server.url, follow)
+    elapse(server, 3 * 86400)
+    keeper.call("set_revealed", {"revealed": True})  # the busy workshop and the follow-up are in use
+    follow_console.call("set_revealed", {"revealed": True})
+    assert sweep(store, days=2) == 1
+    assert requests.get(f"{server.url}/j/{idle['code']}").status_code == 404  # never closed, idle: erased
+    assert requests.get(f"{server.url}/j/{busy['code']}").status_code == 200
+    # The original closed long ago, but its follow-up is still in use: the chain stays.
+    assert requests.get(f"{server.url}/j/{original['code']}").status_code == 409
+    follow_console.call("set_phase", {"phase": "closed"})
+    elapse(server, 1 * 86400)
+    assert sweep(store, days=2) == 0  # closed a day ago: not yet
+    elapse(server, 2 * 86400)
+    keeper.call("set_revealed", {"revealed": False})  # still in use
+    assert sweep(store, days=2) == 2
+    assert follow_console.wait_for("workshop_deleted") == {}
+    assert requests.get(f"{server.url}/j/{original['code']}").status_code == 404
+    assert requests.get(f"{server.url}/j/{follow['code']}").status_code == 404
+    assert requests.get(f"{server.url}/j/{busy['code']}").status_code == 200
+
+
 @pytest.fixture
 def quick_retention(tmp_path):
     """Retention of about two seconds, swept every 0.2 s."""
@@ -275,6 +311,7 @@ def quick_retention(tmp_path):
     live.stop()
 
 
+@pytest.mark.live  # a server of its own, sweeping in the background as configured
 def test_retention_erases_idle_workshops_and_whole_chains(quick_retention):
     url, api = quick_retention.url, Api(quick_retention.url)
     idle, busy, original = api.create_workshop(), api.create_workshop(), api.create_workshop()

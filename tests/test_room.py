@@ -1,12 +1,12 @@
 """Running the room over the live protocol: timer and lock, reveal, joining lock, the strength
 round, moderation, presence and "done", link types and endorsements, agreements."""
 
-import time
-
+import pytest
 import requests
+from inprocess import elapse
 
 
-def test_a_timer_with_lock_stops_participants_when_it_ends(workshop):
+def test_a_timer_with_lock_stops_participants_when_it_ends(server, workshop):
     console = workshop.facilitator()
     anna = workshop.participant("Anna")
     ack = console.call("set_timer", {"seconds": 1, "lock": True})
@@ -14,7 +14,7 @@ def test_a_timer_with_lock_stops_participants_when_it_ends(workshop):
     assert (settings["timer_seconds"], settings["timer_lock"]) == (1, True)
     assert settings["timer_ends_at"] > settings["server_time"]
     assert anna.call("add_card", {"kind": "drive", "text": "Just in time"})["ok"] is True
-    time.sleep(1.2)
+    elapse(server, 1.2)
     late = anna.call("add_card", {"kind": "drive", "text": "Too late"})
     assert late["error"]["code"] == "locked"
     assert console.call("add_goal", {"text": "The facilitator still steers"})["ok"] is True
@@ -23,11 +23,11 @@ def test_a_timer_with_lock_stops_participants_when_it_ends(workshop):
     assert ack["timer_ends_at"] is not None
 
 
-def test_a_timer_without_lock_only_counts_down(workshop):
+def test_a_timer_without_lock_only_counts_down(server, workshop):
     console = workshop.facilitator()
     anna = workshop.participant("Anna")
     console.call("set_timer", {"seconds": 1, "lock": False})
-    time.sleep(1.2)
+    elapse(server, 1.2)
     assert anna.call("add_card", {"kind": "drive", "text": "Still fine"})["ok"] is True
 
 
@@ -93,6 +93,7 @@ def test_the_facilitator_renames_someone_and_names_stay_unique(workshop):
     assert anna.call("rename_participant", {"id": bram.id, "name": "Mallory"})["error"]["code"] == "forbidden"
 
 
+@pytest.mark.live  # presence follows real connections
 def test_done_and_presence_show_who_is_where(workshop):
     console = workshop.facilitator()
     anna = workshop.participant("Anna")
@@ -180,11 +181,11 @@ def test_the_facilitator_takes_part_as_a_participant(server, workshop):
     assert stranger.status_code == 401
 
 
-def test_a_phase_change_ends_the_timer_and_its_lock(workshop):
+def test_a_phase_change_ends_the_timer_and_its_lock(server, workshop):
     console = workshop.facilitator()
     anna = workshop.participant("Anna")
     console.call("set_timer", {"seconds": 1, "lock": True})
-    time.sleep(1.2)
+    elapse(server, 1.2)
     assert anna.call("add_card", {"kind": "drive", "text": "Late"})["error"]["code"] == "locked"
     console.call("set_phase", {"phase": "strengths"})
     assert anna.call("sync")["state"]["workshop"]["timer_ends_at"] is None
