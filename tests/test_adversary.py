@@ -12,6 +12,7 @@ because its detector is blind would prove nothing.
 from __future__ import annotations
 
 import importlib.util
+import os
 from pathlib import Path
 
 import privacy_rules as rules
@@ -20,35 +21,55 @@ from helpers import LiveServer
 from histories import Adversary, Finder, Known, html_groups, json_groups, markdown_groups, svg_groups
 from hypothesis import HealthCheck, settings
 from hypothesis.stateful import run_state_machine_as_test
+from inprocess import InProcessServer
 from privacy_rules import Agreement, Card, Facts, Link, Viewer
 
 ROOT = Path(__file__).resolve().parent.parent
-HISTORIES = 1000
+#: Histories in the app in this process (every spy's messages as the app sends them), and on a
+#: real server (the same spies over real sockets and HTTP: the transport adds no leak).
+HISTORIES = int(os.environ.get("WORKSHOP_HISTORIES", "1000"))
+LIVE_HISTORIES = int(os.environ.get("WORKSHOP_LIVE_HISTORIES", "100"))
 STEPS = 12
 
 
 @pytest.fixture(scope="module")
 def own_server(tmp_path_factory):
-    """A server of its own: a thousand workshops and their sockets stay out of the shared one."""
+    """A server of its own: its workshops and their sockets stay out of the shared one."""
     live = LiveServer(tmp_path_factory.mktemp("adversary") / "workshops.sqlite3").start()
     yield live
     live.stop()
 
 
-def test_no_spy_learns_what_it_may_not(own_server):
+@pytest.fixture
+def own_app(tmp_path):
+    app = InProcessServer(tmp_path / "workshops.sqlite3")
+    yield app
+    app.stop()
+
+
+def run_histories(server, count: int) -> None:
     class Histories(Adversary):
-        server_url = own_server.url
+        server_url = server.url
 
     run_state_machine_as_test(
         Histories,
         settings=settings(
-            max_examples=HISTORIES,
+            max_examples=count,
             stateful_step_count=STEPS,
             deadline=None,
             suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
         ),
     )
-    assert "Traceback" not in own_server.output()
+    assert "Traceback" not in server.output()
+
+
+def test_no_spy_learns_what_it_may_not(own_app):
+    run_histories(own_app, HISTORIES)
+
+
+@pytest.mark.live  # every channel as it reaches a phone: real sockets, real HTTP
+def test_no_spy_learns_what_it_may_not_over_real_sockets(own_server):
+    run_histories(own_server, LIVE_HISTORIES)
 
 
 def test_the_security_documents_table_is_rendered_from_the_rules():
