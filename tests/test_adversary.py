@@ -30,6 +30,9 @@ ROOT = Path(__file__).resolve().parent.parent
 HISTORIES = int(os.environ.get("WORKSHOP_HISTORIES", "1000"))
 LIVE_HISTORIES = int(os.environ.get("WORKSHOP_LIVE_HISTORIES", "100"))
 STEPS = 12
+#: The in-process histories run in this many tests, so that xdist's workers share them (each
+#: part draws its own random histories).
+PARTS = 4
 
 
 @pytest.fixture(scope="module")
@@ -63,8 +66,9 @@ def run_histories(server, count: int) -> None:
     assert "Traceback" not in server.output()
 
 
-def test_no_spy_learns_what_it_may_not(own_app):
-    run_histories(own_app, HISTORIES)
+@pytest.mark.parametrize("part", range(PARTS))
+def test_no_spy_learns_what_it_may_not(own_app, part):
+    run_histories(own_app, HISTORIES // PARTS + (part < HISTORIES % PARTS))
 
 
 @pytest.mark.live  # every channel as it reaches a phone: real sockets, real HTTP
