@@ -19,12 +19,21 @@ import argparse
 import json
 import subprocess
 import sys
+import tomllib
 from importlib import metadata
 from pathlib import Path
 
 import requests
 
 PYPI = "https://pypi.org/pypi/{name}/json"
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def this_project() -> str:
+    """The app's own distribution (installed editable from this checkout): not a dependency, and
+    PyPI's project of that name, if there is one, is somebody else's."""
+    with open(ROOT / "pyproject.toml", "rb") as f:
+        return tomllib.load(f)["project"]["name"]
 
 
 def pip_audit() -> dict[str, dict]:
@@ -63,7 +72,11 @@ def main() -> int:
     args = parser.parse_args()
     audited = pip_audit()
     found, unaudited, rows = [], [], []
-    installed = sorted({(d.metadata["Name"], d.version) for d in metadata.distributions()}, key=lambda d: d[0].lower())
+    ours = this_project().lower()
+    installed = sorted(
+        {(d.metadata["Name"], d.version) for d in metadata.distributions() if d.metadata["Name"].lower() != ours},
+        key=lambda d: d[0].lower(),
+    )
     for name, version in installed:
         dep = audited.get(name.lower()) or audited.get(name.lower().replace("_", "-"))
         if dep is not None and "skip_reason" not in dep:
