@@ -9,18 +9,8 @@ import sqlite3
 import time
 
 import requests
-from conftest import CHROMIUM, LAPTOP
+from conftest import CHROMIUM, CHROMIUM_ARGS, LAPTOP
 from pages import REVIEW, drag, facilitator, local, screenshot, serious_accessibility_violations, set_phase, wait_live
-
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 def works_as_a_credential(server, url: str) -> bool:
@@ -40,7 +30,7 @@ def test_no_url_in_the_browsers_history_holds_a_working_credential(browser, serv
     w = new_workshop(title="Quarterly planning")
     profile = tmp_path / "profile"
     context = browser.browser_type.launch_persistent_context(
-        str(profile), executable_path=CHROMIUM, args=ARGS, locale="en-US", **LAPTOP
+        str(profile), executable_path=CHROMIUM, args=CHROMIUM_ARGS, locale="en-US", **LAPTOP
     )
     errors: list[str] = []
     try:
