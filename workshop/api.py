@@ -11,7 +11,7 @@ from flask import Blueprint, Response, jsonify, request
 
 from . import model, read, service, summary
 from .i18n import use_workshop_language
-from .limits import CREATIONS, GUESSES, limiter, only_misses
+from .limits import CREATIONS, limiter
 from .live import broadcast, close_workshop_rooms, disconnect_room_later, key_room
 from .rows import Workshop
 from .web import (
@@ -28,15 +28,23 @@ from .web import (
 bp = Blueprint("api", __name__, url_prefix="/api")
 
 
-def json_body() -> dict:
-    data = request.get_json(silent=True)
+def json_body(empty: dict | None = None) -> dict:
+    """The request's JSON object (``empty`` for no body at all, where the body is optional).
+
+    Parsed bounded (model.loads_json): malformed, too deep or not an object is ``invalid``."""
+    raw = request.get_data(cache=True)
+    if empty is not None and not raw:
+        return empty
+    if not request.is_json:
+        raise model.invalid("Send a JSON object with Content-Type: application/json.")
+    data = model.loads_json(raw)
     if not isinstance(data, dict):
         raise model.invalid("Send a JSON object with Content-Type: application/json.")
     return data
 
 
 @bp.post("/workshops")
-@limiter.limit(CREATIONS)
+@limiter.shared_limit(CREATIONS, scope="creations")
 def create_workshop():
     """Create a workshop. 201 with its code, the facilitator token and its URLs."""
     req = model.parse(model.CreateWorkshop, json_body())
@@ -62,9 +70,9 @@ def _secret(body: dict, status: int = 201) -> Response:
 
 
 @bp.post("/workshops/<code>/participants")
-@limiter.shared_limit(GUESSES, scope="guesses", deduct_when=only_misses)
 def add_participant(code):
-    """Join a workshop by name. 201 with the participant's id and token; a taken name 409."""
+    """Join a workshop by name. 201 with the participant's id and token; a taken name 409, a
+    full workshop 409 ``workshop_full``."""
     workshop = workshop_or_404(code)
     req = model.parse(model.Join, json_body())
     participant, token, change = service.join(store(), workshop, req)
@@ -172,8 +180,7 @@ def follow_up(code):
     """Start a follow-up of a closed workshop: 201 with the new workshop's code, token and URLs."""
     workshop = workshop_or_404(code)
     actor = actor_for(workshop, "facilitator", allow_cookie=False)
-    body = request.get_json(silent=True) if request.data else {}
-    new, token = service.create_follow_up(store(), actor, model.parse(model.FollowUp, body))
+    new, token = service.create_follow_up(store(), actor, model.parse(model.FollowUp, json_body(empty={})))
     return _secret(_with_key(new, token))
 
 

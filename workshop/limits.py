@@ -1,43 +1,238 @@
-"""Limits that keep one noisy or hostile client from spoiling the room for everyone.
+"""Limits that keep one noisy or hostile client from spoiling the room for everyone, without
+punishing the people who share its address (a venue's router, a company's proxy).
 
-HTTP: guessing join codes or team links is slowed per address (only misses count, so fifty
-phones behind one venue router join freely); creating workshops is capped per address.
-Socket: each connection has a token bucket; a client that keeps sending past it is cut off.
+HTTP, guessing: every request that names a join code or a team link (a ``<code>`` or ``<token>``
+in its route, or the home page's code box) is guarded here, so no route can forget it. Only misses
+count (404: no such workshop or link); a hit never does. Misses are counted per *person* (the
+address plus a random device id in the ``wd`` cookie) against ``GUESS_LIMIT``, and per address,
+everyone behind it together, against ``ADDRESS_GUESS_LIMIT``: the ceiling for a script that farms
+fresh device ids. A browser page asked for without a device id, when the cookie-less budget at its
+address is spent (a script without cookies burned it), is sent back to the same URL with a fresh
+device id of its own instead of being refused. docs/SECURITY.md explains the design and what is
+left.
+
+HTTP, creating: workshops created per address, the form and the API one budget (``CREATION_LIMIT``).
+
+Socket: each connection has a token bucket; a client that keeps sending past it is cut off. The
+Socket.IO server decodes payloads with ``BoundedJSON``: a payload nested too deeply or too large
+reaches the handler as a refusal (``invalid``), never as a recursion error.
 """
 
 from __future__ import annotations
 
+import json
+import re
+import secrets
 import time
 from dataclasses import dataclass, field
 
-from flask import current_app
+from flask import Flask, current_app, has_app_context, redirect, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
+from limits import RateLimitItem, parse_many
+from werkzeug.wrappers import Response
 
-limiter = Limiter(
+from . import model
+
+
+class _Limiter(Limiter):
+    """Flask-Limiter with this app's default storage: ``RATELIMIT_STORAGE_URI`` from the config
+    (Redis when several processes share the limits), else memory. The constructor names no
+    storage: Flask-Limiter prefers the constructor's over the config's."""
+
+    def init_app(self, app: Flask) -> None:
+        app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
+        super().init_app(app)
+
+
+limiter = _Limiter(
     key_func=get_remote_address,
-    storage_uri="memory://",
     default_limits=[],
     headers_enabled=True,
     strategy="moving-window",
 )
 
+#: The shared settings' defaults (docs/OPERATIONS.md, "Limits").
+DEFAULTS: dict[str, str | int] = {
+    "GUESS_LIMIT": "30 per minute",
+    "ADDRESS_GUESS_LIMIT": "300 per minute",
+    "CREATION_LIMIT": "60 per hour",
+    "MAX_PARTICIPANTS": model.MAX_PARTICIPANTS,
+    "MAX_CARDS_PER_PERSON": model.MAX_CARDS_PER_PERSON,
+}
+DEFAULT_GUESSES = str(DEFAULTS["GUESS_LIMIT"])
+DEFAULT_CREATIONS = str(DEFAULTS["CREATION_LIMIT"])
 
-DEFAULT_GUESSES = "30 per minute"
-DEFAULT_CREATIONS = "60 per hour"
+DEVICE_COOKIE = "wd"
+DEVICE_COOKIE_MAX_AGE = 60 * 60 * 24 * 365
+_DEVICE_ID = re.compile(r"^[A-Za-z0-9_-]{22}$")
+#: The routes that tell whether a code exists without naming it in their path.
+GUESSED_FIELDS = {"views.join_by_code": "code"}
+
+
+def setting(key: str):
+    """A limit from the app's config (empty means the default); the default outside an app."""
+    value = current_app.config.get(key) if has_app_context() else None
+    return DEFAULTS[key] if value in (None, "") else value
+
+
+def cap(key: str) -> int:
+    """A numeric cap (``MAX_PARTICIPANTS``, ``MAX_CARDS_PER_PERSON``)."""
+    return int(setting(key))
 
 
 def GUESSES() -> str:
-    """Misses allowed per address: only an unknown code or link (404) counts."""
-    return current_app.config.get("GUESS_LIMIT") or DEFAULT_GUESSES
+    """Misses allowed per person: only an unknown code or link (404) counts."""
+    return str(setting("GUESS_LIMIT"))
+
+
+def ADDRESS_GUESSES() -> str:
+    """Misses allowed per address, everyone behind it together: the ceiling for farmed device ids."""
+    return str(setting("ADDRESS_GUESS_LIMIT"))
 
 
 def CREATIONS() -> str:
-    return current_app.config.get("CREATION_LIMIT") or DEFAULT_CREATIONS
+    return str(setting("CREATION_LIMIT"))
 
 
 def only_misses(response) -> bool:
     return response.status_code == 404
+
+
+# --- guessing: per person, with a ceiling per address --------------------------------------
+
+
+def names_a_code() -> bool:
+    """Whether this request asks about a join code or a team link (then it is guess-limited)."""
+    args = request.view_args or {}
+    return "code" in args or "token" in args or request.endpoint in GUESSED_FIELDS
+
+
+def device_id() -> str | None:
+    """This browser's device id (``wd`` cookie), if it sent a well-formed one."""
+    value = request.cookies.get(DEVICE_COOKIE, "")
+    return value if _DEVICE_ID.match(value) else None
+
+
+Budget = list[tuple[RateLimitItem, tuple[str, ...]]]
+
+
+def _budgets() -> tuple[Budget, Budget]:
+    """This request's budgets of misses, (limit, identifiers) each: its person's, its address's."""
+    address = get_remote_address() or "unknown"
+    person: Budget = [(item, ("guesses", "person", address, device_id() or "-")) for item in parse_many(GUESSES())]
+    ceiling: Budget = [(item, ("guesses", "address", address)) for item in parse_many(ADDRESS_GUESSES())]
+    return person, ceiling
+
+
+def _spent(budgets: Budget) -> bool:
+    return any(not limiter.limiter.test(item, *keys) for item, keys in budgets)
+
+
+def _is_page_visit() -> bool:
+    """A browser opening a page (a QR code scanned, a link followed), not a script or a fetch."""
+    if request.method not in ("GET", "HEAD"):
+        return False
+    mode = request.headers.get("Sec-Fetch-Mode")
+    if mode is not None:
+        return mode == "navigate"
+    return "text/html" in request.headers.get("Accept", "")
+
+
+def check_guess_budget() -> Response | None:
+    """Before a request that names a code: refuse it (429 ``rate_limited``) when its person's or
+    its address's budget of misses is spent. A page visit without a device id whose cookie-less
+    budget is spent (but not its address's) is sent back with a device id of its own instead."""
+    if not (limiter.enabled and names_a_code()):
+        return None
+    person, ceiling = _budgets()
+    if _spent(ceiling):
+        raise model.too_many_guesses()
+    if not _spent(person):
+        return None
+    if device_id() is None and _is_page_visit():
+        response = redirect(request.full_path if request.query_string else request.path, 303)
+        give_device_id(response)
+        return response
+    raise model.too_many_guesses()
+
+
+def count_miss(response: Response) -> Response:
+    """After a request that names a code: a miss (404) spends the person's and the address's budget."""
+    if limiter.enabled and only_misses(response) and names_a_code():
+        person, ceiling = _budgets()
+        for item, keys in person + ceiling:
+            limiter.limiter.hit(item, *keys)
+    return response
+
+
+def give_device_id(response: Response) -> Response:
+    """A random device id for a browser that has none: no personal data, tied to no identity; it
+    only gives this browser a budget of misses of its own (docs/SECURITY.md)."""
+    response.set_cookie(
+        DEVICE_COOKIE,
+        secrets.token_urlsafe(16),
+        max_age=DEVICE_COOKIE_MAX_AGE,
+        httponly=True,
+        samesite="Lax",
+        secure=request.is_secure or str(current_app.config.get("PUBLIC_URL") or "").startswith("https:"),
+        path="/",
+    )
+    return response
+
+
+def offer_device_id(response: Response) -> Response:
+    """Every page and redirect gives a browser without a device id one (not a refusal of a
+    credential, 401/403: those pages set nothing)."""
+    if request.endpoint == "static" or device_id() is not None or DEVICE_COOKIE in _set_cookies(response):
+        return response
+    page = response.mimetype == "text/html" and response.status_code not in (401, 403)
+    if page or 300 <= response.status_code < 400:
+        give_device_id(response)
+    return response
+
+
+def _set_cookies(response: Response) -> str:
+    return " ".join(response.headers.getlist("Set-Cookie"))
+
+
+def guard(blueprint) -> None:
+    """Guard every request of the app (registered once, on the pages' blueprint)."""
+    blueprint.before_app_request(check_guess_budget)
+    blueprint.after_app_request(count_miss)
+    blueprint.after_app_request(offer_device_id)
+
+
+# --- the socket's JSON: bounded depth and size ---------------------------------------------
+
+_EVENT_NAME = re.compile(r'^\[\s*("(?:[^"\\]|\\.){0,100}")')
+
+
+class BoundedJSON:
+    """``json`` for the Socket.IO server: a payload nested deeper than ``model.JSON_DEPTH_MAX`` or
+    longer than ``model.JSON_CHARS_MAX`` is not parsed. An event's arrives at its handler as a
+    ``model.Refused`` payload (answered ``invalid`` to the sender alone; one whose name cannot be
+    read, as the unknown event ``?``); a connection's auth as one too (the connection is refused
+    with ``invalid``). The server goes on serving everyone."""
+
+    dumps = staticmethod(json.dumps)
+
+    @staticmethod
+    def loads(text, *args, **kwargs):
+        if isinstance(text, bytes | bytearray):
+            text = text.decode("utf-8", "replace")
+        try:
+            model.check_json_shape(text)
+        except model.WorkshopError as exc:
+            refused = model.Refused(exc.message)
+            if text.lstrip().startswith("{"):
+                return refused  # a connection's auth
+            named = _EVENT_NAME.match(text)
+            return [json.loads(named.group(1)) if named else "?", refused]  # an event, answered alone
+        return json.loads(text, *args, **kwargs)
+
+
+# --- the socket's event budget -------------------------------------------------------------
 
 
 @dataclass

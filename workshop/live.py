@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from flask_socketio import SocketIO
 
+from .limits import BoundedJSON
 from .model import FACILITATOR, TEAM, Viewer
 from .service import Change, is_replay
 
-socketio = SocketIO()
+socketio = SocketIO(json=BoundedJSON)  # payloads nested too deeply are refused, not parsed
 
 
 def team_room(workshop_id: str) -> str:

@@ -7,6 +7,7 @@ Inbound data is parsed by the pydantic schemas here, one layer for HTTP and sock
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import secrets
 import unicodedata
@@ -39,6 +40,13 @@ TEXT_MAX = 280
 NAME_MAX = 40
 GOALS_MAX = 100
 PALETTE_SIZE = 8
+# What one workshop and one person may grow to (the defaults of MAX_PARTICIPANTS and
+# MAX_CARDS_PER_PERSON: docs/OPERATIONS.md, "Limits").
+MAX_PARTICIPANTS = 250
+MAX_CARDS_PER_PERSON = 200
+# Inbound JSON (REST bodies, socket payloads): this protocol's payloads nest three or four deep.
+JSON_DEPTH_MAX = 16
+JSON_CHARS_MAX = 64 * 1024
 
 # Join codes avoid look-alikes (0/O, 1/I/L) so they can be read off a projector.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -106,6 +114,62 @@ def conflict(message: str) -> WorkshopError:
 
 def closed() -> WorkshopError:
     return WorkshopError("closed", "This workshop is closed.", 409)
+
+
+def too_many_guesses() -> WorkshopError:
+    """Too many unknown codes or links from this browser (or, all together, from its address)."""
+    return WorkshopError("rate_limited", "Too many unknown codes or links. Wait a minute, then try again.", 429)
+
+
+def workshop_full(cap: int) -> WorkshopError:
+    return WorkshopError("workshop_full", f"This workshop is full: it has {cap} participants.", 409)
+
+
+def too_many_cards(cap: int) -> WorkshopError:
+    return WorkshopError(
+        "too_many_cards", f"You wrote {cap} cards in this workshop: that is the most one person may.", 409
+    )
+
+
+# --- Inbound JSON: bounded before it is parsed -----------------------------------------------
+
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+_JSON_BRACKET = re.compile(r"[\[\]{}]")
+
+
+@dataclass(frozen=True)
+class Refused:
+    """A socket payload that was not parsed (too deep or too large): ``parse`` refuses it."""
+
+    message: str
+
+
+def check_json_shape(text: str) -> None:
+    """Refuse JSON text longer than ``JSON_CHARS_MAX`` or nested deeper than ``JSON_DEPTH_MAX``
+    before a parser recurses into it (100,000 ``[`` would exhaust Python's stack)."""
+    if len(text) > JSON_CHARS_MAX:
+        raise invalid(f"The payload is too large: at most {JSON_CHARS_MAX} characters.")
+    if text.count("[") + text.count("{") <= JSON_DEPTH_MAX:
+        return  # cannot nest deeper than it has brackets
+    depth = 0
+    for bracket in _JSON_BRACKET.findall(_JSON_STRING.sub('""', text)):
+        depth += 1 if bracket in "[{" else -1
+        if depth > JSON_DEPTH_MAX:
+            raise invalid(f"The payload nests too deeply: at most {JSON_DEPTH_MAX} levels.")
+
+
+def loads_json(text: str | bytes) -> object:
+    """Parse inbound JSON, bounded (``check_json_shape``); anything unreadable is ``invalid``."""
+    if isinstance(text, bytes | bytearray):
+        try:
+            text = text.decode("utf-8")
+        except UnicodeDecodeError:
+            raise invalid("The body is not UTF-8.") from None
+    check_json_shape(text)
+    try:
+        return json.loads(text)
+    except (ValueError, RecursionError):
+        raise invalid("The body is not valid JSON.") from None
 
 
 # --- Secrets and codes -------------------------------------------------------------------------
@@ -363,6 +427,8 @@ Schema = TypeVar("Schema", bound=BaseModel)
 
 def parse(schema: type[Schema], data: object) -> Schema:
     """Parse inbound data into a schema, or raise ``invalid`` naming the first bad field."""
+    if isinstance(data, Refused):
+        raise invalid(data.message)
     if data is None:
         data = {}
     if not isinstance(data, dict):

@@ -24,6 +24,7 @@ from typing import Any, TypeVar
 
 from . import model, names
 from .clock import stamp
+from .limits import cap
 from .model import Actor, Viewer, WorkshopError
 from .read import settings_of
 from .rows import Agreement, Card, Link, NewCard, NewGoal, Participant, Workshop
@@ -167,6 +168,26 @@ def _refuse_look_alike(name: str, others) -> None:
     raise error
 
 
+def _refuse_when_full(here: dict) -> None:
+    """A workshop takes at most ``MAX_PARTICIPANTS`` people (a script cannot flood its room)."""
+    most = cap("MAX_PARTICIPANTS")
+    if len(here) >= most:
+        raise model.workshop_full(most)
+
+
+def _refuse_past_card_cap(tx: Transaction, actor: Actor) -> None:
+    """One participant writes at most ``MAX_CARDS_PER_PERSON`` cards in a workshop (drives and
+    strengths together; deleted ones no longer count). The facilitator writes no cards as such
+    (taking part, they are a participant like any other)."""
+    most = cap("MAX_CARDS_PER_PERSON")
+    # One count; it belongs in store/reads.py (kept here while that module is being changed elsewhere).
+    row = tx.db.conn.execute(
+        "SELECT count(*) FROM cards WHERE workshop_id = ? AND author = ?", (actor.workshop_id, actor.participant_id)
+    ).fetchone()
+    if row[0] >= most:
+        raise model.too_many_cards(most)
+
+
 def join(store: Store, workshop: Workshop, request: model.Join) -> tuple[Participant, str, Change]:
     """Add a participant; returns them, their token and the change to broadcast.
 
@@ -181,6 +202,7 @@ def join(store: Store, workshop: Workshop, request: model.Join) -> tuple[Partici
         if current["joining_locked"]:
             raise WorkshopError("locked", "Joining this workshop is closed for now.", 403)
         here = tx.participant_names(workshop["id"])
+        _refuse_when_full(here)
         _refuse_look_alike(request.name, here.values())
         participant = tx.add_participant(
             workshop["id"], request.name, model.hash_token(token), color=model.color_for(len(here))
@@ -363,6 +385,7 @@ def add_card(store: Store, actor: Actor, request: model.AddCard) -> Change:
             if tx.is_buried(request.id):
                 # Made, then deleted before this late resend: it stays deleted.
                 return step.unchanged(_gone("card_deleted", request.id))
+        _refuse_past_card_cap(tx, actor)
         return step.changed(_card_saved(tx.add_card(actor.workshop_id, card)))
 
 

@@ -10,9 +10,9 @@ from flask import Blueprint, Response, make_response, redirect, render_template,
 from flask_babel import gettext as _
 from pydantic import ValidationError
 
-from . import model, names, read, service, summary
+from . import limits, model, names, read, service, summary
 from .i18n import use_workshop_language
-from .limits import CREATIONS, GUESSES, limiter, only_misses
+from .limits import CREATIONS, limiter
 from .live import broadcast, disconnect_room_later, key_room
 from .model import WorkshopError
 from .rows import Workshop
@@ -29,6 +29,8 @@ from .web import (
 )
 
 bp = Blueprint("views", __name__)
+# Every request that names a join code or a team link, on any blueprint, is guess-limited.
+limits.guard(bp)
 
 
 def _home(form=None, errors=None, join_error=None, status=200):
@@ -63,7 +65,7 @@ def _form_errors(exc: ValidationError) -> dict:
 
 
 @bp.post("/workshops")
-@limiter.limit(CREATIONS)
+@limiter.shared_limit(CREATIONS, scope="creations")
 def create_workshop():
     """The home page's form: create a workshop, remember the facilitator, open the console."""
     form = {
@@ -91,7 +93,6 @@ def create_workshop():
 
 
 @bp.post("/join")
-@limiter.shared_limit(GUESSES, scope="guesses", deduct_when=only_misses)
 def join_by_code():
     """The home page's code box."""
     code = model.normalize_code(request.form.get("code", ""))
@@ -112,7 +113,6 @@ def _participant_or_none(workshop):
 
 
 @bp.get("/j/<code>")
-@limiter.shared_limit(GUESSES, scope="guesses", deduct_when=only_misses)
 def join_page(code):
     """Where the QR code leads: a first name and one button (or straight on, if already joined)."""
     workshop = workshop_or_404(code)
@@ -133,6 +133,13 @@ def join_page(code):
     if stale:
         response.delete_cookie(cookie_name(workshop["code"], "participant"), path="/")
     return response
+
+
+def _full() -> str:
+    return _(
+        "This workshop is full: it has room for %(n)s people. Ask the facilitator, who can remove someone who left.",
+        n=limits.cap("MAX_PARTICIPANTS"),
+    )
 
 
 def _closed_to_newcomers(workshop: Workshop, forget=None):
@@ -171,7 +178,6 @@ def _name_refusal(name: str):
 
 
 @bp.post("/j/<code>")
-@limiter.shared_limit(GUESSES, scope="guesses", deduct_when=only_misses)
 def join(code):
     workshop = workshop_or_404(code)
     use_workshop_language(workshop["language"])
@@ -193,6 +199,8 @@ def join(code):
         if exc.code == "locked":  # for now: the form stays, with the name, to send again later
             error = _("Joining is locked right now. Ask the facilitator to let you in, then join again.")
             return render_template("join.html", workshop=workshop, name=name, error=error), 403
+        if exc.code == "workshop_full":
+            return render_template("join.html", workshop=workshop, name=name, error=_full()), 409
         if exc.code != "conflict":
             raise
         if getattr(exc, "look_alike", None):
@@ -333,6 +341,7 @@ def take_part(code):
             "conflict": _("Choose another first name to take part."),
             "closed": _("This workshop is closed: nobody new can take part any more."),
             "locked": _("Joining is locked. Untick “Lock joining” in the console to take part."),
+            "workshop_full": _full(),
         }
         if exc.code not in messages:
             raise
@@ -409,7 +418,6 @@ def _team_workshop(token: str) -> Workshop:
 
 
 @bp.get("/t/<token>")
-@limiter.shared_limit(GUESSES, scope="guesses", deduct_when=only_misses)
 def team_summary(token):
     """The team's read-only summary: what the team may see, nothing more (secret, revocable link)."""
     workshop = _team_workshop(token)
@@ -434,7 +442,6 @@ def team_summary(token):
 
 
 @bp.get("/t/<token>/summary.json")
-@limiter.shared_limit(GUESSES, scope="guesses", deduct_when=only_misses)
 def team_summary_json(token):
     workshop = _team_workshop(token)
     return Response(
@@ -444,14 +451,12 @@ def team_summary_json(token):
 
 
 @bp.get("/t/<token>/summary.md")
-@limiter.shared_limit(GUESSES, scope="guesses", deduct_when=only_misses)
 def team_summary_md(token):
     workshop = _team_workshop(token)
     return Response(summary.to_markdown(read.full_summary(store(), workshop, model.TEAM), _), mimetype="text/markdown")
 
 
 @bp.get("/t/<token>/map.svg")
-@limiter.shared_limit(GUESSES, scope="guesses", deduct_when=only_misses)
 def team_map(token):
     workshop = _team_workshop(token)
     return Response(
@@ -464,7 +469,8 @@ def team_map(token):
 
 @bp.get("/w/<code>/qr.svg")
 def qr_code(code):
-    """The join URL as an SVG QR code, dark on light, with a quiet zone for scanning from afar."""
+    """The join URL as an SVG QR code, dark on light, with a quiet zone for scanning from afar.
+    (An erased workshop's is gone too; like every route that names a code, it is guess-limited.)"""
     workshop = workshop_or_404(code)
     buffer = io.BytesIO()
     segno.make(workshop_urls(workshop["code"])["join"], error="m").save(
