@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 import pytest
+import requests
 from helpers import Api, Workshop
 
 from workshop import create_app
@@ -292,3 +293,37 @@ def test_a_deeply_nested_socket_payload_is_refused_and_the_server_goes_on(worksh
     assert anna.call("add_card", {"kind": "drive", "text": "Still here"})["ok"] is True
     assert bram.call("sync")["ok"] is True
     assert "Traceback" not in workshop.server.output()
+
+
+@pytest.mark.live  # the payload as a real WebSocket frame, decoded by the real server
+def test_a_deeply_nested_frame_over_a_real_socket_is_answered_invalid(live_server):
+    import json
+
+    import websocket
+
+    api = Api(live_server.url)
+    code = api.create_workshop()["code"]
+    token = api.join(code, "Anna")["participant_token"]
+    ws = websocket.create_connection(
+        live_server.url.replace("http", "ws", 1) + "/socket.io/?EIO=4&transport=websocket", timeout=10
+    )
+    try:
+        assert ws.recv().startswith("0{")
+        ws.send("40" + json.dumps({"code": code, "role": "participant", "view": "phone", "token": token}))
+
+        def ack(number: int):
+            while True:
+                frame = ws.recv()
+                if frame == "2":  # Engine.IO's ping
+                    ws.send("3")
+                elif frame.startswith(f"43{number}["):
+                    return json.loads(frame[len(f"43{number}") :])[0]
+
+        ws.send('421["add_card",' + "[" * 30_000 + "]" * 30_000 + "]")
+        assert ack(1)["error"]["code"] == "invalid"
+        ws.send('422["add_card",{"kind":"drive","text":"Still here"}]')
+        assert ack(2)["ok"] is True
+    finally:
+        ws.close()
+    assert requests.get(live_server.url + "/healthz").json() == {"ok": True}
+    assert "Traceback" not in live_server.output()
