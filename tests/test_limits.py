@@ -327,3 +327,51 @@ def test_a_deeply_nested_frame_over_a_real_socket_is_answered_invalid(live_serve
         ws.close()
     assert requests.get(live_server.url + "/healthz").json() == {"ok": True}
     assert "Traceback" not in live_server.output()
+
+
+@pytest.fixture
+def redis_url(tmp_path):
+    """A real redis-server of the test's own, on a free port (skipped where Debian's is absent)."""
+    import shutil
+    import subprocess
+    import time
+
+    from helpers import free_port
+
+    redis = pytest.importorskip("redis")
+    if shutil.which("redis-server") is None:
+        pytest.skip("redis-server is not installed")
+    port = free_port()
+    process = subprocess.Popen(
+        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+    )
+    url = f"redis://127.0.0.1:{port}/0"
+    client = redis.Redis.from_url(url)
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            client.ping()
+            break
+        except redis.ConnectionError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+    yield url
+    client.close()
+    process.terminate()
+    process.wait(10)
+
+
+def test_the_budgets_live_in_the_configured_storage(make_app, redis_url):
+    """RATELIMIT_STORAGE_URI takes effect (the Limiter's constructor no longer names memory://,
+    which Flask-Limiter preferred): several processes on one Redis share one budget."""
+    import redis
+
+    app = make_app(GUESS_LIMIT="3 per minute", RATELIMIT_STORAGE_URI=redis_url)
+    assert type(limiter.storage).__name__ == "RedisStorage"
+    script = browser(app, cookies=False)
+    assert [script.get("/w/ZZZZZZ/board").status_code for _ in range(4)] == [404, 404, 404, 429]
+    keys = [k.decode() for k in redis.Redis.from_url(redis_url).keys("*guesses*")]
+    assert any(VENUE in k and "person" in k for k in keys) and any("address" in k for k in keys)

@@ -20,6 +20,7 @@ reaches the handler as a refusal (``invalid``), never as a recursion error.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import secrets
@@ -29,7 +30,8 @@ from dataclasses import dataclass, field
 from flask import Flask, current_app, has_app_context, redirect, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
-from limits import RateLimitItem, parse_many
+from limits import RateLimitItem
+from limits import parse_many as _parse_many
 from werkzeug.wrappers import Response
 
 from . import model
@@ -115,6 +117,12 @@ def device_id() -> str | None:
 
 
 Budget = list[tuple[RateLimitItem, tuple[str, ...]]]
+
+
+@functools.lru_cache(maxsize=32)
+def parse_many(limit: str) -> list[RateLimitItem]:
+    """A rate in Flask-Limiter's notation, parsed once (it is asked on every guarded request)."""
+    return _parse_many(limit)
 
 
 def _budgets() -> tuple[Budget, Budget]:
