@@ -128,6 +128,10 @@ def join_page(code):
     forget = workshop["code"] if stale else None
     if workshop["phase"] == "closed":
         response = make_response(_closed_to_newcomers(workshop, forget))
+    elif len(store().participant_names(workshop["id"])) >= limits.cap("MAX_PARTICIPANTS"):
+        # Said before a name is typed; the form stays (someone may be removed meanwhile).
+        page = render_template("join.html", workshop=workshop, name="", error=_full(), forget=forget)
+        response = make_response(page, 409)
     else:
         response = make_response(render_template("join.html", workshop=workshop, name="", error=None, forget=forget))
     if stale:
