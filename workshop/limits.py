@@ -62,8 +62,6 @@ DEFAULTS: dict[str, str | int] = {
     "MAX_PARTICIPANTS": model.MAX_PARTICIPANTS,
     "MAX_CARDS_PER_PERSON": model.MAX_CARDS_PER_PERSON,
 }
-DEFAULT_GUESSES = str(DEFAULTS["GUESS_LIMIT"])
-DEFAULT_CREATIONS = str(DEFAULTS["CREATION_LIMIT"])
 
 DEVICE_COOKIE = "wd"
 DEVICE_COOKIE_MAX_AGE = 60 * 60 * 24 * 365
@@ -159,7 +157,8 @@ def check_guess_budget() -> Response | None:
     if not _spent(person):
         return None
     if device_id() is None and _is_page_visit():
-        response = redirect(request.full_path if request.query_string else request.path, 303)
+        same = request.script_root + (request.full_path if request.query_string else request.path)
+        response = redirect(same, 303)
         give_device_id(response)
         return response
     raise model.too_many_guesses()
@@ -192,7 +191,7 @@ def give_device_id(response: Response) -> Response:
 def offer_device_id(response: Response) -> Response:
     """Every page and redirect gives a browser without a device id one (not a refusal of a
     credential, 401/403: those pages set nothing)."""
-    if request.endpoint == "static" or device_id() is not None or DEVICE_COOKIE in _set_cookies(response):
+    if request.endpoint == "static" or device_id() is not None or _gives_device_id(response):
         return response
     page = response.mimetype == "text/html" and response.status_code not in (401, 403)
     if page or 300 <= response.status_code < 400:
@@ -200,8 +199,8 @@ def offer_device_id(response: Response) -> Response:
     return response
 
 
-def _set_cookies(response: Response) -> str:
-    return " ".join(response.headers.getlist("Set-Cookie"))
+def _gives_device_id(response: Response) -> bool:
+    return any(cookie.startswith(f"{DEVICE_COOKIE}=") for cookie in response.headers.getlist("Set-Cookie"))
 
 
 def guard(blueprint) -> None:
