@@ -43,7 +43,8 @@ class _Limiter(Limiter):
     storage: Flask-Limiter prefers the constructor's over the config's."""
 
     def init_app(self, app: Flask) -> None:
-        app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
+        if not app.config.get("RATELIMIT_STORAGE_URI"):  # unset, None or empty: memory
+            app.config["RATELIMIT_STORAGE_URI"] = "memory://"
         super().init_app(app)
 
 
