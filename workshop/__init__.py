@@ -5,18 +5,25 @@ from __future__ import annotations
 import logging
 import os
 import re
+import time
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import urlsplit
 
-from flask import Flask, jsonify, make_response, render_template, request
+from flask import Flask, g, jsonify, make_response, render_template, request
 from flask.json.provider import DefaultJSONProvider
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_compress import Compress
 from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
 
+from . import config as settings
 from . import model
 from .i18n import babel, remember_chosen_language, select_locale
 from .limits import limiter
 from .live import socketio
+from .logs import request_line
 from .model import WorkshopError
 from .store import Store
 
@@ -52,8 +59,11 @@ HTTP_ERRORS = {
 }
 
 
-def create_app(test_config: dict | None = None) -> Flask:
-    """Build the app: config from defaults, then the environment, then ``test_config``."""
+def create_app(test_config: Mapping[str, Any] | None = None, config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the app. ``config``: every setting (workshop/config.py), as app.py read them from the
+    command line, the environment and the config file; without it they are read here (all but the
+    command line). ``test_config`` goes on top (settings among it are checked as well).
+    A wrong setting raises ``config.ConfigError``."""
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     app = Flask(
         __name__,
@@ -62,10 +72,6 @@ def create_app(test_config: dict | None = None) -> Flask:
         static_folder=os.path.join(root, "static"),
     )
     app.config.from_mapping(
-        DATABASE=os.path.join(app.instance_path, "workshops.sqlite3"),
-        PUBLIC_URL=None,
-        RETENTION_DAYS=None,
-        ASYNC_MODE=None,
         MAX_CONTENT_LENGTH=MAX_MESSAGE_BYTES,
         BABEL_DEFAULT_LOCALE="nl",
         BABEL_TRANSLATION_DIRECTORIES=os.path.join(os.path.dirname(__file__), "translations"),
@@ -81,15 +87,15 @@ def create_app(test_config: dict | None = None) -> Flask:
             "text/csv",
         ],
         COMPRESS_MIN_SIZE=512,
-        MINIFY_SCRIPTS=os.environ.get("WORKSHOP_MINIFY_SCRIPTS", "1") != "0",
     )
-    if os.environ.get("WORKSHOP_DB"):
-        app.config["DATABASE"] = os.environ["WORKSHOP_DB"]
-    for setting in ("GUESS_LIMIT", "CREATION_LIMIT", "EVENT_RATE"):  # e.g. "30 per minute", "15"
-        if os.environ.get(f"WORKSHOP_{setting}"):
-            app.config[setting] = os.environ[f"WORKSHOP_{setting}"]
+    app.config.from_mapping(settings.load() if config is None else config)
     if test_config:
-        app.config.from_mapping(test_config)
+        app.config.from_mapping(settings.from_code(test_config))
+    if app.config["DATABASE"] == settings.DEFAULT_DATABASE:
+        app.config["DATABASE"] = os.path.join(app.instance_path, "workshops.sqlite3")
+    # Flask-Limiter's counters: in this process, or shared through the message queue's Redis by
+    # every process that serves the same workshops.
+    app.config.setdefault("RATELIMIT_STORAGE_URI", app.config.get("MESSAGE_QUEUE") or "memory://")
 
     if isinstance(app.json, DefaultJSONProvider):  # always, unless another provider is set
         app.json.sort_keys = False  # keep payloads in the documented order
@@ -107,22 +113,70 @@ def create_app(test_config: dict | None = None) -> Flask:
         app,
         async_mode=app.config["ASYNC_MODE"],
         max_http_buffer_size=MAX_MESSAGE_BYTES,
-        cors_allowed_origins=app.config.get("ALLOWED_ORIGINS"),
+        cors_allowed_origins=_origin_check(app),
+        message_queue=app.config.get("MESSAGE_QUEUE"),
         manage_session=False,
         logger=False,
         engineio_logger=False,
     )
+    # Outermost, so the Socket.IO middleware sees the client's address and scheme too.
+    proxies = int(app.config.get("PROXIES") or 0)
+    if proxies:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies, x_prefix=0)  # type: ignore[method-assign]
 
     @app.context_processor
     def language():
         return {"lang": str(get_locale())}
 
     _register_error_handlers(app)
+    _register_request_log(app)
     _register_headers(app)
     _compress_static_files_once(app)
     logging.getLogger("engineio").setLevel(logging.WARNING)
     logging.getLogger("socketio").setLevel(logging.WARNING)
     return app
+
+
+def _origin_check(app: Flask):
+    """Which pages may open a Socket.IO connection: this site (as the browser reached it, through
+    the trusted proxies), the public address, and ALLOWED_ORIGINS. (An empty list would turn
+    Engine.IO's check off altogether, and its own check believes any X-Forwarded-Host.)"""
+
+    def origin_of(url: str) -> str:
+        parts = urlsplit(url)
+        return f"{parts.scheme}://{parts.netloc}"
+
+    def allowed(origin: str | None, environ: dict) -> bool:
+        known = {origin_of(url) for url in app.config.get("ALLOWED_ORIGINS") or []}
+        if app.config.get("PUBLIC_URL"):
+            known.add(origin_of(app.config["PUBLIC_URL"]))
+        if "HTTP_HOST" in environ:
+            known.add(f"{environ.get('wsgi.url_scheme', 'http')}://{environ['HTTP_HOST']}")
+        return origin is None or origin.rstrip("/") in known
+
+    return allowed
+
+
+def _register_request_log(app: Flask) -> None:
+    """One log line per request: method, route rule, status, duration (workshop/logs.py). The
+    route rule, never the path: a path carries join codes, a query string keys."""
+
+    @app.before_request
+    def start_clock():
+        g.request_started = time.perf_counter()
+
+    @app.after_request
+    def log_request(response):
+        route = request.url_rule.rule if request.url_rule is not None else "(no route)"
+        started = g.get("request_started", time.perf_counter())
+        request_line(request.method, route, response.status_code, started, request.remote_addr or "")
+        return response
+
+    def log_exception(exc_info) -> None:  # Flask's own names the path, which carries the code
+        route = request.url_rule.rule if request.url_rule is not None else "(no route)"
+        app.logger.error("Exception on %s [%s]", route, request.method, exc_info=exc_info)
+
+    app.log_exception = log_exception  # type: ignore[method-assign]
 
 
 def _wants_json() -> bool:
