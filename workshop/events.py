@@ -201,30 +201,41 @@ def client_event(name: str, schema: type[BaseModel]) -> Callable:
         CLIENT_EVENTS[name] = schema
 
         def on_event(data=None, *extra):
+            from time import perf_counter
+
+            from .logs import event_line
+
+            started = perf_counter()
+            outcome = "ok"  # or the error code it was refused with: one log line per event
             try:
-                if not _within_budget():
-                    raise model.rate_limited()
-                if extra:
-                    raise model.invalid("Send one payload object.")
-                actor, view = _connection()
-                if actor.role == service.BOARD_ROLE and name not in BOARD_EVENTS:
-                    raise model.forbidden("The board only shows the workshop.")
-                parsed = model.parse(schema, data)
-                result = handler(actor, view, parsed)
-            except WorkshopError as exc:
-                return _refuse(name, exc)
-            except Exception:  # a bug must not take the connection or the server down
-                log.exception("handler %s failed", name)  # no payload: it may hold personal text
-                return _refuse(name, WorkshopError("internal", "Something went wrong on the server.", 500))
-            if isinstance(result, service.Change):
-                result = [result]
-            if isinstance(result, list):  # changes, in the order they were committed
-                own = [c for c in result if c.workshop in (None, actor.workshop_id)][-1]
-                _, payload = own.view(model.viewer_of(actor, view))
-                for change in result:
-                    broadcast(change.workshop or actor.workshop_id, change)
-                return {"ok": True, **payload, **own.reply}
-            return {"ok": True, **result}
+                try:
+                    if not _within_budget():
+                        raise model.rate_limited()
+                    if extra:
+                        raise model.invalid("Send one payload object.")
+                    actor, view = _connection()
+                    if actor.role == service.BOARD_ROLE and name not in BOARD_EVENTS:
+                        raise model.forbidden("The board only shows the workshop.")
+                    parsed = model.parse(schema, data)
+                    result = handler(actor, view, parsed)
+                except WorkshopError as exc:
+                    outcome = exc.code
+                    return _refuse(name, exc)
+                except Exception:  # a bug must not take the connection or the server down
+                    outcome = "internal"
+                    log.exception("handler %s failed", name)  # no payload: it may hold personal text
+                    return _refuse(name, WorkshopError("internal", "Something went wrong on the server.", 500))
+                if isinstance(result, service.Change):
+                    result = [result]
+                if isinstance(result, list):  # changes, in the order they were committed
+                    own = [c for c in result if c.workshop in (None, actor.workshop_id)][-1]
+                    _, payload = own.view(model.viewer_of(actor, view))
+                    for change in result:
+                        broadcast(change.workshop or actor.workshop_id, change)
+                    return {"ok": True, **payload, **own.reply}
+                return {"ok": True, **result}
+            finally:
+                event_line(name, outcome, started, request.remote_addr)
 
         on_event.__name__ = f"on_{name}"
         on_event.__doc__ = handler.__doc__
