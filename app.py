@@ -1,29 +1,51 @@
-"""Build the workshop app and run its server. Nothing else lives here.
+"""Build the workshop app and run its server, or run an operator's command. Nothing else lives here.
 
-    python app.py [--host H] [--port P] [--db PATH] [--public-url URL]
-                  [--async-mode eventlet|gevent|threading] [--retention-days N]
+    python app.py [serve] [--host H] [--port P] [--db PATH] [--public-url URL]
+                  [--async-mode eventlet|gevent|threading] [--retention-days N] [--config FILE] ...
+    python app.py list | sweep | backup FILE | erase CODE | rotate-key CODE   [settings]
 
-The async server is eventlet unless ``--async-mode gevent`` or ``WORKSHOP_ASYNC_MODE=gevent``
-(``threading``: Werkzeug's development server); this is the only module that imports either.
-``--retention-days N`` erases workshops closed, or idle, for N days (default: keep them).
+Every setting (``python app.py --help`` lists them) also comes from the environment
+(``WORKSHOP_<KEY>``) and from ``instance/workshop.toml``; the table is workshop/config.py, and
+docs/OPERATIONS.md ("Settings") shows it. A wrong value stops the start with one line naming it.
+The async server is eventlet unless ``--async-mode gevent`` (``threading``: Werkzeug's development
+server); this is the only module that imports either. ``--retention-days N`` erases workshops
+closed, or idle, for N days (default: keep them).
 """
 
-import argparse
 import os
 import sys
 import warnings
 
 
-def _async_mode(argv: list[str]) -> str:
+def _early_async_mode(argv: list[str]) -> str:
+    """The async mode before anything is imported (monkey-patching comes first): from the command
+    line, the environment or the config file. workshop/config.py checks it properly later."""
     for i, arg in enumerate(argv):
         if arg.startswith("--async-mode="):
             return arg.split("=", 1)[1]
         if arg == "--async-mode" and i + 1 < len(argv):
             return argv[i + 1]
-    return os.environ.get("WORKSHOP_ASYNC_MODE", "eventlet")
+    if os.environ.get("WORKSHOP_ASYNC_MODE", "").strip():
+        return os.environ["WORKSHOP_ASYNC_MODE"].strip()
+    path = os.environ.get("WORKSHOP_CONFIG") or os.path.join(
+        os.path.dirname(os.path.abspath(__file__)), "instance", "workshop.toml"
+    )
+    for i, arg in enumerate(argv):
+        if arg.startswith("--config="):
+            path = arg.split("=", 1)[1]
+        elif arg == "--config" and i + 1 < len(argv):
+            path = argv[i + 1]
+    try:
+        import tomllib
+
+        with open(path, "rb") as f:
+            table = {key.upper(): value for key, value in tomllib.load(f).items()}
+        return str(table.get("ASYNC_MODE", "eventlet"))
+    except (OSError, ValueError):
+        return "eventlet"
 
 
-ASYNC_MODE = _async_mode(sys.argv[1:]) if __name__ == "__main__" else os.environ.get("WORKSHOP_ASYNC_MODE", "eventlet")
+ASYNC_MODE = _early_async_mode(sys.argv[1:]) if __name__ == "__main__" else "eventlet"
 
 # Monkey-patch before anything else imports socket or threading.
 if __name__ == "__main__":
@@ -38,9 +60,17 @@ if __name__ == "__main__":
 
         monkey.patch_all()
 
+import argparse
+import errno
+import logging
 import socket
 
+from workshop import config as settings
 from workshop import create_app, socketio
+from workshop.cli import COMMANDS, run
+from workshop.logs import configure
+
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 
 def lan_address() -> str:
@@ -67,10 +97,14 @@ def listening_socket(host: str, port: int) -> socket.socket:
     """
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-    sock.bind((host, port))
-    sock.listen(1024)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        sock.bind((host, port))
+        sock.listen(1024)
+    except OSError:
+        sock.close()
+        raise
     return sock
 
 
@@ -89,70 +123,109 @@ def allow_open_files(wanted: int) -> None:
         resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
 
 
-def serve(app, host: str, port: int, async_mode: str) -> None:
-    """Run the app's server in the chosen async mode, quietly (no request log: URLs carry codes)."""
+def serve(app, sock: socket.socket, async_mode: str) -> None:
+    """Run the app's server on its socket, quietly (no request log of the server's own: URLs carry
+    codes; the app logs each request by its route instead)."""
     allow_open_files(MAX_CONNECTIONS + 100)
     if async_mode == "eventlet":
         import eventlet.wsgi
 
-        eventlet.wsgi.server(listening_socket(host, port), app, log_output=False, max_size=MAX_CONNECTIONS)
+        eventlet.wsgi.server(sock, app, log_output=False, max_size=MAX_CONNECTIONS)
     elif async_mode == "gevent":
         from gevent import pywsgi
         from geventwebsocket.handler import WebSocketHandler
 
-        pywsgi.WSGIServer(listening_socket(host, port), app, handler_class=WebSocketHandler, log=None).serve_forever()
+        pywsgi.WSGIServer(sock, app, handler_class=WebSocketHandler, log=None).serve_forever()
     else:
+        host, port = sock.getsockname()[:2]
+        sock.close()  # Werkzeug opens its own (the port was free a moment ago)
         socketio.run(app, host=host, port=port, log_output=False, allow_unsafe_werkzeug=True)
 
 
-def parse_args(argv=None):
-    parser = argparse.ArgumentParser(description="Run the team workshop app.")
-    parser.add_argument("--host", default=os.environ.get("WORKSHOP_HOST", "0.0.0.0"))
-    parser.add_argument("--port", type=int, default=int(os.environ.get("WORKSHOP_PORT", "5000")))
-    parser.add_argument(
-        "--db", default=os.environ.get("WORKSHOP_DB"), help="SQLite file (default: instance/workshops.sqlite3)"
+def parser() -> argparse.ArgumentParser:
+    """Settings as flags (only those given are kept), before or after the command."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--config",
+        metavar="FILE",
+        default=argparse.SUPPRESS,
+        help="a TOML file of settings (default: instance/workshop.toml, if there) [WORKSHOP_CONFIG]",
     )
-    parser.add_argument(
-        "--public-url",
-        default=os.environ.get("WORKSHOP_PUBLIC_URL"),
-        help="the address phones use, e.g. https://workshop.example.org",
+    settings.add_flags(common)
+    main = argparse.ArgumentParser(
+        description="Run the team workshop app, or an operator's command on its database.",
+        parents=[common],
+        epilog="Each flag's environment variable is in brackets; docs/OPERATIONS.md has the table.",
     )
-    parser.add_argument("--async-mode", choices=("eventlet", "gevent", "threading"), default=ASYNC_MODE)
-    parser.add_argument(
-        "--retention-days",
-        type=float,
-        default=os.environ.get("WORKSHOP_RETENTION_DAYS"),
-        help="erase workshops closed, or idle, for this many days (default: keep)",
-    )
-    return parser.parse_args(argv)
+    commands = main.add_subparsers(dest="command", metavar="COMMAND", title="commands (default: serve)")
+    for name, (help_text, argument) in COMMANDS.items():
+        sub = commands.add_parser(name, help=help_text, description=help_text, parents=[common])
+        if argument:
+            sub.add_argument("argument", metavar=argument)
+    return main
 
 
-def main(argv=None) -> None:
-    args = parse_args(argv)
-    reachable = lan_address() if args.host in ("0.0.0.0", "::") else args.host
-    public_url = (args.public_url or f"http://{reachable}:{args.port}").rstrip("/")
-    config = {"PUBLIC_URL": public_url, "ASYNC_MODE": args.async_mode}
-    if args.db:
-        config["DATABASE"] = args.db
-    if args.retention_days is not None:
-        config["RETENTION_DAYS"] = float(args.retention_days)
-        config["RETENTION_SWEEP_SECONDS"] = float(os.environ.get("WORKSHOP_RETENTION_SWEEP_SECONDS", "3600"))
-    app = create_app(config)
+def say(text: str, log_format: str) -> None:
+    """A line for whoever started the server: printed, or one more JSON line when logs are JSON."""
+    if log_format == "json":
+        logging.getLogger("workshop.start").info(text.strip())
+    else:
+        print(text, flush=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = vars(parser().parse_args(argv))
+    command = args.pop("command", None) or "serve"
+    argument = args.pop("argument", None)
+    config_path = args.pop("config", None)
+    try:
+        config = settings.load(command_line=args, config_path=config_path)
+    except settings.ConfigError as exc:
+        print(f"app.py: {exc}", file=sys.stderr)
+        return 2
+    configure(config["LOG_LEVEL"], config["LOG_FORMAT"])
+    if command != "serve":
+        return run(command, config, argument)
+    return start(config)
+
+
+def start(config: dict) -> int:
+    host, port, form = config["HOST"], config["PORT"], config["LOG_FORMAT"]
+    try:
+        sock = listening_socket(host, port)
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            print(f"Port {port} is in use: another program listens there (choose another with --port)", file=sys.stderr)
+        else:
+            print(f"Cannot listen on {host} port {port}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
+    loopback = host in LOOPBACK
+    reachable = lan_address() if host in ("0.0.0.0", "::", "") else host
+    if ":" in reachable:
+        reachable = f"[{reachable}]"
+    public_url = (config["PUBLIC_URL"] or f"http://{reachable}:{port}").rstrip("/")
+    app = create_app({"PUBLIC_URL": public_url}, config=config)
     if app.config.get("RETENTION_DAYS") is not None:
         from workshop.retention import keep_sweeping
 
         socketio.start_background_task(keep_sweeping, app)
         days = app.config["RETENTION_DAYS"]
-        print(f"  Workshops closed, or idle, for {days:g} days are erased", flush=True)
-    print(f"Workshop app ({args.async_mode}) on {public_url}", flush=True)
-    print(f"  Phones on the same network join at {public_url}/", flush=True)
-    print(f"  Start a workshop at {public_url}/ (facilitator and board links appear there)", flush=True)
-    for workshop in app.extensions["workshop_store"].recent_workshops():
-        base = f"{public_url}/w/{workshop['code']}"
-        print(f"  Workshop {workshop['code']}: facilitator {base}/facilitate  board {base}/board", flush=True)
-    print(f"  Database: {app.config['DATABASE']}", flush=True)
-    serve(app, args.host, args.port, args.async_mode)
+        say(f"  Workshops closed, or idle, for {days:g} days are erased", form)
+    say(f"Workshop app ({config['ASYNC_MODE']}) on {public_url}", form)
+    if loopback and not config["PUBLIC_URL"]:
+        say(f"  Only this computer can open it, at {public_url}/: phones on other devices cannot reach it", form)
+        say("  (listening on loopback: use --host 0.0.0.0 for the local network, or --public-url behind a proxy)", form)
+    else:
+        say(f"  Phones on the same network join at {public_url}/", form)
+    say(f"  Start a workshop at {public_url}/ (facilitator and board links appear there)", form)
+    if config["SHOW_CODES"]:
+        for workshop in app.extensions["workshop_store"].recent_workshops():
+            base = f"{public_url}/w/{workshop['code']}"
+            say(f"  Workshop {workshop['code']}: facilitator {base}/facilitate  board {base}/board", form)
+    say(f"  Database: {app.config['DATABASE']}", form)
+    serve(app, sock, config["ASYNC_MODE"])
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

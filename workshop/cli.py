@@ -1,0 +1,181 @@
+"""The operator's commands (``python app.py COMMAND``), on the database the settings name.
+
+They print no personal text: ``list`` shows each workshop's code (``erase`` and ``rotate-key``
+need it), age, size and phase, never a title, a name or a card. Each returns the exit status.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from . import config as settings
+from . import model, service
+from .live import facilitator_room, team_room
+from .retention import sweep
+from .store import Store
+
+#: Each command: its help line, and the name of its one argument (if it takes one).
+COMMANDS: dict[str, tuple[str, str | None]] = {
+    "serve": ("run the server (what app.py does without a command)", None),
+    "list": ("list the workshops: code, age, size, phase, days closed or idle (no names, no text)", None),
+    "sweep": ("erase now what retention allows (needs --retention-days); prints how many", None),
+    "backup": ("copy the database to FILE with SQLite's online backup (the app may keep running)", "FILE"),
+    "erase": ("erase the workshop with this code, its follow-ups too; open phones are told", "CODE"),
+    "rotate-key": ("give a workshop a new facilitator key; prints a one-time sign-in link", "CODE"),
+}
+
+
+def database_path(config: Mapping[str, Any]) -> str:
+    path = config["DATABASE"]
+    return str(settings.ROOT / path) if path == settings.DEFAULT_DATABASE else path
+
+
+def _open(config: Mapping[str, Any]) -> Store | None:
+    path = database_path(config)
+    if not os.path.exists(path):
+        print(f"No database at {path} (choose one with --db)")
+        return None
+    return Store(path)
+
+
+def _days(since: str | None, now: datetime) -> str:
+    return "-" if not since else f"{(now - datetime.fromisoformat(since)).total_seconds() / 86400:.1f}"
+
+
+def list_workshops(config: Mapping[str, Any]) -> int:
+    """One line a workshop, newest first: no title, no name, no card text."""
+    store = _open(config)
+    if store is None:
+        return 1
+    now = store.clock.now()
+    rows = []
+    for workshop in store.recent_workshops(limit=1_000_000):
+        snapshot = store.snapshot(workshop["id"])
+        if snapshot is None:  # erased meanwhile
+            continue
+        rows.append(
+            (
+                workshop["code"],
+                _days(workshop["created_at"], now),
+                str(len(snapshot["participants"])),
+                str(len(snapshot["cards"])),
+                workshop["phase"],
+                _days(workshop["closed_at"], now),
+                _days(workshop["last_active_at"], now),
+            )
+        )
+    header = ("code", "age_days", "people", "cards", "phase", "closed_days", "idle_days")
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    for row in [header, *rows]:
+        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
+    print(f"{len(rows)} workshop(s)")
+    return 0
+
+
+def sweep_now(config: Mapping[str, Any]) -> int:
+    days = config.get("RETENTION_DAYS")
+    if days is None:
+        print("sweep needs a retention: --retention-days N (or WORKSHOP_RETENTION_DAYS)")
+        return 2
+    store = _open(config)
+    if store is None:
+        return 1
+    erased = sweep(store, float(days))
+    print(f"Erased {erased} workshop(s) closed, or idle, for {float(days):g} days")
+    return 0
+
+
+def backup(config: Mapping[str, Any], target: str) -> int:
+    """SQLite's online backup: a consistent copy while the app writes. Never overwrites."""
+    source = database_path(config)
+    if not os.path.exists(source):
+        print(f"No database at {source} (choose one with --db)")
+        return 1
+    try:
+        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)  # refuses an existing file
+    except FileExistsError:
+        print(f"{target} exists: choose a new file (a backup never overwrites one)")
+        return 1
+    except OSError as exc:
+        print(f"Cannot write {target}: {exc.strerror}")
+        return 1
+    os.close(fd)
+    src, dst = sqlite3.connect(source), sqlite3.connect(target)
+    try:
+        with dst:
+            src.backup(dst)
+    finally:
+        src.close()
+        dst.close()
+    print(f"Backed up {source} to {target}")
+    return 0
+
+
+def _workshop(store: Store, code: str):
+    workshop = store.workshop_by_code(model.normalize_code(code))
+    if workshop is None:
+        print("No workshop has that code")
+    return workshop
+
+
+def erase(config: Mapping[str, Any], code: str) -> int:
+    """Erase a workshop and its follow-ups in one erasing transaction; with a message queue, the
+    servers' open phones, boards and consoles of it are told (``workshop_deleted``)."""
+    store = _open(config)
+    if store is None:
+        return 1
+    workshop = _workshop(store, code)
+    if workshop is None:
+        return 1
+    erased = service.delete_workshop(store, model.Actor(workshop["id"], "facilitator"))
+    print(f"Erased {len(erased)} workshop(s) (follow-ups included)")
+    queue = config.get("MESSAGE_QUEUE")
+    if queue:
+        from flask_socketio import SocketIO
+
+        emitter = SocketIO(message_queue=queue, write_only=True)
+        for workshop_id in erased:
+            for room in (team_room(workshop_id), facilitator_room(workshop_id)):
+                emitter.emit("workshop_deleted", {}, to=room)
+        print("Open phones, boards and consoles were told through the message queue")
+    else:
+        print("Phones still open on it learn at their next step (no message queue to tell them now)")
+    return 0
+
+
+def rotate_key(config: Mapping[str, Any], code: str) -> int:
+    """A new facilitator key (the old one stops working: cookie, bearer, a pending sign-in link);
+    prints a one-time sign-in link for it, never the key."""
+    store = _open(config)
+    if store is None:
+        return 1
+    workshop = _workshop(store, code)
+    if workshop is None:
+        return 1
+    actor = model.Actor(workshop["id"], "facilitator")
+    token, _old = service.rotate_facilitator_key(store, actor)
+    signin = service.create_signin(store, actor, token)
+    base = (config.get("PUBLIC_URL") or f"http://{config['HOST']}:{config['PORT']}").rstrip("/")
+    print("The old facilitator key no longer works. Open the console once with this link:")
+    print(f"  {base}/w/{workshop['code']}/facilitate?key={signin}")
+    print("Consoles already open with the old key stay open until they reload; restart the app to close them now.")
+    return 0
+
+
+def run(command: str, config: Mapping[str, Any], argument: str | None) -> int:
+    if command == "list":
+        return list_workshops(config)
+    if command == "sweep":
+        return sweep_now(config)
+    assert argument is not None
+    if command == "backup":
+        return backup(config, argument)
+    if command == "erase":
+        return erase(config, argument)
+    if command == "rotate-key":
+        return rotate_key(config, argument)
+    raise ValueError(command)
