@@ -28,8 +28,19 @@ def free_port() -> int:
 class LiveServer:
     """``python app.py`` in a subprocess, on its own port and database file."""
 
-    def __init__(self, db_path: Path, port: int | None = None, env: dict | None = None):
+    def __init__(
+        self,
+        db_path: Path,
+        port: int | None = None,
+        env: dict | None = None,
+        args: list[str] | None = None,
+        public_url: bool = True,
+    ):
+        """``args``: more of app.py's flags; ``public_url=False`` leaves ``--public-url`` out (the
+        server then says what it would tell phones by itself)."""
         self.db_path = db_path
+        self.args = args or []
+        self.public_url = public_url
         # The shared test server is hit by hundreds of tests from one address: generous limits
         # (the limits themselves are tested on a server of their own).
         self.env = {
@@ -56,10 +67,10 @@ class LiveServer:
                 str(self.port),
                 "--db",
                 str(self.db_path),
-                "--public-url",
-                self.url,
+                *(["--public-url", self.url] if self.public_url else []),
                 "--async-mode",
                 ASYNC_MODE,
+                *self.args,
             ],
             cwd=ROOT,
             stdout=self.log,
@@ -88,6 +99,18 @@ class LiveServer:
 
     def connect(self, auth: dict, name: str = "", headers: dict | None = None) -> Client:
         return Client(self.url, auth, name, headers)
+
+
+def run_app(*args: str, env: dict | None = None, timeout: float = 60) -> subprocess.CompletedProcess:
+    """``python app.py ARGS`` to its end (an operator's command, or a start that is refused)."""
+    return subprocess.run(
+        [sys.executable, "app.py", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**os.environ, **(env or {})},
+    )
 
 
 class Api:
