@@ -14,7 +14,7 @@ from typing import Any
 
 from . import config as settings
 from . import model, service
-from .live import facilitator_room, team_room
+from .live import close_workshop_rooms, socketio
 from .retention import sweep
 from .store import Store
 
@@ -32,6 +32,12 @@ COMMANDS: dict[str, tuple[str, str | None]] = {
 def database_path(config: Mapping[str, Any]) -> str:
     path = config["DATABASE"]
     return str(settings.ROOT / path) if path == settings.DEFAULT_DATABASE else path
+
+
+def _reach_the_servers(config: Mapping[str, Any]) -> None:
+    """Socket.IO for a command: with a message queue, what it emits reaches every serving process's
+    clients (write-only: this process serves nobody); without one, emits find no one."""
+    socketio.init_app(None, async_mode="threading", message_queue=config.get("MESSAGE_QUEUE"))
 
 
 def _open(config: Mapping[str, Any]) -> Store | None:
@@ -84,6 +90,7 @@ def sweep_now(config: Mapping[str, Any]) -> int:
     store = _open(config)
     if store is None:
         return 1
+    _reach_the_servers(config)
     erased = sweep(store, float(days))
     print(f"Erased {erased} workshop(s) closed, or idle, for {float(days):g} days")
     return 0
@@ -124,7 +131,8 @@ def _workshop(store: Store, code: str):
 
 def erase(config: Mapping[str, Any], code: str) -> int:
     """Erase a workshop and its follow-ups in one erasing transaction; with a message queue, the
-    servers' open phones, boards and consoles of it are told (``workshop_deleted``)."""
+    servers' open phones, boards and consoles of it are told (``workshop_deleted``); without one
+    they learn at their next step."""
     store = _open(config)
     if store is None:
         return 1
@@ -133,14 +141,10 @@ def erase(config: Mapping[str, Any], code: str) -> int:
         return 1
     erased = service.delete_workshop(store, model.Actor(workshop["id"], "facilitator"))
     print(f"Erased {len(erased)} workshop(s) (follow-ups included)")
-    queue = config.get("MESSAGE_QUEUE")
-    if queue:
-        from flask_socketio import SocketIO
-
-        emitter = SocketIO(message_queue=queue, write_only=True)
-        for workshop_id in erased:
-            for room in (team_room(workshop_id), facilitator_room(workshop_id)):
-                emitter.emit("workshop_deleted", {}, to=room)
+    _reach_the_servers(config)
+    for workshop_id in erased:
+        close_workshop_rooms(workshop_id)  # as the API's erasure does: workshop_deleted to its rooms
+    if config.get("MESSAGE_QUEUE"):
         print("Open phones, boards and consoles were told through the message queue")
     else:
         print("Phones still open on it learn at their next step (no message queue to tell them now)")
