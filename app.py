@@ -137,8 +137,11 @@ def serve(app, sock: socket.socket, async_mode: str) -> None:
 
         pywsgi.WSGIServer(sock, app, handler_class=WebSocketHandler, log=None).serve_forever()
     else:
+        import flask.cli
+
         host, port = sock.getsockname()[:2]
         sock.close()  # Werkzeug opens its own (the port was free a moment ago)
+        flask.cli.show_server_banner = lambda *args, **kwargs: None  # printed, not logged: off
         socketio.run(app, host=host, port=port, log_output=False, allow_unsafe_werkzeug=True)
 
 
