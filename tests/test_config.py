@@ -217,3 +217,41 @@ def test_trusted_proxies_give_the_clients_address_to_pages_and_live_events(tmp_p
         assert len({first, other, direct}) == 3
     else:  # the header is ignored: every request is the test's own address
         assert len(set(pages)) == 1
+
+
+# --- allowed origins: the live connection's check stays on, and takes the listed sites -----------
+
+
+def origin_connects(server: LiveServer, created: dict, origin: str) -> bool:
+    import gc
+    import warnings
+
+    import socketio
+
+    sio = socketio.Client(reconnection=False)
+    auth = {"code": created["code"], "role": "facilitator", "view": "console", "token": created["facilitator_token"]}
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ResourceWarning)
+            # long-polling: the WebSocket client library adds an Origin header of its own
+            sio.connect(server.url, headers={"Origin": origin}, transports=["polling"], auth=auth, wait_timeout=5)
+        return sio.connected
+    except (socketio.exceptions.ConnectionError, ValueError):  # eventlet: 400; gevent: closed
+        return False
+    finally:
+        sio.disconnect()
+        gc.collect()
+
+
+@pytest.mark.live
+def test_allowed_origins_open_live_connections_and_others_stay_refused(tmp_path):
+    server = LiveServer(
+        tmp_path / "origins.sqlite3", args=["--allowed-origins", "https://intranet.example.org"]
+    ).start()
+    try:
+        created = requests.post(f"{server.url}/api/workshops", json={"title": "T", "language": "en"}).json()
+        assert origin_connects(server, created, "https://intranet.example.org")
+        assert origin_connects(server, created, server.url)  # this site itself
+        assert not origin_connects(server, created, "https://evil.example")
+    finally:
+        server.stop()
