@@ -124,6 +124,24 @@ def test_create_app_checks_what_it_is_given(tmp_path):
     assert app.config["RATELIMIT_STORAGE_URI"] == "memory://"
 
 
+def test_a_tests_app_starts_from_the_defaults_and_any_other_from_the_environment(monkeypatch, tmp_path):
+    (tmp_path / "empty.toml").write_text("")
+    for name, value in {
+        "WORKSHOP_CONFIG": str(tmp_path / "empty.toml"),
+        "WORKSHOP_EVENT_RATE": "99",
+        "WORKSHOP_DATABASE": str(tmp_path / "from-env.sqlite3"),
+        "WORKSHOP_ASYNC_MODE": "threading",
+    }.items():
+        monkeypatch.setenv(name, value)
+    tests_app = create_app({"DATABASE": str(tmp_path / "test.sqlite3"), "ASYNC_MODE": "threading"})
+    assert tests_app.config["EVENT_RATE"] == 15
+    operators_app = create_app()
+    assert (operators_app.config["EVENT_RATE"], operators_app.config["DATABASE"]) == (
+        99,
+        str(tmp_path / "from-env.sqlite3"),
+    )
+
+
 # --- a wrong value: one line, the setting and its source, exit status 2 -------------------------
 
 WRONG = [

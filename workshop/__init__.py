@@ -61,9 +61,10 @@ HTTP_ERRORS = {
 
 def create_app(test_config: Mapping[str, Any] | None = None, config: Mapping[str, Any] | None = None) -> Flask:
     """Build the app. ``config``: every setting (workshop/config.py), as app.py read them from the
-    command line, the environment and the config file; without it they are read here (all but the
-    command line). ``test_config`` goes on top (settings among it are checked as well).
-    A wrong setting raises ``config.ConfigError``."""
+    command line, the environment and the config file. Without it, a test's app (``test_config``)
+    starts from the defaults alone (an operator's workshop.toml or WORKSHOP_ variables do not
+    reach it), any other from the environment and the config file. ``test_config`` goes on top,
+    its settings checked as well. A wrong setting raises ``config.ConfigError``."""
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     app = Flask(
         __name__,
@@ -88,7 +89,9 @@ def create_app(test_config: Mapping[str, Any] | None = None, config: Mapping[str
         ],
         COMPRESS_MIN_SIZE=512,
     )
-    app.config.from_mapping(settings.load() if config is None else config)
+    if config is None:
+        config = settings.defaults() if test_config is not None else settings.load()
+    app.config.from_mapping(config)
     if test_config:
         app.config.from_mapping(settings.from_code(test_config))
     if app.config["DATABASE"] == settings.DEFAULT_DATABASE:
