@@ -48,6 +48,8 @@ class LiveServer:
             "WORKSHOP_CREATION_LIMIT": "100000 per hour",
             "WORKSHOP_GUESS_LIMIT": "100000 per minute",
             "WORKSHOP_EVENT_RATE": "1000",
+            "WORKSHOP_MAX_CARDS_PER_PERSON": "100000",
+            "WORKSHOP_MAX_CONNECTIONS_PER_ADDRESS": "100000",
             **(env or {}),
         }
         self.port = port or free_port()
