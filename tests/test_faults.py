@@ -59,7 +59,12 @@ def test_kill_9_at_a_random_moment_loses_no_acknowledged_edit_and_doubles_none(c
     writers = [threading.Thread(target=keep_writing, args=(p, n)) for n, p in enumerate(people)]
     for w in writers:
         w.start()
-    time.sleep(rng.uniform(0.3, 1.2))
+    # The kill comes at a random moment once the phones are writing (on a busy machine their
+    # connecting alone may take longer than a random wait from the start).
+    deadline = time.monotonic() + 20
+    while not acknowledged and time.monotonic() < deadline:
+        time.sleep(0.02)
+    time.sleep(rng.uniform(0.0, 0.9))
     crashing.stop(kill=True)
     stop.set()
     for w in writers:
