@@ -25,6 +25,7 @@ from .limits import limiter
 from .live import socketio
 from .logs import request_line
 from .model import WorkshopError
+from .shared import queue_manager
 from .store import Store
 
 __all__ = ["create_app", "socketio"]
@@ -117,7 +118,8 @@ def create_app(test_config: Mapping[str, Any] | None = None, config: Mapping[str
         async_mode=app.config["ASYNC_MODE"],
         max_http_buffer_size=MAX_MESSAGE_BYTES,
         cors_allowed_origins=_origin_check(app),
-        message_queue=app.config.get("MESSAGE_QUEUE"),
+        # MESSAGE_QUEUE: Flask-SocketIO's Redis queue, with the messages our rooms need (shared.py)
+        client_manager=queue_manager(app.config.get("MESSAGE_QUEUE")),
         manage_session=False,
         logger=False,
         engineio_logger=False,

@@ -14,6 +14,7 @@ out below the table.
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -32,11 +33,11 @@ from .live import (
     facilitator_room,
     key_room,
     participant_room,
-    sids_in,
     socketio,
     team_room,
 )
 from .model import Actor, WorkshopError
+from .shared import Connection, Registry, TooManyConnections, registry_for
 from .store import Store
 from .web import absolute, board_url, cookie_name, workshop_urls
 
@@ -62,6 +63,41 @@ BOARD_EVENTS = frozenset({"sync"})
 def _store() -> Store:
     store: Store = current_app.extensions["workshop_store"]
     return store
+
+
+#: Open sockets allowed per identity token and per client address, all processes together.
+DEFAULT_MAX_CONNECTIONS_PER_TOKEN = 8
+DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = 1000
+
+_registry_lock = threading.Lock()
+
+
+def _registry() -> Registry:
+    """Who is connected, and how many sockets each token and address holds: in this process's
+    memory, or with a message queue in Redis for every process (workshop/shared.py). Made with
+    the first connection; with a queue it then beats, and announces presence again in the
+    workshops of a process found dead."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    registry = app.extensions.get("workshop_registry")
+    if registry is None:
+        with _registry_lock:
+            registry = app.extensions.get("workshop_registry")
+            if registry is None:
+                registry = app.extensions["workshop_registry"] = registry_for(app.config.get("MESSAGE_QUEUE"))
+
+                def announce(workshop_ids: set[str]) -> None:
+                    with app.app_context():
+                        for workshop_id in workshop_ids:
+                            _announce_presence(workshop_id)
+
+                registry.start(socketio.start_background_task, socketio.sleep, announce)
+    return registry
+
+
+def too_many_connections() -> WorkshopError:
+    return WorkshopError(
+        "too_many_connections", "Too many connections are open for this link or from this network.", 429
+    )
 
 
 def _sid() -> str:
@@ -93,34 +129,45 @@ def connect(auth=None):
             raise model.unauthorized()
     except WorkshopError as exc:
         raise ConnectionRefusedError(exc.message, exc.as_dict()) from None  # the client reads data.code
-    socketio.server.save_session(_sid(), {"actor": actor, "view": creds.view})
-    if actor.is_facilitator and creds.view == "console":
-        join_room(facilitator_room(actor.workshop_id))
-    else:
-        join_room(team_room(actor.workshop_id))
-    if actor.participant_id is None:  # the facilitator's key or the board's: closed when it changes
-        join_room(key_room(model.hash_token(token)))
-    first_connection = False
-    if actor.participant_id:
-        first_connection = not sids_in(participant_room(actor.participant_id))
-        join_room(participant_room(actor.participant_id))
-    socketio.emit("state", _state(actor, creds.view), to=_sid())
+    config = current_app.config
+    connection = Connection(actor.workshop_id, actor.participant_id, model.hash_token(token), request.remote_addr or "")
+    try:
+        first_connection = _registry().open(
+            _sid(),
+            connection,
+            max_per_token=int(config.get("MAX_CONNECTIONS_PER_TOKEN") or DEFAULT_MAX_CONNECTIONS_PER_TOKEN),
+            max_per_address=int(config.get("MAX_CONNECTIONS_PER_ADDRESS") or DEFAULT_MAX_CONNECTIONS_PER_ADDRESS),
+        )
+    except TooManyConnections:
+        refusal = too_many_connections()
+        raise ConnectionRefusedError(refusal.message, refusal.as_dict()) from None
+    try:
+        socketio.server.save_session(_sid(), {"actor": actor, "view": creds.view})
+        if actor.is_facilitator and creds.view == "console":
+            join_room(facilitator_room(actor.workshop_id))
+        else:
+            join_room(team_room(actor.workshop_id))
+        if actor.participant_id is None:  # the facilitator's key or the board's: closed when it changes
+            join_room(key_room(connection.token_hash))
+        if actor.participant_id:
+            join_room(participant_room(actor.participant_id))
+        socketio.emit("state", _state(actor, creds.view), to=_sid())
+    except BaseException:  # refused after all (the workshop went meanwhile): it no longer counts
+        _registry().close(_sid())
+        raise
     if first_connection:
         _announce_presence(actor.workshop_id)
 
 
 @socketio.on("disconnect")
 def disconnect(*_):
-    """When a participant's last connection closes, everyone's presence list is updated."""
+    """When a participant's last connection (on any process) closes, everyone's presence list
+    is updated."""
     if _sent_as_an_event():
         return _refuse("disconnect", model.unknown_event("disconnect"))
-    session = socketio.server.get_session(_sid()) or {}
-    actor = session.get("actor")
-    if actor is None or actor.participant_id is None:
-        return
-    room = participant_room(actor.participant_id)
-    if not [sid for sid in sids_in(room) if sid != _sid()]:
-        _announce_presence(actor.workshop_id, leaving=_sid())
+    connection, last = _registry().close(_sid())
+    if connection is not None and last:
+        _announce_presence(connection.workshop_id)
 
 
 def _sent_as_an_event() -> bool:
@@ -146,17 +193,16 @@ def _refuse(event: str, exc: WorkshopError) -> dict:
     return {"ok": False, "error": exc.as_dict()}
 
 
-def connected_participants(workshop_id: str, leaving: str | None = None) -> list[str]:
-    """Who has a phone connected right now (in joining order)."""
-    return [
-        pid
-        for pid in _store().participant_ids_in_order(workshop_id)
-        if [sid for sid in sids_in(participant_room(pid)) if sid != leaving]
-    ]
+def connected_participants(workshop_id: str) -> list[str]:
+    """Who has a phone connected right now, on any process (in joining order)."""
+    connected = _registry().connected(workshop_id)
+    if not connected:
+        return []
+    return [pid for pid in _store().participant_ids_in_order(workshop_id) if pid in connected]
 
 
-def _announce_presence(workshop_id: str, leaving: str | None = None) -> None:
-    payload = {"connected": connected_participants(workshop_id, leaving)}
+def _announce_presence(workshop_id: str) -> None:
+    payload = {"connected": connected_participants(workshop_id)}
     for room in (facilitator_room(workshop_id), team_room(workshop_id)):
         socketio.emit("presence", payload, to=room)
 
@@ -329,7 +375,8 @@ def remove_participant(actor, view, req):
 def _erased(changes: list) -> list:
     """A person's seats are erased: their connections close (after the acknowledgement)."""
     seats = [c.data["id"] for c in changes if c.event == "participant_left"]
-    disconnect_later([sid for seat in seats for sid in sids_in(participant_room(seat))])
+    if seats:
+        disconnect_room_later(*(participant_room(seat) for seat in seats))
     return changes
 
 

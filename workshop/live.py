@@ -12,6 +12,7 @@ from flask_socketio import SocketIO
 from .limits import BoundedJSON
 from .model import FACILITATOR, TEAM, Viewer
 from .service import Change, is_replay
+from .shared import QueueManager
 
 socketio = SocketIO(json=BoundedJSON)  # payloads nested too deeply are refused, not parsed
 
@@ -35,24 +36,37 @@ def key_room(token_hash: str) -> str:
 
 
 def sids_in(room: str) -> list[str]:
+    """This process's connections in a room (with a queue, other processes have theirs)."""
     return [sid for sid, _ in socketio.server.manager.get_participants("/", room)]
+
+
+def _queue() -> QueueManager | None:
+    """The message queue, when several processes share the workshops."""
+    manager = socketio.server.manager
+    return manager if isinstance(manager, QueueManager) else None
 
 
 def broadcast(workshop_id: str, change: Change) -> None:
     """Send a committed change to everyone in the workshop, each audience its own view.
 
     The facilitator's consoles get everything; each participant whose view may differ (the
-    card's person and author) gets theirs on their own room and is skipped in the team's
+    card's person and author) gets theirs on their own room and is left out of the team's
     broadcast, unless it is the same as the team's; everyone else (phones and boards) gets the
     team's view. A replay (a request that changed nothing) is not broadcast: everyone has it.
+
+    With a message queue, members may be on any process: every room is sent to (an empty one
+    costs each process a lookup), and the team's message leaves out the participants' rooms on
+    each process (``QueueManager.emit_skipping_rooms``), so a phone on another process gets its
+    own view and not the team's too.
     """
     if is_replay(change):
         return
+    queue = _queue()
     consoles = facilitator_room(workshop_id)
-    if sids_in(consoles):  # an emit encodes its message even for an empty room
+    if queue or sids_in(consoles):  # an emit encodes its message even for an empty room
         socketio.emit(*change.view(FACILITATOR), to=consoles)
-    team_view = change.view(TEAM)
-    skip: list[str] = []
+    event, team_payload = team_view = change.view(TEAM)
+    own_rooms: list[str] = []
     for participant_id in change.special:
         if participant_id is None:
             continue
@@ -60,15 +74,19 @@ def broadcast(workshop_id: str, change: Change) -> None:
         if own_view == team_view:
             continue  # nothing of theirs differs: the team's message serves them too
         room = participant_room(participant_id)
-        sids = sids_in(room)
-        if sids:
+        if queue or sids_in(room):
             socketio.emit(*own_view, to=room)
-            skip += sids
+            own_rooms.append(room)
+    if queue and own_rooms:
+        queue.emit_skipping_rooms(event, team_payload, team_room(workshop_id), own_rooms)
+        return
+    skip = [sid for room in own_rooms for sid in sids_in(room)]
     socketio.emit(*team_view, to=team_room(workshop_id), skip_sid=skip or None)
 
 
 def disconnect_later(sids: list[str]) -> None:
-    """Close these connections a moment from now, so the request at hand is still acknowledged."""
+    """Close these connections (of this process) a moment from now, so the request at hand is
+    still acknowledged."""
 
     def close():
         socketio.sleep(0.5)
@@ -78,20 +96,26 @@ def disconnect_later(sids: list[str]) -> None:
     socketio.start_background_task(close)
 
 
-def disconnect_room_later(room: str) -> None:
-    """Close every connection in a room a moment from now (the key they used stopped working);
-    who is in it is looked up then, so a connection made meanwhile with the old key goes too."""
+def disconnect_room_later(*rooms: str) -> None:
+    """Close every connection in these rooms, on every process, a moment from now (so the
+    request at hand is still acknowledged); who is in them is looked up then, so a connection
+    made meanwhile with a key that stopped working goes too."""
 
     def close():
         socketio.sleep(0.5)
-        for sid in sids_in(room):
-            socketio.server.disconnect(sid, namespace="/")
+        queue = _queue()
+        for room in rooms:
+            if queue:
+                queue.disconnect_room(room)
+                continue
+            for sid in sids_in(room):
+                socketio.server.disconnect(sid, namespace="/")
 
     socketio.start_background_task(close)
 
 
 def close_workshop_rooms(workshop_id: str) -> None:
-    """Tell everyone a workshop is gone, then disconnect them.
+    """Tell everyone a workshop is gone, then disconnect them (on every process).
 
     The disconnect waits a moment in the background, so the request that erased the workshop
     is still acknowledged on its own connection.
@@ -99,4 +123,4 @@ def close_workshop_rooms(workshop_id: str) -> None:
     rooms = (team_room(workshop_id), facilitator_room(workshop_id))
     for room in rooms:
         socketio.emit("workshop_deleted", {}, to=room)
-    disconnect_later([sid for room in rooms for sid in sids_in(room)])
+    disconnect_room_later(*rooms)

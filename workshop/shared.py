@@ -1,0 +1,424 @@
+"""What the app's processes share when they run on a message queue (``MESSAGE_QUEUE``,
+``redis://…``), and the same in one process's memory when they do not.
+
+- ``QueueManager``: Flask-SocketIO's Redis queue, plus two messages every process acts on for
+  its own connections: an emit to a room *except the members of other rooms* (a participant's
+  phones get their own view on their room, and not the team's too, wherever they are
+  connected), and *close a room*, disconnecting its members.
+- ``Registry``: who is connected (presence) and how many sockets each identity token and each
+  client address holds (the connection caps), counted across every live process.
+- ``SweepLock``: the retention sweep's single runner.
+
+What is in Redis (every key starts with ``workshop:``):
+
+========================================  =========================================  ==========
+key                                        value                                      lifetime
+========================================  =========================================  ==========
+``host:<host>``                            ``1``: this process is alive               PX 15 s,
+                                                                                      renewed
+                                                                                      every 5 s
+``hosts``                                  set of every process's host id             until reaped
+``presence:<workshop>``                    hash ``<host> <participant>`` → phones     per field
+                                           that participant has open on that process
+``workshops-of:<host>``                    set of workshops a process has phones in   until reaped
+``connections:token:<sha256 of token>``    hash ``<host>`` → sockets open with it     per field
+``connections:address:<address>``          hash ``<host>`` → sockets open from it     per field
+``retention-sweep``                        host id of the sweep's runner              PX 60 s,
+                                                                                      renewed
+========================================  =========================================  ==========
+
+A count is only believed while its process's ``host:`` key lives: a process killed with -9
+stops renewing it, and 15 s later its phones no longer count anywhere (the counting scripts
+delete such fields as they pass). Within one more heartbeat a survivor notices the dead host,
+takes it off ``hosts`` (one survivor wins the SREM) and has presence announced again in each
+workshop the dead process had phones in. A process that finds its own key gone (Redis
+restarted, or it stalled past the TTL) writes its counts again from its own connections.
+
+Tokens only appear hashed; no name, text or code is stored.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import uuid
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from socketio import RedisManager
+
+log = logging.getLogger(__name__)
+
+PREFIX = "workshop:"
+#: How long a process counts after its last heartbeat, and how often it beats.
+HOST_TTL_SECONDS = 15.0
+HEARTBEAT_SECONDS = 5.0
+#: The retention sweep's lock: how long it holds without a renewal.
+SWEEP_LOCK_SECONDS = 60.0
+
+
+class QueueManager(RedisManager):
+    """Flask-SocketIO's Redis queue, with two more messages that each process carries out for
+    its own connections (python-socketio's own only know single sids and whole rooms)."""
+
+    def emit_skipping_rooms(self, event: str, data: Any, room: str, skip_rooms: Iterable[str]) -> None:
+        """Emit ``data`` to ``room`` on every process, leaving out each process's members of
+        ``skip_rooms`` (what ``skip_sid`` would do, if sids were known across processes)."""
+        message = {
+            "method": "emit",
+            "event": event,
+            "data": [data],
+            "binary": False,
+            "namespace": "/",
+            "room": room,
+            "skip_sid": None,
+            "skip_rooms": list(skip_rooms),
+            "callback": None,
+            "host_id": self.host_id,
+        }
+        self._handle_emit(message)
+        self._publish(message)
+
+    def disconnect_room(self, room: str) -> None:
+        """Disconnect every member of ``room``, on every process."""
+        message = {"method": "close_room", "room": room, "namespace": "/", "disconnect": True, "host_id": self.host_id}
+        self._handle_close_room(message)
+        self._publish(message)
+
+    def _handle_emit(self, message):
+        rooms = message.get("skip_rooms")
+        if rooms:
+            local = [sid for sid, _ in self.get_participants(message.get("namespace") or "/", rooms)]
+            message = {**message, "skip_sid": local}
+        super()._handle_emit(message)
+
+    def _handle_close_room(self, message):
+        if not message.get("disconnect"):
+            return super()._handle_close_room(message)
+        namespace = message.get("namespace") or "/"
+        for sid in [sid for sid, _ in self.get_participants(namespace, message.get("room"))]:
+            self.server.disconnect(sid, namespace=namespace, ignore_queue=True)
+        return None
+
+
+def queue_manager(url: str | None) -> QueueManager | None:
+    """The Socket.IO client manager for ``MESSAGE_QUEUE`` (None: one process, in memory)."""
+    if not url:
+        return None
+    return QueueManager(url, channel="flask-socketio")
+
+
+class TooManyConnections(Exception):
+    """A connection refused by a cap: ``which`` is "token" or "address"."""
+
+    def __init__(self, which: str):
+        super().__init__(which)
+        self.which = which
+
+
+@dataclass(frozen=True)
+class Connection:
+    """One open socket, as the registry counts it."""
+
+    workshop_id: str
+    participant_id: str | None
+    token_hash: str
+    address: str
+
+
+class Registry:
+    """Open connections: presence and the connection caps. In this process's memory."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._open: dict[str, Connection] = {}
+        self._tokens: Counter[str] = Counter()
+        self._addresses: Counter[str] = Counter()
+        self._people: Counter[tuple[str, str]] = Counter()
+
+    def start(self, spawn: Callable, sleep: Callable, on_hosts_lost: Callable[[set[str]], None]) -> None:
+        """Start what runs in the background (nothing, in memory)."""
+
+    def open(self, sid: str, conn: Connection, max_per_token: int, max_per_address: int) -> bool:
+        """Count a new connection, or raise ``TooManyConnections``. Returns whether it is its
+        participant's first open connection (then presence changed)."""
+        with self._lock:
+            if self._tokens[conn.token_hash] >= max_per_token:
+                raise TooManyConnections("token")
+            if self._addresses[conn.address] >= max_per_address:
+                raise TooManyConnections("address")
+            self._open[sid] = conn
+            self._tokens[conn.token_hash] += 1
+            self._addresses[conn.address] += 1
+            if conn.participant_id is None:
+                return False
+            self._people[conn.workshop_id, conn.participant_id] += 1
+            return self._people[conn.workshop_id, conn.participant_id] == 1
+
+    def close(self, sid: str) -> tuple[Connection | None, bool]:
+        """Forget a closed connection; returns it and whether it was its participant's last."""
+        with self._lock:
+            conn = self._open.pop(sid, None)
+            if conn is None:
+                return None, False
+            _decrement(self._tokens, conn.token_hash)
+            _decrement(self._addresses, conn.address)
+            if conn.participant_id is None:
+                return conn, False
+            return conn, _decrement(self._people, (conn.workshop_id, conn.participant_id)) == 0
+
+    def connected(self, workshop_id: str) -> set[str]:
+        """The participants of a workshop with at least one connection open."""
+        with self._lock:
+            return {pid for (wid, pid), n in self._people.items() if wid == workshop_id and n > 0}
+
+    def local_connections(self) -> list[Connection]:
+        with self._lock:
+            return list(self._open.values())
+
+
+def _decrement(counter: Counter, key) -> int:
+    counter[key] -= 1
+    left = counter[key]
+    if left <= 0:
+        del counter[key]
+    return left
+
+
+# Lua: runs atomically in Redis, so two processes never both let in the 9th connection.
+_LUA_ALIVE = """
+local alive = {}
+local function is_alive(host)
+  if alive[host] == nil then
+    alive[host] = redis.call('EXISTS', ARGV[1] .. 'host:' .. host) == 1
+  end
+  return alive[host]
+end
+-- the sum of a hash's counts whose process lives; fields of dead processes are deleted
+local function total(key, participant)
+  local sum = 0
+  local fields = redis.call('HGETALL', key)
+  for i = 1, #fields, 2 do
+    local host, who = string.match(fields[i], '^([^ ]+) ?(.*)$')
+    if not is_alive(host) then
+      redis.call('HDEL', key, fields[i])
+    elseif participant == nil or who == participant then
+      sum = sum + tonumber(fields[i + 1])
+    end
+  end
+  return sum
+end
+local function decrement(key, field)
+  if redis.call('HINCRBY', key, field, -1) <= 0 then redis.call('HDEL', key, field) end
+end
+"""
+
+# KEYS: token, address, presence, workshops-of; ARGV: prefix, host, max per token, max per
+# address, participant ('' for none), workshop. Returns -1 / -2 when refused, else 1 for the
+# participant's first connection anywhere, 0 otherwise.
+_LUA_OPEN = (
+    _LUA_ALIVE
+    + """
+if total(KEYS[1]) >= tonumber(ARGV[3]) then return -1 end
+if total(KEYS[2]) >= tonumber(ARGV[4]) then return -2 end
+redis.call('HINCRBY', KEYS[1], ARGV[2], 1)
+redis.call('HINCRBY', KEYS[2], ARGV[2], 1)
+if ARGV[5] == '' then return 0 end
+local before = total(KEYS[3], ARGV[5])
+redis.call('HINCRBY', KEYS[3], ARGV[2] .. ' ' .. ARGV[5], 1)
+redis.call('SADD', KEYS[4], ARGV[6])
+if before == 0 then return 1 end
+return 0
+"""
+)
+
+# KEYS: token, address, presence; ARGV: prefix, host, participant ('' for none). Returns the
+# participant's connections left anywhere (-1 without a participant).
+_LUA_CLOSE = (
+    _LUA_ALIVE
+    + """
+decrement(KEYS[1], ARGV[2])
+decrement(KEYS[2], ARGV[2])
+if ARGV[3] == '' then return -1 end
+decrement(KEYS[3], ARGV[2] .. ' ' .. ARGV[3])
+return total(KEYS[3], ARGV[3])
+"""
+)
+
+# KEYS: presence; ARGV: prefix. The participants with a connection on a live process.
+_LUA_CONNECTED = (
+    _LUA_ALIVE
+    + """
+local people = {}
+local fields = redis.call('HGETALL', KEYS[1])
+for i = 1, #fields, 2 do
+  local host, who = string.match(fields[i], '^([^ ]+) (.*)$')
+  if not is_alive(host) then
+    redis.call('HDEL', KEYS[1], fields[i])
+  elseif tonumber(fields[i + 1]) > 0 then
+    table.insert(people, who)
+  end
+end
+return people
+"""
+)
+
+
+class RedisRegistry(Registry):
+    """The same counts, shared by every process on the queue (keys: this module's docstring)."""
+
+    def __init__(self, url: str, host: str | None = None) -> None:
+        super().__init__()
+        import redis  # only with a queue: without one the app needs no Redis client
+
+        self.redis = redis.Redis.from_url(url, decode_responses=True)
+        self.host = host or uuid.uuid4().hex
+        self._open_script = self.redis.register_script(_LUA_OPEN)
+        self._close_script = self.redis.register_script(_LUA_CLOSE)
+        self._connected_script = self.redis.register_script(_LUA_CONNECTED)
+        self.beat()
+
+    # keys
+    def _token_key(self, token_hash: str) -> str:
+        return f"{PREFIX}connections:token:{token_hash}"
+
+    def _address_key(self, address: str) -> str:
+        return f"{PREFIX}connections:address:{address}"
+
+    def _presence_key(self, workshop_id: str) -> str:
+        return f"{PREFIX}presence:{workshop_id}"
+
+    def _workshops_key(self, host: str) -> str:
+        return f"{PREFIX}workshops-of:{host}"
+
+    def _host_key(self, host: str) -> str:
+        return f"{PREFIX}host:{host}"
+
+    def start(self, spawn: Callable, sleep: Callable, on_hosts_lost: Callable[[set[str]], None]) -> None:
+        """Beat every few seconds; whenever another process is found dead, ``on_hosts_lost``
+        gets the workshops it had phones in (their presence changed)."""
+
+        def keep_beating():
+            while True:
+                sleep(HEARTBEAT_SECONDS)
+                try:
+                    self.beat()
+                    lost = self.reap()
+                    if lost:
+                        on_hosts_lost(lost)
+                except Exception:  # Redis away for a moment: the next beat tries again
+                    log.exception("heartbeat failed")
+
+        spawn(keep_beating)
+
+    def beat(self) -> None:
+        """Say this process lives; if it had been given up for dead, count its connections again."""
+        was = self.redis.set(self._host_key(self.host), 1, px=int(HOST_TTL_SECONDS * 1000), get=True)
+        if was is None:
+            self._restore()
+
+    def _restore(self) -> None:
+        conns = self.local_connections()
+        pipe = self.redis.pipeline(transaction=True)
+        pipe.sadd(f"{PREFIX}hosts", self.host)
+        tokens = Counter(c.token_hash for c in conns)
+        addresses = Counter(c.address for c in conns)
+        people = Counter((c.workshop_id, c.participant_id) for c in conns if c.participant_id)
+        for token_hash, n in tokens.items():
+            pipe.hset(self._token_key(token_hash), self.host, n)
+        for address, n in addresses.items():
+            pipe.hset(self._address_key(address), self.host, n)
+        for (workshop_id, participant_id), n in people.items():
+            pipe.hset(self._presence_key(workshop_id), f"{self.host} {participant_id}", n)
+            pipe.sadd(self._workshops_key(self.host), workshop_id)
+        pipe.execute()
+
+    def reap(self) -> set[str]:
+        """Take dead processes off the list; returns the workshops they had phones in (only
+        the process that took a dead one off gets its workshops)."""
+        lost: set[str] = set()
+        for host in map(str, self.redis.smembers(f"{PREFIX}hosts")):  # str: decode_responses
+            if host == self.host or self.redis.exists(self._host_key(host)):
+                continue
+            if self.redis.srem(f"{PREFIX}hosts", host):
+                key = self._workshops_key(host)
+                lost |= set(map(str, self.redis.smembers(key)))
+                self.redis.delete(key)
+        return lost
+
+    def open(self, sid: str, conn: Connection, max_per_token: int, max_per_address: int) -> bool:
+        with self._lock:  # held across the call: a restore must see this connection or not at all
+            answer = self._open_script(
+                keys=[
+                    self._token_key(conn.token_hash),
+                    self._address_key(conn.address),
+                    self._presence_key(conn.workshop_id),
+                    self._workshops_key(self.host),
+                ],
+                args=[PREFIX, self.host, max_per_token, max_per_address, conn.participant_id or "", conn.workshop_id],
+            )
+            if answer == -1:
+                raise TooManyConnections("token")
+            if answer == -2:
+                raise TooManyConnections("address")
+            self._open[sid] = conn
+            return bool(answer == 1)
+
+    def close(self, sid: str) -> tuple[Connection | None, bool]:
+        with self._lock:
+            conn = self._open.pop(sid, None)
+            if conn is None:
+                return None, False
+            left = self._close_script(
+                keys=[
+                    self._token_key(conn.token_hash),
+                    self._address_key(conn.address),
+                    self._presence_key(conn.workshop_id),
+                ],
+                args=[PREFIX, self.host, conn.participant_id or ""],
+            )
+            return conn, left == 0
+
+    def connected(self, workshop_id: str) -> set[str]:
+        people = self._connected_script(keys=[self._presence_key(workshop_id)], args=[PREFIX])
+        return set(people)
+
+
+def registry_for(url: str | None) -> Registry:
+    return RedisRegistry(url) if url else Registry()
+
+
+class SweepLock:
+    """Who runs the retention sweep: without a queue, this process; with one, the process that
+    holds ``workshop:retention-sweep`` (SET NX PX, renewed by its holder while it lives; when it
+    dies, another takes over once the lock has run out)."""
+
+    KEY = f"{PREFIX}retention-sweep"
+
+    # Renew only while it is still ours (another may hold it since ours ran out).
+    _RENEW = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  return redis.call('PEXPIRE', KEYS[1], ARGV[2])
+end
+return 0
+"""
+
+    def __init__(self, url: str | None, host: str | None = None, seconds: float = SWEEP_LOCK_SECONDS):
+        self.host = host or uuid.uuid4().hex
+        self.ms = int(seconds * 1000)
+        self.redis = None
+        if url:
+            import redis
+
+            self.redis = redis.Redis.from_url(url, decode_responses=True)
+            self._renew = self.redis.register_script(self._RENEW)
+
+    def hold(self) -> bool:
+        """Take or renew the lock; whether this process may sweep now."""
+        if self.redis is None:
+            return True
+        if self._renew(keys=[self.KEY], args=[self.host, self.ms]):
+            return True
+        return bool(self.redis.set(self.KEY, self.host, nx=True, px=self.ms))
