@@ -9,10 +9,12 @@ that was kept on purpose when its original was erased stands on its own.
 from __future__ import annotations
 
 import logging
+import time
 from datetime import timedelta
 
 from .clock import stamp
 from .live import close_workshop_rooms, socketio
+from .shared import HEARTBEAT_SECONDS, SweepLock
 from .store import Store
 
 log = logging.getLogger(__name__)
@@ -35,13 +37,22 @@ def sweep(store: Store, days: float) -> int:
 
 
 def keep_sweeping(app) -> None:
-    """A background task (socketio.start_background_task): sweep now, then every interval."""
+    """A background task (socketio.start_background_task): sweep now, then every interval.
+
+    With a message queue every process runs this, and only the one holding the sweep's lock
+    (workshop/shared.py) sweeps; the others look again every few seconds, so one of them takes
+    over soon after the sweeping process dies."""
     store = app.extensions["workshop_store"]
     days = float(app.config["RETENTION_DAYS"])
     interval = float(app.config.get("RETENTION_SWEEP_SECONDS") or 3600)
+    lock = SweepLock(app.config.get("MESSAGE_QUEUE"))
+    pause = min(interval, HEARTBEAT_SECONDS) if lock.shared else interval
+    due = 0.0
     while True:
         try:
-            sweep(store, days)
+            if lock.hold() and time.monotonic() >= due:
+                sweep(store, days)
+                due = time.monotonic() + interval
         except Exception:  # a failed sweep must not end the loop; the next one tries again
             log.exception("retention sweep failed")
-        socketio.sleep(interval)
+        socketio.sleep(pause)

@@ -23,7 +23,7 @@ key                                        value                                
 ``workshops-of:<host>``                    set of workshops a process has phones in   until reaped
 ``connections:token:<sha256 of token>``    hash ``<host>`` → sockets open with it     per field
 ``connections:address:<address>``          hash ``<host>`` → sockets open from it     per field
-``retention-sweep``                        host id of the sweep's runner              PX 60 s,
+``retention-sweep``                        host id of the sweep's runner              PX 15 s,
                                                                                       renewed
 ========================================  =========================================  ==========
 
@@ -40,6 +40,8 @@ Tokens only appear hashed; no name, text or code is stored.
 from __future__ import annotations
 
 import logging
+import os
+import socket
 import threading
 import uuid
 from collections import Counter
@@ -55,8 +57,12 @@ PREFIX = "workshop:"
 #: How long a process counts after its last heartbeat, and how often it beats.
 HOST_TTL_SECONDS = 15.0
 HEARTBEAT_SECONDS = 5.0
-#: The retention sweep's lock: how long it holds without a renewal.
-SWEEP_LOCK_SECONDS = 60.0
+#: The retention sweep's lock: how long it holds without a renewal (renewed every heartbeat).
+SWEEP_LOCK_SECONDS = 15.0
+
+#: This process, as the keys name it: machine and process id (an operator can tell which one
+#: holds the sweep), and a random part (process ids are reused).
+HOST_ID = f"{socket.gethostname()}.{os.getpid()}.{uuid.uuid4().hex[:8]}"
 
 
 class QueueManager(RedisManager):
@@ -274,7 +280,7 @@ class RedisRegistry(Registry):
         import redis  # only with a queue: without one the app needs no Redis client
 
         self.redis = redis.Redis.from_url(url, decode_responses=True)
-        self.host = host or uuid.uuid4().hex
+        self.host = host or HOST_ID
         self._open_script = self.redis.register_script(_LUA_OPEN)
         self._close_script = self.redis.register_script(_LUA_CLOSE)
         self._connected_script = self.redis.register_script(_LUA_CONNECTED)
@@ -406,7 +412,7 @@ return 0
 """
 
     def __init__(self, url: str | None, host: str | None = None, seconds: float = SWEEP_LOCK_SECONDS):
-        self.host = host or uuid.uuid4().hex
+        self.host = host or HOST_ID
         self.ms = int(seconds * 1000)
         self.redis = None
         if url:
@@ -414,6 +420,11 @@ return 0
 
             self.redis = redis.Redis.from_url(url, decode_responses=True)
             self._renew = self.redis.register_script(self._RENEW)
+
+    @property
+    def shared(self) -> bool:
+        """Whether other processes may hold it (with a queue)."""
+        return self.redis is not None
 
     def hold(self) -> bool:
         """Take or renew the lock; whether this process may sweep now."""
