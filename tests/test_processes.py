@@ -585,3 +585,30 @@ def test_a_server_waits_for_anothers_write_lock_and_keeps_answering_meanwhile(pa
     writer.join(10)
     assert answers and answers[0]["ok"] is True
     assert bram.wait_for("card_saved")["card"]["id"] == answers[0]["card"]["id"]
+
+
+def test_without_a_queue_the_caps_refuse_the_connection_one_too_many(tmp_path):
+    """One process, no Redis: the caps are counted in its memory (the app in this process,
+    whose test client does not pass on the refusal's data: the live test reads its code)."""
+    from inprocess import InProcessServer
+
+    server = InProcessServer(
+        tmp_path / "w.sqlite3", config={"MAX_CONNECTIONS_PER_TOKEN": 2, "MAX_CONNECTIONS_PER_ADDRESS": 3}
+    )
+    made: list[Client] = []
+    try:
+        workshop = Workshop(server, Api(server.url), made)
+        anna = [workshop.participant("Anna"), workshop.participant("Anna")]
+        with pytest.raises(socketio.exceptions.ConnectionError):
+            workshop.participant("Anna")  # a third with her token
+        workshop.participant("Bram")  # the address's third
+        with pytest.raises(socketio.exceptions.ConnectionError):
+            workshop.participant("Cas")  # the address's fourth
+        anna[0].disconnect()
+        cas = workshop.participant("Cas")  # once one closed, the same token gets in
+        ids = {workshop.people[name]["participant_id"]: name for name in workshop.people}
+        assert {ids[i] for i in cas.state["connected"]} == {"Anna", "Bram", "Cas"}  # refusals left no trace
+    finally:
+        for client in made:
+            client.disconnect()
+        server.stop()
