@@ -62,7 +62,7 @@ SWEEP_LOCK_SECONDS = 15.0
 
 #: This process, as the keys name it: machine and process id (an operator can tell which one
 #: holds the sweep), and a random part (process ids are reused).
-HOST_ID = f"{socket.gethostname()}.{os.getpid()}.{uuid.uuid4().hex[:8]}"
+HOST_ID = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
 class QueueManager(RedisManager):
