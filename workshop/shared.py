@@ -94,9 +94,13 @@ class QueueManager(RedisManager):
         self._publish(message)
 
     def _handle_emit(self, message):
+        namespace = message.get("namespace") or "/"
+        room = message.get("room")
+        if isinstance(room, str) and room not in self.rooms.get(namespace, {}):
+            return  # nobody in it here: python-socketio would still decode and encode the message
         rooms = message.get("skip_rooms")
         if rooms:
-            local = [sid for sid, _ in self.get_participants(message.get("namespace") or "/", rooms)]
+            local = [sid for sid, _ in self.get_participants(namespace, rooms)]
             message = {**message, "skip_sid": local}
         super()._handle_emit(message)
 
