@@ -382,6 +382,8 @@ def test_connection_caps_and_presence_count_every_process_while_it_lives(redis_s
     assert caught.value.which == "address"
     assert one.open("g", conn("p3", "t3", "10.0.0.2"), max_per_token=3, max_per_address=4) is True
     assert one.connected("w1") == {"p1", "p2", "p3"}
+    for key in ("workshop:connections:token:t1", "workshop:connections:address:10.0.0.1"):
+        assert 0 < redis_server.client.pttl(key) <= shared.COUNTS_TTL_SECONDS * 1000  # nothing kept for ever
 
     assert two.close("b") == (conn(), False)  # p1 still has "a" and "c"
     assert two.close("c")[1] is False

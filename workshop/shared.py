@@ -21,8 +21,11 @@ key                                        value                                
 ``presence:<workshop>``                    hash ``<host> <participant>`` → phones     per field
                                            that participant has open on that process
 ``workshops-of:<host>``                    set of workshops a process has phones in   until reaped
-``connections:token:<sha256 of token>``    hash ``<host>`` → sockets open with it     per field
-``connections:address:<address>``          hash ``<host>`` → sockets open from it     per field
+``connections:token:<sha256 of token>``    hash ``<host>`` → sockets open with it     per field;
+                                                                                      a day after
+                                                                                      the last
+                                                                                      connect
+``connections:address:<address>``          hash ``<host>`` → sockets open from it     (the same)
 ``retention-sweep``                        host id of the sweep's runner              PX 15 s,
                                                                                       renewed
 ========================================  =========================================  ==========
@@ -57,6 +60,9 @@ PREFIX = "workshop:"
 #: How long a process counts after its last heartbeat, and how often it beats.
 HOST_TTL_SECONDS = 15.0
 HEARTBEAT_SECONDS = 5.0
+#: A token's or address's counts go a day after a connection last opened with it (those of a
+#: process that died are otherwise only dropped when the next connection looks at them).
+COUNTS_TTL_SECONDS = 24 * 3600
 #: The retention sweep's lock: how long it holds without a renewal (renewed every heartbeat).
 SWEEP_LOCK_SECONDS = 15.0
 
@@ -226,7 +232,7 @@ end
 """
 
 # KEYS: token, address, presence, workshops-of; ARGV: prefix, host, max per token, max per
-# address, participant ('' for none), workshop. Returns -1 / -2 when refused, else 1 for the
+# address, participant ('' for none), workshop, the counts' TTL in ms. Returns -1 / -2 when refused, else 1 for the
 # participant's first connection anywhere, 0 otherwise.
 _LUA_OPEN = (
     _LUA_ALIVE
@@ -235,6 +241,8 @@ if total(KEYS[1]) >= tonumber(ARGV[3]) then return -1 end
 if total(KEYS[2]) >= tonumber(ARGV[4]) then return -2 end
 redis.call('HINCRBY', KEYS[1], ARGV[2], 1)
 redis.call('HINCRBY', KEYS[2], ARGV[2], 1)
+redis.call('PEXPIRE', KEYS[1], ARGV[7])
+redis.call('PEXPIRE', KEYS[2], ARGV[7])
 if ARGV[5] == '' then return 0 end
 local before = total(KEYS[3], ARGV[5])
 redis.call('HINCRBY', KEYS[3], ARGV[2] .. ' ' .. ARGV[5], 1)
@@ -336,10 +344,13 @@ class RedisRegistry(Registry):
         tokens = Counter(c.token_hash for c in conns)
         addresses = Counter(c.address for c in conns)
         people = Counter((c.workshop_id, c.participant_id) for c in conns if c.participant_id)
+        ttl = int(COUNTS_TTL_SECONDS * 1000)
         for token_hash, n in tokens.items():
             pipe.hset(self._token_key(token_hash), self.host, n)
+            pipe.pexpire(self._token_key(token_hash), ttl)
         for address, n in addresses.items():
             pipe.hset(self._address_key(address), self.host, n)
+            pipe.pexpire(self._address_key(address), ttl)
         for (workshop_id, participant_id), n in people.items():
             pipe.hset(self._presence_key(workshop_id), f"{self.host} {participant_id}", n)
             pipe.sadd(self._workshops_key(self.host), workshop_id)
@@ -367,7 +378,15 @@ class RedisRegistry(Registry):
                     self._presence_key(conn.workshop_id),
                     self._workshops_key(self.host),
                 ],
-                args=[PREFIX, self.host, max_per_token, max_per_address, conn.participant_id or "", conn.workshop_id],
+                args=[
+                    PREFIX,
+                    self.host,
+                    max_per_token,
+                    max_per_address,
+                    conn.participant_id or "",
+                    conn.workshop_id,
+                    int(COUNTS_TTL_SECONDS * 1000),
+                ],
             )
             if answer == -1:
                 raise TooManyConnections("token")
