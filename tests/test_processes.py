@@ -480,10 +480,6 @@ def test_the_retention_sweep_runs_in_one_process_and_another_takes_over_when_it_
 
 @pytest.mark.live
 def test_misses_are_counted_once_for_all_processes(redis_server, tmp_path):
-    from workshop.limits import limiter
-
-    if getattr(limiter, "_storage_uri", None) == "memory://":
-        pytest.skip("the Limiter's storage is fixed to memory:// (RATELIMIT_STORAGE_URI lands with the config layer)")
     processes = Processes(tmp_path, redis_server, 2, env={"WORKSHOP_GUESS_LIMIT": "4 per minute"})
     try:
         one, two = (server.url for server in processes.servers)
