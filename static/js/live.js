@@ -213,7 +213,11 @@ export function connectLive({ boot, strings, onState, onWorkshopDeleted, onRefus
       setStatus("offline");
       const code = refusalCode(err);
       if (onRefused && (code === "unauthorized" || code === "not_found")) onRefused();
-      else toast(strings.error_refused, { kind: "error", timeout: 10000 });
+      // Too many windows open with one identity: say so (reloading alone would be refused again).
+      else {
+        const words = code === "too_many_connections" ? strings.error_too_many_connections : strings.error_refused;
+        toast(words, { kind: "error", timeout: 10000 });
+      }
     } else {
       setStatus(navigator.onLine ? (status === "connecting" ? "connecting" : "reconnecting") : "offline");
     }
