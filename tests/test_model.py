@@ -855,3 +855,68 @@ def test_default_prompts_is_a_fresh_list_each_time():
     prompts = model.default_prompts("en")
     prompts.clear()
     assert 11 == len(model.default_prompts("en"))
+
+
+# --- inbound JSON: its shape checked in one pass ----------------------------------------------
+
+
+def nested(levels: int, inner: str = "1") -> str:
+    return "[" * levels + inner + "]" * levels
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        nested(model.JSON_DEPTH_MAX),  # exactly at the limit
+        '{"a": ' + nested(model.JSON_DEPTH_MAX - 1) + "}",
+        '["' + "[" * 40 + '"]',  # brackets inside a string do not nest
+        '["' + "{" * 40 + '", "' + "]" * 40 + '"]',
+        '["\\\\", ' + nested(model.JSON_DEPTH_MAX - 1) + "]",  # an escaped backslash ends nothing
+        '["\\"[[[[[[[[[[[[[[[[[[[[[[[[\\""]',  # escaped quotes keep the string open
+        '"' + "\\u005b" * 40 + '"',
+        "]" * 40 + nested(model.JSON_DEPTH_MAX),  # stray closers never give depth back
+    ],
+    ids=[
+        "at the limit",
+        "object at the limit",
+        "in a string",
+        "both in strings",
+        "escaped backslash",
+        "escaped quotes",
+        "unicode escapes",
+        "stray closers",
+    ],
+)
+def test_a_payload_within_the_depth_passes_the_shape_check(text):
+    model.check_json_shape(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        nested(model.JSON_DEPTH_MAX + 1),
+        '{"a": ' + nested(model.JSON_DEPTH_MAX) + "}",
+        '["a\\\\"' + ", " + nested(model.JSON_DEPTH_MAX) + "]",  # the string ended at its quote
+        '["\\"", ' + nested(model.JSON_DEPTH_MAX) + "]",  # an escaped quote, then a real one
+        '["x"]' * 40 + nested(model.JSON_DEPTH_MAX + 1),
+    ],
+    ids=["one past the limit", "object past it", "after an escaped backslash", "after an escaped quote", "late"],
+)
+def test_a_payload_past_the_depth_is_invalid(text):
+    with pytest.raises(WorkshopError, match="nests too deeply") as refused:
+        model.check_json_shape(text)
+    assert refused.value.code == "invalid"
+
+
+def test_an_unterminated_string_counts_no_bracket_after_it_and_the_parser_refuses_it():
+    text = '["add_card", "' + '\\"' * 20_000 + "[" * 100
+    model.check_json_shape(text)  # all in the string: no depth
+    with pytest.raises(WorkshopError) as refused:
+        model.loads_json(text)
+    assert (refused.value.code, refused.value.message) == ("invalid", "The body is not valid JSON.")
+
+
+def test_a_payload_too_large_is_invalid_before_its_shape_is_looked_at():
+    with pytest.raises(WorkshopError, match="too large"):
+        model.check_json_shape(" " * (model.JSON_CHARS_MAX + 1))
+    model.check_json_shape(" " * model.JSON_CHARS_MAX)
