@@ -335,6 +335,49 @@ def test_a_deeply_nested_frame_over_a_real_socket_is_answered_invalid(live_serve
     assert "Traceback" not in live_server.output()
 
 
+@pytest.mark.live  # the crafted frame over a real WebSocket, while another phone keeps talking
+def test_an_unterminated_string_full_of_escaped_quotes_is_invalid_and_others_are_answered(workshop):
+    """An unterminated string of ``\\"`` as long as a frame may be (64 KB): a pattern that skipped
+    strings by backtracking spent seconds on it, holding up every connection of the process. It
+    is answered ``invalid`` and Bram's events, sent right after it, are answered meanwhile."""
+    import json
+
+    import websocket
+
+    bram = workshop.participant("Bram")
+    token = workshop.api.join(workshop.code, "Anna")["participant_token"]
+    ws = websocket.create_connection(
+        workshop.server.url.replace("http", "ws", 1) + "/socket.io/?EIO=4&transport=websocket", timeout=10
+    )
+    try:
+        assert ws.recv().startswith("0{")
+        ws.send("40" + json.dumps({"code": workshop.code, "role": "participant", "view": "phone", "token": token}))
+        head = '421["add_card","'
+        # More brackets than the depth allows (fewer would not be looked at), all in the string.
+        crafted = head + '\\"' * ((64 * 1024 - len(head) - 64) // 2) + "[" * 20
+        assert 60_000 < len(crafted) < 64 * 1024
+        for _ in range(3):
+            ws.send(crafted)
+        for _ in range(3):  # each answered while the crafted frames wait their turn
+            assert bram.call("sync")["ok"] is True
+        answered = []
+        while len(answered) < 3:
+            frame = ws.recv()
+            if frame == "2":  # Engine.IO's ping
+                ws.send("3")
+            elif frame.startswith("431["):
+                answered.append(json.loads(frame[len("431") :])[0])
+        assert [a["error"]["code"] for a in answered] == ["invalid"] * 3
+        ws.send('422["add_card",{"kind":"drive","text":"Still here"}]')
+        while not (frame := ws.recv()).startswith("432["):
+            if frame == "2":
+                ws.send("3")
+        assert json.loads(frame[len("432") :])[0]["ok"] is True
+    finally:
+        ws.close()
+    assert "Traceback" not in workshop.server.output()
+
+
 @pytest.fixture
 def redis_url(tmp_path):
     """A real redis-server of the test's own, on a free port (skipped where Debian's is absent)."""

@@ -218,7 +218,7 @@ _EVENT_NAME = re.compile(r'^\[\s*("(?:[^"\\]|\\.){0,100}")')
 
 class BoundedJSON:
     """``json`` for the Socket.IO server: a payload nested deeper than ``model.JSON_DEPTH_MAX`` or
-    longer than ``model.JSON_CHARS_MAX`` is not parsed. An event's arrives at its handler as a
+    longer than ``model.JSON_CHARS_MAX`` is not parsed, and one that is not JSON is not either. An event's arrives at its handler as a
     ``model.Refused`` payload (answered ``invalid`` to the sender alone; one whose name cannot be
     read, as the unknown event ``?``); a connection's auth as one too (the connection is refused
     with ``invalid``). The server goes on serving everyone."""
@@ -231,13 +231,15 @@ class BoundedJSON:
             text = text.decode("utf-8", "replace")
         try:
             model.check_json_shape(text)
+            return json.loads(text, *args, **kwargs)
         except model.WorkshopError as exc:
             refused = model.Refused(exc.message)
-            if text.lstrip().startswith("{"):
-                return refused  # a connection's auth
-            named = _EVENT_NAME.match(text)
-            return [json.loads(named.group(1)) if named else "?", refused]  # an event, answered alone
-        return json.loads(text, *args, **kwargs)
+        except (ValueError, RecursionError):  # not JSON (an unterminated string, say): no answer at all before
+            refused = model.Refused("The payload is not valid JSON.")
+        if text.lstrip().startswith("{"):
+            return refused  # a connection's auth
+        named = _EVENT_NAME.match(text)
+        return [json.loads(named.group(1)) if named else "?", refused]  # an event, answered alone
 
 
 # --- the socket's event budget -------------------------------------------------------------
