@@ -156,6 +156,9 @@ WRONG = [
     (["--proxies", "two"], {}, "PROXIES (from --proxies)"),
     (["--log-format", "xml"], {}, "LOG_FORMAT (from --log-format)"),
     (["--allowed-origins", "intranet"], {}, "ALLOWED_ORIGINS (from --allowed-origins)"),
+    ([], {"WORKSHOP_GUESS_LIMIT": "0 per minute"}, "GUESS_LIMIT (from environment variable WORKSHOP_GUESS_LIMIT)"),
+    ([], {"WORKSHOP_RETENTION_DAYS": "nan"}, "RETENTION_DAYS (from environment variable WORKSHOP_RETENTION_DAYS)"),
+    (["--retention-sweep-seconds", "0"], {}, "RETENTION_SWEEP_SECONDS (from --retention-sweep-seconds)"),
 ]
 
 
@@ -170,6 +173,50 @@ def test_a_wrong_setting_stops_the_start_with_one_line(tmp_path, args, env, name
     assert named in lines[0]
     assert "Traceback" not in done.stdout + done.stderr
     assert not (tmp_path / "never.sqlite3").exists()
+
+
+OUT_OF_BOUNDS = [
+    ("GUESS_LIMIT", "0 per minute"),  # read, then every valid code refused (429)
+    ("ADDRESS_GUESS_LIMIT", "300 per minute;0 per second"),  # every part counts
+    ("CREATION_LIMIT", "0/hour"),
+    ("GUESS_LIMIT", "1 per 2 years"),
+    ("GUESS_LIMIT", "10000000000 per minute"),
+    ("RETENTION_DAYS", "nan"),  # no comparison refuses nan: every sweep failed
+    ("RETENTION_DAYS", "inf"),
+    ("RETENTION_DAYS", "-inf"),
+    ("RETENTION_DAYS", "1e308"),
+    ("RETENTION_DAYS", "36501"),
+    ("RETENTION_DAYS", "0"),
+    ("RETENTION_SWEEP_SECONDS", "nan"),
+    ("RETENTION_SWEEP_SECONDS", "0.01"),
+    ("RETENTION_SWEEP_SECONDS", "86401"),
+    ("EVENT_RATE", "1" + "0" * 400),
+    ("MAX_PARTICIPANTS", "0"),
+    ("MAX_CARDS_PER_PERSON", "1000001"),
+    ("MAX_CONNECTIONS_PER_TOKEN", "0"),
+    ("PROXIES", "11"),
+]
+
+
+@pytest.mark.parametrize(("key", "raw"), OUT_OF_BOUNDS, ids=[f"{k}={v[:20]}" for k, v in OUT_OF_BOUNDS])
+def test_a_number_out_of_bounds_or_a_limit_that_allows_nothing_is_wrong(key, raw):
+    with pytest.raises(settings.ConfigError, match=rf"^{key} \(from environment variable WORKSHOP_{key}\): "):
+        settings.load(environ={f"WORKSHOP_{key}": raw})
+
+
+def test_the_bounds_themselves_are_allowed():
+    loaded = settings.load(
+        environ={
+            "WORKSHOP_GUESS_LIMIT": "1 per minute",
+            "WORKSHOP_CREATION_LIMIT": "100 per day;1 per second",
+            "WORKSHOP_RETENTION_DAYS": "36500",
+            "WORKSHOP_RETENTION_SWEEP_SECONDS": "86400",
+            "WORKSHOP_EVENT_RATE": "1",
+            "WORKSHOP_PROXIES": "10",
+        }
+    )
+    assert (loaded["RETENTION_DAYS"], loaded["RETENTION_SWEEP_SECONDS"], loaded["PROXIES"]) == (36500, 86400, 10)
+    assert settings.load(environ={"WORKSHOP_RETENTION_DAYS": str(1 / 86400)})["RETENTION_DAYS"] == 1 / 86400
 
 
 def test_a_wrong_config_file_names_itself(tmp_path):

@@ -12,6 +12,7 @@ No Flask here: app.py reads this table before it builds the app.
 
 from __future__ import annotations
 
+import math
 import os
 import tomllib
 from collections.abc import Callable, Mapping
@@ -58,12 +59,17 @@ def _whole(value: Any) -> int:
 
 
 def _number(value: Any) -> float:
+    """A finite number: nan and inf are not (every comparison with nan is false, so no bound
+    would refuse it, and a sweep every nan seconds fails every time)."""
     if isinstance(value, bool):
         raise ValueError(f"{value!r} is not a number")
     try:
-        return float(value)
-    except (TypeError, ValueError):
+        number = float(value)
+    except (TypeError, ValueError, OverflowError):
         raise ValueError(f"{value!r} is not a number") from None
+    if not math.isfinite(number):
+        raise ValueError(f"{value!r} is not a finite number")
+    return number
 
 
 def _yes_no(value: Any) -> bool:
@@ -95,17 +101,18 @@ def _one_of(choices: tuple[str, ...], fold: Callable[[str], str] = str) -> Calla
     return parse
 
 
-def _at_least(low: float) -> Callable[[Any], None]:
+def _between(low: float, high: float, above: bool = False) -> Callable[[Any], None]:
+    """From ``low`` (or, ``above``, more than it) to ``high``: every number has a sane ceiling
+    (1e308 days of retention overflows the date arithmetic; 10**400 events a second a float)."""
+
     def check(value: Any) -> None:
-        if value < low:
-            raise ValueError(f"{value:g} is below {low:g}")
+        shown = f"{value:g}" if isinstance(value, float) else str(value)[:20]  # a whole number may be huge
+        if value < low or (above and value == low):
+            raise ValueError(f"{shown} is not {'above' if above else 'at least'} {low:g}")
+        if value > high:
+            raise ValueError(f"{shown} is above {high:g}")
 
     return check
-
-
-def _above_zero(value: Any) -> None:
-    if value <= 0:
-        raise ValueError(f"{value:g} is not above 0")
 
 
 def _port(value: int) -> None:
@@ -113,13 +120,25 @@ def _port(value: int) -> None:
         raise ValueError(f"{value} is not a port (1 to 65535)")
 
 
+#: A rate's ceiling: how many, and over how long a window.
+LIMIT_AMOUNT_MAX = 1_000_000_000
+LIMIT_WINDOW_MAX = 366 * 24 * 60 * 60
+
+
 def _limit(value: str) -> None:
-    from limits import parse  # Flask-Limiter's own parser: what it accepts, this accepts
+    """A rate Flask-Limiter can read (every part of ``100 per day;10 per second``), each allowing
+    at least one: ``0 per minute`` would be read, then refuse every valid code."""
+    from limits import parse_many  # Flask-Limiter's own parser: what it accepts, this accepts
 
     try:
-        parse(value)
+        items = parse_many(value)
     except ValueError:
         raise ValueError(f"{value!r} is not a limit such as '30 per minute' or '60/hour'") from None
+    for item in items:
+        if not 1 <= item.amount <= LIMIT_AMOUNT_MAX:
+            raise ValueError(f"{value!r} allows {item.amount}: a limit allows 1 to {LIMIT_AMOUNT_MAX}")
+        if item.get_expiry() > LIMIT_WINDOW_MAX:
+            raise ValueError(f"{value!r} counts over more than a year")
 
 
 def _web_address(value: str) -> None:
@@ -177,6 +196,13 @@ class Setting:
         return value
 
 
+#: Ceilings of the numeric settings (checked at start, like everything else).
+PROXIES_MAX = 10
+COUNT_MAX = 1_000_000  # events a second, people, cards, connections
+RETENTION_DAYS_MAX = 36_500  # a hundred years
+#: A sweep at most once a day; at least every tenth of a second (the tests sweep every 0.2 s).
+SWEEP_SECONDS_MIN, SWEEP_SECONDS_MAX = 0.1, 86_400
+
 SETTINGS: tuple[Setting, ...] = (
     Setting("HOST", "0.0.0.0", "the address app.py listens on (127.0.0.1: this computer only)", _text),
     Setting("PORT", 5000, "the port app.py listens on", _whole, _port),
@@ -210,7 +236,7 @@ SETTINGS: tuple[Setting, ...] = (
         0,
         "trusted reverse proxies in front (their X-Forwarded-For/-Proto/-Host are believed)",
         _whole,
-        _at_least(0),
+        _between(0, PROXIES_MAX),
         metavar="N",
     ),
     Setting(
@@ -235,30 +261,40 @@ SETTINGS: tuple[Setting, ...] = (
         15,
         "live events a second per connection (a facilitator's: four times as many)",
         _whole,
-        _at_least(1),
+        _between(1, COUNT_MAX),
     ),
-    Setting("MAX_PARTICIPANTS", 250, "people per workshop", _whole, _at_least(1)),
-    Setting("MAX_CARDS_PER_PERSON", 200, "cards one person may write in one workshop", _whole, _at_least(1)),
+    Setting("MAX_PARTICIPANTS", 250, "people per workshop", _whole, _between(1, COUNT_MAX)),
+    Setting("MAX_CARDS_PER_PERSON", 200, "cards one person may write in one workshop", _whole, _between(1, COUNT_MAX)),
     Setting(
-        "MAX_CONNECTIONS_PER_TOKEN", 8, "open connections per identity (all processes together)", _whole, _at_least(1)
+        "MAX_CONNECTIONS_PER_TOKEN",
+        8,
+        "open connections per identity (all processes together)",
+        _whole,
+        _between(1, COUNT_MAX),
     ),
     Setting(
         "MAX_CONNECTIONS_PER_ADDRESS",
         1000,
         "open connections per client address (a venue's router is one address)",
         _whole,
-        _at_least(1),
+        _between(1, COUNT_MAX),
     ),
     Setting(
         "RETENTION_DAYS",
         None,
         "erase workshops closed, or idle, for this many days (default: keep them)",
         _number,
-        _above_zero,
+        _between(0, RETENTION_DAYS_MAX, above=True),
         optional=True,
         metavar="DAYS",
     ),
-    Setting("RETENTION_SWEEP_SECONDS", 3600, "seconds between retention sweeps", _number, _above_zero),
+    Setting(
+        "RETENTION_SWEEP_SECONDS",
+        3600,
+        "seconds between retention sweeps",
+        _number,
+        _between(SWEEP_SECONDS_MIN, SWEEP_SECONDS_MAX),
+    ),
     Setting(
         "MESSAGE_QUEUE",
         None,
