@@ -186,6 +186,21 @@ def test_misses_on_any_route_spend_one_budget(make_app):
     assert browser(app).get(f"/w/{code}/qr.svg").status_code == 200
 
 
+def test_a_not_found_once_the_code_found_its_workshop_spends_nothing(make_app):
+    """Only a code or a link that names no workshop is a miss. Over HTTP no route names a card or
+    a goal; what can be missing once the workshop is found is the previous workshop or the
+    person a follow-up's rejoin asks for: an API client asking that again and again is no
+    guesser, and its budget (and its address's) stays whole."""
+    app = make_app(GUESS_LIMIT="3 per minute", ADDRESS_GUESS_LIMIT="3 per minute")
+    code = new_code(app)  # no follow-up: it has no previous workshop
+    client = browser(app)
+    client.get("/")
+    for _ in range(10):
+        r = client.post(f"/api/workshops/{code}/rejoin", headers=bearer("x" * 43))
+        assert (r.status_code, r.json["error"]["message"]) == (404, "No such previous workshop.")
+    assert [client.get("/w/ZZZZZZ/qr.svg").status_code for _ in range(4)] == [404, 404, 404, 429]
+
+
 # --- caps ----------------------------------------------------------------------------------------
 
 

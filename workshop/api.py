@@ -9,7 +9,7 @@ import json
 
 from flask import Blueprint, Response, jsonify, request
 
-from . import model, read, service, summary
+from . import limits, model, read, service, summary
 from .i18n import use_workshop_language
 from .limits import CREATIONS, limiter
 from .live import broadcast, close_workshop_rooms, disconnect_room_later, key_room
@@ -21,11 +21,13 @@ from .web import (
     board_url,
     snapshot_or_404,
     store,
-    workshop_or_404,
     workshop_urls,
 )
+from .web import workshop_or_404 as find_workshop
 
 bp = Blueprint("api", __name__, url_prefix="/api")
+#: The workshop a route's code names; none is a miss, which spends guess budget (workshop/limits.py).
+workshop_or_404 = limits.a_miss_when_not_found(find_workshop)
 
 
 def json_body(empty: dict | None = None) -> dict:

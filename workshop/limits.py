@@ -3,7 +3,9 @@ punishing the people who share its address (a venue's router, a company's proxy)
 
 HTTP, guessing: every request that names a join code or a team link (a ``<code>`` or ``<token>``
 in its route, or the home page's code box) is guarded here, so no route can forget it. Only misses
-count (404: no such workshop or link); a hit never does. Misses are counted per *person* (the
+count: a code or a team link that no workshop has, as the lookup that found nothing marks it
+(``a_miss_when_not_found``, ``missed``). A hit never does, nor does any other 404 once the code
+found its workshop (no such participant, previous workshop, or a workshop erased meanwhile). Misses are counted per *person* (the
 address plus a random device id in the ``wd`` cookie) against ``GUESS_LIMIT``, and per address,
 everyone behind it together, against ``ADDRESS_GUESS_LIMIT``: the ceiling for a script that farms
 fresh device ids. A browser page asked for without a device id, when the cookie-less budget at its
@@ -25,9 +27,11 @@ import json
 import re
 import secrets
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import ParamSpec, TypeVar
 
-from flask import Flask, current_app, has_app_context, redirect, request
+from flask import Flask, current_app, g, has_app_context, redirect, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from limits import RateLimitItem
@@ -96,8 +100,32 @@ def CREATIONS() -> str:
     return str(setting("CREATION_LIMIT"))
 
 
-def only_misses(response) -> bool:
-    return response.status_code == 404
+# --- what a miss is -------------------------------------------------------------------------
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+
+def missed() -> None:
+    """This request's code or team link names no workshop: it is a miss (``count_miss``)."""
+    g.unknown_code_or_link = True
+
+
+def a_miss_when_not_found(lookup: Callable[P, T]) -> Callable[P, T]:
+    """A lookup of the workshop a code or a team link names (``web.workshop_or_404``): when it
+    finds none (404), the request is a miss. Only these lookups mark one, so a 404 that comes
+    after the workshop was found spends no budget."""
+
+    @functools.wraps(lookup)
+    def find(*args: P.args, **kwargs: P.kwargs) -> T:
+        try:
+            return lookup(*args, **kwargs)
+        except model.WorkshopError as exc:
+            if exc.status == 404:
+                missed()
+            raise
+
+    return find
 
 
 # --- guessing: per person, with a ceiling per address --------------------------------------
@@ -166,8 +194,9 @@ def check_guess_budget() -> Response | None:
 
 
 def count_miss(response: Response) -> Response:
-    """After a request that names a code: a miss (404) spends the person's and the address's budget."""
-    if limiter.enabled and only_misses(response) and names_a_code():
+    """After a request whose code or team link named no workshop (``missed``): it spends the
+    person's and the address's budget."""
+    if limiter.enabled and g.get("unknown_code_or_link", False):
         person, ceiling = _budgets()
         for item, keys in person + ceiling:
             limiter.limiter.hit(item, *keys)

@@ -24,13 +24,15 @@ from .web import (
     public_base,
     set_identity_cookie,
     store,
-    workshop_or_404,
     workshop_urls,
 )
+from .web import workshop_or_404 as find_workshop
 
 bp = Blueprint("views", __name__)
 # Every request that names a join code or a team link, on any blueprint, is guess-limited.
 limits.guard(bp)
+#: The workshop a route's code names; none is a miss, which spends guess budget.
+workshop_or_404 = limits.a_miss_when_not_found(find_workshop)
 
 
 def _home(form=None, errors=None, join_error=None, status=200):
@@ -97,6 +99,7 @@ def join_by_code():
     """The home page's code box."""
     code = model.normalize_code(request.form.get("code", ""))
     if not model.looks_like_code(code) or store().workshop_by_code(code) is None:
+        limits.missed()
         return _home(
             form={"language": "nl", "code": request.form.get("code", "")[:16]},
             join_error=_("No workshop has that code. Check the code on the screen."),
@@ -413,6 +416,7 @@ def summary_page(code):
     )
 
 
+@limits.a_miss_when_not_found
 def _team_workshop(token: str) -> Workshop:
     workshop = store().workshop_by_team_token(model.hash_token(token)) if 20 <= len(token) <= 200 else None
     if workshop is None:
