@@ -393,39 +393,62 @@ def test_an_unterminated_string_full_of_escaped_quotes_is_invalid_and_others_are
     assert "Traceback" not in workshop.server.output()
 
 
+class Redis:
+    """A real redis-server of the test's own on a free port, which the test may stop and start
+    again on the same port (Redis going away and coming back)."""
+
+    def __init__(self, folder):
+        import redis
+        from helpers import free_port
+
+        self.folder, self.port = folder, free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.client = redis.Redis.from_url(self.url)
+        self.process = None
+        self.start()
+
+    def start(self) -> None:
+        import subprocess
+        import time
+
+        import redis
+
+        command = ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
+        self.process = subprocess.Popen(command, cwd=self.folder, stdout=subprocess.DEVNULL)
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                self.client.ping()
+                return
+            except redis.ConnectionError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            self.process.wait(10)
+            self.process = None
+
+
 @pytest.fixture
-def redis_url(tmp_path):
-    """A real redis-server of the test's own, on a free port (skipped where Debian's is absent)."""
+def redis_server(tmp_path):
+    """A real redis-server (skipped where Debian's is absent)."""
     import shutil
-    import subprocess
-    import time
 
-    from helpers import free_port
-
-    redis = pytest.importorskip("redis")
+    pytest.importorskip("redis")
     if shutil.which("redis-server") is None:
         pytest.skip("redis-server is not installed")
-    port = free_port()
-    process = subprocess.Popen(
-        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-        cwd=tmp_path,
-        stdout=subprocess.DEVNULL,
-    )
-    url = f"redis://127.0.0.1:{port}/0"
-    client = redis.Redis.from_url(url)
-    deadline = time.monotonic() + 10
-    while True:
-        try:
-            client.ping()
-            break
-        except redis.ConnectionError:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.05)
-    yield url
-    client.close()
-    process.terminate()
-    process.wait(10)
+    server = Redis(tmp_path)
+    yield server
+    server.client.close()
+    server.stop()
+
+
+@pytest.fixture
+def redis_url(redis_server):
+    return redis_server.url
 
 
 def test_the_budgets_live_in_the_configured_storage(make_app, redis_url):
@@ -439,3 +462,38 @@ def test_the_budgets_live_in_the_configured_storage(make_app, redis_url):
     assert [script.get("/w/ZZZZZZ/board").status_code for _ in range(4)] == [404, 404, 404, 429]
     keys = [k.decode() for k in redis.Redis.from_url(redis_url).keys("*guesses*")]
     assert any(VENUE in k and "person" in k for k in keys) and any("address" in k for k in keys)
+
+
+def test_the_limits_fail_open_while_redis_is_away_and_count_again_once_back(make_app, redis_server, caplog):
+    """Redis stopped mid-test: guessing and creation are not counted, so joins, new workshops
+    and pages are served (not 500), with one warning for the outage, no traceback; once Redis
+    is back the budgets count again."""
+    import logging
+
+    app = make_app(GUESS_LIMIT="3 per minute", CREATION_LIMIT="3 per hour", RATELIMIT_STORAGE_URI=redis_server.url)
+    code = new_code(app, VENUE)
+    phone, script, facilitator = browser(app), browser(app, cookies=False), browser(app)
+    phone.get("/")
+    caplog.set_level(logging.INFO)
+
+    redis_server.stop()
+    assert [phone.get("/w/ZZZZZZ/qr.svg").status_code for _ in range(5)] == [404] * 5  # not counted
+    joined = join_by_page(phone, code, "Anna")
+    assert (joined.status_code, joined.headers["Location"]) == (303, f"/w/{code}/phone")
+    assert phone.get(f"/w/{code}/phone", headers=PAGE).status_code == 200
+    assert script.post(f"/api/workshops/{code}/participants", json={"name": "Bram"}).status_code == 201
+    assert [facilitator.post("/api/workshops", json={"title": "T"}).status_code for _ in range(4)] == [201] * 4
+    assert facilitator.post("/workshops", data={"title": "Form"}).status_code == 303
+    assert browser(app).get(f"/j/{code}", headers=PAGE).status_code in (200, 303)
+    outage = [r for r in caplog.records if r.levelno >= logging.WARNING]
+    assert [(r.name, r.levelname) for r in outage] == [("workshop.limits", "WARNING")], outage
+    assert "unreachable" in outage[0].getMessage() and outage[0].exc_info is None
+    assert "Traceback" not in caplog.text
+
+    redis_server.start()  # empty: the budgets start whole
+    caplog.clear()
+    assert [phone.get("/w/ZZZZZZ/qr.svg").status_code for _ in range(4)] == [404, 404, 404, 429]
+    statuses = [facilitator.post("/api/workshops", json={"title": "T"}).status_code for _ in range(4)]
+    assert statuses == [201, 201, 201, 429]
+    back = [r for r in caplog.records if r.levelno >= logging.WARNING]
+    assert [(r.name, "again" in r.getMessage()) for r in back] == [("workshop.limits", True)]

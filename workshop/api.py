@@ -11,7 +11,6 @@ from flask import Blueprint, Response, jsonify, request
 
 from . import limits, model, read, service, summary
 from .i18n import use_workshop_language
-from .limits import CREATIONS, limiter
 from .live import broadcast, close_workshop_rooms, disconnect_room_later, key_room
 from .rows import Workshop
 from .web import (
@@ -46,7 +45,7 @@ def json_body(empty: dict | None = None) -> dict:
 
 
 @bp.post("/workshops")
-@limiter.shared_limit(CREATIONS, scope="creations")
+@limits.limit_creations
 def create_workshop():
     """Create a workshop. 201 with its code, the facilitator token and its URLs."""
     req = model.parse(model.CreateWorkshop, json_body())

@@ -15,6 +15,11 @@ left.
 
 HTTP, creating: workshops created per address, the form and the API one budget (``CREATION_LIMIT``).
 
+When the limits' storage (Redis, shared by several processes) cannot be reached, these limits
+fail open: the request is served as if under budget, and the outage is logged once, as one
+warning without a traceback, not on every request; once Redis answers again they count again.
+Refusing every join and every new workshop while Redis is away would be the worse outage.
+
 Socket: each connection has a token bucket; a client that keeps sending past it is cut off. The
 Socket.IO server decodes payloads with ``BoundedJSON``: a payload nested too deeply or too large
 reaches the handler as a refusal (``invalid``), never as a recursion error.
@@ -24,8 +29,10 @@ from __future__ import annotations
 
 import functools
 import json
+import logging
 import re
 import secrets
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -49,6 +56,9 @@ class _Limiter(Limiter):
     def init_app(self, app: Flask) -> None:
         if not app.config.get("RATELIMIT_STORAGE_URI"):  # unset, None or empty: memory
             app.config["RATELIMIT_STORAGE_URI"] = "memory://"
+        # Its own decorators, should one be added, serve the request when the storage is away
+        # (ours do the same through ``_counted``; these would log a traceback each time).
+        app.config.setdefault("RATELIMIT_SWALLOW_ERRORS", True)
         super().init_app(app)
 
 
@@ -58,6 +68,8 @@ limiter = _Limiter(
     headers_enabled=True,
     strategy="moving-window",
 )
+
+log = logging.getLogger(__name__)
 
 #: The shared settings' defaults (docs/OPERATIONS.md, "Limits").
 DEFAULTS: dict[str, str | int] = {
@@ -160,8 +172,49 @@ def _budgets() -> tuple[Budget, Budget]:
     return person, ceiling
 
 
+class _Outage:
+    """Whether the limits' storage failed last time it was asked (one per process): the
+    warning is logged when an outage starts, not on each request it lasts."""
+
+    def __init__(self) -> None:
+        self.down = False
+        self.lock = threading.Lock()
+
+    def failed(self, exc: Exception) -> None:
+        with self.lock:
+            started, self.down = not self.down, True
+        if started:
+            log.warning(
+                "rate-limit storage unreachable (%s): guessing and creation limits are not counted until it is back",
+                type(exc).__name__,
+            )
+
+    def answered(self) -> None:
+        if not self.down:  # the usual case: no lock
+            return
+        with self.lock:
+            ended, self.down = self.down, False
+        if ended:
+            log.warning("rate-limit storage reachable again: guessing and creation limits count again")
+
+
+_outage = _Outage()
+
+
+def _counted(call: Callable[[], bool]) -> bool:
+    """Ask the limits' storage whether a budget still has room (``call``); when the storage
+    cannot be reached, yes (fail open, see the module's docstring)."""
+    try:
+        room = call()
+    except limiter.storage.base_exceptions as exc:  # Redis: redis.RedisError (refused, timed out)
+        _outage.failed(exc)
+        return True
+    _outage.answered()
+    return room
+
+
 def _spent(budgets: Budget) -> bool:
-    return any(not limiter.limiter.test(item, *keys) for item, keys in budgets)
+    return not _counted(lambda: all(limiter.limiter.test(item, *keys) for item, keys in budgets))
 
 
 def _is_page_visit() -> bool:
@@ -198,9 +251,24 @@ def count_miss(response: Response) -> Response:
     person's and the address's budget."""
     if limiter.enabled and g.get("unknown_code_or_link", False):
         person, ceiling = _budgets()
-        for item, keys in person + ceiling:
-            limiter.limiter.hit(item, *keys)
+        _counted(lambda: all([limiter.limiter.hit(item, *keys) for item, keys in person + ceiling]))
     return response
+
+
+def limit_creations(view: Callable[P, T]) -> Callable[P, T]:
+    """A view that creates a workshop: ``CREATION_LIMIT`` per address, the home page's form and
+    the API one budget, spent before the view runs (429 ``rate_limited`` when it is spent)."""
+
+    @functools.wraps(view)
+    def guarded(*args: P.args, **kwargs: P.kwargs) -> T:
+        if limiter.enabled:
+            address = get_remote_address() or "unknown"
+            budget = [(item, ("creations", address)) for item in parse_many(CREATIONS())]
+            if not _counted(lambda: all([limiter.limiter.hit(item, *keys) for item, keys in budget])):
+                raise model.too_many_creations()
+        return view(*args, **kwargs)
+
+    return guarded
 
 
 def give_device_id(response: Response) -> Response:

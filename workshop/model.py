@@ -121,6 +121,11 @@ def too_many_guesses() -> WorkshopError:
     return WorkshopError("rate_limited", "Too many unknown codes or links. Wait a minute, then try again.", 429)
 
 
+def too_many_creations() -> WorkshopError:
+    """Too many workshops created from this address (``CREATION_LIMIT``)."""
+    return WorkshopError("rate_limited", "Too many workshops created from here. Wait a while, then try again.", 429)
+
+
 def workshop_full(cap: int) -> WorkshopError:
     return WorkshopError("workshop_full", f"This workshop is full: it has {cap} participants.", 409)
 

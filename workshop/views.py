@@ -12,7 +12,6 @@ from pydantic import ValidationError
 
 from . import limits, model, names, read, service, summary
 from .i18n import use_workshop_language
-from .limits import CREATIONS, limiter
 from .live import broadcast, disconnect_room_later, key_room
 from .model import WorkshopError
 from .rows import Workshop
@@ -67,7 +66,7 @@ def _form_errors(exc: ValidationError) -> dict:
 
 
 @bp.post("/workshops")
-@limiter.shared_limit(CREATIONS, scope="creations")
+@limits.limit_creations
 def create_workshop():
     """The home page's form: create a workshop, remember the facilitator, open the console."""
     form = {
