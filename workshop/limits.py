@@ -34,7 +34,7 @@ import re
 import secrets
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import ParamSpec, TypeVar
 
@@ -45,6 +45,7 @@ from limits import RateLimitItem
 from limits import parse_many as _parse_many
 from werkzeug.wrappers import Response
 
+from . import config as settings
 from . import model
 
 
@@ -71,15 +72,6 @@ limiter = _Limiter(
 
 log = logging.getLogger(__name__)
 
-#: The shared settings' defaults (docs/OPERATIONS.md, "Limits").
-DEFAULTS: dict[str, str | int] = {
-    "GUESS_LIMIT": "30 per minute",
-    "ADDRESS_GUESS_LIMIT": "300 per minute",
-    "CREATION_LIMIT": "60 per hour",
-    "MAX_PARTICIPANTS": model.MAX_PARTICIPANTS,
-    "MAX_CARDS_PER_PERSON": model.MAX_CARDS_PER_PERSON,
-}
-
 DEVICE_COOKIE = "wd"
 DEVICE_COOKIE_MAX_AGE = 60 * 60 * 24 * 365
 _DEVICE_ID = re.compile(r"^[A-Za-z0-9_-]{22}$")
@@ -87,14 +79,17 @@ _DEVICE_ID = re.compile(r"^[A-Za-z0-9_-]{22}$")
 GUESSED_FIELDS = {"views.join_by_code": "code"}
 
 
-def setting(key: str):
-    """A limit from the app's config (empty means the default); the default outside an app."""
-    value = current_app.config.get(key) if has_app_context() else None
-    return DEFAULTS[key] if value in (None, "") else value
+def setting(key: str, config: Mapping[str, object] | None = None):
+    """A limit from ``config`` (by default the current app's, none outside one); unset or empty,
+    its default from the one table of settings, ``config.SETTINGS`` (no default is kept here)."""
+    if config is None:
+        config = current_app.config if has_app_context() else {}
+    value = config.get(key)
+    return settings.BY_KEY[key].default if value in (None, "") else value
 
 
 def cap(key: str) -> int:
-    """A numeric cap (``MAX_PARTICIPANTS``, ``MAX_CARDS_PER_PERSON``)."""
+    """A numeric cap (``MAX_PARTICIPANTS``, ``MAX_CARDS_PER_PERSON``, ``MAX_CONNECTIONS_PER_*``)."""
     return int(setting(key))
 
 
@@ -350,7 +345,7 @@ class Bucket:
     well past its budget in the last second (then it is disconnected).
     """
 
-    rate: float = 15.0
+    rate: float
     burst: float = 40.0
     tokens: float = -1.0  # starts full
     stamp: float = field(default_factory=time.monotonic)
@@ -373,7 +368,7 @@ class Bucket:
 
 
 def bucket_for(config, facilitator: bool = False) -> Bucket:
-    """A new connection's budget: ``EVENT_RATE`` events a second (default 15), bursts of 40.
-    A facilitator's console may paste a long list of goals at once: four times as much."""
-    rate = float(config.get("EVENT_RATE") or 15) * (4 if facilitator else 1)
+    """A new connection's budget: ``EVENT_RATE`` events a second, bursts of 40. A facilitator's
+    console may paste a long list of goals at once: four times as much."""
+    rate = float(setting("EVENT_RATE", config)) * (4 if facilitator else 1)
     return Bucket(rate=rate, burst=max(40.0 * (4 if facilitator else 1), rate * 2))

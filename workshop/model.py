@@ -40,10 +40,6 @@ TEXT_MAX = 280
 NAME_MAX = 40
 GOALS_MAX = 100
 PALETTE_SIZE = 8
-# What one workshop and one person may grow to (the defaults of MAX_PARTICIPANTS and
-# MAX_CARDS_PER_PERSON: docs/OPERATIONS.md, "Limits").
-MAX_PARTICIPANTS = 250
-MAX_CARDS_PER_PERSON = 200
 # Inbound JSON (REST bodies, socket payloads): this protocol's payloads nest three or four deep.
 JSON_DEPTH_MAX = 16
 JSON_CHARS_MAX = 64 * 1024
