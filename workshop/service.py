@@ -180,11 +180,7 @@ def _refuse_past_card_cap(tx: Transaction, actor: Actor) -> None:
     strengths together; deleted ones no longer count). The facilitator writes no cards as such
     (taking part, they are a participant like any other)."""
     most = cap("MAX_CARDS_PER_PERSON")
-    # One count; it belongs in store/reads.py (kept here while that module is being changed elsewhere).
-    row = tx.db.conn.execute(
-        "SELECT count(*) FROM cards WHERE workshop_id = ? AND author = ?", (actor.workshop_id, actor.participant_id)
-    ).fetchone()
-    if row[0] >= most:
+    if actor.participant_id is not None and tx.count_cards_by(actor.workshop_id, actor.participant_id) >= most:
         raise model.too_many_cards(most)
 
 

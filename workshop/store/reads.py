@@ -344,6 +344,12 @@ class Reads:
     def count_goals(self, workshop_id: str) -> int:
         return int(self._value("SELECT count(*) FROM goals WHERE workshop_id = ?", (workshop_id,)))
 
+    def count_cards_by(self, workshop_id: str, author: str) -> int:
+        """The cards one participant wrote in a workshop (drives and strengths; deleted ones are gone)."""
+        return int(
+            self._value("SELECT count(*) FROM cards WHERE workshop_id = ? AND author = ?", (workshop_id, author))
+        )
+
     def card(self, workshop_id: str, card_id: str) -> Card | None:
         """A card of this workshop (None for another workshop's: its id is then taken, see id_taken)."""
         row = self._one("SELECT * FROM cards WHERE workshop_id = ? AND id = ?", (workshop_id, card_id))
