@@ -36,7 +36,7 @@ QUIET = (
     "eventlet.wsgi",
     "gevent",
     "urllib3",
-    "flask_limiter",
+    "flask-limiter",
     "limits",
 )
 
