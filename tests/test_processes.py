@@ -202,6 +202,47 @@ def test_a_participants_own_view_reaches_their_phone_on_the_other_process_and_no
         assert [d["card"]["author"] for d in phone.received("card_saved")] == [anna_here.id] * 2
 
 
+@pytest.mark.live
+def test_only_what_other_processes_need_passes_through_redis(redis_server, tmp_path):
+    """A connection's own ``state`` and ``rejected`` stay in its process; a room broadcast is
+    published. And messages between processes are not held to a client's size limit."""
+    import json
+
+    listener = redis_server.client.pubsub(ignore_subscribe_messages=True)
+    listener.subscribe("flask-socketio")
+    processes = Processes(tmp_path, redis_server, 1)
+    try:
+        workshop = processes.workshop()
+        console = workshop.facilitator()
+        phone = workshop.participant("Anna")
+        assert phone.received("state") and console.received("state")
+        assert phone.call("no_such_event")["error"]["code"] == "unknown_event"  # "rejected", to it alone
+        phone.call("add_card", {"kind": "drive", "text": "Walks the dog"})
+        console.wait_for("card_saved")
+
+        published: list[dict] = []
+        deadline = time.monotonic() + 2
+        while time.monotonic() < deadline:
+            message = listener.get_message(timeout=0.1)
+            if message:
+                published.append(json.loads(message["data"]))
+        events = {m.get("event") for m in published if m.get("method") == "emit"}
+        assert "card_saved" in events  # the room broadcast goes through Redis
+        assert not events & {"state", "rejected"}  # a message to one local connection does not
+        assert "Walks the dog" in json.dumps([m for m in published if m.get("event") == "card_saved"])
+
+        # Another process's message larger than any client may send still arrives.
+        sender = shared.QueueManager(redis_server.url, write_only=True)
+        big = {"text": "x" * 200_000}
+        with sqlite3.connect(processes.db) as db:
+            (workshop_id,) = db.execute("SELECT id FROM workshops WHERE code = ?", (workshop.code,)).fetchone()
+        sender.emit("card_saved", big, room=f"team:{workshop_id}")
+        assert phone.wait_for("card_saved", lambda data: data == big, timeout=5) == big
+    finally:
+        listener.close()
+        processes.stop()
+
+
 # --- presence --------------------------------------------------------------------------------
 
 

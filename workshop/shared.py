@@ -42,6 +42,7 @@ Tokens only appear hashed; no name, text or code is stored.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import socket
@@ -73,7 +74,26 @@ HOST_ID = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 class QueueManager(RedisManager):
     """Flask-SocketIO's Redis queue, with two more messages that each process carries out for
-    its own connections (python-socketio's own only know single sids and whole rooms)."""
+    its own connections (python-socketio's own only know single sids and whole rooms).
+
+    Messages between our processes are trusted and may be larger than a client's: they are
+    read with the plain ``json`` module, not the server's ``BoundedJSON``. An emit to one of
+    this process's own connections (``to=sid``: ``state``, ``rejected``) is sent straight to it
+    and never published: only what several processes need passes through Redis.
+    """
+
+    def __init__(self, url: str, channel: str = "flask-socketio", write_only: bool = False):
+        super().__init__(url, channel=channel, write_only=write_only, json=json)
+
+    def set_server(self, server) -> None:
+        super().set_server(server)
+        self.json = json  # python-socketio would take the server's (client-bounded) module here
+
+    def emit(self, event, data, namespace=None, room=None, skip_sid=None, callback=None, to=None, **kwargs):
+        room = to or room
+        if isinstance(room, str) and room in self.rooms.get(namespace or "/", {}).get(None, {}):
+            kwargs["ignore_queue"] = True  # a sid of this process (connected or connecting): only here
+        return super().emit(event, data, namespace=namespace, room=room, skip_sid=skip_sid, callback=callback, **kwargs)
 
     def emit_skipping_rooms(self, event: str, data: Any, room: str, skip_rooms: Iterable[str]) -> None:
         """Emit ``data`` to ``room`` on every process, leaving out each process's members of
@@ -123,7 +143,7 @@ def queue_manager(url: str | None) -> QueueManager | None:
     """The Socket.IO client manager for ``MESSAGE_QUEUE`` (None: one process, in memory)."""
     if not url:
         return None
-    return QueueManager(url, channel="flask-socketio")
+    return QueueManager(url)
 
 
 class TooManyConnections(Exception):
