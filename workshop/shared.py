@@ -358,23 +358,27 @@ class RedisRegistry(Registry):
             self._restore()
 
     def _restore(self) -> None:
-        conns = self.local_connections()
-        pipe = self.redis.pipeline(transaction=True)
-        pipe.sadd(f"{PREFIX}hosts", self.host)
-        tokens = Counter(c.token_hash for c in conns)
-        addresses = Counter(c.address for c in conns)
-        people = Counter((c.workshop_id, c.participant_id) for c in conns if c.participant_id)
-        ttl = int(COUNTS_TTL_SECONDS * 1000)
-        for token_hash, n in tokens.items():
-            pipe.hset(self._token_key(token_hash), self.host, n)
-            pipe.pexpire(self._token_key(token_hash), ttl)
-        for address, n in addresses.items():
-            pipe.hset(self._address_key(address), self.host, n)
-            pipe.pexpire(self._address_key(address), ttl)
-        for (workshop_id, participant_id), n in people.items():
-            pipe.hset(self._presence_key(workshop_id), f"{self.host} {participant_id}", n)
-            pipe.sadd(self._workshops_key(self.host), workshop_id)
-        pipe.execute()
+        """Write this process's counts again from its own connections. Under ``_lock`` until the
+        pipeline has run: a connection opened or closed meanwhile (its HINCRBY) would otherwise
+        land between the snapshot and the HSETs, and be overwritten."""
+        with self._lock:
+            conns = list(self._open.values())
+            pipe = self.redis.pipeline(transaction=True)
+            pipe.sadd(f"{PREFIX}hosts", self.host)
+            tokens = Counter(c.token_hash for c in conns)
+            addresses = Counter(c.address for c in conns)
+            people = Counter((c.workshop_id, c.participant_id) for c in conns if c.participant_id)
+            ttl = int(COUNTS_TTL_SECONDS * 1000)
+            for token_hash, n in tokens.items():
+                pipe.hset(self._token_key(token_hash), self.host, n)
+                pipe.pexpire(self._token_key(token_hash), ttl)
+            for address, n in addresses.items():
+                pipe.hset(self._address_key(address), self.host, n)
+                pipe.pexpire(self._address_key(address), ttl)
+            for (workshop_id, participant_id), n in people.items():
+                pipe.hset(self._presence_key(workshop_id), f"{self.host} {participant_id}", n)
+                pipe.sadd(self._workshops_key(self.host), workshop_id)
+            pipe.execute()
 
     def reap(self) -> set[str]:
         """Take dead processes off the list; returns the workshops they had phones in (only
@@ -390,7 +394,9 @@ class RedisRegistry(Registry):
         return lost
 
     def open(self, sid: str, conn: Connection, max_per_token: int, max_per_address: int) -> bool:
-        with self._lock:  # held across the call: a restore must see this connection or not at all
+        # Held across the script, as _restore holds it across its pipeline: the two never
+        # interleave, so a restore's HSET cannot overwrite this connection's HINCRBY.
+        with self._lock:
             answer = self._open_script(
                 keys=[
                     self._token_key(conn.token_hash),
