@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+import redis
 import requests
 import socketio
 from helpers import Api, Client, LiveServer, Workshop, free_port
@@ -44,17 +45,22 @@ class RedisServer:
     """``redis-server`` on a free port, in memory only, in a folder of its own."""
 
     def __init__(self, folder: Path):
+        self.folder = folder
         self.port = free_port()
         self.url = f"redis://127.0.0.1:{self.port}/0"
-        self.process = subprocess.Popen(
-            [REDIS_SERVER, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-            cwd=folder,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
         import redis
 
         self.client = redis.Redis.from_url(self.url, decode_responses=True)
+        self.start()
+
+    def start(self) -> None:
+        """Start (again, on the same port: what a server started earlier saved, it loads)."""
+        self.process = subprocess.Popen(
+            [REDIS_SERVER, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+            cwd=self.folder,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         wait_until(self._answers, 10, "redis-server answering")
 
     def _answers(self) -> bool:
@@ -62,6 +68,18 @@ class RedisServer:
             return bool(self.client.ping())
         except Exception:
             return False
+
+    def pause(self, keep: bool) -> None:
+        """Stop the server for a while (``start`` again): with ``keep``, it saves its data first
+        and the next one loads it (Redis away for a moment); without, everything is gone (a
+        restart)."""
+        if keep:
+            self.client.save()
+        self.process.terminate()
+        self.process.wait(10)
+        if not keep:
+            (self.folder / "dump.rdb").unlink(missing_ok=True)
+        self.client.connection_pool.disconnect()
 
     def stop(self) -> None:
         self.client.close()
@@ -442,6 +460,82 @@ def test_connection_caps_and_presence_count_every_process_while_it_lives(redis_s
     assert one.connected("w1") == {"p2", "p3"}
     with pytest.raises(shared.TooManyConnections):
         one.open("i", conn("p2", "t2", "10.0.0.9"), max_per_token=2, max_per_address=4)
+
+
+def test_while_redis_is_away_connections_are_refused_and_the_counts_come_back_with_it(redis_server):
+    """Redis stops: a new connection is refused (not left hanging), closes are kept, presence
+    comes from this process. Back with its data, the kept closes are sent; back empty (a
+    restart), the process writes its counts again from its own connections."""
+    registry = shared.RedisRegistry(redis_server.url, host="one")
+    other = shared.RedisRegistry(redis_server.url, host="two")
+
+    def conn(participant="p1", token="t1", address="10.0.0.1"):
+        return shared.Connection("w1", participant, token, address)
+
+    def tokens_counted(token: str) -> int:
+        return int(redis_server.client.hget(registry._token_key(token), "one") or 0)
+
+    registry.open("a", conn(), max_per_token=5, max_per_address=9)
+    registry.open("b", conn(), max_per_token=5, max_per_address=9)
+    registry.open("c", conn("p2", "t2"), max_per_token=5, max_per_address=9)
+
+    redis_server.pause(keep=True)  # away for a moment
+    with pytest.raises(shared.SharedStateAway):
+        registry.open("d", conn("p3", "t3"), max_per_token=5, max_per_address=9)
+    assert registry.close("a") == (conn(), False)  # kept for later, no exception
+    assert registry.connected("w1") == {"p1", "p2"}  # from this process's own connections
+    with pytest.raises(redis.RedisError):
+        registry.beat()  # what the heartbeat catches; it tries again at the next beat
+    redis_server.start()
+    assert registry.beat() == set()  # p1 still has "b": nobody's presence changed
+    assert tokens_counted("t1") == 1  # the close sent now
+    registry.open("d", conn("p3", "t3"), max_per_token=5, max_per_address=9)  # let in again
+
+    redis_server.pause(keep=False)  # a restart: Redis comes back empty
+    registry.close("b")
+    redis_server.start()
+    assert registry.beat() == {"w1"}
+    assert tokens_counted("t1") == 0 and tokens_counted("t2") == tokens_counted("t3") == 1
+    other.beat()
+    assert other.connected("w1") == {"p2", "p3"}
+    with pytest.raises(shared.TooManyConnections):
+        other.open("e", conn("p2", "t2"), max_per_token=1, max_per_address=9)
+
+
+@pytest.mark.live
+def test_a_server_refuses_phones_as_busy_while_redis_is_away_and_counts_again_once_back(redis_server, tmp_path):
+    processes = Processes(tmp_path, redis_server, 1)
+    server = processes.servers[0]
+    try:
+        workshop = processes.workshop()
+        console = workshop.facilitator()
+        workshop.people["Bram"] = workshop.api.join(workshop.code, "Bram")
+        anna = workshop.participant("Anna")
+
+        redis_server.pause(keep=False)
+        refusal = connect_refused(server.url, phone_auth(workshop, "Bram"))
+        assert refusal["data"]["code"] == "busy"  # an answer, where it used to hang
+        anna.disconnect()  # closed while Redis is away
+        time.sleep(shared.HEARTBEAT_SECONDS + 1)  # a heartbeat or two fail meanwhile
+
+        redis_server.start()  # back, empty
+        wait_until(
+            lambda: _connects(server.url, phone_auth(workshop, "Bram")),
+            shared.HEARTBEAT_SECONDS * 2 + 2,
+            "Bram let in once Redis is back",
+        )
+        workshop.participant("Bram")
+        wait_until(
+            lambda: connected_names(workshop, console.received("presence")[-1]["connected"]) == {"Bram"},
+            5,
+            "presence without Anna, closed during the outage",
+        )
+        counted = list(redis_server.client.scan_iter("workshop:connections:token:*"))
+        assert len(counted) == 2  # the console's key and Bram's: written again by the process
+        assert "Traceback" not in server.output()
+        assert server.process is not None and server.process.poll() is None
+    finally:
+        processes.stop()
 
 
 def test_without_a_queue_the_caps_and_presence_are_counted_in_memory():

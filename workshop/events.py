@@ -37,7 +37,7 @@ from .live import (
     team_room,
 )
 from .model import Actor, WorkshopError
-from .shared import Connection, Registry, TooManyConnections, registry_for
+from .shared import Connection, Registry, SharedStateAway, TooManyConnections, registry_for
 from .store import Store
 from .web import absolute, board_url, cookie_name, workshop_urls
 
@@ -100,6 +100,11 @@ def too_many_connections() -> WorkshopError:
     )
 
 
+def busy() -> WorkshopError:
+    """A connection that cannot be counted now (the message queue's Redis does not answer)."""
+    return WorkshopError("busy", "The server is busy. Try again in a moment.", 503)
+
+
 def _sid() -> str:
     """This connection's Socket.IO session id."""
     # Flask-SocketIO sets request.sid on Flask's request; Flask's stubs cannot know it.
@@ -140,6 +145,9 @@ def connect(auth=None):
         )
     except TooManyConnections:
         refusal = too_many_connections()
+        raise ConnectionRefusedError(refusal.message, refusal.as_dict()) from None
+    except SharedStateAway:  # refused with an answer: an exception here would leave it hanging
+        refusal = busy()
         raise ConnectionRefusedError(refusal.message, refusal.as_dict()) from None
     try:
         socketio.server.save_session(_sid(), {"actor": actor, "view": creds.view})

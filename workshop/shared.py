@@ -36,6 +36,9 @@ delete such fields as they pass). Within one more heartbeat a survivor notices t
 takes it off ``hosts`` (one survivor wins the SREM) and has presence announced again in each
 workshop the dead process had phones in. A process that finds its own key gone (Redis
 restarted, or it stalled past the TTL) writes its counts again from its own connections.
+While Redis does not answer, new connections are refused as ``busy`` (never let in uncounted)
+and the heartbeat keeps trying; closes meanwhile are sent, or the counts written again, once it
+answers (``RedisRegistry``).
 
 Tokens only appear hashed; no name, text or code is stored.
 """
@@ -304,19 +307,48 @@ return people
 )
 
 
+class SharedStateAway(Exception):
+    """Redis does not answer: a new connection cannot be counted against the caps, so it is
+    refused (as ``busy``; the phone may try again) until the heartbeat finds Redis again."""
+
+
+#: How long one call to Redis may take before it counts as away.
+REDIS_TIMEOUT_SECONDS = 2.0
+
+
 class RedisRegistry(Registry):
-    """The same counts, shared by every process on the queue (keys: this module's docstring)."""
+    """The same counts, shared by every process on the queue (keys: this module's docstring).
+
+    While Redis is away (stopped, restarting, unreachable), new connections are refused as
+    ``SharedStateAway`` rather than let in uncounted (the caps would be off for as long, and
+    the counts of every process wrong afterwards); the connections already open stay, a close
+    is kept to be sent later, and presence is answered from this process's own connections.
+    The heartbeat keeps trying; once Redis answers, it sends the kept closes, or, if Redis lost
+    this process's counts meanwhile (restarted, or away past the TTL), writes them again from
+    its own connections, and presence is announced again.
+    """
 
     def __init__(self, url: str, host: str | None = None) -> None:
         super().__init__()
         import redis  # only with a queue: without one the app needs no Redis client
 
-        self.redis = redis.Redis.from_url(url, decode_responses=True)
+        self.redis = redis.Redis.from_url(
+            url,
+            decode_responses=True,
+            socket_timeout=REDIS_TIMEOUT_SECONDS,
+            socket_connect_timeout=REDIS_TIMEOUT_SECONDS,
+        )
+        self._away_errors: tuple[type[BaseException], ...] = (redis.RedisError, OSError)
         self.host = host or HOST_ID
         self._open_script = self.redis.register_script(_LUA_OPEN)
         self._close_script = self.redis.register_script(_LUA_CLOSE)
         self._connected_script = self.redis.register_script(_LUA_CONNECTED)
-        self.beat()
+        self._away = False
+        self._unsent: list[Connection] = []  # closes Redis did not take while it was away
+        try:
+            self.beat()
+        except self._away_errors:
+            self._went_away()
 
     # keys
     def _token_key(self, token_hash: str) -> str:
@@ -334,51 +366,105 @@ class RedisRegistry(Registry):
     def _host_key(self, host: str) -> str:
         return f"{PREFIX}host:{host}"
 
-    def start(self, spawn: Callable, sleep: Callable, on_hosts_lost: Callable[[set[str]], None]) -> None:
-        """Beat every few seconds; whenever another process is found dead, ``on_hosts_lost``
-        gets the workshops it had phones in (their presence changed)."""
+    @property
+    def away(self) -> bool:
+        """Whether Redis stopped answering (until a heartbeat finds it again)."""
+        return self._away
+
+    def _went_away(self) -> None:
+        if not self._away:  # one line for the outage, not one a beat
+            log.warning("Redis does not answer: new connections are refused as busy until it does")
+        self._away = True
+
+    def start(self, spawn: Callable, sleep: Callable, on_presence_changed: Callable[[set[str]], None]) -> None:
+        """Beat every few seconds; ``on_presence_changed`` gets the workshops whose presence may
+        have changed: those of another process found dead, and this process's own once Redis
+        answers again after an outage."""
 
         def keep_beating():
             while True:
                 sleep(HEARTBEAT_SECONDS)
                 try:
-                    self.beat()
-                    lost = self.reap()
-                    if lost:
-                        on_hosts_lost(lost)
-                except Exception:  # Redis away for a moment: the next beat tries again
+                    changed = self.beat()
+                    changed |= self.reap()
+                except self._away_errors:
+                    self._went_away()  # the next beat tries again
+                    continue
+                except Exception:
                     log.exception("heartbeat failed")
+                    continue
+                if changed:
+                    try:
+                        on_presence_changed(changed)
+                    except Exception:
+                        log.exception("announcing presence failed")
 
         spawn(keep_beating)
 
-    def beat(self) -> None:
-        """Say this process lives; if it had been given up for dead, count its connections again."""
-        was = self.redis.set(self._host_key(self.host), 1, px=int(HOST_TTL_SECONDS * 1000), get=True)
-        if was is None:
-            self._restore()
-
-    def _restore(self) -> None:
-        """Write this process's counts again from its own connections. Under ``_lock`` until the
-        pipeline has run: a connection opened or closed meanwhile (its HINCRBY) would otherwise
-        land between the snapshot and the HSETs, and be overwritten."""
+    def beat(self) -> set[str]:
+        """Say this process lives. If it had been given up for dead (or Redis lost its keys),
+        count its connections again; after an outage, send the closes Redis missed. Returns
+        the workshops whose presence may have changed meanwhile."""
         with self._lock:
-            conns = list(self._open.values())
-            pipe = self.redis.pipeline(transaction=True)
-            pipe.sadd(f"{PREFIX}hosts", self.host)
-            tokens = Counter(c.token_hash for c in conns)
-            addresses = Counter(c.address for c in conns)
-            people = Counter((c.workshop_id, c.participant_id) for c in conns if c.participant_id)
-            ttl = int(COUNTS_TTL_SECONDS * 1000)
-            for token_hash, n in tokens.items():
-                pipe.hset(self._token_key(token_hash), self.host, n)
-                pipe.pexpire(self._token_key(token_hash), ttl)
-            for address, n in addresses.items():
-                pipe.hset(self._address_key(address), self.host, n)
-                pipe.pexpire(self._address_key(address), ttl)
-            for (workshop_id, participant_id), n in people.items():
-                pipe.hset(self._presence_key(workshop_id), f"{self.host} {participant_id}", n)
-                pipe.sadd(self._workshops_key(self.host), workshop_id)
-            pipe.execute()
+            was = self.redis.set(self._host_key(self.host), 1, px=int(HOST_TTL_SECONDS * 1000), get=True)
+            # its key gone: given up for dead, or Redis restarted without its counts
+            changed = self._restore() if was is None else self._send_unsent()
+            if self._away:
+                log.info("Redis answers again: connections are counted again")
+                self._away = False
+            return changed
+
+    def _restore(self) -> set[str]:
+        """Write this process's counts again from its own connections (under ``_lock``, held by
+        the caller until the pipeline has run: a connection opened or closed meanwhile, its
+        HINCRBY, would otherwise land between the snapshot and the HSETs, and be overwritten).
+        The fields of connections closed while Redis was away go first."""
+        conns = list(self._open.values())
+        pipe = self.redis.pipeline(transaction=True)
+        pipe.sadd(f"{PREFIX}hosts", self.host)
+        for gone in self._unsent:
+            pipe.hdel(self._token_key(gone.token_hash), self.host)
+            pipe.hdel(self._address_key(gone.address), self.host)
+            if gone.participant_id:
+                pipe.hdel(self._presence_key(gone.workshop_id), f"{self.host} {gone.participant_id}")
+        tokens = Counter(c.token_hash for c in conns)
+        addresses = Counter(c.address for c in conns)
+        people = Counter((c.workshop_id, c.participant_id) for c in conns if c.participant_id)
+        ttl = int(COUNTS_TTL_SECONDS * 1000)
+        for token_hash, n in tokens.items():
+            pipe.hset(self._token_key(token_hash), self.host, n)
+            pipe.pexpire(self._token_key(token_hash), ttl)
+        for address, n in addresses.items():
+            pipe.hset(self._address_key(address), self.host, n)
+            pipe.pexpire(self._address_key(address), ttl)
+        for (workshop_id, participant_id), n in people.items():
+            pipe.hset(self._presence_key(workshop_id), f"{self.host} {participant_id}", n)
+            pipe.sadd(self._workshops_key(self.host), workshop_id)
+        pipe.execute()
+        changed = {c.workshop_id for c in conns if c.participant_id}
+        changed |= {c.workshop_id for c in self._unsent if c.participant_id}
+        self._unsent.clear()
+        return changed
+
+    def _send_unsent(self) -> set[str]:
+        """The closes Redis missed while away, one by one (each forgotten once sent)."""
+        changed: set[str] = set()
+        while self._unsent:
+            if self._send_close(self._unsent[0]) == 0:
+                changed.add(self._unsent[0].workshop_id)
+            self._unsent.pop(0)
+        return changed
+
+    def _send_close(self, conn: Connection) -> int:
+        left = self._close_script(
+            keys=[
+                self._token_key(conn.token_hash),
+                self._address_key(conn.address),
+                self._presence_key(conn.workshop_id),
+            ],
+            args=[PREFIX, self.host, conn.participant_id or ""],
+        )
+        return int(left)
 
     def reap(self) -> set[str]:
         """Take dead processes off the list; returns the workshops they had phones in (only
@@ -394,26 +480,32 @@ class RedisRegistry(Registry):
         return lost
 
     def open(self, sid: str, conn: Connection, max_per_token: int, max_per_address: int) -> bool:
-        # Held across the script, as _restore holds it across its pipeline: the two never
+        # Held across the script, as beat holds it across a restore's pipeline: the two never
         # interleave, so a restore's HSET cannot overwrite this connection's HINCRBY.
         with self._lock:
-            answer = self._open_script(
-                keys=[
-                    self._token_key(conn.token_hash),
-                    self._address_key(conn.address),
-                    self._presence_key(conn.workshop_id),
-                    self._workshops_key(self.host),
-                ],
-                args=[
-                    PREFIX,
-                    self.host,
-                    max_per_token,
-                    max_per_address,
-                    conn.participant_id or "",
-                    conn.workshop_id,
-                    int(COUNTS_TTL_SECONDS * 1000),
-                ],
-            )
+            if self._away:  # not counted anywhere: refused until the heartbeat finds Redis
+                raise SharedStateAway()
+            try:
+                answer = self._open_script(
+                    keys=[
+                        self._token_key(conn.token_hash),
+                        self._address_key(conn.address),
+                        self._presence_key(conn.workshop_id),
+                        self._workshops_key(self.host),
+                    ],
+                    args=[
+                        PREFIX,
+                        self.host,
+                        max_per_token,
+                        max_per_address,
+                        conn.participant_id or "",
+                        conn.workshop_id,
+                        int(COUNTS_TTL_SECONDS * 1000),
+                    ],
+                )
+            except self._away_errors:
+                self._went_away()
+                raise SharedStateAway() from None
             if answer == -1:
                 raise TooManyConnections("token")
             if answer == -2:
@@ -422,23 +514,28 @@ class RedisRegistry(Registry):
             return bool(answer == 1)
 
     def close(self, sid: str) -> tuple[Connection | None, bool]:
+        """As ``Registry.close``; while Redis is away the close is kept for the heartbeat to
+        send, and whether it was the participant's last is told then (presence)."""
         with self._lock:
             conn = self._open.pop(sid, None)
             if conn is None:
                 return None, False
-            left = self._close_script(
-                keys=[
-                    self._token_key(conn.token_hash),
-                    self._address_key(conn.address),
-                    self._presence_key(conn.workshop_id),
-                ],
-                args=[PREFIX, self.host, conn.participant_id or ""],
-            )
-            return conn, left == 0
+            if not self._away:
+                try:
+                    return conn, self._send_close(conn) == 0
+                except self._away_errors:
+                    self._went_away()
+            self._unsent.append(conn)
+            return conn, False
 
     def connected(self, workshop_id: str) -> set[str]:
-        people = self._connected_script(keys=[self._presence_key(workshop_id)], args=[PREFIX])
-        return set(people)
+        if not self._away:
+            try:
+                return set(self._connected_script(keys=[self._presence_key(workshop_id)], args=[PREFIX]))
+            except self._away_errors:
+                self._went_away()
+        with self._lock:  # Redis away: who is connected here, until it answers again
+            return {c.participant_id for c in self._open.values() if c.workshop_id == workshop_id and c.participant_id}
 
 
 def registry_for(url: str | None) -> Registry:
