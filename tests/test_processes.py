@@ -441,8 +441,11 @@ def test_connection_caps_and_presence_count_every_process_while_it_lives(redis_s
     assert caught.value.which == "address"
     assert one.open("g", conn("p3", "t3", "10.0.0.2"), max_per_token=3, max_per_address=4) is True
     assert one.connected("w1") == {"p1", "p2", "p3"}
-    for key in ("workshop:connections:token:t1", "workshop:connections:address:10.0.0.1"):
+    for key in (one._token_key("t1"), one._address_key("10.0.0.1")):
         assert 0 < redis_server.client.pttl(key) <= shared.COUNTS_TTL_SECONDS * 1000  # nothing kept for ever
+    keys = list(redis_server.client.scan_iter("workshop:connections:*"))
+    assert len(keys) == 5  # three tokens, two addresses: tagged alike by both processes
+    assert not [key for key in keys if "10.0.0." in key or key.endswith(("t1", "t2", "t3"))]  # never plain
 
     assert two.close("b") == (conn(), False)  # p1 still has "a" and "c"
     assert two.close("c")[1] is False

@@ -21,11 +21,12 @@ key                                        value                                
 ``presence:<workshop>``                    hash ``<host> <participant>`` → phones     per field
                                            that participant has open on that process
 ``workshops-of:<host>``                    set of workshops a process has phones in   until reaped
-``connections:token:<sha256 of token>``    hash ``<host>`` → sockets open with it     per field;
+``connections:token:<tag of token>``       hash ``<host>`` → sockets open with it     per field;
                                                                                       a day after
                                                                                       the last
                                                                                       connect
-``connections:address:<address>``          hash ``<host>`` → sockets open from it     (the same)
+``connections:address:<tag of address>``   hash ``<host>`` → sockets open from it     (the same)
+``secret``                                 the key of the tags (random, set once)     as Redis
 ``retention-sweep``                        host id of the sweep's runner              PX 15 s,
                                                                                       renewed
 ========================================  =========================================  ==========
@@ -40,11 +41,18 @@ While Redis does not answer, new connections are refused as ``busy`` (never let 
 and the heartbeat keeps trying; closes meanwhile are sent, or the counts written again, once it
 answers (``RedisRegistry``).
 
-Tokens only appear hashed; no name, text or code is stored.
+Tokens and client addresses only appear as tags: HMAC-SHA256 keyed with ``secret``, which the
+first process sets (SET NX) and every process reads, again whenever Redis lost its keys. A
+client address has few enough values to be tried one by one against a plain hash; a keyed one
+needs the secret too, so a key name copied into a log, a ticket or a ``SCAN`` listing says
+nothing (whoever can read the secret from Redis itself can read the live messages as well:
+docs/SECURITY.md). No name, text or code is stored.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import logging
 import os
@@ -345,17 +353,29 @@ class RedisRegistry(Registry):
         self._connected_script = self.redis.register_script(_LUA_CONNECTED)
         self._away = False
         self._unsent: list[Connection] = []  # closes Redis did not take while it was away
+        self._secret: bytes | None = None  # the tags' key, read from Redis (module docstring)
         try:
             self.beat()
         except self._away_errors:
             self._went_away()
 
     # keys
+    SECRET_KEY = f"{PREFIX}secret"
+
+    def _load_secret(self) -> None:
+        """The tags' key: this process's if it is the first, else the one already there."""
+        self.redis.set(self.SECRET_KEY, os.urandom(32).hex(), nx=True)
+        self._secret = str(self.redis.get(self.SECRET_KEY)).encode()
+
+    def _tag(self, kind: str, value: str) -> str:
+        assert self._secret is not None, "loaded by the first beat, before anything is counted"
+        return hmac.new(self._secret, f"{kind}:{value}".encode(), hashlib.sha256).hexdigest()[:32]
+
     def _token_key(self, token_hash: str) -> str:
-        return f"{PREFIX}connections:token:{token_hash}"
+        return f"{PREFIX}connections:token:{self._tag('token', token_hash)}"
 
     def _address_key(self, address: str) -> str:
-        return f"{PREFIX}connections:address:{address}"
+        return f"{PREFIX}connections:address:{self._tag('address', address)}"
 
     def _presence_key(self, workshop_id: str) -> str:
         return f"{PREFIX}presence:{workshop_id}"
@@ -407,6 +427,8 @@ class RedisRegistry(Registry):
         the workshops whose presence may have changed meanwhile."""
         with self._lock:
             was = self.redis.set(self._host_key(self.host), 1, px=int(HOST_TTL_SECONDS * 1000), get=True)
+            if was is None or self._secret is None:
+                self._load_secret()  # Redis may have lost it with the rest: all read the new one
             # its key gone: given up for dead, or Redis restarted without its counts
             changed = self._restore() if was is None else self._send_unsent()
             if self._away:
