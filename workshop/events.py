@@ -16,12 +16,14 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
+from time import perf_counter
 from typing import Any
 
 from flask import current_app, request
 from flask_socketio import ConnectionRefusedError, join_room
 from pydantic import BaseModel, Field
 
+from . import config as settings
 from . import model, read, service
 from .i18n import chosen_language
 from .limits import bucket_for
@@ -36,6 +38,7 @@ from .live import (
     socketio,
     team_room,
 )
+from .logs import event_line
 from .model import Actor, WorkshopError
 from .shared import Connection, Registry, SharedStateAway, TooManyConnections, registry_for
 from .store import Store
@@ -65,9 +68,12 @@ def _store() -> Store:
     return store
 
 
-#: Open sockets allowed per identity token and per client address, all processes together.
-DEFAULT_MAX_CONNECTIONS_PER_TOKEN = 8
-DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = 1000
+def _setting(key: str) -> Any:
+    """A setting of the app (workshop/config.py fills every key); an app built without it (a
+    test's) gets the default from config.SETTINGS, the one place defaults are written."""
+    value = current_app.config.get(key)
+    return settings.defaults()[key] if value is None else value
+
 
 _registry_lock = threading.Lock()
 
@@ -134,14 +140,13 @@ def connect(auth=None):
             raise model.unauthorized()
     except WorkshopError as exc:
         raise ConnectionRefusedError(exc.message, exc.as_dict()) from None  # the client reads data.code
-    config = current_app.config
     connection = Connection(actor.workshop_id, actor.participant_id, model.hash_token(token), request.remote_addr or "")
     try:
         first_connection = _registry().open(
             _sid(),
             connection,
-            max_per_token=int(config.get("MAX_CONNECTIONS_PER_TOKEN") or DEFAULT_MAX_CONNECTIONS_PER_TOKEN),
-            max_per_address=int(config.get("MAX_CONNECTIONS_PER_ADDRESS") or DEFAULT_MAX_CONNECTIONS_PER_ADDRESS),
+            max_per_token=int(_setting("MAX_CONNECTIONS_PER_TOKEN")),
+            max_per_address=int(_setting("MAX_CONNECTIONS_PER_ADDRESS")),
         )
     except TooManyConnections:
         refusal = too_many_connections()
@@ -255,10 +260,6 @@ def client_event(name: str, schema: type[BaseModel]) -> Callable:
         CLIENT_EVENTS[name] = schema
 
         def on_event(data=None, *extra):
-            from time import perf_counter
-
-            from .logs import event_line
-
             started = perf_counter()
             outcome = "ok"  # or the error code it was refused with: one log line per event
             try:
