@@ -54,10 +54,11 @@ def broadcast(workshop_id: str, change: Change) -> None:
     broadcast, unless it is the same as the team's; everyone else (phones and boards) gets the
     team's view. A replay (a request that changed nothing) is not broadcast: everyone has it.
 
-    With a message queue, members may be on any process: every room is sent to (an empty one
-    costs each process a lookup), and the team's message leaves out the participants' rooms on
-    each process (``QueueManager.emit_skipping_rooms``), so a phone on another process gets its
-    own view and not the team's too.
+    With a message queue, members may be on any process: every room is sent to, even an empty
+    one (this process cannot know; each such emit costs a Redis PUBLISH, and each other process
+    a lookup of the room), and the team's message leaves out the participants' rooms on each
+    process (``QueueManager.emit_skipping_rooms``), so a phone on another process gets its own
+    view and not the team's too.
     """
     if is_replay(change):
         return
