@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import sqlite3
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -815,3 +816,43 @@ def test_a_timer_runs_on_the_stores_clock(store, clock):
     with pytest.raises(model.WorkshopError) as refused:
         service.add_card(store, participant, model.AddCard(kind="drive", text="Too late"))
     assert refused.value.code == "locked"
+
+
+def test_an_erasure_that_committed_succeeds_while_a_reader_holds_up_the_scrub(db_path, caplog):
+    """Another process reads across the erasure, so the log cannot be checkpointed: the erasure
+    still returns (it committed; its rooms get closed), and the scrub finishes in the
+    background once the reader is done."""
+    store = Store(db_path, busy_deadline=0.3)
+    reader = Store(db_path)
+    try:
+        workshop = new_workshop(store)
+        anna = join(store, workshop, "Anna")
+        write_card(store, workshop, "drive-0001", anna, text="Kept in the log")
+        wal = Path(db_path + "-wal")
+        reader.db.conn.execute("BEGIN")
+        reader.db.conn.execute("SELECT count(*) FROM cards").fetchone()  # a snapshot from before
+
+        with store.transaction(erasing=True) as tx:  # no StoreBusy: it committed
+            tx.delete_card(workshop["id"], "drive-0001")
+
+        assert store.snapshot(workshop["id"])["cards"] == []
+        assert b"Kept in the log" in wal.read_bytes()  # not yet: the reader still needs it
+        time.sleep(1.0)
+        assert wal.stat().st_size > 0  # tried again meanwhile, still held up
+
+        reader.db.conn.execute("COMMIT")
+        deadline = time.monotonic() + 10
+        while wal.stat().st_size > 0 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert wal.read_bytes() == b""  # scrubbed in the background
+        assert not on_disk_anywhere(db_path, b"Kept in the log")
+        lines = [r.getMessage() for r in caplog.records if r.name == "workshop.store"]
+        assert any("background" in line for line in lines)
+        assert not [line for line in lines if "Kept" in line or workshop["code"] in line]  # counts only
+    finally:
+        reader.close()
+        store.close()
+
+
+def on_disk_anywhere(db_path: str, text: bytes) -> bool:
+    return any(text in Path(path).read_bytes() for path in (db_path, db_path + "-wal") if Path(path).exists())

@@ -21,6 +21,7 @@ Rows come back in the shapes of workshop/rows.py.
 
 from __future__ import annotations
 
+import logging
 import os
 import sqlite3
 import threading
@@ -48,11 +49,20 @@ __all__ = [
 ]
 
 
+log = logging.getLogger(__name__)
+
 #: How long one SQLite call may wait for another process's lock, blocking its event loop: short.
 BUSY_TIMEOUT_SECONDS = 0.05
 #: How long a write waits in all for another process's write (yielding between tries), then
 #: gives up with ``busy``.
 BUSY_DEADLINE_SECONDS = 5.0
+#: The longest pause between two background tries of a scrub that could not finish.
+SCRUB_RETRY_MAX_SECONDS = 5.0
+
+
+def _in_a_thread(work: Callable[[], None]) -> None:
+    """A daemon thread: under eventlet or gevent (app.py patches threading first) a green one."""
+    threading.Thread(target=work, name="wal-scrub", daemon=True).start()
 
 
 class StoreBusy(WorkshopError):
@@ -71,7 +81,8 @@ class Store(Reads):
 
     ``sleep`` is how a write waits between tries for another process's lock: ``time.sleep``,
     which yields to other green threads under eventlet or gevent (app.py patches it first) and
-    only sleeps this thread otherwise.
+    only sleeps this thread otherwise. ``spawn`` runs a scrub that could not finish at once in
+    the background (a daemon thread, green under eventlet or gevent).
     """
 
     def __init__(
@@ -80,11 +91,14 @@ class Store(Reads):
         clock: Clock | None = None,
         sleep: Callable[[float], None] = time.sleep,
         busy_deadline: float = BUSY_DEADLINE_SECONDS,
+        spawn: Callable[[Callable[[], None]], None] = _in_a_thread,
     ):
         #: The one clock: every stamp the store writes, and (through it) the service's time.
         self.clock = clock or Clock()
         self._sleep = sleep
+        self._spawn = spawn
         self.busy_deadline = busy_deadline
+        self._scrub_pending = False  # a scrub is being retried in the background
         if path != ":memory:":
             os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
         # A short busy timeout: SQLite's own wait blocks the whole event loop, so it is kept to a
@@ -178,7 +192,9 @@ class Store(Reads):
     def transaction(self, erasing: bool = False) -> Iterator[Transaction]:
         """One short transaction, committed on exit (so before any acknowledgement or broadcast),
         rolled back on an exception. With ``erasing``, it erases personal data: once committed,
-        the write-ahead log is scrubbed, so the erased bytes are nowhere on the disk.
+        the write-ahead log is scrubbed, so the erased bytes are nowhere on the disk; an erasure
+        that committed never fails: when the scrub cannot finish (another process keeps reading),
+        it goes on in the background until it does (``scrub_soon``).
 
         Transactions do not nest: a use case opens one and passes it to its helpers.
 
@@ -202,7 +218,42 @@ class Store(Reads):
         finally:
             self._lock.release()
         if erasing:
-            self.scrub()
+            try:
+                self.scrub()
+            except StoreBusy:  # committed: the request succeeds; the log is scrubbed later
+                self.scrub_soon()
+
+    def scrub_soon(self) -> None:
+        """Scrub in the background, trying again (with growing pauses) until it succeeds. One
+        at a time: a scrub that succeeds covers every erasure before it."""
+        with self._lock:
+            if self._scrub_pending:
+                return
+            self._scrub_pending = True
+        log.warning("erasure committed; the write-ahead log is busy and is scrubbed in the background")
+
+        def keep_trying() -> None:
+            tries, pause = 0, 0.1
+            try:
+                while True:
+                    self._sleep(pause)
+                    tries += 1
+                    try:
+                        self.scrub()
+                    except StoreBusy:
+                        pause = min(pause * 2, SCRUB_RETRY_MAX_SECONDS)
+                        continue
+                    except sqlite3.ProgrammingError:  # the store was closed meanwhile
+                        return
+                    log.info("write-ahead log scrubbed after %d background tries", tries)  # counts only
+                    return
+            except Exception:
+                log.exception("background scrub of the write-ahead log failed")
+            finally:
+                with self._lock:
+                    self._scrub_pending = False
+
+        self._spawn(keep_trying)
 
     def scrub(self) -> None:
         """After an erasure: copy the log into the database and truncate it to nothing.
@@ -211,7 +262,8 @@ class Store(Reads):
         pages are written back; truncating the log removes its copies of the old pages. Called
         outside a transaction, right after the one that erased (so before it is acknowledged).
         While another process reads or writes, the checkpoint cannot finish: it is tried again
-        (yielding between tries) until it does, or ``StoreBusy``.
+        (yielding between tries) until it does, or ``StoreBusy`` (after an erasing transaction,
+        then ``scrub_soon``).
         """
 
         def checkpoint() -> None:
