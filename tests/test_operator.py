@@ -13,6 +13,7 @@ import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
+import redis
 import requests
 from helpers import Api, Client, LiveServer, Workshop, free_port, run_app
 
@@ -177,9 +178,19 @@ def test_erase_tells_open_phones_through_the_message_queue(tmp_path, redis_url):
         done = run_app("erase", workshop.code, "--db", str(live.db_path), "--message-queue", redis_url)
 
         assert done.returncode == 0, done.stderr
-        assert "told through the message queue" in done.stdout
+        assert "told and closed through the message queue" in done.stdout
         phone.wait_for("workshop_deleted", timeout=10)
         console.wait_for("workshop_deleted", timeout=10)
+        # and disconnected by the server, which frees their connection counts in Redis
+        counts = redis.Redis.from_url(redis_url, decode_responses=True)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and (
+            phone.sio.connected or console.sio.connected or list(counts.scan_iter("workshop:connections:*"))
+        ):
+            time.sleep(0.05)
+        assert not phone.sio.connected and not console.sio.connected
+        assert list(counts.scan_iter("workshop:connections:*")) == []
+        counts.close()
     finally:
         for client in clients:
             client.disconnect()

@@ -16,6 +16,7 @@ from . import config as settings
 from . import model, service
 from .live import close_workshop_rooms, socketio
 from .retention import sweep
+from .shared import QueueManager
 from .store import Store
 
 #: Each command: its help line, and the name of its one argument (if it takes one).
@@ -35,9 +36,13 @@ def database_path(config: Mapping[str, Any]) -> str:
 
 
 def _reach_the_servers(config: Mapping[str, Any]) -> None:
-    """Socket.IO for a command: with a message queue, what it emits reaches every serving process's
-    clients (write-only: this process serves nobody); without one, emits find no one."""
-    socketio.init_app(None, async_mode="threading", message_queue=config.get("MESSAGE_QUEUE"))
+    """Socket.IO for a command: with a message queue, what it emits and closes reaches every
+    serving process's clients, published at once through a write-only ``QueueManager`` (this
+    process serves nobody, and ends right after: nothing may be left to a background task);
+    without one, emits find no one."""
+    url = config.get("MESSAGE_QUEUE")
+    queue = QueueManager(url, write_only=True) if url else None
+    socketio.init_app(None, async_mode="threading", client_manager=queue)
 
 
 def _open(config: Mapping[str, Any]) -> Store | None:
@@ -91,7 +96,7 @@ def sweep_now(config: Mapping[str, Any]) -> int:
     if store is None:
         return 1
     _reach_the_servers(config)
-    erased = sweep(store, float(days))
+    erased = sweep(store, float(days), now=True)
     print(f"Erased {erased} workshop(s) closed, or idle, for {float(days):g} days")
     return 0
 
@@ -131,8 +136,8 @@ def _workshop(store: Store, code: str):
 
 def erase(config: Mapping[str, Any], code: str) -> int:
     """Erase a workshop and its follow-ups in one erasing transaction; with a message queue, the
-    servers' open phones, boards and consoles of it are told (``workshop_deleted``); without one
-    they learn at their next step."""
+    servers' open phones, boards and consoles of it are told (``workshop_deleted``) and closed,
+    which frees their connection counts; without one they learn at their next step."""
     store = _open(config)
     if store is None:
         return 1
@@ -143,9 +148,9 @@ def erase(config: Mapping[str, Any], code: str) -> int:
     print(f"Erased {len(erased)} workshop(s) (follow-ups included)")
     _reach_the_servers(config)
     for workshop_id in erased:
-        close_workshop_rooms(workshop_id)  # as the API's erasure does: workshop_deleted to its rooms
+        close_workshop_rooms(workshop_id, now=True)  # workshop_deleted, then the sockets closed
     if config.get("MESSAGE_QUEUE"):
-        print("Open phones, boards and consoles were told through the message queue")
+        print("Open phones, boards and consoles were told and closed through the message queue")
     else:
         print("Phones still open on it learn at their next step (no message queue to tell them now)")
     return 0

@@ -97,6 +97,18 @@ def disconnect_later(sids: list[str]) -> None:
     socketio.start_background_task(close)
 
 
+def disconnect_rooms(*rooms: str) -> None:
+    """Close every connection in these rooms, on every process, now (with a queue, one message
+    each for every process; without, this process's own)."""
+    queue = _queue()
+    for room in rooms:
+        if queue:
+            queue.disconnect_room(room)
+            continue
+        for sid in sids_in(room):
+            socketio.server.disconnect(sid, namespace="/")
+
+
 def disconnect_room_later(*rooms: str) -> None:
     """Close every connection in these rooms, on every process, a moment from now (so the
     request at hand is still acknowledged); who is in them is looked up then, so a connection
@@ -104,24 +116,22 @@ def disconnect_room_later(*rooms: str) -> None:
 
     def close():
         socketio.sleep(0.5)
-        queue = _queue()
-        for room in rooms:
-            if queue:
-                queue.disconnect_room(room)
-                continue
-            for sid in sids_in(room):
-                socketio.server.disconnect(sid, namespace="/")
+        disconnect_rooms(*rooms)
 
     socketio.start_background_task(close)
 
 
-def close_workshop_rooms(workshop_id: str) -> None:
+def close_workshop_rooms(workshop_id: str, now: bool = False) -> None:
     """Tell everyone a workshop is gone, then disconnect them (on every process).
 
     The disconnect waits a moment in the background, so the request that erased the workshop
-    is still acknowledged on its own connection.
+    is still acknowledged on its own connection; ``now``: at once, before this returns (an
+    operator's command, which ends right after and has no connection of its own to answer).
     """
     rooms = (team_room(workshop_id), facilitator_room(workshop_id))
     for room in rooms:
         socketio.emit("workshop_deleted", {}, to=room)
-    disconnect_room_later(*rooms)
+    if now:
+        disconnect_rooms(*rooms)
+    else:
+        disconnect_room_later(*rooms)

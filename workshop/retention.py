@@ -20,9 +20,10 @@ from .store import Store
 log = logging.getLogger(__name__)
 
 
-def sweep(store: Store, days: float) -> int:
+def sweep(store: Store, days: float, now: bool = False) -> int:
     """Erase the chains of workshops whose retention ran out (by the store's clock); returns how
-    many workshops."""
+    many workshops. ``now``: their connections are closed before this returns (an operator's
+    command), not a moment later in the background."""
     cutoff = stamp(store.clock.now() - timedelta(days=days))
     chains = store.expired_chains(cutoff)
     erased = [workshop_id for chain in chains for workshop_id in chain]
@@ -31,7 +32,7 @@ def sweep(store: Store, days: float) -> int:
             for workshop_id in erased:
                 tx.delete_workshop(workshop_id)
         for workshop_id in erased:
-            close_workshop_rooms(workshop_id)
+            close_workshop_rooms(workshop_id, now=now)
         log.info("retention: erased %d workshop(s) in %d chain(s)", len(erased), len(chains))  # counts only
     return len(erased)
 
