@@ -569,6 +569,45 @@ def test_the_sweep_lock_has_one_holder_and_passes_on_when_it_is_not_renewed(redi
     assert shared.SweepLock(None).hold() is True  # without a queue, every (single) process sweeps
 
 
+def test_the_sweep_lock_is_renewed_while_a_sweep_runs_and_checked_before_it_erases(redis_server, tmp_path):
+    """A sweep that waits for another process's write outlasts its lock's time several times
+    over: the lock stays this process's all along (renewed by the sweeper's loop), and a sweep
+    whose lock went elsewhere erases nothing."""
+    from workshop import model, service
+    from workshop.retention import Sweeper, sweep
+
+    db = str(tmp_path / "workshops.sqlite3")
+    store = Store(db, busy_deadline=10)
+    workshop, _token = service.create_workshop(store, model.CreateWorkshop(title="Team day"))
+    mine = shared.SweepLock(redis_server.url, host="mine", seconds=0.5)
+    rival = shared.SweepLock(redis_server.url, host="rival", seconds=0.5)
+    blocker = sqlite3.connect(db)
+    blocker.execute("BEGIN IMMEDIATE")  # another process's write, held for a while
+    stop = threading.Event()
+    sweeper = Sweeper(store, 1e-9, 3600, mine, lambda work: threading.Thread(target=work).start(), time.sleep)
+    loop = threading.Thread(target=sweeper.run, args=(stop,))
+    loop.start()
+    try:
+        wait_until(lambda: sweeper.sweeping, 5, "a sweep started")
+        for _ in range(15):  # 1.5 s: three times the lock's time, the sweep waiting all along
+            time.sleep(0.1)
+            assert rival.hold() is False
+            assert redis_server.client.get(shared.SweepLock.KEY) == "mine"
+        assert sweeper.sweeping and store.workshop_by_code(workshop["code"]) is not None
+        blocker.rollback()
+        wait_until(lambda: not sweeper.sweeping, 10, "the sweep done")
+        assert store.workshop_by_code(workshop["code"]) is None
+    finally:
+        stop.set()
+        loop.join(5)
+        blocker.close()
+
+    later, _ = service.create_workshop(store, model.CreateWorkshop(title="Team day"))
+    assert sweep(store, 1e-9, holding=lambda: False) == 0  # the lock is someone else's now
+    assert store.workshop_by_code(later["code"]) is not None
+    store.close()
+
+
 @pytest.mark.live
 def test_the_retention_sweep_runs_in_one_process_and_another_takes_over_when_it_dies(redis_server, tmp_path):
     days = 3 / 86400  # a workshop idle for 3 s is past its time

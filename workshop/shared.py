@@ -566,8 +566,9 @@ def registry_for(url: str | None) -> Registry:
 
 class SweepLock:
     """Who runs the retention sweep: without a queue, this process; with one, the process that
-    holds ``workshop:retention-sweep`` (SET NX PX, renewed by its holder while it lives; when it
-    dies, another takes over once the lock has run out)."""
+    holds ``workshop:retention-sweep`` (SET NX PX, renewed by its holder every few seconds, also
+    while a sweep runs: retention.Sweeper; when it dies, another takes over once the lock has
+    run out)."""
 
     KEY = f"{PREFIX}retention-sweep"
 
@@ -586,8 +587,15 @@ return 0
         if url:
             import redis
 
-            self.redis = redis.Redis.from_url(url, decode_responses=True)
+            self.redis = redis.Redis.from_url(
+                url,
+                decode_responses=True,
+                socket_timeout=REDIS_TIMEOUT_SECONDS,
+                socket_connect_timeout=REDIS_TIMEOUT_SECONDS,
+            )
             self._renew = self.redis.register_script(self._RENEW)
+            self._away_errors: tuple[type[BaseException], ...] = (redis.RedisError, OSError)
+        self._away = False
 
     @property
     def shared(self) -> bool:
@@ -595,9 +603,19 @@ return 0
         return self.redis is not None
 
     def hold(self) -> bool:
-        """Take or renew the lock; whether this process may sweep now."""
+        """Take or renew the lock; whether this process may sweep now (not while Redis does not
+        answer: then nobody can know who holds it)."""
         if self.redis is None:
             return True
-        if self._renew(keys=[self.KEY], args=[self.host, self.ms]):
-            return True
-        return bool(self.redis.set(self.KEY, self.host, nx=True, px=self.ms))
+        try:
+            if self._renew(keys=[self.KEY], args=[self.host, self.ms]):
+                self._away = False
+                return True
+            taken = bool(self.redis.set(self.KEY, self.host, nx=True, px=self.ms))
+        except self._away_errors:
+            if not self._away:  # one line for the outage
+                log.warning("Redis does not answer: no retention sweep until it does")
+            self._away = True
+            return False
+        self._away = False
+        return taken
