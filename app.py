@@ -123,9 +123,46 @@ def allow_open_files(wanted: int) -> None:
         resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
 
 
+server_log = logging.getLogger("workshop.server")
+
+
+class QuietErrorLog:
+    """The WSGI server's error log (gevent's ``error_log``, the app's ``wsgi.errors``): one line
+    saying that something went wrong, without the text, which names the client's socket and
+    address and may quote the request line (a path with a join code, a query with a key)."""
+
+    def write(self, text: str) -> None:
+        if text.strip():
+            server_log.warning("the server refused or failed a request (its details name the client: not logged)")
+
+    def writelines(self, lines) -> None:
+        for line in lines:
+            self.write(line)
+
+    def flush(self) -> None:
+        pass
+
+
+def quiet_gevent_handler():
+    """gevent-websocket's handler, but an exception escaping the app is logged by its type and
+    traceback alone: gevent's own hands the request's environ (the client's address; cookies
+    and query string only masked by gevent's current defaults) to the hub, which prints it."""
+    from gevent import GreenletExit
+    from geventwebsocket.handler import WebSocketHandler
+
+    class QuietHandler(WebSocketHandler):
+        def _log_error(self, t, v, tb):  # gevent's hook for an unexpected error in a request
+            if not issubclass(t, GreenletExit):
+                server_log.error("a request failed: %s", t.__name__, exc_info=(t, v, tb))
+
+    return QuietHandler
+
+
 def serve(app, sock: socket.socket, async_mode: str) -> None:
     """Run the app's server on its socket, quietly (no request log of the server's own: URLs carry
-    codes; the app logs each request by its route instead)."""
+    codes; the app logs each request by its route instead). An exception escaping the app is
+    logged without the request: eventlet's server, without ``log_output``, logs nothing at all;
+    gevent's gets a quiet handler and error log."""
     allow_open_files(MAX_CONNECTIONS + 100)
     if async_mode == "eventlet":
         import eventlet.wsgi
@@ -133,9 +170,10 @@ def serve(app, sock: socket.socket, async_mode: str) -> None:
         eventlet.wsgi.server(sock, app, log_output=False, max_size=MAX_CONNECTIONS)
     elif async_mode == "gevent":
         from gevent import pywsgi
-        from geventwebsocket.handler import WebSocketHandler
 
-        pywsgi.WSGIServer(sock, app, handler_class=WebSocketHandler, log=None).serve_forever()
+        pywsgi.WSGIServer(
+            sock, app, handler_class=quiet_gevent_handler(), log=None, error_log=QuietErrorLog()
+        ).serve_forever()
     else:
         import flask.cli
 

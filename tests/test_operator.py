@@ -197,6 +197,37 @@ def test_erase_tells_open_phones_through_the_message_queue(tmp_path, redis_url):
         live.stop()
 
 
+# --- a request that crashes the server's WSGI app -------------------------------------------------
+
+
+@pytest.mark.live
+@pytest.mark.parametrize("async_mode", ["eventlet", "gevent"])
+def test_a_request_that_crashes_the_server_is_logged_without_the_request(tmp_path, monkeypatch, async_mode):
+    """A websocket upgrade that gevent-websocket does not take (no ``Connection: upgrade``) makes
+    Engine.IO's websocket layer fail inside the server; nothing of the request (its cookie, its
+    query string, the client's address) may reach the output, and the server goes on."""
+    import helpers
+
+    monkeypatch.setattr(helpers, "ASYNC_MODE", async_mode)
+    live = LiveServer(tmp_path / f"{async_mode}.sqlite3").start()
+    try:
+        answer = requests.get(
+            f"{live.url}/socket.io/?EIO=4&transport=websocket&key=QUERY-SECRET-1",
+            headers={"Cookie": "wk_p_ABCD=COOKIE-SECRET-2", "Upgrade": "websocket", "Connection": "keep-alive"},
+            timeout=10,
+        )
+        assert answer.status_code in (400, 500)
+        assert requests.get(f"{live.url}/healthz", timeout=5).ok  # still serving
+    finally:
+        live.stop()
+    output = live.output()
+    assert f"({async_mode})" in output
+    for secret in ("QUERY-SECRET-1", "COOKIE-SECRET-2", "REMOTE_ADDR", "HTTP_HOST", "127.0.0.1', "):
+        assert secret not in output
+    if async_mode == "gevent":
+        assert "a request failed: " in output  # logged, by its type (and traceback) alone
+
+
 # --- a clear start ------------------------------------------------------------------------------
 
 
