@@ -23,10 +23,9 @@ from flask import current_app, request
 from flask_socketio import ConnectionRefusedError, join_room
 from pydantic import BaseModel, Field
 
-from . import config as settings
 from . import model, read, service
 from .i18n import chosen_language
-from .limits import bucket_for
+from .limits import bucket_for, cap
 from .live import (
     broadcast,
     close_workshop_rooms,
@@ -66,13 +65,6 @@ BOARD_EVENTS = frozenset({"sync"})
 def _store() -> Store:
     store: Store = current_app.extensions["workshop_store"]
     return store
-
-
-def _setting(key: str) -> Any:
-    """A setting of the app (workshop/config.py fills every key); an app built without it (a
-    test's) gets the default from config.SETTINGS, the one place defaults are written."""
-    value = current_app.config.get(key)
-    return settings.defaults()[key] if value is None else value
 
 
 _registry_lock = threading.Lock()
@@ -145,8 +137,8 @@ def connect(auth=None):
         first_connection = _registry().open(
             _sid(),
             connection,
-            max_per_token=int(_setting("MAX_CONNECTIONS_PER_TOKEN")),
-            max_per_address=int(_setting("MAX_CONNECTIONS_PER_ADDRESS")),
+            max_per_token=cap("MAX_CONNECTIONS_PER_TOKEN"),
+            max_per_address=cap("MAX_CONNECTIONS_PER_ADDRESS"),
         )
     except TooManyConnections:
         refusal = too_many_connections()
