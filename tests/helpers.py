@@ -5,13 +5,16 @@
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 import requests
 import socketio
 
@@ -261,3 +264,75 @@ class Workshop:
         )
         assert r.status_code == 201, r.text
         return r.json()["url"]
+
+
+# --- Redis: the message queue of several processes ------------------------------------------
+
+REDIS_SERVER = shutil.which("redis-server") or "/usr/bin/redis-server"
+
+
+def wait_until(condition: Callable[[], object], timeout: float, what: str):
+    """Poll ``condition`` until it is true (returning it), or fail saying ``what`` did not happen."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = condition()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{what}: not within {timeout}s")
+        time.sleep(0.05)
+
+
+class RedisServer:
+    """``redis-server`` on a free port, in memory only, in a folder of its own."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        import redis
+
+        self.client = redis.Redis.from_url(self.url, decode_responses=True)
+        self.start()
+
+    def start(self) -> None:
+        """Start (again, on the same port: what a server started earlier saved, it loads)."""
+        self.process = subprocess.Popen(
+            [REDIS_SERVER, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+            cwd=self.folder,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        wait_until(self._answers, 10, "redis-server answering")
+
+    def _answers(self) -> bool:
+        try:
+            return bool(self.client.ping())
+        except Exception:
+            return False
+
+    def pause(self, keep: bool) -> None:
+        """Stop the server for a while (``start`` again): with ``keep``, it saves its data first
+        and the next one loads it (Redis away for a moment); without, everything is gone (a
+        restart)."""
+        if keep:
+            self.client.save()
+        self.process.terminate()
+        self.process.wait(10)
+        if not keep:
+            (self.folder / "dump.rdb").unlink(missing_ok=True)
+        self.client.connection_pool.disconnect()
+
+    def stop(self) -> None:
+        self.client.close()
+        self.process.terminate()
+        self.process.wait(10)
+
+
+def start_redis(folder: Path) -> RedisServer:
+    if not os.path.exists(REDIS_SERVER):
+        message = f"Several processes need Redis: {REDIS_SERVER} is not installed (apt-get install redis-server)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return RedisServer(folder)
