@@ -209,9 +209,15 @@ export function connectLive({ boot, strings, onState, onWorkshopDeleted, onRefus
   socket.on("connect_error", (err) => {
     if (closed) return;
     if (!socket.active) {
+      const code = refusalCode(err);
+      if (code === "busy") {
+        // The server cannot count this connection yet (its message queue is away): knock again.
+        setStatus("reconnecting");
+        setTimeout(() => closed || socket.connect(), 2000 + Math.random() * 3000);
+        return;
+      }
       // Refused by the server (bad or missing identity): retrying would not help.
       setStatus("offline");
-      const code = refusalCode(err);
       if (onRefused && (code === "unauthorized" || code === "not_found")) onRefused();
       // Too many windows open with one identity: say so (reloading alone would be refused again).
       else {

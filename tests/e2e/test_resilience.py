@@ -4,7 +4,7 @@ typed meanwhile arrives exactly once."""
 from __future__ import annotations
 
 import pytest
-from helpers import Api, LiveServer
+from helpers import Api, LiveServer, start_redis
 from pages import wait_live
 
 pytestmark = pytest.mark.browser
@@ -49,3 +49,41 @@ def test_a_server_restart_mid_session_keeps_the_phone_and_its_edits(open_page, r
     watched.context.close()
     watched.errors[:] = [e for e in watched.errors if "net::ERR_CONNECTION_" not in e]
 
+
+def test_a_phone_refused_while_the_queue_is_away_knocks_again_and_delivers(open_page, tmp_path):
+    """With a message queue, a connection that cannot be counted (Redis away) is refused as
+    ``busy``: the phone says it is reconnecting, keeps what is typed, and gets in once Redis is back."""
+    redis_server = start_redis(tmp_path)
+    live = LiveServer(tmp_path / "queue.sqlite3", env={"WORKSHOP_MESSAGE_QUEUE": redis_server.url}).start()
+    try:
+        api = Api(live.url)
+        created = api.create_workshop()
+        code, token = created["code"], created["facilitator_token"]
+        watched = open_page("phone")
+        page = watched.page
+        page.goto(f"{live.url}/j/{code}")
+        page.get_by_test_id("join-name").fill("Anna")
+        page.get_by_test_id("join-name-submit").click()
+        wait_live(page)
+
+        redis_server.pause(keep=True)
+        page.reload()  # a new connection, which the server cannot count now
+        page.wait_for_selector('[data-testid="connection"][data-status="reconnecting"]', state="attached")
+        page.get_by_test_id("drive-text").fill("Typed while the queue was away")
+        page.get_by_test_id("drive-add").tap()
+        page.wait_for_timeout(3000)  # at least one more knock, refused again
+        assert page.get_by_test_id("connection").get_attribute("data-status") == "reconnecting"
+        redis_server.start()
+
+        wait_live(page)
+        page.wait_for_function(
+            "() => !document.querySelector('[data-testid=\"my-card\"][data-pending]')", timeout=15_000
+        )
+        assert [c["text"] for c in api.workshop(code, token)["drives"]] == ["Typed while the queue was away"]
+        watched.context.close()
+        # A refused connection's session is closed by the server: a poll still on its way may get
+        # a 400 for it (python-socketio), which the browser reports; nothing else may go wrong.
+        watched.errors[:] = [e for e in watched.errors if "status of 400 (BAD REQUEST)" not in e]
+    finally:
+        live.stop()
+        redis_server.stop()
