@@ -15,6 +15,15 @@ Scenarios: ``one`` 1 workshop × 50 phones; ``many`` 20 workshops × 50 phones a
 deliveries a second; ``join`` 50 phones joining within 5 s (time to a live state); ``soak`` the
 ``one`` load for --soak-minutes (app only) with ten phones that keep reconnecting, reporting
 memory growth per hour after warm-up. Loopback only, bounded in time.
+
+``proxied`` (``proxied-many``): the ``one`` (``many``) load through nginx as OPERATIONS.md runs
+it (docs/nginx.conf, TLS, Debian's nginx and redis-server started here) against the app on 1
+and on 2 processes on the Redis queue, the bare reference on the same queue, and the app's
+single process without a queue; phones leave from several loopback addresses so the sticky hash
+spreads them. Besides latency and losses it reports **server CPU-seconds per 1,000
+deliveries**: the app (or bare) processes and Redis together, nginx apart, read from
+/proc/<pid>/stat before and after the load (a figure that does not depend on how many cores the
+generator leaves free). Not in ``all``: ``--scenario proxied --mode eventlet``.
 """
 
 from __future__ import annotations
@@ -24,7 +33,9 @@ import asyncio
 import multiprocessing as mp
 import os
 import random
+import shutil
 import socket
+import ssl
 import statistics
 import subprocess
 import sys
@@ -131,8 +142,11 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))] if ordered else float("nan")
 
 
-def prepare(url: str, target: str, workshops: int, phones: int, churners: int = 0) -> list[dict]:
+def prepare(url: str, target: str, workshops: int, phones: int, churners: int = 0, cafile=None) -> list[dict]:
     """Workshops with their board and phone credentials (over REST for the app)."""
+    http = requests.Session()
+    if cafile:
+        http.verify, http.trust_env = cafile, False
     rooms = []
     for w in range(workshops):
         if target == "bare":
@@ -146,7 +160,7 @@ def prepare(url: str, target: str, workshops: int, phones: int, churners: int = 
                 }
             )
             continue
-        created = requests.post(
+        created = http.post(
             url + "/api/workshops",
             json={
                 "title": f"Bench {w}",
@@ -157,7 +171,7 @@ def prepare(url: str, target: str, workshops: int, phones: int, churners: int = 
         code = created["code"]
 
         def join(p, code=code):
-            person = requests.post(f"{url}/api/workshops/{code}/participants", json={"name": f"Phone {p}"}).json()
+            person = http.post(f"{url}/api/workshops/{code}/participants", json={"name": f"Phone {p}"}).json()
             return {"code": code, "role": "participant", "view": "phone", "token": person["participant_token"]}
 
         with ThreadPoolExecutor(8) as pool:
@@ -173,21 +187,34 @@ def prepare(url: str, target: str, workshops: int, phones: int, churners: int = 
     return rooms
 
 
-def worker(url, rooms, rate, seconds, ready, go, done, results, keep=0):
+def worker(url, rooms, rate, seconds, ready, go, done, results, keep=0, sources=None, cafile=None):
     """One generator process: its share of phones or the boards, sending and receiving."""
     pin(0, GENERATOR_CPUS)
     if not any(room.get("board") for room in rooms):
         os.nice(10)  # the boards' process goes first when a delivery wakes it: it holds the clock
-    results.put(asyncio.run(_worker(url, rooms, rate, seconds, ready, go, done, keep)))
+    results.put(asyncio.run(_worker(url, rooms, rate, seconds, ready, go, done, keep, sources, cafile)))
 
 
-async def _worker(url, rooms, rate, seconds, ready, go, done, keep):
+def client_session(source: str | None = None, cafile: str | None = None) -> aiohttp.ClientSession:
+    """Hundreds of sockets, no pool cap; from ``source`` (a loopback address: nginx's sticky hash
+    puts each address on one app process) and trusting ``cafile`` (nginx's test certificate)."""
+    connector = aiohttp.TCPConnector(
+        limit=0,
+        local_addr=(source, 0) if source else None,
+        ssl=ssl.create_default_context(cafile=cafile) if cafile else True,
+    )
+    return aiohttp.ClientSession(connector=connector)
+
+
+async def _worker(url, rooms, rate, seconds, ready, go, done, keep, sources=None, cafile=None):
     latencies, received, sent_per_room, errors = [], {}, {}, 0
-    http = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0))  # hundreds of sockets, no pool cap
+    sessions = {source: client_session(source, cafile) for source in (sources or [None])}
+    http = sessions[(sources or [None])[0]]
     clients = []
 
-    async def connect(auth):
-        client = socketio.AsyncClient(reconnection=False, http_session=http)
+    async def connect(auth, source=None):
+        session = sessions.get(source, http)
+        client = socketio.AsyncClient(reconnection=False, http_session=session)
         await client.connect(url, auth=auth, transports=["websocket"], wait_timeout=30)
         clients.append(client)
         return client
@@ -209,8 +236,8 @@ async def _worker(url, rooms, rate, seconds, ready, go, done, keep):
 
         return on_card
 
-    async def connect_phone(code, auth):
-        phone = await connect(auth)
+    async def connect_phone(code, auth, source=None):
+        phone = await connect(auth, source)
         received[id(phone)] = 0
         phone.on("card_saved", counter(id(phone)))
         return code, phone
@@ -223,7 +250,13 @@ async def _worker(url, rooms, rate, seconds, ready, go, done, keep):
             board = await connect(room["board"])
             board.on("card_saved", on_board)
         for i in range(0, len(room["phones"]), 25):  # connect in small batches, not one by one
-            phones += await asyncio.gather(*(connect_phone(code, auth) for auth in room["phones"][i : i + 25]))
+            batch = room["phones"][i : i + 25]
+            phones += await asyncio.gather(
+                *(
+                    connect_phone(code, auth, (sources or [None])[(i + j) % len(sources or [None])])
+                    for j, auth in enumerate(batch)
+                )
+            )
     ready.set()
     while not go.is_set():
         await asyncio.sleep(0.01)
@@ -294,15 +327,34 @@ async def _worker(url, rooms, rate, seconds, ready, go, done, keep):
     }
     done.set()  # the load is over: the main process reads the server's CPU and memory now
     await asyncio.gather(*(client.disconnect() for client in clients))
-    await http.close()
+    for session in sessions.values():
+        await session.close()
     return out
 
 
 def run_load(
-    url, target, pid, workshops, phones, rate, seconds, procs, profile=None, churners=0, sample_every=None, keep=0
+    url,
+    target,
+    pid,
+    workshops,
+    phones,
+    rate,
+    seconds,
+    procs,
+    profile=None,
+    churners=0,
+    sample_every=None,
+    keep=0,
+    sources=None,
+    cafile=None,
+    groups=None,
 ) -> dict:
+    """The load against ``url``; ``pid`` is the server's process (its CPU and memory). Behind
+    nginx, ``groups`` names every server-side process by part ({"app": [pids], "redis": …}),
+    ``sources`` the loopback addresses the phones leave from, ``cafile`` the certificate."""
     t = time.monotonic()
-    rooms = prepare(url, target, workshops, phones, churners)
+    groups = groups or {"server": [pid]}
+    rooms = prepare(url, target, workshops, phones, churners, cafile)
     log(f"{target}: {workshops * phones} phones joined in {time.monotonic() - t:.1f} s")
     # The boards live in a process of their own, as on a projector's laptop: their receipts never
     # queue behind the phones' traffic in one event loop. The phones are spread over the others.
@@ -317,7 +369,9 @@ def run_load(
     results, go = ctx.Queue(), ctx.Event()
     readies, dones = [ctx.Event() for _ in shares], [ctx.Event() for _ in shares]
     workers = [
-        ctx.Process(target=worker, args=(url, share, rate, seconds, readies[i], go, dones[i], results, keep))
+        ctx.Process(
+            target=worker, args=(url, share, rate, seconds, readies[i], go, dones[i], results, keep, sources, cafile)
+        )
         for i, share in enumerate(shares)
     ]
     for w in workers:
@@ -345,7 +399,8 @@ def run_load(
             ],
             stdout=subprocess.DEVNULL,
         )
-    cpu0, rss0, t0 = cpu_seconds(pid), rss_mb(pid), time.monotonic()
+    cpu0 = {part: sum(cpu_seconds(p) for p in pids) for part, pids in groups.items()}
+    rss0, t0 = rss_mb(pid), time.monotonic()
     go.set()
     rss_series = [(0.0, rss0)]  # (seconds into the load, MB)
     for d in dones:
@@ -353,7 +408,8 @@ def run_load(
             rss_series.append((time.monotonic() - t0, rss_mb(pid)))
             if time.monotonic() - t0 > seconds + 180:
                 break
-    cpu1, rss1, t1 = cpu_seconds(pid), rss_mb(pid), time.monotonic()
+    cpu1 = {part: sum(cpu_seconds(p) for p in pids) for part, pids in groups.items()}
+    rss1, t1 = rss_mb(pid), time.monotonic()
     rss_series.append((t1 - t0, rss1))
     log(f"{target}: load done in {t1 - t0:.1f} s")
     outs = [results.get(timeout=180) for _ in workers]
@@ -369,6 +425,8 @@ def run_load(
     expected = sum(n * phones for n in sent.values())
     received = sum(o["received"] for o in outs)
     latencies = [x * 1000 for o in outs for x in o["latencies"]]
+    deliveries = received + len(latencies)
+    cpu = {part: cpu1[part] - cpu0[part] for part in groups}
     return {
         "p50": statistics.median(latencies) if latencies else float("nan"),
         "p95": percentile(latencies, 95),
@@ -376,10 +434,11 @@ def run_load(
         "max": max(latencies, default=float("nan")),
         "lost": expected - received,
         # over the load itself: from the first phone starting to the last delivery
-        "deliveries_per_s": (received + len(latencies))
-        / (max(o["last_receipt"] for o in outs) - min(o["started"] for o in outs)),
+        "deliveries_per_s": deliveries / (max(o["last_receipt"] for o in outs) - min(o["started"] for o in outs)),
         "errors": sum(o["errors"] for o in outs),
-        "cpu_percent": 100 * (cpu1 - cpu0) / (t1 - t0),
+        "cpu_percent": 100 * sum(cpu.values()) / (t1 - t0),
+        # CPU-seconds per 1,000 deliveries, per part of the server side and for all of it
+        **{f"cpu_per_1000_{part}": 1000 * seconds_used / max(deliveries, 1) for part, seconds_used in cpu.items()},
         "rss_mb": rss1,
         "rss_growth_mb": rss1 - rss0,
         "cards": sum(sent.values()),
@@ -420,6 +479,184 @@ def run_join(url, target, phones=50, window=5.0) -> dict:
     return {"p50": statistics.median(times), "p95": percentile(times, 95), "max": max(times)}
 
 
+# --- behind nginx, on the Redis queue ------------------------------------------------------------
+
+# The deployment the tests start (tests/deploy/deployment.py): Redis, app processes, and nginx with
+# docs/nginx.conf as OPERATIONS.md documents it (TLS, the sticky hash, the masked access log).
+sys.path.insert(0, str(ROOT / "tests" / "deploy"))
+from deployment import AppProcess, Nginx, Redis, http_from, wait_until  # noqa: E402
+
+# What runs behind nginx: (label, target, processes, on the Redis queue)
+PROXIED = [
+    ("app x1, no queue", "app", 1, False),
+    ("app x1, Redis queue", "app", 1, True),
+    ("app x2, Redis queue", "app", 2, True),
+    ("bare x1, Redis queue", "bare", 1, True),
+]
+
+
+class BareProcess:
+    """bench/bare_server.py as one upstream of nginx (the reference, on the same queue)."""
+
+    def __init__(self, index: int, queue: str | None, mode: str, workdir: Path):
+        self.index, self.port = index, free_port()
+        self.address, self.url = f"127.0.0.1:{self.port}", f"http://127.0.0.1:{self.port}"
+        self.args = [sys.executable, "bench/bare_server.py", str(self.port), mode]
+        if queue:
+            self.args += ["--message-queue", queue]
+        self.log_path = workdir / f"bare{index}.log"
+
+    def start(self):
+        self.log_file = open(self.log_path, "ab")  # noqa: SIM115 - closed in stop()
+        self.process = subprocess.Popen(self.args, cwd=ROOT, stdout=self.log_file, stderr=subprocess.STDOUT)
+        return self
+
+    def wait_ready(self) -> None:
+        wait_until(lambda: requests.get(self.url + "/healthz", timeout=1).ok, "bare server", process=self.process)
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(10)
+        self.log_file.close()
+
+    def output(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+
+def children(pid: int) -> list[int]:
+    return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+
+
+class Proxied:
+    """nginx in front of ``processes`` app processes (or the bare reference), on Redis or not;
+    every server-side process pinned to the server's core."""
+
+    def __init__(self, mode: str, target: str, processes: int, queue: bool):
+        self.mode, self.target, self.processes, self.queue = mode, target, processes, queue
+
+    def start(self) -> Proxied:
+        self.workdir = Path(tempfile.mkdtemp(prefix="bench-deploy-"))
+        self.redis = Redis(self.workdir / "redis").start() if self.queue else None
+        queue = self.redis.url if self.redis else None
+        self.nginx = Nginx(self.workdir / "nginx", [])
+        env = {
+            **os.environ,
+            "WORKSHOP_CREATION_LIMIT": "1000000 per hour",
+            "WORKSHOP_GUESS_LIMIT": "1000000 per minute",
+            "WORKSHOP_ADDRESS_GUESS_LIMIT": "1000000 per minute",
+            "WORKSHOP_EVENT_RATE": "1000",
+        }
+        db = self.workdir / "bench.sqlite3"
+        self.servers = [
+            AppProcess(i, db, self.nginx.url, queue, env, self.workdir, self.mode)
+            if self.target == "app"
+            else BareProcess(i, queue, self.mode, self.workdir)
+            for i in range(self.processes)
+        ]
+        self.servers[0].start().wait_ready()  # the first makes the database's schema
+        for server in self.servers[1:]:
+            server.start()
+        for server in self.servers[1:]:
+            server.wait_ready()
+        self.nginx.upstreams = [server.address for server in self.servers]
+        self.nginx.start()
+        for pids in self.pids().values():
+            for pid in pids:
+                pin(pid, SERVER_CPUS)
+        self.sources = self.spread_sources()
+        return self
+
+    def pids(self) -> dict[str, list[int]]:
+        groups = {self.target: [server.process.pid for server in self.servers]}
+        if self.redis:
+            groups["redis"] = [self.redis.process.pid]
+        groups["nginx"] = [self.nginx.process.pid, *children(self.nginx.process.pid)]
+        return groups
+
+    def spread_sources(self, per_process: int = 4) -> list[str]:
+        """Loopback addresses that nginx's hash spreads evenly: ``per_process`` on each process,
+        interleaved, so that the phones (given addresses in turn) are spread evenly too."""
+        found: dict[str, list[str]] = {server.address: [] for server in self.servers}
+        for n in range(2, 250):
+            source = f"127.0.0.{n}"
+            assert http_from(source, self.nginx.cert).get(self.nginx.url + "/healthz", timeout=10).ok
+            wait_until(lambda s=source: self.nginx.log_lines(s), "the probe's log line", timeout=5)
+            upstream = self.nginx.log_lines(source)[-1]["upstream"]
+            if len(found[upstream]) < per_process:
+                found[upstream].append(source)
+            if all(len(sources) == per_process for sources in found.values()):
+                break
+        return [source for group in zip(*found.values()) for source in group]
+
+    def tracebacks(self) -> int:
+        return sum(server.output().count("Traceback") for server in self.servers)
+
+    def stop(self) -> None:
+        for part in [self.nginx, *self.servers, *([self.redis] if self.redis else [])]:
+            part.stop()
+        shutil.rmtree(self.workdir, ignore_errors=True)
+
+
+def proxied(mode: str, scenario: str, runs: int, procs: int, seconds: float | None = None) -> None:
+    """The load through nginx: the app on 1 and 2 processes on the Redis queue, the single process
+    without a queue (the baseline of what the queue costs), and the bare reference on the queue."""
+    w, p, rate, secs = SCENARIOS[scenario]
+    secs = seconds or secs
+    rows = {}
+    for label, target, processes, queue in PROXIED:
+        results = []
+        for _ in range(runs):
+            deployed = Proxied(mode, target, processes, queue).start()
+            try:
+                groups = deployed.pids()
+                out = run_load(
+                    deployed.nginx.url,
+                    target,
+                    groups[target][0],
+                    w,
+                    p,
+                    rate,
+                    secs,
+                    procs,
+                    sources=deployed.sources,
+                    cafile=str(deployed.nginx.cert),
+                    groups=groups,
+                )
+                out["cpu_per_1000_server"] = out[f"cpu_per_1000_{target}"] + out.get("cpu_per_1000_redis", 0.0)
+                out["tracebacks"] = deployed.tracebacks()
+                results.append(out)
+            finally:
+                deployed.stop()
+            log(f"{label}: p99 {out['p99']:.1f} ms, lost {out['lost']}, {out['cpu_per_1000_server']:.3f} CPU-s/1000")
+        rows[label] = median_of(results)
+    print(
+        f"[{mode}] {scenario} through nginx (TLS, docs/nginx.conf), {w} workshop(s) x {p} phones, "
+        f"{rate:g} cards/s each, {secs:g} s, median of {runs}; CPU-seconds per 1,000 deliveries: server = app (or bare) processes + Redis, "
+        "nginx apart"
+    )
+    header = f"{'':24} {'p50 ms':>7} {'p99 ms':>7} {'lost':>5} {'deliv/s':>8} {'server':>7} {'(app':>6} {'redis)':>7} {'nginx':>6} {'errors':>6} {'tb':>3}"
+    print(f"[{mode}] {header}")
+    for label, row in rows.items():
+        own = row.get("cpu_per_1000_app", row.get("cpu_per_1000_bare", float("nan")))
+        print(
+            f"[{mode}] {label:24} {row['p50']:7.1f} {row['p99']:7.1f} {row['lost']:5.0f} {row['deliveries_per_s']:8.0f} "
+            f"{row['cpu_per_1000_server']:7.3f} {own:6.3f} {row.get('cpu_per_1000_redis', 0.0):7.3f} "
+            f"{row['cpu_per_1000_nginx']:6.3f} {row['errors']:6.0f} {row['tracebacks']:3.0f}"
+        )
+    base, one, two, bare = (rows[label] for label, *_ in PROXIED)
+    print(
+        f"[{mode}] the queue's cost, CPU per delivery: app x1 on Redis / app x1 without = "
+        f"{one['cpu_per_1000_server'] / base['cpu_per_1000_server']:.2f} (target <= 1.5); "
+        f"app x2 on Redis / app x1 without = {two['cpu_per_1000_server'] / base['cpu_per_1000_server']:.2f}"
+    )
+    for label, row in (("app x1", one), ("app x2", two)):
+        print(
+            f"[{mode}] {label} on Redis / bare on Redis: p99 {row['p99'] / bare['p99']:.2f}, "
+            f"CPU per delivery {row['cpu_per_1000_server'] / bare['cpu_per_1000_server']:.2f} (target <= 1.25)"
+        )
+
+
 def median_of(runs: list[dict]) -> dict:
     return {k: statistics.median(r[k] for r in runs) for k in runs[0] if isinstance(runs[0][k], (int, float))}
 
@@ -453,11 +690,14 @@ def soak(mode: str, minutes: float, procs: int) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--scenario", default="all", choices=("one", "many", "join", "soak", "all"))
+    parser.add_argument(
+        "--scenario", default="all", choices=("one", "many", "join", "soak", "proxied", "proxied-many", "all")
+    )
     parser.add_argument("--mode", default="both", choices=("eventlet", "gevent", "both"))
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--procs", type=int, default=2)
     parser.add_argument("--soak-minutes", type=float, default=5)
+    parser.add_argument("--seconds", type=float, help="the proxied scenarios' load time (default: the scenario's 40 s)")
     parser.add_argument(
         "--profile", metavar="FILE.json", help="record the app server with py-spy during the load (speedscope format)"
     )
@@ -473,6 +713,9 @@ def main() -> None:
         for scenario in scenarios:
             if scenario == "soak":
                 soak(mode, args.soak_minutes, args.procs)
+                continue
+            if scenario.startswith("proxied"):
+                proxied(mode, "many" if scenario == "proxied-many" else "one", args.runs, args.procs, args.seconds)
                 continue
             rows = {}
             for target in ("bare", "app"):

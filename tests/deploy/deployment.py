@@ -106,7 +106,9 @@ class Redis:
 class AppProcess:
     """One ``python app.py`` of the deployment: loopback, its own port, the shared database."""
 
-    def __init__(self, index: int, db: Path, public_url: str, queue: str, env: dict, workdir: Path):
+    def __init__(
+        self, index: int, db: Path, public_url: str, queue: str | None, env: dict, workdir: Path, mode: str = ASYNC_MODE
+    ):
         self.index = index
         self.port = free_port()
         self.address = f"127.0.0.1:{self.port}"
@@ -124,12 +126,12 @@ class AppProcess:
             "--public-url",
             public_url,
             "--async-mode",
-            ASYNC_MODE,
+            mode,
             "--proxies",
             "1",
-            "--message-queue",
-            queue,
         ]
+        if queue:
+            self.args += ["--message-queue", queue]
         self.env = env
 
     def start(self) -> AppProcess:
