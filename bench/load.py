@@ -17,9 +17,9 @@ deliveries a second; ``join`` 50 phones joining within 5 s (time to a live state
 memory growth per hour after warm-up. Loopback only, bounded in time.
 
 ``proxied`` (``proxied-many``): the ``one`` (``many``) load through nginx as OPERATIONS.md runs
-it (docs/nginx.conf, TLS, Debian's nginx and redis-server started here) against the app on 1
-and on 2 processes on the Redis queue, the bare reference on the same queue, and the app's
-single process without a queue; phones leave from several loopback addresses so the sticky hash
+it (docs/nginx.conf, TLS, Debian's nginx and redis-server started here) against the app and the bare
+reference, each on 1 and on 2 processes on the Redis queue and on 1 process without a queue
+(the baseline of what the queue costs); phones leave from several loopback addresses so the sticky hash
 spreads them. Besides latency and losses it reports **server CPU-seconds per 1,000
 deliveries**: the app (or bare) processes and Redis together, nginx apart, read from
 /proc/<pid>/stat before and after the load (a figure that does not depend on how many cores the
@@ -489,9 +489,11 @@ from deployment import AppProcess, Nginx, Redis, http_from, wait_until  # noqa: 
 # What runs behind nginx: (label, target, processes, on the Redis queue)
 PROXIED = [
     ("app x1, no queue", "app", 1, False),
+    ("bare x1, no queue", "bare", 1, False),
     ("app x1, Redis queue", "app", 1, True),
-    ("app x2, Redis queue", "app", 2, True),
     ("bare x1, Redis queue", "bare", 1, True),
+    ("app x2, Redis queue", "app", 2, True),
+    ("bare x2, Redis queue", "bare", 2, True),
 ]
 
 
@@ -644,16 +646,23 @@ def proxied(mode: str, scenario: str, runs: int, procs: int, seconds: float | No
             f"{row['cpu_per_1000_server']:7.3f} {own:6.3f} {row.get('cpu_per_1000_redis', 0.0):7.3f} "
             f"{row['cpu_per_1000_nginx']:6.3f} {row['errors']:6.0f} {row['tracebacks']:3.0f}"
         )
-    base, one, two, bare = (rows[label] for label, *_ in PROXIED)
+    base, bare_base, one, bare_one, two, bare_two = (rows[label] for label, *_ in PROXIED)
+
+    def cpu(row):
+        return row["cpu_per_1000_server"]
+
     print(
         f"[{mode}] the queue's cost, CPU per delivery: app x1 on Redis / app x1 without = "
-        f"{one['cpu_per_1000_server'] / base['cpu_per_1000_server']:.2f} (target <= 1.5); "
-        f"app x2 on Redis / app x1 without = {two['cpu_per_1000_server'] / base['cpu_per_1000_server']:.2f}"
+        f"{cpu(one) / cpu(base):.2f} (target <= 1.5); app x2 on Redis / app x1 without = {cpu(two) / cpu(base):.2f}"
     )
-    for label, row in (("app x1", one), ("app x2", two)):
+    for label, app_row, bare_row in (
+        ("x1 without a queue", base, bare_base),
+        ("x1 on Redis", one, bare_one),
+        ("x2 on Redis", two, bare_two),
+    ):
         print(
-            f"[{mode}] {label} on Redis / bare on Redis: p99 {row['p99'] / bare['p99']:.2f}, "
-            f"CPU per delivery {row['cpu_per_1000_server'] / bare['cpu_per_1000_server']:.2f} (target <= 1.25)"
+            f"[{mode}] app / bare, {label}: p99 {app_row['p99'] / bare_row['p99']:.2f}, "
+            f"CPU per delivery {cpu(app_row) / cpu(bare_row):.2f} (target on Redis <= 1.25)"
         )
 
 
