@@ -106,6 +106,7 @@ def test_phones_on_every_process_and_a_board_on_another_see_every_card(deploymen
     assert {deployment.process_of(p.source) for p in phones} == {1, 2}
     assert deployment.process_of(screen.source) == 0
     assert all(c.sio.transport() == "websocket" for c in [screen, *phones])
+    assert [app.output().count("Traceback") for app in deployment.apps] == [0, 0, 0]
 
 
 def test_one_address_spending_its_misses_does_not_refuse_another_address(deployment):
@@ -243,3 +244,4 @@ def test_kill_9_of_a_process_its_phones_reconnect_to_a_survivor_and_lose_nothing
     for card_id in acked:
         screen.wait_for("card_saved", lambda d, card_id=card_id: d["card"]["id"] == card_id)
     assert screen.connects == 1
+    assert "Traceback" not in deployment.apps[survivor].output()
