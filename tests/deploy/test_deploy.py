@@ -7,12 +7,13 @@ processes; the access log says which process served each request.
 from __future__ import annotations
 
 import sqlite3
+import textwrap
 import threading
 import uuid
 from collections import Counter
 
 import pytest
-from deployment import Deployment, Phone
+from deployment import NGINX_CONF, ROOT, Deployment, Phone
 
 pytestmark = [pytest.mark.deploy, pytest.mark.live]
 
@@ -73,6 +74,12 @@ def connected():
     yield made
     for client in made:
         client.close()
+
+
+def test_operations_shows_the_nginx_config_these_tests_run():
+    """OPERATIONS.md shows docs/nginx.conf whole: what an operator copies is what is tested."""
+    operations = (ROOT / "docs" / "OPERATIONS.md").read_text(encoding="utf-8")
+    assert textwrap.indent(NGINX_CONF.read_text(encoding="utf-8"), "      ") in operations
 
 
 def test_phones_on_every_process_and_a_board_on_another_see_every_card(deployment, connected):
