@@ -483,8 +483,9 @@ def run_join(url, target, phones=50, window=5.0) -> dict:
 
 # The deployment the tests start (tests/deploy/deployment.py): Redis, app processes, and nginx with
 # docs/nginx.conf as OPERATIONS.md documents it (TLS, the sticky hash, the masked access log).
-sys.path.insert(0, str(ROOT / "tests" / "deploy"))
-from deployment import AppProcess, Nginx, Redis, http_from, wait_until  # noqa: E402
+sys.path[:0] = [str(ROOT / "tests" / "deploy"), str(ROOT / "tests")]
+from deployment import AppProcess, Nginx, http_from, wait_until  # noqa: E402
+from helpers import RedisServer  # noqa: E402
 
 # What runs behind nginx: (label, target, processes, on the Redis queue)
 PROXIED = [
@@ -539,7 +540,9 @@ class Proxied:
 
     def start(self) -> Proxied:
         self.workdir = Path(tempfile.mkdtemp(prefix="bench-deploy-"))
-        self.redis = Redis(self.workdir / "redis").start() if self.queue else None
+        if self.queue:
+            (self.workdir / "redis").mkdir()
+        self.redis = RedisServer(self.workdir / "redis") if self.queue else None
         queue = self.redis.url if self.redis else None
         self.nginx = Nginx(self.workdir / "nginx", [])
         env = {

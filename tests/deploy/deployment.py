@@ -27,6 +27,7 @@ from pathlib import Path
 import engineio
 import requests
 import socketio
+from helpers import RedisServer
 from requests.adapters import HTTPAdapter
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -53,54 +54,6 @@ def wait_until(ready, what: str, timeout: float = 30.0, process: subprocess.Pope
             pass
         time.sleep(0.1)
     raise RuntimeError(f"{what} did not start within {timeout:.0f} s: {log() if log else ''}")
-
-
-class Redis:
-    """``redis-server`` on a free loopback port, its data nowhere (no RDB, no AOF)."""
-
-    def __init__(self, workdir: Path):
-        self.workdir = workdir
-        self.port = free_port()
-        self.url = f"redis://127.0.0.1:{self.port}/0"
-        self.log_path = workdir / "redis.log"
-
-    def start(self) -> Redis:
-        self.workdir.mkdir(parents=True, exist_ok=True)
-        self.process = subprocess.Popen(
-            [
-                BINARIES["redis-server"],
-                "--port",
-                str(self.port),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-                "--dir",
-                str(self.workdir),
-                "--logfile",
-                str(self.log_path),
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.STDOUT,
-        )
-
-        def pong() -> bool:
-            with socket.create_connection(("127.0.0.1", self.port), timeout=1) as s:
-                s.sendall(b"PING\r\n")
-                return s.recv(16).startswith(b"+PONG")
-
-        wait_until(pong, "redis-server", process=self.process, log=self.log)
-        return self
-
-    def log(self) -> str:
-        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(10)
 
 
 class AppProcess:
@@ -435,7 +388,6 @@ class Deployment:
 
     def __init__(self, workdir: Path, processes: int = 2, env: dict | None = None):
         self.workdir = workdir
-        self.redis = Redis(workdir / "redis")
         self.db = workdir / "workshops.sqlite3"
         self.count = processes
         self.extra_env = env or {}
@@ -443,7 +395,8 @@ class Deployment:
         self._next_source = 2
 
     def start(self) -> Deployment:
-        self.redis.start()
+        (self.workdir / "redis").mkdir(parents=True)
+        self.redis = RedisServer(self.workdir / "redis")
         self.apps: list[AppProcess] = []
         env = {**os.environ, **self.extra_env}
         env.pop("WORKSHOP_TRANSPORT", None)
@@ -462,9 +415,10 @@ class Deployment:
         return self
 
     def stop(self) -> None:
-        for part in [self.nginx, *self.apps, self.redis]:
+        for part in [getattr(self, "nginx", None), *getattr(self, "apps", []), getattr(self, "redis", None)]:
             try:
-                part.stop()
+                if part is not None:
+                    part.stop()
             except Exception:
                 pass
 
