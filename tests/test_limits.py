@@ -9,6 +9,7 @@ router: many browsers, one address)."""
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
 import requests
@@ -314,6 +315,35 @@ def test_a_deeply_nested_socket_payload_is_refused_and_the_server_goes_on(worksh
     assert anna.call("add_card", {"kind": "drive", "text": "Still here"})["ok"] is True
     assert bram.call("sync")["ok"] is True
     assert "Traceback" not in workshop.server.output()
+
+
+@pytest.mark.live  # the transport a browser uses: long-polling first, then the upgrade
+def test_a_client_on_polling_upgrades_to_a_websocket_through_the_bounded_decoder(live_server):
+    """Engine.IO decodes its own messages with the server's JSON module too: the upgrade's probe
+    ("2probe") is not JSON and must stay Engine.IO's, or every browser stays on long-polling."""
+    import socketio
+
+    api = Api(live_server.url)
+    code = api.create_workshop()["code"]
+    token = api.join(code, "Anna")["participant_token"]
+    client = socketio.Client(reconnection=False)
+    states = []
+    client.on("state", states.append)
+    client.connect(
+        live_server.url,
+        auth={"code": code, "role": "participant", "view": "phone", "token": token},
+        transports=["polling", "websocket"],
+        wait_timeout=10,
+    )
+    try:
+        deadline = time.monotonic() + 10
+        while client.transport() != "websocket" and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert client.transport() == "websocket"
+        assert client.call("sync", {}, timeout=5)["ok"]
+        assert states and states[0]["workshop"]["code"] == code
+    finally:
+        client.disconnect()
 
 
 @pytest.mark.live  # the payload as a real WebSocket frame, decoded by the real server

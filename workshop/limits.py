@@ -310,10 +310,11 @@ _EVENT_NAME = re.compile(r'^\[\s*("(?:[^"\\]|\\.){0,100}")')
 
 class BoundedJSON:
     """``json`` for the Socket.IO server: a payload nested deeper than ``model.JSON_DEPTH_MAX`` or
-    longer than ``model.JSON_CHARS_MAX`` is not parsed, and one that is not JSON is not either. An event's arrives at its handler as a
-    ``model.Refused`` payload (answered ``invalid`` to the sender alone; one whose name cannot be
-    read, as the unknown event ``?``); a connection's auth as one too (the connection is refused
-    with ``invalid``). The server goes on serving everyone."""
+    longer than ``model.JSON_CHARS_MAX`` is not parsed, nor one that is not JSON. An event's
+    arrives at its handler as a ``model.Refused`` payload (answered ``invalid`` to the sender
+    alone; one whose name cannot be read, as the unknown event ``?``); a connection's auth as one
+    too (the connection is refused with ``invalid``). The server goes on serving everyone.
+    Engine.IO's own text that is not JSON raises ``ValueError``, as it expects."""
 
     dumps = staticmethod(json.dumps)
 
@@ -326,8 +327,12 @@ class BoundedJSON:
             return json.loads(text, *args, **kwargs)
         except model.WorkshopError as exc:
             refused = model.Refused(exc.message)
-        except (ValueError, RecursionError):  # not JSON (an unterminated string, say): no answer at all before
-            refused = model.Refused("The payload is not valid JSON.")
+        except (ValueError, RecursionError):
+            if not text.lstrip().startswith(("[", "{")):
+                # Not a Socket.IO payload: Engine.IO's own text (the upgrade's "probe") is decoded
+                # with this module too, and it expects ValueError for text that is not JSON.
+                raise ValueError("not JSON") from None
+            refused = model.Refused("The payload is not valid JSON.")  # a broken event or auth
         if text.lstrip().startswith("{"):
             return refused  # a connection's auth
         named = _EVENT_NAME.match(text)
