@@ -309,12 +309,17 @@ _EVENT_NAME = re.compile(r'^\[\s*("(?:[^"\\]|\\.){0,100}")')
 
 
 class BoundedJSON:
-    """``json`` for the Socket.IO server: a payload nested deeper than ``model.JSON_DEPTH_MAX`` or
-    longer than ``model.JSON_CHARS_MAX`` is not parsed, nor one that is not JSON. An event's
+    """``json`` for the Socket.IO server: a payload nested deeper than ``model.JSON_DEPTH_MAX`` is
+    not parsed, nor one that is not JSON. An event's
     arrives at its handler as a ``model.Refused`` payload (answered ``invalid`` to the sender
     alone; one whose name cannot be read, as the unknown event ``?``); a connection's auth as one
     too (the connection is refused with ``invalid``). The server goes on serving everyone.
-    Engine.IO's own text that is not JSON raises ``ValueError``, as it expects."""
+    Engine.IO's own text that is not JSON raises ``ValueError``, as it expects.
+
+    No bound on size here: Engine.IO refuses a client's message over 64 KB before it is decoded
+    (``max_http_buffer_size``), and python-socketio sets this module class-wide, so in a process
+    that also runs Socket.IO *clients* (the tests') it decodes what the server sends them too,
+    such as a large workshop's ``state``."""
 
     dumps = staticmethod(json.dumps)
 
@@ -323,7 +328,7 @@ class BoundedJSON:
         if isinstance(text, bytes | bytearray):
             text = text.decode("utf-8", "replace")
         try:
-            model.check_json_shape(text)
+            model.check_json_shape(text, max_chars=None)
             return json.loads(text, *args, **kwargs)
         except model.WorkshopError as exc:
             refused = model.Refused(exc.message)

@@ -145,8 +145,8 @@ class Refused:
     message: str
 
 
-def check_json_shape(text: str) -> None:
-    """Refuse JSON text longer than ``JSON_CHARS_MAX`` or nested deeper than ``JSON_DEPTH_MAX``
+def check_json_shape(text: str, max_chars: int | None = JSON_CHARS_MAX) -> None:
+    """Refuse JSON text longer than ``max_chars`` or nested deeper than ``JSON_DEPTH_MAX``
     before a parser recurses into it (100,000 ``[`` would exhaust Python's stack).
 
     One pass over the marks, in order, with three pieces of state: inside a string or not,
@@ -154,8 +154,8 @@ def check_json_shape(text: str) -> None:
     count; after an unterminated string nothing does (the parser then refuses the text at that
     string, before it could nest). Linear in the text, whatever it holds: a pattern that skips
     strings by backtracking took seconds on an unterminated string full of ``\\"``."""
-    if len(text) > JSON_CHARS_MAX:
-        raise invalid(f"The payload is too large: at most {JSON_CHARS_MAX} characters.")
+    if max_chars is not None and len(text) > max_chars:
+        raise invalid(f"The payload is too large: at most {max_chars} characters.")
     if text.count("[") + text.count("{") <= JSON_DEPTH_MAX:
         return  # cannot nest deeper than it has brackets
     depth = 0
