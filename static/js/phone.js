@@ -337,7 +337,11 @@ function wire() {
   wireStrengths(render);
   wireMe();
   for (const button of document.querySelectorAll(ADD_BUTTONS)) {
-    if (button instanceof HTMLButtonElement) button.dataset.label = (button.textContent || "").trim();
+    if (!(button instanceof HTMLButtonElement)) continue;
+    button.dataset.label = (button.textContent || "").trim();
+    // The page comes with its add buttons off: before the scripts, a submit would reload the page
+    // and lose what was typed. Now the forms are wired; the state decides from here on.
+    button.disabled = false;
   }
   el.doneToggle.addEventListener("click", toggleDone);
   el.phaseGo.addEventListener("click", () => showTab(phaseTab()));

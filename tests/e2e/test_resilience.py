@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from helpers import Api, LiveServer, start_redis
-from pages import wait_live
+from pages import phone, wait_live
 
 pytestmark = pytest.mark.browser
 
@@ -87,3 +87,42 @@ def test_a_phone_refused_while_the_queue_is_away_knocks_again_and_delivers(open_
     finally:
         live.stop()
         redis_server.stop()
+
+
+def test_a_drive_typed_before_the_scripts_ran_is_kept_and_added_on_slow_3g(open_page, server, workshop):
+    """On Slow 3G the composer shows seconds before its scripts run. Typing at once and tapping
+    "Add" (or Enter) then must not reload the page and lose the text: the button waits, visibly,
+    for the scripts, and the text is there to add once they run."""
+    watched = phone(open_page, server, workshop, "Anna")
+    page = watched.page
+    cdp = watched.context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
+    # Chrome DevTools' "Slow 3G": 2 s of latency, 50 KB/s each way.
+    cdp.send(
+        "Network.emulateNetworkConditions",
+        {"offline": False, "latency": 2000, "downloadThroughput": 50_000, "uploadThroughput": 50_000},
+    )
+    page.goto(page.url, wait_until="commit")
+    box = page.get_by_test_id("drive-text")
+    box.wait_for(state="visible")
+    assert page.evaluate("() => !document.querySelector('[data-testid=connection][data-status=connected]')")
+    box.fill("Typed before the scripts ran")
+    add = page.get_by_test_id("drive-add")
+    assert add.is_disabled()  # visibly not ready
+    add.click(force=True)  # a tap on it does nothing: no reload
+    box.press("Enter")
+    assert box.input_value().startswith("Typed before the scripts ran")
+    assert page.evaluate("() => performance.getEntriesByType('navigation').length") == 1
+
+    page.wait_for_selector('[data-testid="connection"][data-status="connected"]', state="attached", timeout=60_000)
+    assert box.input_value().startswith("Typed before the scripts ran")  # the scripts kept it
+    box.fill("Typed before the scripts ran")
+    add.click()
+    page.get_by_test_id("my-card").filter(has_text="Typed before the scripts ran").wait_for(timeout=30_000)
+    cdp.send(
+        "Network.emulateNetworkConditions",
+        {"offline": False, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1},
+    )
+    page.wait_for_function("() => !document.querySelector('[data-testid=\"my-card\"][data-pending]')", timeout=30_000)
+    assert [c["text"] for c in workshop.snapshot()["drives"]] == ["Typed before the scripts ran"]

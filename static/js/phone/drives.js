@@ -146,7 +146,8 @@ function addDrive(event) {
 
 /** Restore the composer's draft and wire the screen; it works before the socket connects. */
 export function wireDrives() {
-  el.text.value = kept.get("draft:drive", "") || "";
+  // What was typed before the scripts ran stays (the button waited for them); else the draft.
+  el.text.value = el.text.value || kept.get("draft:drive", "") || "";
   saveDraft();
   el.text.addEventListener("input", saveDraft);
   el.visibility.addEventListener("change", () => {

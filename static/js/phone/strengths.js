@@ -305,7 +305,7 @@ function declineStrength(card) {
 export function wireStrengths(render) {
   const draft = kept.get("draft:strength", null);
   if (draft) {
-    el.text.value = draft.text || "";
+    el.text.value = el.text.value || draft.text || ""; // what was typed before the scripts ran stays
     el.signed.checked = Boolean(draft.signed);
   }
   updateCounter(el.text, el.counter);
