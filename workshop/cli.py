@@ -127,24 +127,28 @@ def backup(config: Mapping[str, Any], target: str) -> int:
     return 0
 
 
-def _workshop(store: Store, code: str):
+def _facilitator_of(config: Mapping[str, Any], code: str) -> tuple[Store, model.Actor] | None:
+    """The database and the facilitator of the workshop with ``code`` (what ``erase`` and
+    ``rotate-key`` act as), or None once it has said why not (no database, no such code)."""
+    store = _open(config)
+    if store is None:
+        return None
     workshop = store.workshop_by_code(model.normalize_code(code))
     if workshop is None:
         print("No workshop has that code")
-    return workshop
+        return None
+    return store, model.Actor(workshop["id"], "facilitator")
 
 
 def erase(config: Mapping[str, Any], code: str) -> int:
     """Erase a workshop and its follow-ups in one erasing transaction; with a message queue, the
     servers' open phones, boards and consoles of it are told (``workshop_deleted``) and closed,
     which frees their connection counts; without one they learn at their next step."""
-    store = _open(config)
-    if store is None:
+    found = _facilitator_of(config, code)
+    if found is None:
         return 1
-    workshop = _workshop(store, code)
-    if workshop is None:
-        return 1
-    erased = service.delete_workshop(store, model.Actor(workshop["id"], "facilitator"))
+    store, actor = found
+    erased = service.delete_workshop(store, actor)
     print(f"Erased {len(erased)} workshop(s) (follow-ups included)")
     _reach_the_servers(config)
     for workshop_id in erased:
@@ -159,18 +163,15 @@ def erase(config: Mapping[str, Any], code: str) -> int:
 def rotate_key(config: Mapping[str, Any], code: str) -> int:
     """A new facilitator key (the old one stops working: cookie, bearer, a pending sign-in link);
     prints a one-time sign-in link for it, never the key."""
-    store = _open(config)
-    if store is None:
+    found = _facilitator_of(config, code)
+    if found is None:
         return 1
-    workshop = _workshop(store, code)
-    if workshop is None:
-        return 1
-    actor = model.Actor(workshop["id"], "facilitator")
+    store, actor = found
     token, _old = service.rotate_facilitator_key(store, actor)
     signin = service.create_signin(store, actor, token)
     base = (config.get("PUBLIC_URL") or f"http://{config['HOST']}:{config['PORT']}").rstrip("/")
     print("The old facilitator key no longer works. Open the console once with this link:")
-    print(f"  {base}/w/{workshop['code']}/facilitate?key={signin}")
+    print(f"  {base}/w/{model.normalize_code(code)}/facilitate?key={signin}")
     print("Consoles already open with the old key stay open until they reload; restart the app to close them now.")
     return 0
 
