@@ -117,3 +117,33 @@ def serious_accessibility_violations(page) -> list[dict]:
                             nodes: v.nodes.slice(0, 3).map((n) => n.target.join(" "))}));
         }"""
     )
+
+
+def label_not_in_name(page) -> list[dict]:
+    """Controls whose accessible name does not contain their visible label (WCAG 2.5.3 "label in
+    name": someone using voice control says what they see, "Add", and nothing answers when the
+    button is named otherwise). axe's own rule for it is experimental, so it is switched on here,
+    next to a plain check of every visible button and link carrying an aria-label."""
+    page.evaluate("() => Promise.all(document.getAnimations().map((a) => a.finished.catch(() => null)))")
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.evaluate(AXE.read_text(encoding="utf-8"))
+    return page.evaluate(
+        """async () => {
+            const squash = (text) => (text || "").replace(/\\s+/g, " ").trim().toLowerCase();
+            const result = await axe.run(document, {
+                runOnly: {type: "rule", values: ["label-content-name-mismatch"]},
+                rules: {"label-content-name-mismatch": {enabled: true}},
+                resultTypes: ["violations"],
+            });
+            const found = result.violations.flatMap((v) => v.nodes.map((n) => ({rule: v.id, target: n.target.join(" ")})));
+            for (const node of document.querySelectorAll("button[aria-label], a[aria-label], [role=button][aria-label], summary[aria-label]")) {
+                if (!node.getClientRects().length || getComputedStyle(node).visibility === "hidden") continue;
+                const visible = squash(node.innerText);
+                if (visible && !squash(node.getAttribute("aria-label")).includes(visible)) {
+                    found.push({rule: "aria-label", target: node.getAttribute("data-testid") || node.outerHTML.slice(0, 80),
+                                visible, name: node.getAttribute("aria-label")});
+                }
+            }
+            return found;
+        }"""
+    )
