@@ -46,9 +46,14 @@ import {
  * @typedef {import("./state.js").Participant} Participant
  * @typedef {import("./state.js").Agreement} Agreement
  * @typedef {{type: "card"|"goal"|"link"|"person", id: string}} Focus what is highlighted: one card's, goal's, person's or link's links
- * @typedef {{card: HTMLElement, cardId: string, pointerId: number, x0: number, y0: number, active: boolean,
+ * @typedef {{card: HTMLElement, cardId: string, themeId?: string, pointerId: number, x0: number, y0: number, active: boolean,
  *            ghost: ?HTMLElement, target: ?HTMLElement, previousSelection?: ?Focus}} Drag
- *   a press on a card (`active` once it moved far enough to be a drag); `target`: the goal under the pointer
+ *   a press on a card, or on a theme's name (`themeId`; `card` is then the name), `active` once it moved far
+ *   enough to be a drag; `target`: what it would be dropped on (a goal; for a drive, also another drive or a theme)
+ * @typedef {{key: string, kind: "theme"|"person"|"anonymous", id: string, name: string, color: number|string,
+ *            drives: Card[], strengths: Card[], part?: number, all?: Card[]}} Group
+ *   one group on the people side: a theme with its drives, a person with their drives (those in no theme)
+ *   and the strengths others named, or the drives shown without a name
  */
 
 const boot = readJSON("boot");
@@ -63,8 +68,13 @@ const FULL_SHARE = 0.75;
 const DRAW_IN_MS = 600;
 // Above this many links the curves are drawn lighter, so the board stays calm; hover brings one out.
 const BUSY_LINKS = 40;
-// Denser layouts tried in turn until a column fits (see board.css, data-*-density).
-const MAX_DENSITY = { peopleDensity: 5, goalDensity: 3 };
+// Denser layouts tried in turn until a column fits (see board.css, data-*-density). People never
+// shrink to chips or one-line stubs: past the densest layout their columns page by themselves.
+const MAX_DENSITY = { peopleDensity: 3, goalDensity: 3 };
+// How long one page of people stays up before the next (paused while someone points, drags or selects).
+const PAGE_SECONDS = 12;
+// A group with more cards than this goes on in a second part (a column never has to hold it whole).
+const GROUP_CARDS = 7;
 const MAX_AGREEMENT_DENSITY = 2;
 // The last seconds of a timer are marked (in words too: the time itself).
 const ENDING_SECONDS = 30;
@@ -86,11 +96,19 @@ const ui = {
   /** Link ids already drawn once, so only new ones animate. */
   drawn: new Set(),
   firstRender: true,
-  layoutKey: "",
+  /** What the layout was last fitted to: the screen, and counts of people's and goals' things. */
+  fit: { size: "", people: /** @type {number[]} */ ([]), goals: /** @type {number[]} */ ([]) },
+  /** Something changed on a page not shown since the pages were laid out. */
+  pagesDirty: false,
   /** What the facilitator chose to show: one kind of goal, one person. */
   filter: { kind: "", person: "" },
-  /** @type {?string} the person whose cards are open while the people are collapsed to chips */
-  expanded: null,
+  /** The people's pages, when they do not fit on one screen: which is shown, how many, paused by hand. */
+  page: 0,
+  pages: 1,
+  paused: false,
+  pageTimer: 0,
+  /** @type {?string} the theme whose name is being typed (its group is not redrawn meanwhile) */
+  editingTheme: null,
   /** The timer as last drawn: a change from running to ended (seen live) gives the signal. */
   timer: { key: "", state: "idle" },
   /** @type {?AudioContext} made on the first touch of the board (browsers allow sound only then) */
@@ -105,6 +123,7 @@ const el = {
   dragLine: part("drag-line", SVGPathElement),
   goals: part("goals"),
   persons: part("persons"),
+  peopleWindow: part("people-window"),
   names: part("joined-names"),
   linkActions: part("link-actions"),
   timer: part("board-timer"),
@@ -184,17 +203,14 @@ function shown(node) {
 }
 
 /**
- * The element a link ends at on the people side: the card, or its person's chip when the
- * people are collapsed to chips; null when the person is filtered away.
+ * The card a link ends at on the people side, when it is on the page shown; null when its
+ * group is filtered away or on another page.
  * @param {string} cardId
- * @returns {?Element}
+ * @returns {?HTMLElement}
  */
 function cardAnchor(cardId) {
   const card = el.persons.querySelector(`[data-card-id="${CSS.escape(cardId)}"]`);
-  if (shown(card)) return card;
-  const person = card ? card.closest("[data-testid=person]") : null;
-  const chip = person ? person.querySelector("[data-testid=person-name]") : null;
-  return shown(chip) ? chip : null;
+  return card instanceof HTMLElement && shown(card) ? card : null;
 }
 
 /**
@@ -220,11 +236,22 @@ function announce(message) {
 }
 
 /**
- * The people sit collapsed to chips (the densest layout).
- * @returns {boolean}
+ * The themes, oldest first. (TEMPORARY: until state.js has them.)
+ * @returns {Array<{id: string, name: string, created_at: string}>}
  */
-function collapsed() {
-  return el.board.dataset.peopleDensity === String(MAX_DENSITY.peopleDensity);
+function themes() {
+  const list = /** @type {{themes?: Array<{id: string, name: string, created_at: string}>}} */ (current()).themes || [];
+  return list.slice().sort((a, b) => String(a.created_at).localeCompare(String(b.created_at)) || a.id.localeCompare(b.id));
+}
+
+/**
+ * The theme a card is in, if the board shows that theme.
+ * @param {Card} card
+ * @returns {?string}
+ */
+function themeOf(card) {
+  const id = /** @type {{theme_id?: ?string}} */ (card).theme_id;
+  return card.kind === "drive" && id && themes().some((theme) => theme.id === id) ? id : null;
 }
 
 // --- Join screen -------------------------------------------------------------------------------------
@@ -251,6 +278,7 @@ function renderHead() {
   const phase = current().workshop.phase;
   setText(part("phase"), strings[`phase_${phase}`] || phase);
   setText(part("phase-hint"), (readOnly && strings[`hint_${phase}_read_only`]) || strings[`hint_${phase}`] || "");
+  part("late-join").hidden = Boolean(current().workshop.joining_locked) || phase === "closed";
   renderTimer();
 }
 
@@ -378,13 +406,23 @@ function renderGoals() {
       })]);
       if (li.dataset.signature === signature) return;
       li.dataset.signature = signature;
+      // Squeezed goals keep who linked them in a line of names, and their +1s beside the count.
+      const endorsed = links.reduce((sum, l) => sum + (l.endorsements || []).length, 0);
+      const owners = [...new Set(links.map((l) => {
+        const card = cardById(current(), l.card_id);
+        return card ? nameOf(card.about) : strings.someone;
+      }))];
       fill(li,
         h("div", { class: "goal-main" },
           h("p", { class: "goal-kind" }, icon(goal.kind), h("span", {}, strings[`kind_${goal.kind}`] || goal.kind)),
-          h("p", { class: "goal-text", "data-testid": "goal-text" }, goal.text)),
-        h("p", { class: "goal-count", "data-testid": "goal-link-count", "aria-label": linkCountText(strings, n) },
-          n === 0 ? icon("open") : null, h("span", { class: "goal-count-n" }, String(n)),
-          h("span", { class: "goal-count-label" }, n === 0 ? strings.goal_open : "")),
+          h("p", { class: "goal-text", "data-testid": "goal-text" }, goal.text),
+          n ? h("p", { class: "goal-owners", "data-testid": "goal-owners", "aria-hidden": "true" }, owners.join(", ")) : null),
+        h("p", { class: "goal-tally" },
+          endorsed ? h("span", { class: "goal-plus", "data-testid": "goal-endorsements",
+            title: countText(strings, "endorsed_label", endorsed) }, format(strings.endorsed, { n: endorsed })) : null,
+          h("span", { class: "goal-count", "data-testid": "goal-link-count", "aria-label": linkCountText(strings, n) },
+            n === 0 ? icon("open") : null, h("span", { class: "goal-count-n" }, String(n)),
+            h("span", { class: "goal-count-label" }, n === 0 ? strings.goal_open : ""))),
         n ? h("ul", { class: "goal-chips" }, links.map((link) => goalChip(link, goal))) : null);
     }, { animate: !ui.firstRender });
 }
@@ -421,67 +459,132 @@ function goalChip(link, goal) {
 // --- Live board: the people ----------------------------------------------------------------------------------
 
 /**
- * One card on the people side.
+ * One card on the people side. In a theme, a drive says whose it is (or that it is anonymous).
  * @param {Card} card
  * @param {number|string} color
+ * @param {boolean} inTheme
  * @returns {HTMLElement}
  */
-function cardElement(card, color) {
+function cardElement(card, color, inTheme) {
   const unlinked = linksOfCard(current(), card.id).length === 0;
   const author = participantById(current(), card.author);
+  const by = card.kind === "strength" && author ? format(strings.by_person, { name: author.name })
+    : inTheme ? nameOf(card.about) : "";
   return h("li", {
     class: `card kind-${card.kind} edge-${color} ${unlinked ? "is-unlinked" : ""}`, "data-testid": "card", tabindex: "0",
     dataset: { cardId: card.id, kind: card.kind }, title: card.text, // a squeezed card shows its whole text on hover
   },
   h("span", { class: "card-kind", title: strings[`kind_${card.kind}`] }, icon(card.kind), h("span", { class: "visually-hidden" }, `${strings[`kind_${card.kind}`]}: `)),
   h("span", { class: "card-text", "data-testid": "card-text" }, card.text,
-    card.kind === "strength" && author
-      ? h("span", { class: "card-by", "data-testid": "card-by" }, format(strings.by_person, { name: author.name }))
-      : null),
+    by ? h("span", { class: "card-by", "data-testid": "card-by" }, by) : null),
   unlinked ? h("span", { class: "card-open", title: strings.no_outlet }, icon("open"), h("span", { class: "visually-hidden" }, strings.no_outlet)) : null);
 }
 
 /**
- * The groups on the people side: each person, then (when there are any) the drives shown
- * without a name, as one group of their own.
- * @returns {Array<{id: string, name: string, color: number|string, anonymous?: boolean}>}
+ * The groups on the people side: the themes first (each with its drives), then each person with
+ * their drives in no theme and the strengths others named, then (when there are any) the drives
+ * shown without a name and in no theme.
+ * @returns {Group[]}
  */
 function peopleGroups() {
-  /** @type {Array<{id: string, name: string, color: number|string, anonymous?: boolean}>} */
-  const groups = current().participants.map((p) => ({ id: p.id, name: p.name, color: paletteOf(p) }));
-  const anonymous = anonymousCards(current());
-  if (anonymous.length) groups.push({ id: ANONYMOUS, name: strings.anonymous, color: "anon", anonymous: true });
-  return groups;
+  const state = current();
+  /** @type {Group[]} */
+  const groups = [];
+  for (const theme of themes()) {
+    const drives = state.cards.filter((c) => themeOf(c) === theme.id)
+      .sort((a, b) => String(a.created_at).localeCompare(String(b.created_at)));
+    if (drives.length) groups.push({ key: `theme:${theme.id}`, kind: "theme", id: theme.id, name: theme.name, color: "theme", drives, strengths: [] });
+  }
+  for (const person of state.participants) {
+    groups.push({ key: person.id, kind: "person", id: person.id, name: person.name, color: paletteOf(person),
+      drives: cardsAbout(state, person.id, "drive").filter((c) => !themeOf(c)), strengths: cardsAbout(state, person.id, "strength") });
+  }
+  const anonymous = anonymousCards(state).filter((c) => !themeOf(c));
+  if (anonymous.length) {
+    groups.push({ key: ANONYMOUS, kind: "anonymous", id: ANONYMOUS, name: strings.anonymous, color: "anon",
+      drives: anonymous.filter((c) => c.kind === "drive"), strengths: anonymous.filter((c) => c.kind === "strength") });
+  }
+  return groups.flatMap(split);
 }
 
-/** The people column: each person a group with their drives, then strengths named by others. */
+/**
+ * A group too big for one column goes on in parts of at most GROUP_CARDS cards; each part
+ * repeats the name (a theme's head, with its count and people, stays with the first).
+ * @param {Group} group
+ * @returns {Group[]}
+ */
+function split(group) {
+  const cards = [...group.drives, ...group.strengths];
+  if (cards.length <= GROUP_CARDS) return [group];
+  /** @type {Group[]} */
+  const parts = [];
+  for (let start = 0, part = 0; start < cards.length; start += GROUP_CARDS, part += 1) {
+    const some = cards.slice(start, start + GROUP_CARDS);
+    parts.push({ ...group, key: part ? `${group.key}:${part}` : group.key, part, all: group.drives,
+      drives: some.filter((c) => c.kind === "drive"), strengths: some.filter((c) => c.kind === "strength") });
+  }
+  return parts;
+}
+
+/**
+ * Who is in a theme, in words: the named drives' people, then how many are anonymous.
+ * @param {Card[]} drives
+ * @returns {string}
+ */
+function themePeople(drives) {
+  const names = [...new Set(drives.filter((c) => c.about).map((c) => nameOf(c.about)))].sort((a, b) => a.localeCompare(b));
+  const anonymous = drives.filter((c) => !c.about).length;
+  return [...names, anonymous ? countText(strings, "theme_anonymous", anonymous) : ""].filter(Boolean).join(", ");
+}
+
+/**
+ * A theme's head: its name (a handle to drag it onto a goal; a click renames it), how many drives,
+ * who is in it, and a button that undoes it.
+ * @param {Group} group
+ * @returns {HTMLElement[]}
+ */
+function themeHead(group) {
+  const name = ui.editingTheme === group.id && !readOnly
+    ? h("input", { class: "theme-input", "data-testid": "theme-input", value: group.name, maxlength: "60",
+      "aria-label": strings.theme_name_label, dataset: { themeId: group.id } })
+    : h("button", { type: "button", class: "theme-name", "data-testid": "theme-name", dataset: { themeId: group.id },
+      title: readOnly ? "" : format(strings.theme_rename, { theme: group.name }) }, icon("people"), group.name);
+  return [
+    h("p", { class: "person-head theme-head" }, name,
+      h("span", { class: "theme-count", "data-testid": "theme-count" }, countText(strings, "theme_drives", (group.all || group.drives).length)),
+      readOnly ? null : h("button", { type: "button", class: "theme-remove", "data-testid": "theme-remove", dataset: { themeId: group.id },
+        "aria-label": format(strings.theme_remove, { theme: group.name }), title: format(strings.theme_remove, { theme: group.name }) }, icon("close"))),
+    h("p", { class: "theme-people", "data-testid": "theme-people" }, themePeople(group.all || group.drives)),
+  ];
+}
+
+/** The people column: the themes, then each person with their drives, then strengths named by others. */
 function renderPeople() {
   const people = current().participants;
   setText(part("people-count"), people.length || "");
   part("people-empty").hidden = people.length > 0;
   const linked = new Set(current().links.map((l) => l.card_id));
-  reconcile(el.persons, peopleGroups(), (p) => p.id,
-    () => h("li", { class: "person", "data-testid": "person" }),
-    (li, person) => {
-      const own = person.anonymous ? anonymousCards(current()) : null;
-      const drives = own ? own.filter((c) => c.kind === "drive") : cardsAbout(current(), person.id, "drive");
-      const strengths = own ? own.filter((c) => c.kind === "strength") : cardsAbout(current(), person.id, "strength");
-      const open = drives.filter((c) => !linked.has(c.id)).length;
-      li.dataset.participantId = person.id;
-      li.classList.toggle("is-anonymous", Boolean(person.anonymous));
-      li.classList.toggle("is-expanded", ui.expanded === person.id);
-      li.classList.toggle("has-open", open > 0);
-      li.hidden = Boolean(ui.filter.person) && ui.filter.person !== person.id;
-      const signature = JSON.stringify([person.name, person.color,
-        [...drives, ...strengths].map((c) => [c.id, c.text, c.author && nameOf(c.author), linked.has(c.id)])]);
+  reconcile(el.persons, peopleGroups(), (g) => g.key,
+    (group) => h("li", { class: "person", "data-testid": group.kind === "theme" ? "theme" : "person" }),
+    (li, group) => {
+      const { drives, strengths } = group;
+      const isTheme = group.kind === "theme";
+      if (isTheme) li.dataset.themeId = group.id;
+      else li.dataset.participantId = group.id;
+      li.classList.toggle("is-anonymous", group.kind === "anonymous");
+      li.classList.toggle("is-theme", isTheme);
+      li.hidden = Boolean(ui.filter.person) && ui.filter.person !== group.id
+        && !(isTheme && drives.some((c) => c.about === ui.filter.person));
+      if (isTheme && ui.editingTheme === group.id && li.querySelector("[data-testid=theme-input]")) return;
+      const signature = JSON.stringify([group.name, group.color, ui.editingTheme === group.id,
+        [...drives, ...strengths].map((c) => [c.id, c.text, c.author && nameOf(c.author), isTheme && nameOf(c.about), linked.has(c.id)])]);
       if (li.dataset.signature === signature) return;
       const before = new Set(Array.from(li.querySelectorAll("[data-card-id]"), (c) => c.getAttribute("data-card-id")));
       li.dataset.signature = signature;
-      const color = person.color;
       const cards = [
-        ...drives.map((c) => cardElement(c, color)),
+        ...drives.map((c) => cardElement(c, isTheme ? colorOfCard(c) : group.color, isTheme)),
         strengths.length ? h("li", { class: "strengths-label" }, icon("strength"), strings.strengths_from_others) : null,
-        ...strengths.map((c) => cardElement(c, color)),
+        ...strengths.map((c) => cardElement(c, group.color, false)),
       ];
       if (!ui.firstRender && li.dataset.rendered) {
         for (const card of cards) {
@@ -489,39 +592,27 @@ function renderPeople() {
         }
       }
       li.dataset.rendered = "1";
+      li.classList.toggle("is-part", Boolean(group.part));
       fill(li,
-        h("p", { class: "person-head" },
-          h("button", { type: "button", class: `person-name chip color-${color}`, "data-testid": "person-name", dataset: { personId: person.id } },
-            person.anonymous ? icon("anonymous") : null, person.name),
-          h("span", { class: "person-counts", role: "img",
-            "aria-label": format(open ? strings.person_counts_open : strings.person_counts, { drives: drives.length, strengths: strengths.length, open }) },
-          // Collapsed to a chip, a person shows only what needs attention: drives with no goal yet.
-          open ? h("span", { class: "person-open" }, icon("open"), String(open)) : null)),
+        ...(isTheme && !group.part ? themeHead(group) : isTheme ? [h("p", { class: "person-head theme-head" },
+          h("span", { class: "theme-name is-part", dataset: { themeId: group.id } }, icon("people"), group.name))] : [h("p", { class: "person-head" },
+          h("button", { type: "button", class: `person-name chip color-${group.color}`, "data-testid": "person-name", dataset: { personId: group.id } },
+            group.kind === "anonymous" ? icon("anonymous") : null, group.name))]),
         h("ul", { class: "person-cards" }, cards));
+      if (isTheme && ui.editingTheme === group.id) {
+        const input = li.querySelector("[data-testid=theme-input]");
+        if (input instanceof HTMLInputElement) {
+          input.focus({ preventScroll: true });
+          input.select();
+        }
+      }
     }, { animate: !ui.firstRender });
-  markExpandable();
-}
-
-/** While the people are chips, each chip opens its person's cards (and says so). */
-function markExpandable() {
-  for (const chip of el.persons.querySelectorAll("[data-testid=person-name]")) {
-    if (!(chip instanceof HTMLElement)) continue;
-    const id = chip.dataset.personId;
-    const name = chip.textContent;
-    if (collapsed()) {
-      chip.setAttribute("aria-expanded", String(ui.expanded === id));
-      chip.setAttribute("title", format(ui.expanded === id ? strings.collapse_person : strings.expand_person, { name }));
-    } else {
-      chip.removeAttribute("aria-expanded");
-      chip.removeAttribute("title");
-    }
-  }
 }
 
 /** The filter's list of people follows who is here. */
 function renderFilters() {
   const select = part("filter-person", HTMLSelectElement);
-  const groups = peopleGroups();
+  const groups = peopleGroups().filter((g) => g.kind !== "theme");
   if (ui.filter.person && !groups.some((g) => g.id === ui.filter.person)) ui.filter.person = "";
   const options = [{ id: "", name: select.options[0] ? select.options[0].textContent : "" }, ...groups];
   reconcile(select, options, (o) => o.id || "all",
@@ -532,30 +623,168 @@ function renderFilters() {
 }
 
 /**
- * Fit the columns to the screen: try denser layouts until nothing overflows.
- * Only re-run when what is shown changed, so a link drawn does not reshuffle the board.
+ * Whether a list shows more than its box holds (the people's columns overflow sideways).
+ * @param {HTMLElement} list
+ * @returns {boolean}
+ */
+function overflows(list) {
+  return list.scrollHeight > list.clientHeight + 1 || list.scrollWidth > list.clientWidth + 1;
+}
+
+/**
+ * Fit the columns to the screen: try denser layouts until nothing overflows; people who still do
+ * not fit are laid out in further columns, shown a page (a screenful of columns) at a time.
+ * Only re-run what changed: a link drawn fits the goals again, not the people. While the people
+ * page, a change is fitted on the page shown (a group that no longer fits moves on to the next
+ * page) and the pages are laid out whole again when they turn: laying out every page of a room of
+ * sixty costs a hundred milliseconds or more, too much for each card that arrives.
  * @param {boolean} force
  */
 function fitDensity(force) {
-  const key = JSON.stringify([current().goals.length, current().participants.length, current().cards.length, current().links.length,
-    window.innerWidth, window.innerHeight, ui.screen, ui.filter]);
-  if (!force && key === ui.layoutKey) return;
-  ui.layoutKey = key;
-  // An open person would push the others out: measure with everyone closed.
-  const expanded = el.persons.querySelector(".person.is-expanded");
-  if (expanded) expanded.classList.remove("is-expanded");
-  for (const [list, attribute] of /** @type {const} */ ([[el.persons, "peopleDensity"], [el.goals, "goalDensity"]])) {
-    const max = MAX_DENSITY[attribute];
-    let density = 0;
-    for (; density <= max; density += 1) {
-      el.board.dataset[attribute] = String(density);
-      if (list.scrollHeight <= list.clientHeight + 1 && list.scrollWidth <= list.clientWidth + 1) break;
-    }
-    el.board.dataset[attribute] = String(Math.min(density, max));
+  const size = JSON.stringify([window.innerWidth, window.innerHeight, ui.screen, ui.filter]);
+  const people = [current().participants.length, current().cards.length, themes().length];
+  const goals = [current().goals.length, current().links.length];
+  const resized = force || size !== ui.fit.size;
+  const grew = (/** @type {number[]} */ now, /** @type {number[]} */ before) => before.length > 0 && now.every((n, i) => n >= before[i]);
+  if (resized || people.join() !== ui.fit.people.join()) {
+    if (!resized && ui.pages > 1) refitPage();
+    else fitList(el.persons, "peopleDensity", !resized && grew(people, ui.fit.people));
+    if (resized || ui.pages <= 1) paginate();
   }
-  if (!collapsed()) ui.expanded = null;
-  else if (expanded && ui.expanded) expanded.classList.add("is-expanded");
-  markExpandable();
+  if (resized || goals.join() !== ui.fit.goals.join()) fitList(el.goals, "goalDensity", !resized && grew(goals, ui.fit.goals));
+  ui.fit = { size, people, goals };
+}
+
+/**
+ * Try denser layouts of one list until it fits (from the density shown when only more arrived).
+ * @param {HTMLElement} list
+ * @param {"peopleDensity"|"goalDensity"} attribute
+ * @param {boolean} fromCurrent
+ */
+function fitList(list, attribute, fromCurrent) {
+  const max = MAX_DENSITY[attribute];
+  if (list === el.persons) for (const li of list.children) li.classList.remove("is-off-page");
+  let density = fromCurrent ? Number(el.board.dataset[attribute] || 0) : 0;
+  for (; density <= max; density += 1) {
+    el.board.dataset[attribute] = String(density);
+    if (!overflows(list)) break;
+  }
+  el.board.dataset[attribute] = String(Math.min(density, max));
+}
+
+/**
+ * While paging: new groups join the last page; groups that no longer fit on the page shown move
+ * on to the next. The pages are laid out whole again at the next turn.
+ */
+function refitPage() {
+  ui.pagesDirty = true;
+  for (const li of el.persons.children) {
+    if (!(li instanceof HTMLElement) || li.dataset.page !== undefined) continue;
+    li.dataset.page = String(ui.pages - 1);
+  }
+  showPage(ui.page, false);
+  const here = () => Array.from(el.persons.children).filter((li) => li instanceof HTMLElement && li.dataset.page === String(ui.page) && !li.hidden);
+  for (let shown = here(); overflows(el.persons) && shown.length > 1; shown = here()) {
+    const last = /** @type {HTMLElement} */ (shown[shown.length - 1]);
+    last.dataset.page = String(ui.page + 1);
+    last.classList.add("is-off-page");
+    ui.pages = Math.max(ui.pages, ui.page + 2);
+  }
+  showPage(ui.page, false);
+}
+
+// --- Pages of people: columns that turn by themselves ---------------------------------------------------------
+
+/**
+ * Which page each group is on: the people's list lays all its groups out in as many columns as
+ * they need (column-fill: auto); each screenful of columns is a page. Then only the page shown
+ * stays in the layout.
+ */
+function paginate() {
+  const list = el.persons;
+  for (const li of list.children) li.classList.remove("is-off-page");
+  const style = getComputedStyle(list);
+  const perPage = Math.max(1, Number(style.columnCount) || 1);
+  const gap = parseFloat(style.columnGap) || 0;
+  // Fractions of a pixel matter: seven pages on, a rounded width would misplace a column.
+  const pitch = (list.getBoundingClientRect().width + gap) / perPage;
+  let last = 0;
+  for (const li of list.children) {
+    if (!(li instanceof HTMLElement) || li.hidden) continue;
+    const page = Math.floor(Math.round(li.offsetLeft / pitch) / perPage);
+    li.dataset.page = String(page);
+    last = Math.max(last, page);
+  }
+  ui.pages = last + 1;
+  ui.pagesDirty = false;
+  showPage(Math.min(ui.page, ui.pages - 1), false);
+}
+
+/**
+ * Show one page of people (the others leave the layout).
+ * @param {number} page
+ * @param {boolean} animate
+ */
+function showPage(page, animate) {
+  const turned = page !== ui.page;
+  ui.page = page;
+  const list = el.persons;
+  /** @type {string[]} */
+  const names = [];
+  for (const li of list.children) {
+    if (!(li instanceof HTMLElement)) continue;
+    const here = ui.pages <= 1 || li.dataset.page === String(page);
+    li.classList.toggle("is-off-page", !here);
+    if (here && !li.hidden) {
+      const name = li.querySelector("[data-testid=person-name], [data-testid=theme-name], [data-testid=theme-input]");
+      if (name) names.push(name instanceof HTMLInputElement ? name.value : name.textContent || "");
+    }
+  }
+  el.board.classList.toggle("is-paged", ui.pages > 1);
+  part("pager").hidden = ui.pages <= 1;
+  setText(part("page-label"), ui.pages > 1
+    ? `${format(strings.page_label, { first: names[0] || "", last: names[names.length - 1] || "" })} · ${format(strings.page_of, { page: page + 1, pages: ui.pages })}`
+    : "");
+  if (turned && animate && !prefersReducedMotion()) {
+    list.classList.remove("is-turning");
+    void list.offsetWidth; // restart the fade
+    list.classList.add("is-turning");
+  }
+  if (turned) scheduleLinks();
+  schedulePage();
+}
+
+/**
+ * Turn to a page; pages changed since they were laid out are laid out again first.
+ * @param {number} step +1 or -1
+ */
+function turnPage(step) {
+  if (ui.pagesDirty) paginate();
+  if (ui.pages > 1) showPage((ui.page + step + ui.pages) % ui.pages, true);
+}
+
+/** The next page comes up after a while, unless paused or someone is busy on the board. */
+function schedulePage() {
+  window.clearTimeout(ui.pageTimer);
+  ui.pageTimer = 0;
+  const pause = part("page-pause");
+  pause.setAttribute("aria-pressed", String(ui.paused));
+  setText(pause, ui.paused ? strings.pages_resume : strings.pages_pause);
+  if (ui.pages <= 1 || ui.paused || ui.screen !== "columns") return;
+  ui.pageTimer = window.setTimeout(() => {
+    // Never turn the page under someone's hand: pointing, dragging, a selection or a name being typed.
+    if (ui.drag || ui.hover || ui.selected || ui.editingTheme || document.hidden) schedulePage();
+    else turnPage(1);
+  }, PAGE_SECONDS * 1000);
+}
+
+/**
+ * Bring the page a card is on to the front (a card reached with the keyboard, say).
+ * @param {Element} node
+ */
+function revealPageOf(node) {
+  const group = node.closest("[data-page]");
+  if (group && ui.pages > 1 && Number(group.getAttribute("data-page")) !== ui.page) showPage(Number(group.getAttribute("data-page")), true);
 }
 
 // --- Agreements screen ------------------------------------------------------------------------------------
@@ -668,15 +897,13 @@ function scheduleLinks() {
 }
 
 /**
- * The columns the people are laid out in, with the gaps between their person groups (none
- * while the people are collapsed to chips).
+ * The columns of the page of people shown, with the gaps between their groups.
  * @param {DOMRect} base the overlay's rectangle
  * @returns {import("./board/geometry.js").Column[]}
  */
 function peopleColumns(base) {
-  if (collapsed()) return [];
   const groups = Array.from(el.persons.children, (li) => li.getBoundingClientRect());
-  return columnsOf(groups, el.persons.getBoundingClientRect(), base);
+  return columnsOf(groups, el.peopleWindow.getBoundingClientRect(), base);
 }
 
 /** Draw (or move) every link's curve. */
@@ -684,18 +911,29 @@ function drawLinks() {
   if (!ui.state || ui.screen !== "columns") return;
   const base = el.columns.getBoundingClientRect();
   if (!base.width) return;
-  el.svg.setAttribute("width", String(base.width));
-  el.svg.setAttribute("height", String(base.height));
-  el.svg.setAttribute("viewBox", `0 0 ${base.width} ${base.height}`);
   const animate = !ui.firstRender && !prefersReducedMotion();
-  const peopleEdge = el.persons.getBoundingClientRect().left - base.left;
+  const windowBox = el.peopleWindow.getBoundingClientRect();
+  const peopleEdge = windowBox.left - base.left;
   const columns = peopleColumns(base);
-  el.board.classList.toggle("is-busy", current().links.length > BUSY_LINKS);
+  // A curve to a card in a second or third column would cross the people in front: at rest only
+  // the first column's cards show theirs; pointing at or selecting a card, goal or person brings
+  // its curves out (the goal's names and count say the rest).
+  const firstRight = columns.length ? columns[0].right + base.left : Infinity;
+  const goalsBox = el.goals.getBoundingClientRect();
+  // Every position is read before anything is written: a write between two reads would make the
+  // browser lay the page out again for each curve.
   const drawable = current().links.flatMap((link) => {
     const goalEl = goalElement(link.goal_id);
     const cardEl = cardAnchor(link.card_id);
-    return goalEl && cardEl ? [{ link, goalEl, cardEl }] : [];
+    if (!goalEl || !cardEl) return [];
+    const cardBox = cardEl.getBoundingClientRect();
+    const { goal, card: end } = endpoints(goalEl.getBoundingClientRect(), cardBox, goalsBox, windowBox, base);
+    return [{ link, goal, end, far: cardBox.left > firstRight, d: linkPath(goal, end, columns, peopleEdge) }];
   });
+  el.svg.setAttribute("width", String(base.width));
+  el.svg.setAttribute("height", String(base.height));
+  el.svg.setAttribute("viewBox", `0 0 ${base.width} ${base.height}`);
+  el.board.classList.toggle("is-busy", current().links.length > BUSY_LINKS);
   reconcile(el.layer, drawable, ({ link }) => link.id,
     ({ link }) => s("g", { class: "link", dataset: { link: link.id } },
       s("path", { class: "link-hit" }),
@@ -703,16 +941,14 @@ function drawLinks() {
       s("path", { class: "link-line", "data-testid": "link", dataset: { linkId: link.id, cardId: link.card_id, goalId: link.goal_id } }),
       s("circle", { class: "link-end", r: "6" }),
       s("circle", { class: "link-end", r: "6" })),
-    (group, { link, goalEl, cardEl }) => {
+    (group, { link, goal, end, far, d }) => {
       const card = cardById(current(), link.card_id);
       const type = typeOf(link);
       const focusClasses = ["is-focus", "is-related", "is-selected"].filter((c) => group.classList.contains(c));
-      group.setAttribute("class", ["link", `type-${type}`, `kind-${card ? card.kind : "drive"}`, `stroke-${card ? colorOfCard(card) : 0}`, ...focusClasses].join(" "));
-      const { goal, card: end } = endpoints(goalEl.getBoundingClientRect(), cardEl.getBoundingClientRect(),
-        el.goals.getBoundingClientRect(), el.persons.getBoundingClientRect(), base);
-      const d = linkPath(goal, end, columns, peopleEdge);
+      group.setAttribute("class", ["link", `type-${type}`, `kind-${card ? card.kind : "drive"}`, `stroke-${card ? colorOfCard(card) : 0}`,
+        ...(far ? ["is-far"] : []), ...focusClasses].join(" "));
       const [hit, casing, line, endA, endB] = /** @type {SVGPathElement[]} */ (Array.from(group.children));
-      for (const path of [hit, casing, line]) path.setAttribute("d", d);
+      if (line.getAttribute("d") !== d) for (const path of [hit, casing, line]) path.setAttribute("d", d);
       line.dataset.type = type;
       endA.setAttribute("cx", goal.x.toFixed(1));
       endA.setAttribute("cy", goal.y.toFixed(1));
@@ -803,8 +1039,13 @@ function applyFocus() {
   renderLinkActions();
 }
 
-/** The bar that offers to remove the selected link. */
+/** The bars that offer to remove the selected link, or to take the selected drive out of its theme. */
 function renderLinkActions() {
+  const chosen = ui.selected;
+  const themed = chosen && chosen.type === "card" && !ui.drag ? cardById(current(), chosen.id) : null;
+  const theme = themed ? themes().find((t) => t.id === themeOf(themed)) : null;
+  part("card-actions").hidden = !theme || readOnly;
+  if (themed && theme && !readOnly) setText(part("card-actions-text"), format(strings.card_in_theme, { card: themed.text, theme: theme.name }));
   const selected = ui.selected;
   const link = selected && selected.type === "link" ? current().links.find((l) => l.id === selected.id) : null;
   el.linkActions.hidden = !link || readOnly;
@@ -845,10 +1086,112 @@ async function addLink(cardId, goalId) {
   }
   const ack = await live.act(SEND.ADD_LINK, { id: newId(), card_id: cardId, goal_id: goalId });
   if (ack.ok) {
-    toast(strings.linked);
+    // The curve drawing itself and the goal's count are the room's confirmation; no toast piles up.
+    flash(goalId);
     announce(format(strings.linked_announce, words));
   }
   return ack.ok;
+}
+
+/**
+ * A goal that just got links glows once.
+ * @param {string} goalId
+ */
+function flash(goalId) {
+  const goal = goalElement(goalId);
+  if (!goal || prefersReducedMotion()) return;
+  goal.classList.remove("is-linked");
+  void goal.getBoundingClientRect();
+  goal.classList.add("is-linked");
+  goal.addEventListener("animationend", () => goal.classList.remove("is-linked"), { once: true });
+}
+
+// --- Themes: drives grouped by the facilitator -------------------------------------------------------------
+
+/**
+ * A name for a new theme: "Theme 3", the first number not taken (never a card's words: a
+ * theme must not keep a leaver's text).
+ * @returns {string}
+ */
+function newThemeName() {
+  const taken = new Set(themes().map((theme) => theme.name));
+  let n = themes().length + 1;
+  while (taken.has(format(strings.theme_default, { n }))) n += 1;
+  return format(strings.theme_default, { n });
+}
+
+/**
+ * Drop a drive on another: into the other's theme, or both into a new theme (then its name is typed).
+ * @param {string} cardId the dragged drive
+ * @param {string} ontoId the drive it was dropped on
+ */
+async function groupCards(cardId, ontoId) {
+  const onto = cardById(current(), ontoId);
+  const theme = onto ? themeOf(onto) : null;
+  if (theme) {
+    await joinTheme(cardId, theme);
+    return;
+  }
+  const id = newId();
+  const name = newThemeName();
+  const ack = await live.act("add_theme", { id, name, card_ids: [ontoId, cardId] });
+  if (!ack.ok) return;
+  announce(format(strings.theme_made, { theme: name }));
+  ui.editingTheme = id;
+  if (ui.state) render(ui.state);
+}
+
+/**
+ * Put a drive into a theme (or, with null, back with its person).
+ * @param {string} cardId
+ * @param {?string} themeId
+ */
+async function joinTheme(cardId, themeId) {
+  const ack = await live.act("set_card_theme", { id: cardId, theme_id: themeId });
+  const theme = themes().find((t) => t.id === themeId);
+  if (ack.ok && theme) announce(format(strings.theme_joined, { theme: theme.name }));
+  if (ack.ok && ui.selected?.type === "card" && ui.selected.id === cardId) select(null);
+}
+
+/**
+ * Link every drive of a theme to a goal (each link stays its drive's person's).
+ * @param {string} themeId
+ * @param {string} goalId
+ */
+async function linkTheme(themeId, goalId) {
+  const ack = await live.act("link_theme", { theme_id: themeId, goal_id: goalId });
+  const theme = themes().find((t) => t.id === themeId);
+  const goal = goalById(current(), goalId);
+  if (!ack.ok) return;
+  flash(goalId);
+  const links = /** @type {{links?: unknown}} */ (ack).links;
+  const made = Array.isArray(links) ? links.length : 0;
+  announce(format(strings.theme_linked, { theme: theme ? theme.name : "", goal: goal ? goal.text : "", n: made }));
+}
+
+/**
+ * Save (or drop) the name typed for a theme.
+ * @param {HTMLInputElement} input
+ * @param {boolean} keep
+ */
+async function finishRename(input, keep) {
+  const themeId = input.dataset.themeId || "";
+  if (ui.editingTheme !== themeId) return;
+  ui.editingTheme = null;
+  const theme = themes().find((t) => t.id === themeId);
+  const name = input.value.trim();
+  if (keep && theme && name && name !== theme.name) await live.act("edit_theme", { id: themeId, name });
+  if (ui.state) render(ui.state);
+}
+
+/**
+ * Start typing a theme's name.
+ * @param {string} themeId
+ */
+function renameTheme(themeId) {
+  if (readOnly) return;
+  ui.editingTheme = themeId;
+  if (ui.state) render(ui.state);
 }
 
 /**
@@ -887,18 +1230,10 @@ function chooseGoal(goalId) {
 }
 
 /**
- * A person's chip: while the people are chips it opens (or closes) their cards; otherwise it
- * highlights all of that person's links.
+ * A person's name: highlights all of that person's links.
  * @param {string} personId
  */
 function choosePerson(personId) {
-  if (collapsed()) {
-    ui.expanded = ui.expanded === personId ? null : personId;
-    for (const li of el.persons.children) li.classList.toggle("is-expanded", li.getAttribute("data-participant-id") === ui.expanded);
-    markExpandable();
-    scheduleLinks();
-    return;
-  }
   select({ type: "person", id: personId });
 }
 
@@ -959,15 +1294,37 @@ function moveFocus(event, target) {
  * @param {PointerEvent} event
  */
 function onPointerDown(event) {
-  const card = closest(event.target, "[data-testid=card]");
-  if (!(card instanceof HTMLElement) || !card.dataset.cardId || (event.pointerType === "mouse" && event.button !== 0)) return;
+  const card = closest(event.target, "[data-testid=card], [data-testid=theme-name]");
+  if (!(card instanceof HTMLElement) || (event.pointerType === "mouse" && event.button !== 0)) return;
+  const themeId = card.dataset.themeId;
+  if (!card.dataset.cardId && !themeId) return;
   event.preventDefault();
   try {
     card.setPointerCapture(event.pointerId);
   } catch {
     /* a synthetic pointer cannot be captured; moves still reach the list */
   }
-  ui.drag = { card, cardId: card.dataset.cardId, pointerId: event.pointerId, x0: event.clientX, y0: event.clientY, active: false, ghost: null, target: null };
+  ui.drag = { card, cardId: card.dataset.cardId || "", themeId, pointerId: event.pointerId, x0: event.clientX, y0: event.clientY,
+    active: false, ghost: null, target: null };
+}
+
+/**
+ * What a drag would drop on at a point: a goal; for a drive (on a facilitator's board), also
+ * another drive or a theme, to group them.
+ * @param {Drag} drag
+ * @param {?Element} under
+ * @returns {?HTMLElement}
+ */
+function dropTarget(drag, under) {
+  const goal = closest(under, "[data-testid=goal]");
+  if (goal instanceof HTMLElement) return goal;
+  const dragged = drag.cardId ? cardById(current(), drag.cardId) : null;
+  // Grouping into themes needs a server that keeps themes (its state lists them).
+  if (!dragged || dragged.kind !== "drive" || readOnly || !("themes" in current())) return null;
+  const card = closest(under, "[data-testid=card]");
+  if (card instanceof HTMLElement && card.dataset.kind === "drive" && card.dataset.cardId !== drag.cardId) return card;
+  const theme = closest(under, "[data-testid=theme]");
+  return theme instanceof HTMLElement && theme.dataset.themeId !== (themeOf(dragged) || "") ? theme : null;
 }
 
 /**
@@ -980,23 +1337,24 @@ function onPointerMove(event) {
   if (!drag.active) {
     if (Math.hypot(event.clientX - drag.x0, event.clientY - drag.y0) < DRAG_THRESHOLD_PX) return;
     drag.active = true;
-    const cardData = cardById(current(), drag.cardId);
-    drag.ghost = h("div", { class: `drag-ghost edge-${cardData ? colorOfCard(cardData) : 0}`, "data-testid": "drag-ghost", "aria-hidden": "true" },
-      icon(cardData ? cardData.kind : "drive"), h("span", {}, cardData ? cardData.text : ""));
+    const cardData = drag.cardId ? cardById(current(), drag.cardId) : null;
+    const theme = drag.themeId ? themes().find((t) => t.id === drag.themeId) : null;
+    drag.ghost = h("div", { class: `drag-ghost edge-${cardData ? colorOfCard(cardData) : "theme"}`, "data-testid": "drag-ghost", "aria-hidden": "true" },
+      icon(cardData ? cardData.kind : "people"), h("span", {}, cardData ? cardData.text : theme ? theme.name : ""));
     document.body.appendChild(drag.ghost);
     el.board.classList.add("is-dragging");
+    el.board.classList.toggle("is-dragging-drive", cardData?.kind === "drive" && !readOnly);
     drag.card.classList.add("is-drag-source");
     drag.previousSelection = ui.selected;
-    ui.selected = { type: "card", id: drag.cardId };
+    ui.selected = cardData ? { type: "card", id: drag.cardId } : null;
     applyFocus();
   }
   if (drag.ghost) drag.ghost.style.transform = `translate(${event.clientX + 14}px, ${event.clientY + 14}px)`;
-  const under = document.elementFromPoint(event.clientX, event.clientY);
-  const goal = closest(under, "[data-testid=goal]");
-  if (goal !== drag.target) {
+  const target = dropTarget(drag, document.elementFromPoint(event.clientX, event.clientY));
+  if (target !== drag.target) {
     if (drag.target) drag.target.classList.remove("is-drop-target");
-    if (goal) goal.classList.add("is-drop-target");
-    drag.target = goal instanceof HTMLElement ? goal : null;
+    if (target) target.classList.add("is-drop-target");
+    drag.target = target;
   }
   const base = el.columns.getBoundingClientRect();
   const from = drag.card.getBoundingClientRect();
@@ -1014,9 +1372,17 @@ function onPointerUp(event) {
   const target = drag.target;
   endDrag();
   if (!drag.active) {
-    chooseCard(drag.cardId);
-  } else if (target && target.dataset.goalId && event.type === "pointerup") {
-    addLink(drag.cardId, target.dataset.goalId);
+    if (drag.themeId) renameTheme(drag.themeId);
+    else chooseCard(drag.cardId);
+  } else if (target && event.type === "pointerup") {
+    if (target.dataset.goalId) {
+      if (drag.themeId) linkTheme(drag.themeId, target.dataset.goalId);
+      else addLink(drag.cardId, target.dataset.goalId);
+    } else if (target.dataset.cardId) {
+      groupCards(drag.cardId, target.dataset.cardId);
+    } else if (target.dataset.themeId) {
+      joinTheme(drag.cardId, target.dataset.themeId);
+    }
   }
 }
 
@@ -1028,7 +1394,7 @@ function endDrag() {
   if (drag.ghost) drag.ghost.remove();
   if (drag.target) drag.target.classList.remove("is-drop-target");
   drag.card.classList.remove("is-drag-source");
-  el.board.classList.remove("is-dragging");
+  el.board.classList.remove("is-dragging", "is-dragging-drive");
   el.dragLine.setAttribute("d", "");
   if (drag.active) {
     // The highlight belonged to the drag: the board reads whole again once the card is dropped.
@@ -1056,7 +1422,7 @@ function render(state) {
       : type === "person" ? id === ANONYMOUS || participantById(state, id) : state.links.some((l) => l.id === id);
     if (!exists) ui.selected = null;
   }
-  if (ui.expanded && !participantById(state, ui.expanded) && ui.expanded !== ANONYMOUS) ui.expanded = null;
+  if (ui.editingTheme && !themes().some((t) => t.id === ui.editingTheme)) ui.editingTheme = null;
   renderHead();
   renderJoinScreen();
   if (ui.screen === "counts") renderCountsScreen();
@@ -1119,7 +1485,12 @@ function wire() {
   // Clicks: a goal links the selected card (or selects the goal); a curve or chip selects its link;
   // a person's chip opens or highlights them; empty space clears. (Cards select on pointerup.)
   el.board.addEventListener("click", (event) => {
-    if (closest(event.target, "[data-testid=card], [data-testid=link-actions], .chip-remove, .board-foot")) return;
+    const undo = closest(event.target, "[data-testid=theme-remove]");
+    if (undo?.dataset.themeId && !readOnly) {
+      live.act("delete_theme", { id: undo.dataset.themeId });
+      return;
+    }
+    if (closest(event.target, "[data-testid=card], [data-testid=link-actions], [data-testid=card-actions], .chip-remove, .board-foot, .pager, .theme-head")) return;
     if (!closest(event.target, "[data-testid=stage]")) return;
     const person = closest(event.target, "[data-testid=person-name]");
     const goal = closest(event.target, "[data-testid=goal]");
@@ -1135,6 +1506,7 @@ function wire() {
   document.addEventListener("keydown", (event) => {
     const target = event.target;
     const item = target instanceof HTMLElement && target.matches("[data-testid=card], [data-testid=goal]") ? target : null;
+    if (event.defaultPrevented) return;
     if (event.key === "Escape") {
       endDrag();
       if (ui.selected) announce(strings.selection_cleared);
@@ -1155,6 +1527,34 @@ function wire() {
     if (ui.selected?.type === "link") removeLink(ui.selected.id);
   });
   part("link-cancel", HTMLButtonElement).addEventListener("click", () => select(null));
+  part("card-actions-cancel", HTMLButtonElement).addEventListener("click", () => select(null));
+  part("card-unthemed", HTMLButtonElement).addEventListener("click", () => {
+    if (ui.selected?.type === "card") joinTheme(ui.selected.id, null);
+  });
+
+  // A theme's name being typed: Enter keeps it, Escape drops it, leaving the box keeps it.
+  el.persons.addEventListener("keydown", (event) => {
+    const input = event.target;
+    if (!(input instanceof HTMLInputElement) || input.dataset.testid !== "theme-input") return;
+    event.stopPropagation();
+    if (event.key === "Enter") finishRename(input, true);
+    if (event.key === "Escape") finishRename(input, false);
+  });
+  el.persons.addEventListener("focusout", (event) => {
+    const input = event.target;
+    if (input instanceof HTMLInputElement && input.dataset.testid === "theme-input") finishRename(input, true);
+  });
+  // A card reached with the keyboard on another page brings its page up.
+  el.persons.addEventListener("focusin", (event) => {
+    if (event.target instanceof Element) revealPageOf(event.target);
+  });
+
+  part("page-prev", HTMLButtonElement).addEventListener("click", () => turnPage(-1));
+  part("page-next", HTMLButtonElement).addEventListener("click", () => turnPage(1));
+  part("page-pause", HTMLButtonElement).addEventListener("click", () => {
+    ui.paused = !ui.paused;
+    schedulePage();
+  });
 
   part("filter-kind", HTMLSelectElement).addEventListener("change", (event) => {
     ui.filter = { ...ui.filter, kind: /** @type {HTMLSelectElement} */ (event.currentTarget).value };
@@ -1162,7 +1562,6 @@ function wire() {
   });
   part("filter-person", HTMLSelectElement).addEventListener("change", (event) => {
     ui.filter = { ...ui.filter, person: /** @type {HTMLSelectElement} */ (event.currentTarget).value };
-    ui.expanded = null;
     rerender();
   });
 
