@@ -743,7 +743,7 @@ function showPage(page, animate) {
   el.board.classList.toggle("is-paged", ui.pages > 1);
   part("pager").hidden = ui.pages <= 1;
   setText(part("page-label"), ui.pages > 1
-    ? `${format(strings.page_label, { first: names[0] || "", last: names[names.length - 1] || "" })} · ${format(strings.page_of, { page: page + 1, pages: ui.pages })}`
+    ? `${names[0] || ""} – ${names[names.length - 1] || ""} · ${format(strings.page_of, { page: page + 1, pages: ui.pages })}`
     : "");
   if (turned && animate && !prefersReducedMotion()) {
     list.classList.remove("is-turning");
