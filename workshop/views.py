@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import io
 import json
+from datetime import date
 
 import segno
 from flask import Blueprint, Response, make_response, redirect, render_template, request, url_for
+from flask_babel import format_date
 from flask_babel import gettext as _
 from pydantic import ValidationError
 
@@ -34,11 +36,59 @@ limits.guard(bp)
 workshop_or_404 = limits.a_miss_when_not_found(find_workshop)
 
 
+#: How many facilitator cookies the home page looks at: more than anyone facilitates in the two
+#: months a cookie lasts, few enough that a browser stuffed with made-up ones costs little.
+MY_WORKSHOPS_MAX = 40
+
+
+def _my_workshops() -> tuple[list[dict], list[str]]:
+    """The workshops this browser holds the facilitator key of (its ``wf_<code>`` cookies, the
+    key itself, checked as every facilitator page checks it), newest first; and the codes whose
+    cookie no longer opens anything (the key was rotated, the workshop erased). Nothing else
+    names a workshop here: not a participant's, a board's or a team link's cookie, not a code
+    typed before. Only what the facilitator wrote and set: title, code, phase, date."""
+    prefix = cookie_name("", "facilitator")
+    found, stale = [], []
+    held = [(name[len(prefix) :], token) for name, token in request.cookies.items() if name.startswith(prefix)]
+    for code, token in held[:MY_WORKSHOPS_MAX]:
+        if not model.looks_like_code(code) or model.normalize_code(code) != code:
+            continue
+        try:
+            actor, workshop = service.authenticate(store(), token, code)
+        except WorkshopError:
+            stale.append(code)
+            continue
+        if actor.role != "facilitator":
+            continue
+        found.append(
+            {
+                "code": workshop["code"],
+                "title": workshop["title"],
+                "phase": workshop["phase"],
+                "created_at": workshop["created_at"],
+                "created": format_date(date.fromisoformat(workshop["created_at"][:10]), "medium"),
+                "console_url": url_for("views.console", code=workshop["code"]),
+                "board_url": url_for("views.board", code=workshop["code"]),
+                "summary_url": url_for("views.summary_page", code=workshop["code"])
+                if workshop["phase"] == "closed"
+                else None,
+            }
+        )
+    found.sort(key=lambda w: w["created_at"], reverse=True)
+    return found, stale
+
+
 def _home(form=None, errors=None, join_error=None, status=200):
-    return make_response(
-        render_template("home.html", form=form or {"language": "nl"}, errors=errors or {}, join_error=join_error),
+    mine, stale = _my_workshops()
+    response = make_response(
+        render_template(
+            "home.html", form=form or {"language": "nl"}, errors=errors or {}, join_error=join_error, mine=mine
+        ),
         status,
     )
+    for code in stale:  # a key that opens nothing any more: the browser may forget it
+        response.delete_cookie(cookie_name(code, "facilitator"), path="/")
+    return response
 
 
 @bp.get("/")
