@@ -14,6 +14,7 @@ from typing import Any
 
 from .model import FACILITATOR, Viewer, card_for, link_for
 from .rows import Card, CheckinWithAnswers, Goal, Link, Origins, Snapshot
+from .textfit import fit
 
 
 def _identity(text: str) -> str:
@@ -270,10 +271,6 @@ def _xml(text: str) -> str:
     )
 
 
-def _clip(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
 def link_map_svg(summary: dict, anonymous_label: str = "Anonymous", colors: dict | None = None) -> str:
     """The link map as a standalone SVG: goals on the left, people's cards on the right, a curve
     for each link (drives solid, strengths dashed), goals nobody linked in a dashed frame.
@@ -284,6 +281,7 @@ def link_map_svg(summary: dict, anonymous_label: str = "Anonymous", colors: dict
     row, width, gap = 34, 760, 10
     goals = summary["goals"]
     cards: list[tuple[str, str, str | None, str]] = []  # (card id, label, person id, kind)
+    name_room = 150  # px: a long name is cut, so that the card's own words still show after it
     seen = set()
     for goal in goals:
         for link in goal["links"]:
@@ -291,11 +289,13 @@ def link_map_svg(summary: dict, anonymous_label: str = "Anonymous", colors: dict
             if card["id"] not in seen:
                 seen.add(card["id"])
                 name = link["person"]["name"] or anonymous_label
-                cards.append((card["id"], f"{name}: {card['text']}", link["person"]["id"], card["kind"]))
+                label = f"{fit(name, name_room, 14)}: {card['text']}"
+                cards.append((card["id"], label, link["person"]["id"], card["kind"]))
     for drive in summary["unlinked_drives"]:
         if drive["id"] not in seen:
             seen.add(drive["id"])
-            cards.append((drive["id"], f"{drive['person'] or anonymous_label}: {drive['text']}", None, "drive"))
+            name = drive["person"] or anonymous_label
+            cards.append((drive["id"], f"{fit(name, name_room, 14)}: {drive['text']}", None, "drive"))
     height = max(len(goals), len(cards), 1) * row + 2 * gap
     goal_y = {g["id"]: gap + i * row + row / 2 for i, g in enumerate(goals)}
     card_y = {c[0]: gap + i * row + row / 2 for i, c in enumerate(cards)}
@@ -303,12 +303,18 @@ def link_map_svg(summary: dict, anonymous_label: str = "Anonymous", colors: dict
     for _, _, pid, _ in cards:
         if pid is not None and pid not in person_color:
             person_color[pid] = colors.get(pid, PALETTE[len(person_color) % len(PALETTE)])
+    left_x, right_x = 300, 400
+    # Each label is cut to its column (textfit: measured as the widest likely font draws it), and
+    # clipped to it besides, so no text of any length or script runs out of its box or the map.
+    goal_room, card_room = (left_x - 16) - 20, width - (right_x + 22) - gap
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
         'font-family="system-ui, sans-serif" font-size="14" role="img">',
         f'<rect width="{width}" height="{height}" fill="#ffffff"/>',
+        f'<clipPath id="goal-labels"><rect x="10" y="0" width="{left_x - 20}" height="{height}"/></clipPath>',
+        f'<clipPath id="card-labels"><rect x="{right_x + 16}" y="0" width="{width - right_x - 16}" height="{height}"/>'
+        "</clipPath>",
     ]
-    left_x, right_x = 300, 400
     for goal in goals:
         y = goal_y[goal["id"]]
         dashed = ' stroke-dasharray="5 4"' if not goal["links"] else ""
@@ -316,9 +322,8 @@ def link_map_svg(summary: dict, anonymous_label: str = "Anonymous", colors: dict
             f'<rect x="8" y="{y - 13}" width="{left_x - 16}" height="26" rx="6" fill="#f3f4f6" '
             f'stroke="#3c4450"{dashed}/>'
         )
-        out.append(
-            f'<text x="18" y="{y + 5}" fill="#16191d">{_xml(_clip(goal["text"], 36))} ({len(goal["links"])})</text>'
-        )
+        words = fit(goal["text"], goal_room, 14, keep=f" ({len(goal['links'])})")
+        out.append(f'<text x="18" y="{y + 5}" fill="#16191d" clip-path="url(#goal-labels)">{_xml(words)}</text>')
     for goal in goals:
         for link in goal["links"]:
             y1, y2 = goal_y[goal["id"]], card_y[link["card"]["id"]]
@@ -333,7 +338,10 @@ def link_map_svg(summary: dict, anonymous_label: str = "Anonymous", colors: dict
         color = person_color.get(pid, "#6b7480") if pid is not None else "#6b7480"
         out.append(f'<rect x="{right_x + 8}" y="{y - 13}" width="6" height="26" fill="{color}"/>')
         mark = "★ " if kind == "strength" else ""
-        out.append(f'<text x="{right_x + 22}" y="{y + 5}" fill="#16191d">{mark}{_xml(_clip(label, 44))}</text>')
+        out.append(
+            f'<text x="{right_x + 22}" y="{y + 5}" fill="#16191d" clip-path="url(#card-labels)">'
+            f"{_xml(fit(mark + label, card_room, 14))}</text>"
+        )
     out.append("</svg>")
     return "\n".join(out) + "\n"
 
