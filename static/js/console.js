@@ -34,7 +34,10 @@
 //   board-key-panel, board-key-state, board-key-box, board-key-url, board-key-copy, board-key-create,
 //   board-key-revoke, secret-link, signin-box, facilitator-link (the one-time sign-in link), signin-copy,
 //   signin-note, signin-create, rotate-key, danger-zone, delete-form, delete-code, delete-follow-ups-field, delete-follow-ups,
-//   delete-follow-ups-label, delete-workshop
+//   delete-follow-ups-label, delete-workshop,
+//   phase-lead, lead-phase, phase-next, phase-next-go (data-phase: the phase it moves to), lead-tools,
+//   open-panel, unlinked-goal-count, unlinked-goals, unlinked-goal (data-goal-id), unlinked-goals-none, unlinked-drive-count,
+//   unlinked-drives-hint, downloads-link
 
 import { parseDuration, timerAt, timerView } from "./clock.js";
 import { checkedOf, fill, focusIn, format, h, icon, part, readJSON, reconcile, setText, toast, valueOf } from "./dom.js";
@@ -125,6 +128,118 @@ function connectedIds() {
  */
 function isDone(person) {
   return (person.done || []).includes(current().workshop.phase);
+}
+
+// --- The lead: what this phase is for, what to do next, and its own tools first ----------------------
+
+/** The phases in order. */
+const PHASES = ["join", "drives", "strengths", "linking", "agreements", "closed"];
+
+/**
+ * The panels that serve each phase (by class), in the order they lead. Outside their phases
+ * they sit in their own place in the page.
+ * @type {Record<string, string[]>}
+ */
+const LEAD = {
+  join: ["join-panel", "board-panel", "presence-panel"],
+  drives: ["board-panel", "presence-panel", "privacy-panel"],
+  strengths: ["round-panel", "presence-panel", "board-panel"],
+  linking: ["open-panel", "presence-panel", "board-panel"],
+  agreements: ["agreements-panel"],
+  closed: ["after-panel", "agreements-panel"],
+};
+
+/** The phases whose work is the people's cards (moderation): the people come before the goals. */
+const PEOPLE_FIRST = ["drives", "strengths"];
+
+/**
+ * Each movable panel and the marker of its own place (set once, at load).
+ * @type {Map<HTMLElement, Comment>}
+ */
+const homes = new Map();
+for (const name of new Set(Object.values(LEAD).flat())) {
+  const panel = document.querySelector(`.${name}`);
+  if (!(panel instanceof HTMLElement)) continue;
+  const marker = document.createComment(name);
+  panel.before(marker);
+  homes.set(panel, marker);
+}
+
+/** The phase whose panels lead now. */
+let ledPhase = "";
+
+/**
+ * The word for a phase, as the stepper says it.
+ * @param {string} phase
+ * @returns {string}
+ */
+function phaseLabel(phase) {
+  return document.querySelector(`.stepper [data-phase="${phase}"] .step-label`)?.textContent || phase;
+}
+
+/**
+ * Put the phase's panels first, in the lead (in the document too, so reading and tabbing meet
+ * them first), and every other movable panel back in its own place.
+ * @param {string} phase
+ */
+function placeLead(phase) {
+  if (ledPhase === phase) return;
+  ledPhase = phase;
+  const tools = part("lead-tools");
+  const wanted = LEAD[phase] || [];
+  for (const [panel, marker] of homes) {
+    if (!wanted.some((name) => panel.classList.contains(name)) && panel.parentElement === tools) marker.after(panel);
+  }
+  for (const name of wanted) {
+    const panel = document.querySelector(`.${name}`);
+    if (panel instanceof HTMLElement) tools.append(panel);
+  }
+  const goals = document.querySelector(".goals-panel");
+  const people = document.querySelector(".people-panel");
+  if (goals && people) {
+    if (PEOPLE_FIRST.includes(phase)) goals.before(people);
+    else goals.after(people);
+  }
+}
+
+/** The lead: the phase, one line on what to do next, a button to the next phase, the phase's tools. */
+function renderLead() {
+  const w = current().workshop;
+  const phase = w.phase;
+  placeLead(phase);
+  setText(part("lead-phase"), phaseLabel(phase));
+  setText(part("phase-next"), strings[phase === "drives" && w.revealed === false ? "lead_next_drives_hidden" : `lead_next_${phase}`] || "");
+  const next = PHASES[PHASES.indexOf(phase) + 1];
+  const go = part("phase-next-go", HTMLButtonElement);
+  go.hidden = !next;
+  if (next && go.dataset.phase !== next) {
+    go.dataset.phase = next;
+    fill(go, h("span", {}, format(strings.lead_go, { phase: phaseLabel(next) })), icon("next"));
+  }
+  part("open-panel").hidden = phase !== "linking";
+  // After closing there is nothing left to time, unless a timer still runs (then it can be stopped).
+  part("timer-controls").hidden = phase === "closed" && timerAt(w, live.serverNow()).state === "idle";
+}
+
+/** During Linking: the goals nobody linked yet, and how many drives have no goal. */
+function renderOpen() {
+  const state = current();
+  const goals = goalsInOrder(state);
+  const open = goals.filter((g) => linksOfGoal(state, g.id).length === 0);
+  reconcile(part("unlinked-goals"), open, (g) => g.id,
+    () => h("li", { class: "unlinked-goal", "data-testid": "unlinked-goal" }),
+    (li, goal) => {
+      li.dataset.goalId = goal.id;
+      const signature = JSON.stringify([goal.kind, goal.text]);
+      if (li.dataset.signature === signature) return;
+      li.dataset.signature = signature;
+      fill(li, icon(goal.kind), h("span", {}, goal.text));
+    });
+  setText(part("unlinked-goal-count"), String(open.length));
+  part("unlinked-goals-none").hidden = open.length > 0 || goals.length === 0;
+  const drives = state.cards.filter((c) => c.kind === "drive" && !c.hidden && linksOfCard(state, c.id).length === 0);
+  setText(part("unlinked-drive-count"), String(drives.length));
+  part("unlinked-drives-hint").hidden = drives.length === 0;
 }
 
 // --- Rendering -------------------------------------------------------------------------------------
@@ -328,9 +443,10 @@ function personHead(person, cards, online) {
       icon("drive"), String(drives), icon("strength"), String(cards.length - drives)),
     h("span", { class: "person-actions" },
       h("button", { type: "button", class: "button small", "data-testid": "participant-rename",
-        "aria-label": format(strings.rename_named, { name: person.name }), onclick: () => startRenaming(person.id) }, strings.rename),
+        // Names start with the words on the button, so that voice control finds it (WCAG 2.5.3).
+        "aria-label": `${strings.rename}: ${person.name}`, onclick: () => startRenaming(person.id) }, strings.rename),
       h("button", { type: "button", class: "button small quiet-danger person-remove", "data-testid": "participant-remove",
-        "aria-label": format(strings.remove_person_named, { name: person.name }), onclick: () => removePerson(person) }, strings.remove_short)));
+        "aria-label": `${strings.remove_short}: ${person.name}`, onclick: () => removePerson(person) }, strings.remove_short)));
 }
 
 /** The people and their cards, with moderation. */
@@ -503,7 +619,8 @@ function agreementLink(link, goal, agreements) {
       h("span", { class: "link-type" }, icon(typeOf(link)), typeWords(strings, link)),
       endorsements ? h("span", { class: "endorsed" }, format(strings.endorsed, { n: endorsements })) : null,
       adding ? null : h("button", { type: "button", class: "button tiny agreement-add", "data-testid": "agreement-add",
-        "aria-label": format(strings.agreement_for, { card: card ? card.text : "", goal: goal.text }),
+        // The name starts with the words on the button (voice control), then says which link.
+        "aria-label": `${strings.agreement_add}: ${card ? card.text : ""} → ${goal.text}`,
         onclick: () => openAgreementForm(link.id, null) }, strings.agreement_add)),
     agreements.length ? h("ul", { class: "agreements" },
       agreements.map((a) => (form && form.agreementId === a.id ? h("li", { class: "agreement is-editing" }, agreementForm(link, form)) : agreementRow(a)))) : null,
@@ -583,6 +700,7 @@ function renderAfterwards() {
 function render() {
   if (!ui().state) return;
   renderStepper();
+  renderLead();
   renderTimer();
   renderCounts();
   renderGoals();
@@ -591,6 +709,7 @@ function render() {
   renderRoom();
   renderSettings();
   renderAgreements();
+  renderOpen();
   renderAfterwards();
   renderBoardKey();
   renderDeleteFollowUps();
@@ -607,14 +726,13 @@ function renderDeleteFollowUps() {
 // --- Actions -----------------------------------------------------------------------------------------
 
 /**
- * Move to a phase. A timer belongs to its phase: a new phase starts without the old one (and
- * without its input lock).
+ * Move to a phase. A timer belongs to its phase: the server ends it (and its input lock) with the
+ * phase, in the same change, so no second message is sent here (one sent after the ack could stop
+ * a timer the facilitator had just started for the new phase).
  * @param {string} phase
  */
 async function setPhase(phase) {
-  const hadTimer = timerAt(current().workshop, live.serverNow()).state !== "idle";
-  const ack = await live.act(SEND.SET_PHASE, { phase });
-  if (ack.ok && hadTimer) await live.act(SEND.SET_TIMER, { seconds: 0, lock: false });
+  await live.act(SEND.SET_PHASE, { phase });
 }
 
 /**
@@ -1024,6 +1142,10 @@ function wireTimer() {
 
 /** Wire the controls that exist before any state arrives. */
 function wire() {
+  const go = part("phase-next-go", HTMLButtonElement);
+  go.addEventListener("click", () => {
+    if (go.dataset.phase) setPhase(go.dataset.phase);
+  });
   part("phase-stepper").addEventListener("click", (event) => {
     const button = event.target instanceof Element ? event.target.closest("[data-phase]") : null;
     if (!(button instanceof HTMLElement) || !button.dataset.phase || button.getAttribute("aria-current") === "step") return;
