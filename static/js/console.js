@@ -214,7 +214,7 @@ function renderLead() {
   go.hidden = !next;
   if (next && go.dataset.phase !== next) {
     go.dataset.phase = next;
-    fill(go, h("span", {}, format(strings.lead_go, { phase: phaseLabel(next) })), icon("next"));
+    fill(go, h("span", {}, next === "closed" ? strings.lead_close : format(strings.lead_go, { phase: phaseLabel(next) })), icon("next"));
   }
   part("open-panel").hidden = phase !== "linking";
   // After closing there is nothing left to time, unless a timer still runs (then it can be stopped).

@@ -63,6 +63,7 @@ NEXT = {
     },
 }
 GO = {"en": "Next: {}", "nl": "Door naar {}"}
+CLOSE = {"en": "Close the workshop", "nl": "Workshop afsluiten"}
 # Long Dutch compounds, as Dutch goals have them: the goal column must not split them.
 LONG_GOALS = [
     ("goal", "Klanttevredenheidsonderzoek elk kwartaal, met een verbeterplan per afdeling"),
@@ -174,7 +175,9 @@ def check_lead(page, phase: str, language: str, next_label: str | None) -> None:
     assert page.get_by_test_id("phase-next").text_content() == NEXT[language][phase]
     go = page.get_by_test_id("phase-next-go")
     if next_label:
-        assert go.is_visible() and go.text_content().strip() == GO[language].format(next_label)
+        # The last step says what it does: it closes the workshop.
+        expected = CLOSE[language] if phase == "agreements" else GO[language].format(next_label)
+        assert go.is_visible() and go.text_content().strip() == expected
     else:
         assert not go.is_visible()
     order = page.evaluate(
