@@ -825,8 +825,7 @@ def test_a_middle_sized_team_on_the_console_and_the_board(open_page, server, new
     console.get_by_test_id("timer").filter(has_text="input locks at the end").wait_for()
     assert console.get_by_test_id("count-participants").text_content() == "12"
     assert console.get_by_test_id("count-connected").text_content() == "12"
-    settle(console)
-    screenshot(console, "console-linking")
+    # (The console's pictures, one per phase, come from tests/e2e/test_console_leads.py.)
 
     # A middle-sized team on the board: every card in full, links to the second column of people
     # run through the gaps between the groups in front.
