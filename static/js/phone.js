@@ -14,7 +14,8 @@
 // the server's state once the outbox is delivered.
 // Every module is one more request on the phone's first load (about 0.4 KB of headers, and each
 // compressed on its own), and that load must stay under 60 KB: hence a module per screen, and no
-// more. This one imports every screen itself, so they are all asked for at once.
+// more. This one imports every screen itself, so they are all asked for at once — except the
+// check-in's, which only a check-in between workshops needs: it is loaded when one is open.
 // The data-testid handles this page and the browser tests share: docs/phone-handles.md.
 
 import { focusIn, format, part, setText, toast } from "./dom.js";
@@ -23,13 +24,12 @@ import { countText, nameOf } from "./labels.js";
 import { connectLive } from "./live.js";
 import { cardById, fromServer, participantById } from "./state.js";
 import { renderAgreements, restoreAgreement } from "./phone/agreements.js";
-import { renderCheckin, restoreCheckinComment } from "./phone/checkin.js";
 import { renderDrives, restoreDrive, wireDrives } from "./phone/drives.js";
 import { renderLinks } from "./phone/linking.js";
 import { renderMe, showLeft, wireMe } from "./phone/me.js";
 import {
   CHECKIN, TABS, boot, currentView, enqueue, flushOutbox, isClosed, isLocked, kept, linkableCards, meId, ownPart, readOnly, screenFor,
-  store, strings, tabForPhase, timerInfo, ui, useConnection, useServerClock,
+  restoreCheckinComment, store, strings, tabForPhase, timerInfo, ui, useConnection, useServerClock,
 } from "./phone/store.js";
 import { renderStrengths, restoreStrength, saveStrengthDraft, wireStrengths } from "./phone/strengths.js";
 
@@ -41,6 +41,11 @@ import { renderStrengths, restoreStrength, saveStrengthDraft, wireStrengths } fr
  */
 
 const TICK_MS = 1000;
+
+/** The check-in's screen, once loaded; whether it is on its way. */
+/** @type {?typeof import("./phone/checkin.js")} */
+let checkin = null;
+let checkinLoading = false;
 
 /** Whether the phase's timer had run out at the last tick (to signal the moment it does). */
 /** @type {?boolean} */
@@ -228,7 +233,16 @@ function render() {
   renderStrengths(view, s);
   renderLinks(view, s);
   renderAgreements(view, s);
-  renderCheckin(view, s);
+  if (checkin) checkin.renderCheckin(view, s);
+  else if ((view.checkin || isClosed(s)) && !checkinLoading) { // check-ins come after the close: be ready
+    checkinLoading = true;
+    import("./phone/checkin.js").then((module) => {
+      checkin = module;
+      render();
+    }, () => {
+      checkinLoading = false; // offline: the next render asks again
+    });
+  }
   renderMe(view, s);
 }
 

@@ -375,7 +375,7 @@ def test_a_check_in_answered_on_the_phone_is_in_the_facilitator_s_summary(open_p
 
     assert fac.call("open_checkin")["ok"]
     wait_panel(page, "checkin")  # it opens by itself, even in a closed workshop
-    assert page.get_by_test_id("checkin-progress").text_content() == "0 of 2 links rated"
+    page.get_by_test_id("checkin-progress").filter(has_text="0 of 2 links rated").wait_for()
     first = page.get_by_test_id("checkin-link").filter(has_text=goals[0]["text"])
     first.get_by_test_id("checkin-comment").fill("Still my favourite part of the week")
     first.locator('[data-testid="checkin-rate"][data-rating="4"]').tap()

@@ -1,6 +1,7 @@
 // @ts-check
 // The check-in (between workshops, while the facilitator has one open): per link of mine, "does
 // this still energise you?" as five big buttons, and a comment (kept on the phone as it is typed).
+// Not part of the phone's first load: phone.js loads it when a check-in is first open.
 
 import { format, h, icon, part, reconcile, refill, setText, showEmpty, toast, unchanged, valueOf } from "../dom.js";
 import { LIMITS, SEND } from "../events.js";
@@ -124,13 +125,3 @@ function saveCheckinComment(link) {
   answerCheckin(link, answer.rating);
 }
 
-/**
- * Give a refused comment back to its box, when that is empty.
- * @param {Object<string, any>} payload the refused answer_checkin
- * @returns {boolean} whether it was given back
- */
-export function restoreCheckinComment(payload) {
-  if (!payload.comment || ui().checkinComments[payload.link_id]) return false;
-  store.update((s) => ({ checkinComments: { ...s.checkinComments, [payload.link_id]: payload.comment } }));
-  return true;
-}

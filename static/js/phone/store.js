@@ -683,6 +683,18 @@ export function givenStatus(card, name) {
   return `${status} · ${card.signed ? strings.signed_yes : strings.signed_no}`;
 }
 
+/**
+ * Give a refused check-in comment back to its box, when that is empty (here, not in the check-in's
+ * module: that one is loaded only once a check-in is open).
+ * @param {Object<string, any>} payload the refused answer_checkin
+ * @returns {boolean} whether it was given back
+ */
+export function restoreCheckinComment(payload) {
+  if (!payload.comment || ui().checkinComments[payload.link_id]) return false;
+  store.update((s) => ({ checkinComments: { ...s.checkinComments, [payload.link_id]: payload.comment } }));
+  return true;
+}
+
 // --- Sending: the outbox, one change at a time, through the live connection ---------------------
 
 // Trouble on the way, not a refusal: the change stays queued (and is tried again, except offline).
