@@ -53,8 +53,8 @@ def test_a_drive_is_added_edited_and_deleted_and_its_draft_survives_a_reload(ope
     page.wait_for_function("() => document.querySelector('[data-testid=card-text]')?.textContent.includes('smile')")
     screenshot(page, "phone-drives")
 
-    page.once("dialog", lambda dialog: dialog.accept())
     card.get_by_test_id("card-delete").click()
+    page.get_by_test_id("ask-yes").click()  # asked in the page
     page.get_by_test_id("my-drives-empty").wait_for()
     assert workshop.snapshot()["drives"] == []
 

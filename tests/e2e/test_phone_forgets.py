@@ -216,8 +216,8 @@ def test_the_phone_leaving_clears_what_it_kept(open_page, server, workshop):
     watched, fac, bram, anna_id = phone_with_colleagues(open_page, server, workshop)
     page = watched.page
     page.get_by_test_id("tab-me").tap()
-    page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_test_id("leave").tap()
+    page.get_by_test_id("ask-yes").tap()
     page.get_by_test_id("left-screen").wait_for()
     assert kept(page, workshop.code) == []
 

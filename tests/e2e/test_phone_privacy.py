@@ -201,8 +201,8 @@ def test_a_pending_strength_stays_private_until_accepted_and_is_gone_when_declin
     declined = (
         bram.get_by_test_id("strengths-received").locator('[data-status="pending"]').filter(has_text="Knows every")
     )
-    bram.once("dialog", lambda dialog: dialog.accept())
     declined.get_by_test_id("strength-decline").tap()
+    bram.get_by_test_id("ask-yes").tap()
     declined.wait_for(state="detached")
     anna.get_by_test_id("strengths-given").get_by_test_id("my-card").filter(has_text="Knows every").wait_for(
         state="detached"
@@ -248,8 +248,8 @@ def test_the_me_screen_shows_everything_and_leaving_deletes_it(open_page, server
     assert "Waiting for your answer" in anna.get_by_test_id("me-received-item").text_content()
     anna.get_by_test_id("me-link").filter(has_text=goal["text"]).wait_for()
 
-    anna.once("dialog", lambda dialog: dialog.accept())
     anna.get_by_test_id("leave").tap()
+    anna.get_by_test_id("ask-yes").tap()
     anna.get_by_test_id("left-screen").wait_for()
     assert anna.get_by_test_id("left-title").text_content().strip() == "You left the workshop"
     snapshot = workshop.snapshot()
@@ -306,8 +306,8 @@ def test_edits_made_offline_and_across_a_reload_arrive_exactly_once(open_page, s
     kept.get_by_test_id("card-edit-text").fill("Drawing the big picture, then the details")
     kept.get_by_test_id("card-save").tap()
     kept.get_by_test_id("card-visibility").select_option("anonymous")
-    page.once("dialog", lambda dialog: dialog.accept())
     page.locator(f'[data-card-id="{gone_id}"]').get_by_test_id("card-delete").tap()
+    page.get_by_test_id("ask-yes").tap()
     page.get_by_test_id("tab-strengths").tap()
     page.get_by_test_id("strength-accept").tap()
     page.get_by_test_id("tab-links").tap()
@@ -489,8 +489,8 @@ def test_every_phone_screen_at_360_by_740(open_page, server, new_workshop, langu
     page.evaluate("window.dispatchEvent(new Event('online'))")
     settled(page)
 
-    page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_test_id("tab-me").tap()
     page.get_by_test_id("leave").tap()
+    page.get_by_test_id("ask-yes").tap()
     page.get_by_test_id("left-screen").wait_for()
     screenshot(page, f"phone-left-{language}")

@@ -352,8 +352,8 @@ def test_an_agreement_made_on_the_phone_reaches_the_facilitator(open_page, serve
     ]
     assert (edited["id"], edited["due"], edited["done"]) == (saved["id"], None, True)
 
-    page.once("dialog", lambda dialog: dialog.accept())
     item.get_by_test_id("agreement-delete").tap()
+    page.get_by_test_id("ask-yes").tap()
     assert fac.wait_for("agreement_deleted")["id"] == saved["id"]
     item.get_by_test_id("agreement-none").wait_for()
 

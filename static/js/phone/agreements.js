@@ -9,7 +9,7 @@ import { agreementParts, agreementsOf, nameOf, pageLanguage, typeOf } from "../l
 import { newId } from "../live.js";
 import { cardById, goalById, isPresent, participantById } from "../state.js";
 import { linkHeading, typeLabel } from "./linking.js";
-import { currentView, enqueue, linksOfMyCards, meId, ownedLinks, readOnly, store, strings, ui, unsentText, withdraw } from "./store.js";
+import { askFirst, currentView, enqueue, linksOfMyCards, meId, ownedLinks, readOnly, store, strings, ui, unsentText, withdraw } from "./store.js";
 
 /**
  * @typedef {import("../state.js").State} State
@@ -244,8 +244,8 @@ function setAgreementDone(agreement, done) {
  * Delete an agreement after one confirmation (an unsent one is simply taken back).
  * @param {Agreement} agreement
  */
-function deleteAgreement(agreement) {
+async function deleteAgreement(agreement) {
   if (agreement.fresh && withdraw((item) => item.event === SEND.ADD_AGREEMENT && item.payload.id === agreement.id)) return;
-  if (!window.confirm(strings.confirm_delete_agreement)) return;
+  if (!(await askFirst(strings.confirm_delete_agreement, strings.delete))) return;
   enqueue(SEND.DELETE_AGREEMENT, { id: agreement.id });
 }

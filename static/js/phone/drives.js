@@ -10,7 +10,7 @@ import { nameOf } from "../labels.js";
 import { newId } from "../live.js";
 import { cardById } from "../state.js";
 import {
-  cardMeta, composerVisibility, currentView, enqueue, idsOf, isGivenStrength, kept, meId, myDrives, promptIndexOf, readOnly, store, strings, ui,
+  askFirst, cardMeta, composerVisibility, currentView, enqueue, idsOf, isGivenStrength, kept, meId, myDrives, promptIndexOf, readOnly, store, strings, ui,
   unsentText, withdraw,
 } from "./store.js";
 
@@ -365,8 +365,8 @@ function saveEdit(id) {
  * Delete one of my cards, or one about me (an unsent card is simply taken back).
  * @param {Card} card
  */
-function deleteCard(card) {
+async function deleteCard(card) {
   if (card.fresh && withdraw((item) => idsOf(item).includes(card.id))) return;
-  if (!window.confirm(strings.confirm_delete_card)) return;
+  if (!(await askFirst(strings.confirm_delete_card, strings.delete))) return;
   enqueue(SEND.DELETE_CARD, { id: card.id });
 }

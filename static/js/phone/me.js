@@ -7,8 +7,8 @@ import { SEND } from "../events.js";
 import { nameOf, refusalText } from "../labels.js";
 import { cardById, goalById } from "../state.js";
 import {
-  fromText, givenStatus, isConnected, kept, meId, myDrives, myLinks, sendNow, stopSending, store, strengthsGiven, strengthsReceived, strings,
-  ui, unsentText,
+  askFirst, fromText, givenStatus, isConnected, kept, meId, myDrives, myLinks, sendNow, stopSending, store, strengthsGiven, strengthsReceived,
+  strings, ui, unsentText,
 } from "./store.js";
 
 /**
@@ -72,7 +72,7 @@ export function renderMe(view, s) {
 
 /** Leave the workshop, after one confirmation: the server deletes everything of mine. */
 async function leave() {
-  if (ui().leaving || !window.confirm(strings.confirm_leave)) return;
+  if (ui().leaving || !(await askFirst(strings.confirm_leave, leaveButton.dataset.label || ""))) return;
   if (!isConnected()) {
     toast(strings.leave_offline, { kind: "error" });
     return;

@@ -11,7 +11,7 @@
 // 0.4 KB of headers, and each compressed on its own), and that load must stay under 60 KB.
 
 import { timerView } from "../clock.js";
-import { readJSON, toast, workshopStore } from "../dom.js";
+import { part, readJSON, setText, toast, workshopStore } from "../dom.js";
 import { SEND, VISIBILITIES } from "../events.js";
 import { agreementsOf, format, nameOf, refusalText } from "../labels.js";
 import {
@@ -693,6 +693,25 @@ export function restoreCheckinComment(payload) {
   if (!payload.comment || ui().checkinComments[payload.link_id]) return false;
   store.update((s) => ({ checkinComments: { ...s.checkinComments, [payload.link_id]: payload.comment } }));
   return true;
+}
+
+/**
+ * Ask once before something that cannot be undone, in the page's own dialog at the bottom of the
+ * screen (the browser's confirm box is foreign on a phone, and blocks every other tab): Cancel
+ * has the focus, Escape cancels, and nothing else on the page reacts until it is answered.
+ * @param {string} question
+ * @param {string} yes the button that goes ahead, in the words of what it does
+ * @returns {Promise<boolean>} whether to go ahead
+ */
+export function askFirst(question, yes) {
+  const dialog = part("ask", HTMLDialogElement);
+  setText(part("ask-text"), question);
+  setText(part("ask-yes"), yes);
+  dialog.returnValue = "";
+  dialog.showModal();
+  return new Promise((resolve) => {
+    dialog.addEventListener("close", () => resolve(dialog.returnValue === "yes"), { once: true });
+  });
 }
 
 // --- Sending: the outbox, one change at a time, through the live connection ---------------------

@@ -10,7 +10,7 @@ import { newId } from "../live.js";
 import { participantById } from "../state.js";
 import { cardContent, markCard, renderCardList } from "./drives.js";
 import {
-  cardMeta, colleaguesToPick, enqueue, fromText, givenStatus, kept, meId, readOnly, store, strengthRound, strengthsGiven,
+  askFirst, cardMeta, colleaguesToPick, enqueue, fromText, givenStatus, kept, meId, readOnly, store, strengthRound, strengthsGiven,
   strengthsReceived, strings, ui, unsentText,
 } from "./store.js";
 
@@ -292,8 +292,8 @@ function acceptStrength(card, text) {
  * Decline a strength about me: it is deleted.
  * @param {Card} card
  */
-function declineStrength(card) {
-  if (!window.confirm(strings.confirm_decline)) return;
+async function declineStrength(card) {
+  if (!(await askFirst(strings.confirm_decline, strings.decline))) return;
   enqueue(SEND.RESPOND_STRENGTH, { id: card.id, answer: "decline" });
 }
 
