@@ -139,6 +139,10 @@ function renderHeader(view, s) {
     setText(button, locked ? strings.timer_up : button.dataset.label || "");
   }
   el.timeUp.hidden = !locked;
+  // Closed for good: the composers take no more typing (what was typed stays, to copy).
+  for (const box of document.querySelectorAll(".composer textarea")) {
+    if (box instanceof HTMLTextAreaElement) box.readOnly = isClosed(s);
+  }
   el.checkinBanner.hidden = !view.checkin || s.tab === CHECKIN;
   renderTimer(s);
   renderPhaseBar(view, s);

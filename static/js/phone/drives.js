@@ -10,8 +10,8 @@ import { nameOf } from "../labels.js";
 import { newId } from "../live.js";
 import { cardById } from "../state.js";
 import {
-  askFirst, cardMeta, composerVisibility, currentView, enqueue, idsOf, isGivenStrength, kept, meId, myDrives, promptIndexOf, readOnly, store, strings, ui,
-  unsentText, withdraw,
+  askFirst, cardMeta, composerVisibility, currentView, enqueue, idsOf, isConnected, isGivenStrength, kept, meId, myDrives, promptIndexOf, readOnly,
+  store, strings, ui, unsentText, withdraw,
 } from "./store.js";
 
 /**
@@ -29,6 +29,7 @@ const el = {
   counter: part("drive-counter"),
   draftNote: part("drive-draft-note"),
   visibility: part("drive-visibility", HTMLSelectElement),
+  added: part("drive-added"),
   list: part("my-drives"),
 };
 
@@ -70,7 +71,10 @@ function renderPrompt(s) {
 }
 
 /**
- * The composer's visibility choice, its icon and its plain-words hint (also before any state).
+ * The composer's visibility choice, its icon, and who will see the next card in plain words right
+ * above "Add" (also before any state). The choice stays for the next cards, and on the phone
+ * across a reload: undoing it by itself would put the next private thought on the projector by a
+ * slip. So it is never silent instead: a private composer looks private, its "Add" too.
  * @param {PhoneUi} s
  */
 function renderComposerVisibility(s) {
@@ -78,8 +82,7 @@ function renderComposerVisibility(s) {
   if (el.visibility.value !== visibility) el.visibility.value = visibility;
   part("drive-visibility-icon", SVGElement).firstElementChild?.setAttribute("href", `#i-${visibility}`);
   setText(part("drive-visibility-hint"), strings[`visibility_hint_${visibility}`]);
-  const field = el.visibility.closest(".visibility-field");
-  if (field instanceof HTMLElement) field.dataset.visibility = visibility;
+  el.form.dataset.visibility = visibility;
 }
 
 /**
@@ -99,6 +102,7 @@ export function renderDrives(view, s) {
 
 /** Keep the composer's text on the phone. */
 function saveDraft() {
+  if (el.text.value) setText(el.added, "");
   kept.set("draft:drive", el.text.value);
   el.draftNote.hidden = !el.text.value.trim();
   updateCounter(el.text, el.counter);
@@ -110,6 +114,7 @@ function saveDraft() {
  * @returns {boolean} whether it was given back
  */
 export function restoreDrive(text) {
+  setText(el.added, "");
   if (el.text.value.trim()) return false;
   el.text.value = text;
   saveDraft();
@@ -130,6 +135,7 @@ function movePrompt(step) {
  */
 function addDrive(event) {
   event.preventDefault();
+  if (readOnly()) return;
   const text = el.text.value.trim();
   if (!text) {
     toast(strings.empty_text);
@@ -142,6 +148,9 @@ function addDrive(event) {
   el.text.value = "";
   saveDraft();
   enqueue(SEND.ADD_CARD, payload);
+  // Said where the eyes are (the card itself lands in the list below, off screen on most phones).
+  setText(el.added, `${isConnected() ? strings.added : strings.pending} ${strings[`visibility_hint_${payload.visibility}`]}`);
+  el.added.scrollIntoView({ block: "nearest" });
 }
 
 /** Restore the composer's draft and wire the screen; it works before the socket connects. */
@@ -150,7 +159,14 @@ export function wireDrives() {
   el.text.value = el.text.value || kept.get("draft:drive", "") || "";
   saveDraft();
   el.text.addEventListener("input", saveDraft);
+  // Enter adds (one thought per card); Shift+Enter still starts a new line.
+  el.text.addEventListener("keydown", (event) => {
+    if (event.key !== "Enter" || event.shiftKey || event.isComposing) return;
+    event.preventDefault();
+    el.form.requestSubmit();
+  });
   el.visibility.addEventListener("change", () => {
+    setText(el.added, ""); // it said who sees the card before
     store.update({ visibility: el.visibility.value });
     renderComposerVisibility(ui()); // also before any state arrived (then only the tabs are drawn)
   });
