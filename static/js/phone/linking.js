@@ -142,7 +142,7 @@ function renderTeamLinks(view, s, mine) {
             type: "button", class: "button small endorse", "data-testid": "endorse", "aria-pressed": String(endorsed),
             "aria-label": format(strings.endorse_label, { n: endorsements.length }), props: { disabled: locked },
             onclick: () => endorse(link, !endorsed),
-          }, icon("thumb"), h("span", {}, "+1"), h("span", { class: "endorse-count", "data-testid": "endorse-count" }, String(endorsements.length)))),
+          }, icon("thumb"), h("span", {}, "+1"), " ", h("span", { class: "endorse-count", "data-testid": "endorse-count" }, String(endorsements.length)))),
       ]);
     }, { animate: drawn });
   setText(part("team-links-count"), links.length || "");
@@ -171,11 +171,12 @@ export function renderLinks(view, s) {
       const count = linksOfCard(view, card.id).length;
       button.setAttribute("aria-pressed", String(linkCard === card.id));
       button.classList.toggle("is-strength", card.kind === "strength");
+      // Named by what it shows (voice control says what it sees), the kind and the count in words.
       fill(button,
         icon(card.kind),
-        h("span", { class: "pick-text" }, card.text),
-        h("span", { class: `pick-badge ${count ? "" : "is-open"}` }, count ? String(count) : "0"));
-      button.setAttribute("aria-label", `${strings[`kind_${card.kind}`]}: ${card.text}. ${linkCountText(strings, count)}`);
+        h("span", { class: "pick-text" }, h("span", { class: "visually-hidden" }, `${strings[`kind_${card.kind}`]}: `), card.text),
+        h("span", { class: `pick-badge ${count ? "" : "is-open"}`, "aria-hidden": "true" }, String(count)),
+        h("span", { class: "visually-hidden" }, ` (${linkCountText(strings, count)})`));
     });
   showEmpty("link-cards-empty", !myCards.length);
 
