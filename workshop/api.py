@@ -140,6 +140,12 @@ def cards_csv(code):
     return _download(summary.cards_csv(data), "text/csv", workshop["code"] + "-cards", "csv")
 
 
+@bp.get("/workshops/<code>/themes.csv")
+def themes_csv(code):
+    workshop, data = _summary_for(code)
+    return _download(summary.themes_csv(data), "text/csv", workshop["code"] + "-themes", "csv")
+
+
 @bp.get("/workshops/<code>/map.svg")
 def map_svg(code):
     from flask_babel import gettext

@@ -334,6 +334,11 @@ ACTIONS: dict[str, tuple[type[BaseModel], Action]] = {
     "add_agreement": (model.AddAgreement, service.add_agreement),
     "edit_agreement": (model.EditAgreement, service.edit_agreement),
     "delete_agreement": (model.ById, service.delete_agreement),
+    # themes: the facilitator groups drives
+    "add_theme": (model.AddTheme, service.add_theme),
+    "edit_theme": (model.EditTheme, service.edit_theme),
+    "delete_theme": (model.ById, service.delete_theme),
+    "set_card_theme": (model.SetCardTheme, service.set_card_theme),
     # a participant about themself
     "set_done": (model.SetDone, service.set_done),
     "answer_checkin": (model.AnswerCheckin, service.answer_checkin),
@@ -379,6 +384,17 @@ def _erased(changes: list) -> list:
     if seats:
         disconnect_room_later(*(participant_room(seat) for seat in seats))
     return changes
+
+
+@client_event("link_theme", model.LinkTheme)
+def link_theme(actor, view, req):
+    """Facilitator links every card of a theme to a goal; acks the links made (each broadcast
+    as ``link_saved``)."""
+    changes, version = service.link_theme(_store(), actor, req)
+    viewer = model.viewer_of(actor, view)
+    for change in changes:
+        broadcast(actor.workshop_id, change)
+    return {"version": version, "links": [change.view(viewer)[1]["link"] for change in changes]}
 
 
 @client_event("start_follow_up", model.FollowUp)

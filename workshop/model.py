@@ -39,6 +39,9 @@ TITLE_MAX = 120
 TEXT_MAX = 280
 NAME_MAX = 40
 GOALS_MAX = 100
+THEME_NAME_MAX = 60
+THEME_CARDS_MAX = 200  # cards one add_theme may group
+THEMES_MAX = 200  # themes in one workshop
 PALETTE_SIZE = 8
 # Inbound JSON (REST bodies, socket payloads): this protocol's payloads nest three or four deep.
 JSON_DEPTH_MAX = 16
@@ -281,6 +284,14 @@ Name = Annotated[
     AfterValidator(names.check_name),
     _at_most(NAME_MAX),
 ]
+# A theme's name is the facilitator's words, cleaned like a title.
+ThemeName = Annotated[
+    str,
+    Field(max_length=4 * THEME_NAME_MAX),
+    AfterValidator(_clean_text),
+    AfterValidator(_one_line),
+    _at_most(THEME_NAME_MAX),
+]
 ItemId = Annotated[str, Field(pattern=ID_PATTERN)]
 
 
@@ -380,6 +391,30 @@ class EditAgreement(Inbound):
     owner: ItemId | None = None
     due: Day | None = None
     done: bool | None = None
+
+
+class AddTheme(Inbound):
+    id: ItemId
+    name: ThemeName
+    card_ids: Annotated[list[ItemId], Field(min_length=1, max_length=THEME_CARDS_MAX)]
+
+
+class EditTheme(Inbound):
+    id: ItemId
+    name: ThemeName
+
+
+class SetCardTheme(Inbound):
+    """``theme_id`` is required: a theme to join, or null to leave the one it is in."""
+
+    id: ItemId
+    theme_id: ItemId | None
+
+
+class LinkTheme(Inbound):
+    theme_id: ItemId
+    goal_id: ItemId
+    type: LinkType = "energises"
 
 
 class SetTimer(Inbound):
@@ -518,13 +553,14 @@ def color_for(joined_before: int) -> int:
 def carried_over(snapshot: Snapshot) -> Snapshot:
     """What a follow-up starts with (step 3 of the method): the same goals and people, the cards
     they shared (a strength still waiting for its person's consent stays behind), and the links
-    and agreements on those cards. The strength round's pairs stay behind."""
+    and agreements on those cards. The strength round's pairs and the themes stay behind (the
+    facilitator groups the new workshop's drives anew)."""
     cards = [c for c in snapshot["cards"] if c["status"] == "accepted"]
     card_ids = {c["id"] for c in cards}
     links = [l for l in snapshot["links"] if l["card_id"] in card_ids]
     link_ids = {l["id"] for l in links}
     agreements = [a for a in snapshot["agreements"] if a["link_id"] in link_ids]
-    return {**snapshot, "cards": cards, "links": links, "agreements": agreements, "assignments": []}
+    return {**snapshot, "cards": cards, "links": links, "agreements": agreements, "assignments": [], "themes": []}
 
 
 def strength_round(participant_ids: list[str], per_person: int) -> list[tuple[str, str]]:
@@ -586,6 +622,26 @@ def check_card_fields(card_kind: str, visibility: str | None, signed: bool | Non
         raise invalid("visibility: a strength is shared once its person accepts it.")
     if card_kind == "drive" and signed is not None:
         raise invalid("signed: only strengths are signed.")
+
+
+def check_theme_phase(workshop: Workshop) -> None:
+    """Themes are made and changed while the workshop is open, by the facilitator too."""
+    if workshop["phase"] == "closed":
+        raise closed()
+
+
+def check_can_join_theme(card: Card) -> None:
+    """A theme is seen by the whole room: only drives the team sees may join one."""
+    if card["kind"] != "drive":
+        raise invalid("card_ids: only drives are grouped in themes.")
+    if not shown_to_the_team(card):
+        raise forbidden("A drive only the facilitator sees cannot join a theme the room sees.")
+
+
+def shown_to_the_team(card: Card) -> bool:
+    """Whether the team sees this drive (not facilitator-only, not moderated away): only such
+    a drive may be in a theme."""
+    return card["visibility"] != "facilitator" and not card.get("hidden")
 
 
 def check_can_respond(actor: Actor, card: Card) -> None:

@@ -90,6 +90,8 @@ def state_for(store: Store, actor: Actor, view: str, language: str | None = None
         "links": links,
         "agreements": agreements,
         "assignments": model.assignments_for(snap["assignments"], viewer),
+        # Every theme holds drives the whole room sees (service: add_theme), so all see them all.
+        "themes": snap["themes"],
         "checkin": _checkin_for(store, actor, viewer),
         "me": {"role": actor.role, "id": actor.participant_id, "view": view},
     }
@@ -141,6 +143,7 @@ def facilitators_workshop(store: Store, workshop: Workshop) -> dict[str, Any]:
         "links": snap["links"],
         "agreements": snap["agreements"],
         "assignments": snap["assignments"],
+        "themes": snap["themes"],
     }
 
 

@@ -64,6 +64,7 @@ class Card(TypedDict):
     reworded: bool
     hidden: bool
     created_at: str
+    theme_id: str | None  # the theme it is grouped in (drives only), or None
 
 
 class NewCard(TypedDict):
@@ -85,6 +86,14 @@ class Link(TypedDict):
     type: str  # "energises" | "grow" | "already"
     endorsements: list[str]  # who gave it a +1, in order
     created_by: str | None
+    created_at: str
+
+
+class Theme(TypedDict):
+    """Drives the facilitator grouped under a name of their own (never empty)."""
+
+    id: str
+    name: str
     created_at: str
 
 
@@ -146,6 +155,7 @@ class Snapshot(TypedDict):
     links: list[Link]
     agreements: list[Agreement]
     assignments: list[Assignment]
+    themes: list[Theme]
 
 
 class Origins(TypedDict):

@@ -64,10 +64,28 @@ class CardRow(Shape):
     visibility: str
     hidden: bool
     goals: list[str]
+    theme: str | None  # the name of the theme it is in (drives)
 
 
 class AnonymousCard(CardRow):
     kind: str
+
+
+class ThemeGoal(Shape):
+    id: str
+    text: str
+    links: int  # links from the theme's drives to this goal
+
+
+class ThemeRow(Shape):
+    """Drives the facilitator grouped: counted over the cards the summary's reader may see."""
+
+    id: str
+    name: str
+    drives: int
+    people: list[str]  # whose named drives are in it: sorted, once each
+    anonymous: int  # drives in it shared without a name
+    goals: list[ThemeGoal]
 
 
 class PersonRow(Shape):
@@ -143,6 +161,7 @@ class Summary(Shape):
     workshop: WorkshopInfo
     totals: Totals
     goals: list[GoalRow]
+    themes: list[ThemeRow]
     people: list[PersonRow]
     open_goals: list[OpenGoal]
     unlinked_drives: list[UnlinkedDrive]

@@ -27,7 +27,7 @@ from .clock import stamp
 from .limits import cap
 from .model import Actor, Viewer, WorkshopError
 from .read import settings_of
-from .rows import Agreement, Card, Link, NewCard, NewGoal, Participant, Workshop
+from .rows import Agreement, Card, Link, NewCard, NewGoal, Participant, Theme, Workshop
 from .store import Store, Transaction
 from .store.reads import Reads
 
@@ -385,10 +385,11 @@ def add_card(store: Store, actor: Actor, request: model.AddCard) -> Change:
         return step.changed(_card_saved(tx.add_card(actor.workshop_id, card)))
 
 
-def edit_card(store: Store, actor: Actor, request: model.EditCard) -> Change:
+def edit_card(store: Store, actor: Actor, request: model.EditCard) -> Change | list[Change]:
     """The author changes a card's text, visibility (drives) or signature (strengths).
 
-    A strength whose text changes waits for its person's consent again.
+    A strength whose text changes waits for its person's consent again. A drive made
+    facilitator-only leaves its theme (a theme it leaves empty goes, just before).
     """
     fields: dict[str, Any] = {
         k: v
@@ -412,8 +413,8 @@ def edit_card(store: Store, actor: Actor, request: model.EditCard) -> Change:
         if card["kind"] == "strength" and "text" in fields:
             fields.update(status="pending", reworded=False)
         link_ids = step.tx.link_ids_of_card(card["id"])
-        saved = step.tx.update_card(actor.workshop_id, card["id"], **fields)
-        return step.changed(_card_saved(saved, before=card, link_ids=link_ids))
+        saved = _out_of_theme_if_unseen(step, step.tx.update_card(actor.workshop_id, card["id"], **fields))
+        return [*_emptied_themes(step), step.changed(_card_saved(saved, before=card, link_ids=link_ids))]
 
 
 def respond_strength(store: Store, actor: Actor, request: model.RespondStrength) -> Change:
@@ -438,7 +439,8 @@ def respond_strength(store: Store, actor: Actor, request: model.RespondStrength)
         return step.changed(_card_saved(saved, before=card))
 
 
-def delete_card(store: Store, actor: Actor, request: model.ById) -> Change:
+def delete_card(store: Store, actor: Actor, request: model.ById) -> Change | list[Change]:
+    """A card goes with its links (and its theme, when it was the theme's last card)."""
     with _changing(store, actor, writes=True, erasing=True) as step:
         card = _own_card(step.tx, actor, request.id)
         if card is None:
@@ -447,7 +449,7 @@ def delete_card(store: Store, actor: Actor, request: model.ById) -> Change:
         if not model.can_delete_card(actor, card):
             raise model.forbidden("You may only delete your own cards.")
         link_ids = step.tx.delete_card(actor.workshop_id, request.id)
-        return step.changed(_card_deleted(card, link_ids))
+        return [*_emptied_themes(step), step.changed(_card_deleted(card, link_ids))]
 
 
 # --- people leaving -----------------------------------------------------------------------
@@ -507,6 +509,7 @@ def _erase_seat(step: Step, workshop_id: str, participant_id: str) -> list[Chang
         return "participant_left", shown_to(viewer)
 
     special = frozenset({c["about"] for c in named} | {c["author"] for c in named}) - {participant_id}
+    changes += _emptied_themes(step, workshop_id)
     changes.append(step.changed(Change("participant_left", shown_to(model.FACILITATOR), render, special), workshop_id))
     return changes
 
@@ -519,6 +522,146 @@ def _ties_everywhere(card: Card, participant_id: str) -> bool:
         if shown is not None and participant_id not in (shown["about"], shown["author"]):
             return False
     return True
+
+
+# --- themes -------------------------------------------------------------------------------
+#
+# The facilitator groups similar drives under a name of their own. A theme is seen by the whole
+# room, so only drives the team sees are in one (model.check_can_join_theme), and it is never
+# empty: a theme whose last card leaves (moved, deleted, erased with its person, made
+# facilitator-only or hidden) is deleted in the same transaction, in a ``theme_deleted`` sent
+# just before the change that emptied it (so that the change asked for is the last, the one
+# acknowledged).
+
+
+def _theme_saved(theme: Theme, cards: Sequence[Card] = ()) -> Change:
+    """A theme made or renamed, with the cards that joined it (each as the viewer may see it)."""
+
+    def render(viewer: Viewer):
+        return "theme_saved", {"theme": theme, "cards": [v for c in cards if (v := model.card_for(c, viewer))]}
+
+    special = frozenset({c["about"] for c in cards} | {c["author"] for c in cards})
+    return Change("theme_saved", {"theme": theme, "cards": list(cards)}, render, special)
+
+
+def _theme_deleted(theme_id: str, cards: Sequence[Card] = ()) -> Change:
+    """A theme gone; ``cards``: those that were still in it (now in none), listed per viewer."""
+
+    def render(viewer: Viewer):
+        return "theme_deleted", {"id": theme_id, "card_ids": [c["id"] for c in cards if model.card_for(c, viewer)]}
+
+    special = frozenset({c["about"] for c in cards} | {c["author"] for c in cards})
+    return Change("theme_deleted", {"id": theme_id, "card_ids": [c["id"] for c in cards]}, render, special)
+
+
+def _emptied_themes(step: Step, workshop_id: str | None = None) -> list[Change]:
+    """Delete the themes no card is in any longer (the invariant: no empty themes)."""
+    where = workshop_id or step.actor.workshop_id
+    return [step.changed(_theme_deleted(tid), workshop_id) for tid in step.tx.delete_empty_themes(where)]
+
+
+def _out_of_theme_if_unseen(step: Step, card: Card) -> Card:
+    """A drive the team no longer sees (facilitator-only, hidden) leaves its theme."""
+    if card["theme_id"] is None or model.shown_to_the_team(card):
+        return card
+    return step.tx.set_card_theme(step.actor.workshop_id, card["id"], None)
+
+
+def _theme_of(tx: Reads, actor: Actor, theme_id: str) -> Theme:
+    theme = tx.theme(actor.workshop_id, theme_id)
+    if theme is None:
+        raise model.not_found("theme")
+    return theme
+
+
+def add_theme(store: Store, actor: Actor, request: model.AddTheme) -> list[Change]:
+    """Group drives under a new theme (a card in another theme moves). All or nothing: one card
+    that may not join refuses the whole request. Replaying the id acks the theme as it is."""
+    with _changing(store, actor, may=model.check_facilitator) as step:
+        tx, workshop_id = step.tx, actor.workshop_id
+        model.check_theme_phase(step.workshop)
+        existing = tx.theme(workshop_id, request.id)
+        if existing is not None:
+            return [step.unchanged(_theme_saved(existing, tx.cards_of_theme(workshop_id, request.id)))]
+        if tx.is_buried(request.id):
+            # Made, then deleted before this late resend: it stays deleted.
+            return [step.unchanged(_theme_deleted(request.id))]
+        if tx.id_taken("themes", request.id):
+            raise model.conflict("That id is already used.")
+        cards = []
+        for card_id in dict.fromkeys(request.card_ids):
+            card = _own_card(tx, actor, card_id)
+            if card is None:
+                raise model.not_found("card")
+            model.check_can_join_theme(card)
+            cards.append(card)
+        if tx.count_themes(workshop_id) >= model.THEMES_MAX:
+            raise model.invalid(f"A workshop has at most {model.THEMES_MAX} themes.")
+        theme = tx.add_theme(workshop_id, request.id, request.name)
+        for card in cards:
+            tx.set_card_theme(workshop_id, card["id"], theme["id"])
+        emptied = _emptied_themes(step)
+        return [*emptied, step.changed(_theme_saved(theme, tx.cards_of_theme(workshop_id, theme["id"])))]
+
+
+def edit_theme(store: Store, actor: Actor, request: model.EditTheme) -> Change:
+    """Rename a theme (the old name is erased from the disk)."""
+    with _changing(store, actor, may=model.check_facilitator, erasing=True) as step:
+        model.check_theme_phase(step.workshop)
+        theme = _theme_of(step.tx, actor, request.id)
+        if theme["name"] == request.name:
+            return step.unchanged(_theme_saved(theme))
+        return step.changed(_theme_saved(step.tx.rename_theme(actor.workshop_id, request.id, request.name)))
+
+
+def delete_theme(store: Store, actor: Actor, request: model.ById) -> Change:
+    """Ungroup a theme: its cards stay, in no theme. Deleting one already gone acks."""
+    with _changing(store, actor, may=model.check_facilitator, erasing=True) as step:
+        model.check_theme_phase(step.workshop)
+        if step.tx.theme(actor.workshop_id, request.id) is None:
+            return step.unchanged(_theme_deleted(request.id))
+        cards = step.tx.cards_of_theme(actor.workshop_id, request.id)
+        step.tx.delete_theme(actor.workshop_id, request.id)
+        return step.changed(_theme_deleted(request.id, cards))
+
+
+def set_card_theme(store: Store, actor: Actor, request: model.SetCardTheme) -> Change | list[Change]:
+    """A drive joins a theme (moving out of the one it was in) or, with ``theme_id`` null,
+    leaves its theme. The card travels as ``card_saved``, seen as any change of the card."""
+    with _changing(store, actor, may=model.check_facilitator) as step:
+        tx = step.tx
+        model.check_theme_phase(step.workshop)
+        card = _own_card(tx, actor, request.id)
+        if card is None:
+            raise model.not_found("card")
+        if card["kind"] != "drive":
+            raise model.invalid("id: only drives are grouped in themes.")
+        if request.theme_id is not None:
+            model.check_can_join_theme(card)
+            _theme_of(tx, actor, request.theme_id)
+        if card["theme_id"] == request.theme_id:
+            return step.unchanged(_card_saved(card))
+        saved = tx.set_card_theme(actor.workshop_id, card["id"], request.theme_id)
+        return [*_emptied_themes(step), step.changed(_card_saved(saved, before=card))]
+
+
+def link_theme(store: Store, actor: Actor, request: model.LinkTheme) -> tuple[list[Change], int]:
+    """Link every card of a theme to a goal (each link still its card's, made by the
+    facilitator); cards already linked to it keep their link. Returns the links made (one
+    change each) and the workshop's version after them."""
+    with _changing(store, actor, may=model.check_facilitator) as step:
+        tx, workshop_id = step.tx, actor.workshop_id
+        model.check_theme_phase(step.workshop)
+        _theme_of(tx, actor, request.theme_id)
+        if tx.goal(workshop_id, request.goal_id) is None:
+            raise model.not_found("goal")
+        changes = []
+        for card in tx.cards_of_theme(workshop_id, request.theme_id):
+            if tx.link_between(card["id"], request.goal_id) is not None:
+                continue
+            link = tx.add_link(workshop_id, model.new_id(), card["id"], request.goal_id, None, request.type)
+            changes.append(step.changed(_link_change("link_saved", link, card)))
+        return changes, changes[-1].version if changes else step.workshop["version"]
 
 
 # --- links --------------------------------------------------------------------------------
@@ -669,8 +812,9 @@ def assign_strength_round(store: Store, actor: Actor, request: model.AssignStren
         return step.changed(Change("assignments_changed", {"assignments": assignments}, render, givers))
 
 
-def set_card_hidden(store: Store, actor: Actor, request: model.SetCardHidden) -> Change:
-    """The facilitator moderates a card away from the team (or back)."""
+def set_card_hidden(store: Store, actor: Actor, request: model.SetCardHidden) -> Change | list[Change]:
+    """The facilitator moderates a card away from the team (or back). A hidden drive leaves its
+    theme, like a facilitator-only one (a theme it leaves empty goes, just before)."""
     with _changing(store, actor, may=model.check_facilitator) as step:
         card = _own_card(step.tx, actor, request.id)
         if card is None:
@@ -678,8 +822,8 @@ def set_card_hidden(store: Store, actor: Actor, request: model.SetCardHidden) ->
         if card["hidden"] == request.hidden:
             return step.unchanged(_card_saved(card))
         link_ids = step.tx.link_ids_of_card(card["id"])
-        saved = step.tx.update_card(actor.workshop_id, card["id"], hidden=request.hidden)
-        return step.changed(_card_saved(saved, before=card, link_ids=link_ids))
+        saved = _out_of_theme_if_unseen(step, step.tx.update_card(actor.workshop_id, card["id"], hidden=request.hidden))
+        return [*_emptied_themes(step), step.changed(_card_saved(saved, before=card, link_ids=link_ids))]
 
 
 def rename_participant(store: Store, actor: Actor, request: model.RenameParticipant) -> Change:

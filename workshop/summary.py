@@ -87,6 +87,8 @@ def build(snapshot: Snapshot, viewer: Viewer = FACILITATOR) -> dict:
             {"id": goal["id"], "kind": goal["kind"], "text": goal["text"], "links": links, "people": names}
         )
 
+    theme_names = {t["id"]: t["name"] for t in snapshot.get("themes", [])}
+
     def entry(card):
         return {
             "id": card["id"],
@@ -94,6 +96,7 @@ def build(snapshot: Snapshot, viewer: Viewer = FACILITATOR) -> dict:
             "visibility": card["visibility"],
             "hidden": card["hidden"],
             "goals": [goal_text[g] for g in goals_by_card[card["id"]]],
+            "theme": theme_names.get(card.get("theme_id") or ""),
         }
 
     people_rows = []
@@ -142,12 +145,43 @@ def build(snapshot: Snapshot, viewer: Viewer = FACILITATOR) -> dict:
             "unlinked_drives": len(unlinked),
         },
         "goals": goal_rows,
+        "themes": themes_of(snapshot, goals, goals_by_card),
         "people": people_rows,
         "open_goals": open_goals,
         "unlinked_drives": unlinked,
         # Cards shared without a name (the team's view of anonymous drives).
         "anonymous": [{**entry(c), "kind": c["kind"]} for c in snapshot["cards"] if c["about"] is None],
     }
+
+
+def themes_of(seen: Snapshot, goals: list[Goal], goals_by_card: dict[str, list[str]]) -> list[dict]:
+    """Each theme with what it holds, counted over the cards the viewer sees (``seen`` is
+    ``visible_part``'s): its drives, the people of its named ones (sorted, once each), how many
+    are anonymous, and the goals its drives are linked to (in the goals' order, with how many
+    of its links each has). A theme none of whose cards the viewer sees is left out."""
+    names = {p["id"]: p["name"] for p in seen["participants"]}
+    rows = []
+    for theme in seen.get("themes", []):
+        cards = [c for c in seen["cards"] if c.get("theme_id") == theme["id"]]
+        if not cards:
+            continue
+        people = {names[c["about"]] for c in cards if c["about"] in names}
+        linked = [g for c in cards for g in goals_by_card.get(c["id"], [])]
+        rows.append(
+            {
+                "id": theme["id"],
+                "name": theme["name"],
+                "drives": len(cards),
+                "people": sorted(people, key=lambda n: (n.casefold(), n)),
+                "anonymous": sum(1 for c in cards if c["about"] is None),
+                "goals": [
+                    {"id": g["id"], "text": g["text"], "links": linked.count(g["id"])}
+                    for g in goals
+                    if g["id"] in linked
+                ],
+            }
+        )
+    return rows
 
 
 def _md_escape(text: str) -> str:
@@ -183,6 +217,18 @@ def to_markdown(summary: dict, _: Callable[[str], str] = _identity) -> str:
                 f"({_(link['card']['kind'])})"
             )
         lines.append("")
+    if summary.get("themes"):
+        themes_label, people_label, goals_label = _("Themes"), _("People"), _("Goals")
+        lines += [f"## {themes_label}", ""]
+        for theme in summary["themes"]:
+            lines.append(f"### {_md_escape(theme['name'])} ({_('Drives: %(n)s') % {'n': theme['drives']}})")
+            who = [_md_escape(n) for n in theme["people"]]
+            if theme["anonymous"]:
+                who.append(f"{anonymous} × {theme['anonymous']}")
+            lines.append(f"- {people_label}: {', '.join(who) or none}")
+            goals = [f"{_md_escape(g['text'])} ({g['links']})" for g in theme["goals"]]
+            lines.append(f"- {goals_label}: {', '.join(goals) or no_goal_yet}")
+            lines.append("")
     lines += [f"## {per_person}", ""]
     for p in summary["people"]:
         lines.append(f"### {_md_escape(p['name'])}")
@@ -463,15 +509,27 @@ def links_csv(summary: dict) -> str:
 
 
 def cards_csv(summary: dict) -> str:
-    """One row per card, with the goals it is linked to (separated by ' | ')."""
+    """One row per card, with the goals it is linked to (separated by ' | ') and its theme."""
     rows = []
     for p in summary["people"]:
         for kind, key in (("drive", "drives"), ("strength", "strengths")):
-            rows += [[p["name"], kind, c["text"], c["visibility"], " | ".join(c["goals"])] for c in p[key]]
+            rows += [
+                [p["name"], kind, c["text"], c["visibility"], " | ".join(c["goals"]), c.get("theme")] for c in p[key]
+            ]
     rows += [
-        [None, c["kind"], c["text"], c["visibility"], " | ".join(c["goals"])] for c in summary.get("anonymous", [])
+        [None, c["kind"], c["text"], c["visibility"], " | ".join(c["goals"]), c.get("theme")]
+        for c in summary.get("anonymous", [])
     ]
-    return _csv(rows, ("person", "card_kind", "card", "visibility", "goals"))
+    return _csv(rows, ("person", "card_kind", "card", "visibility", "goals", "theme"))
+
+
+def themes_csv(summary: dict) -> str:
+    """One row per theme and goal it reaches (a theme linked to no goal: one row without one)."""
+    rows = []
+    for t in summary.get("themes", []):
+        head = [t["name"], t["drives"], " | ".join(t["people"]), t["anonymous"]]
+        rows += [[*head, g["text"], g["links"]] for g in t["goals"]] or [[*head, None, None]]
+    return _csv(rows, ("theme", "drives", "people", "anonymous", "goal", "links"))
 
 
 def marketplace(summary: dict) -> dict:

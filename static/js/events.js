@@ -40,6 +40,12 @@ export const SEND = Object.freeze({
   OPEN_CHECKIN: "open_checkin",
   CLOSE_CHECKIN: "close_checkin",
   ANSWER_CHECKIN: "answer_checkin",
+  // Themes (issue 13): the facilitator groups drives.
+  ADD_THEME: "add_theme",
+  EDIT_THEME: "edit_theme",
+  DELETE_THEME: "delete_theme",
+  SET_CARD_THEME: "set_card_theme",
+  LINK_THEME: "link_theme",
 });
 
 /** Events the server sends. */
@@ -65,6 +71,8 @@ export const RECEIVE = Object.freeze({
   CHECKIN_ANSWERED: "checkin_answered",
   WORKSHOP_DELETED: "workshop_deleted",
   REJECTED: "rejected",
+  THEME_SAVED: "theme_saved",
+  THEME_DELETED: "theme_deleted",
 });
 
 /** The server events that carry a `version` and change the state by exactly one step. */
@@ -86,6 +94,8 @@ export const CHANGES = Object.freeze([
   RECEIVE.AGREEMENT_DELETED,
   RECEIVE.CHECKIN_CHANGED,
   RECEIVE.CHECKIN_ANSWERED,
+  RECEIVE.THEME_SAVED,
+  RECEIVE.THEME_DELETED,
 ]);
 
 /** Workshop phases, in their order on the stepper. */
@@ -104,4 +114,4 @@ export const CARD_KINDS = Object.freeze(["drive", "strength"]);
 export const LINK_TYPES = Object.freeze(["energises", "grow", "already"]);
 
 /** Limits the server enforces; the forms mirror them. */
-export const LIMITS = Object.freeze({ TEXT_MAX: 280, NAME_MAX: 40, TITLE_MAX: 120 });
+export const LIMITS = Object.freeze({ TEXT_MAX: 280, NAME_MAX: 40, TITLE_MAX: 120, THEME_NAME_MAX: 60, THEME_CARDS_MAX: 200 });

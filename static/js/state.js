@@ -19,15 +19,18 @@ import { RECEIVE } from "./events.js";
  *   `done`: the phases the person said they finished.
  * @typedef {Marks & {id: string, kind: "drive"|"strength", about: ?string, author: ?string, text: string,
  *            prompt: ?number, visibility: Visibility, status: "pending"|"accepted",
- *            signed: boolean, reworded?: boolean, hidden?: boolean, created_at: string}} Card
+ *            signed: boolean, reworded?: boolean, hidden?: boolean, theme_id?: ?string, created_at: string}} Card
  *   `about` and `author` are null where the viewer may not know them (anonymous drives, unsigned strengths).
  *   `reworded`: a strength its person accepted in their own words (then unsigned, shown as theirs).
  *   `hidden`: moderated away by the facilitator.
+ *   `theme_id`: the theme the drive is grouped in, or null (strengths: always null).
  * @typedef {Marks & {id: string, card_id: string, goal_id: string, type?: LinkType, endorsements?: string[],
  *            created_by: ?string, created_at: string}} Link
  * @typedef {Marks & {id: string, link_id: string, text: string, owner: ?string, due: ?string, done: boolean,
  *            created_at: string}} Agreement
  *   `due`: a calendar day ("2027-03-01") or null.
+ * @typedef {{id: string, name: string, created_at: string}} Theme
+ *   Drives the facilitator grouped under a name of their own; never empty.
  * @typedef {{giver: string, receiver: string}} Assignment
  * @typedef {{checkin_id: string, link_id: string, participant_id: ?string, rating: number, comment: ?string,
  *            unsent?: boolean}} CheckinAnswer
@@ -37,7 +40,7 @@ import { RECEIVE } from "./events.js";
  *            revealed?: boolean, joining_locked?: boolean, team_link?: ?boolean, board_link?: ?boolean,
  *            follow_up_of?: ?boolean, follow_ups?: ?number}} Workshop
  * @typedef {{version: number, workshop: Workshop, goals: Goal[], participants: Participant[], cards: Card[],
- *            links: Link[], agreements: Agreement[], assignments: Assignment[], checkin?: ?Checkin,
+ *            links: Link[], agreements: Agreement[], assignments: Assignment[], themes: Theme[], checkin?: ?Checkin,
  *            connected?: string[], server_time?: string,
  *            me: {role: ?string, id: ?string, view: ?string}}} State
  *   `connected`: who has a phone connected now (the presence event; not versioned).
@@ -87,6 +90,7 @@ export function fromServer(raw) {
     links: raw.links || [],
     agreements: raw.agreements || [],
     assignments: raw.assignments || [],
+    themes: raw.themes || [],
     me: raw.me || { role: null, id: null, view: null },
   };
 }
@@ -131,6 +135,18 @@ const REDUCERS = {
       : null,
   }),
   [RECEIVE.CHECKIN_ANSWERED]: (state, data) => withCheckinAnswer(state, data.answer),
+  // A theme made or renamed, with the cards that joined it (a card in another theme moved).
+  [RECEIVE.THEME_SAVED]: (state, data) => ({
+    ...state,
+    themes: upsert(state.themes || [], data.theme),
+    cards: (data.cards || []).reduce(upsert, state.cards),
+  }),
+  // A theme gone: its cards (those listed, and any still pointing at it) are in no theme.
+  [RECEIVE.THEME_DELETED]: (state, data) => ({
+    ...state,
+    themes: without(state.themes || [], [data.id]),
+    cards: state.cards.map((c) => (c.theme_id === data.id || (data.card_ids || []).includes(c.id) ? { ...c, theme_id: null } : c)),
+  }),
   // RECEIVE.HIDDEN_CHANGE has no reducer on purpose: a change this viewer may not see moves the version only.
 };
 
@@ -356,6 +372,25 @@ export function linksOfGoal(state, goalId) {
  */
 export function linkBetween(state, cardId, goalId) {
   return state.links.find((l) => l.card_id === cardId && l.goal_id === goalId);
+}
+
+/**
+ * Themes in the order they were made (the server's).
+ * @param {State} state
+ * @returns {Theme[]}
+ */
+export function themesInOrder(state) {
+  return (state.themes || []).slice().sort(byCreation);
+}
+
+/**
+ * The cards of one theme, oldest first.
+ * @param {State} state
+ * @param {string} themeId
+ * @returns {Card[]}
+ */
+export function cardsOfTheme(state, themeId) {
+  return state.cards.filter((c) => c.theme_id === themeId).sort(byCreation);
 }
 
 /**

@@ -7,8 +7,8 @@ import { describe, it } from "node:test";
 
 import { CHANGES, RECEIVE } from "../../static/js/events.js";
 import {
-  anonymousCards, applyChange, cardsAbout, counts, fromServer, goalsInOrder, isPresent, isShared, linkBetween, linksOfGoal,
-  ordering, participantById, strengthsGivenBy,
+  anonymousCards, applyChange, cardsAbout, cardsOfTheme, counts, fromServer, goalsInOrder, isPresent, isShared, linkBetween,
+  linksOfGoal, ordering, participantById, strengthsGivenBy, themesInOrder,
 } from "../../static/js/state.js";
 import { deepFreeze, workshop } from "./fixtures.js";
 
@@ -31,7 +31,7 @@ describe("fromServer", () => {
     assert.deepEqual(state.workshop.prompts, []);
     assert.equal(state.workshop.default_visibility, "named");
     assert.equal(state.workshop.code, "X");
-    for (const list of ["goals", "participants", "cards", "links", "agreements", "assignments"]) {
+    for (const list of ["goals", "participants", "cards", "links", "agreements", "assignments", "themes"]) {
       assert.deepEqual(/** @type {any} */ (state)[list], [], list);
     }
     assert.deepEqual(state.me, { role: null, id: null, view: null });
@@ -203,9 +203,84 @@ describe("applyChange", () => {
     for (const event of CHANGES) {
       const after = applyChange(workshop(), event, deepFreeze({ version: 11, id: "zzz", card_ids: [], link_ids: [],
         participant: { id: "zz", name: "Z", color: 0 }, card: workshop().cards[0], link: workshop().links[0], goal: workshop().goals[0],
-        phase: "linking", agreement: workshop().agreements[0], assignments: [], checkin: null, answer: null }));
+        phase: "linking", agreement: workshop().agreements[0], assignments: [], checkin: null, answer: null,
+        theme: { id: "t", name: "T", created_at: "2026-01-01T10:05:00Z" }, cards: [] }));
       assert.equal(after.version, 11, event);
     }
+  });
+});
+
+/** A theme as the server sends it. */
+function theme(id = "t1", name = "Theme 1", createdAt = "2026-01-01T10:05:00Z") {
+  return { id, name, created_at: createdAt };
+}
+
+/**
+ * The workshop with Ann's and the anonymous drive grouped in theme t1 (through theme_saved).
+ * @returns {import("../../static/js/state.js").State}
+ */
+function grouped() {
+  const cards = workshop().cards.filter((c) => c.id === "c-ann" || c.id === "c-anon").map((c) => ({ ...c, theme_id: "t1" }));
+  return next(workshop(), RECEIVE.THEME_SAVED, { theme: theme(), cards });
+}
+
+describe("themes", () => {
+  it("theme_saved adds the theme and puts the cards it carries in it", () => {
+    const state = grouped();
+    assert.deepEqual(state.themes, [theme()]);
+    assert.deepEqual(ids(cardsOfTheme(state, "t1")), ["c-ann", "c-anon"]);
+    assert.equal(state.cards.length, 4);
+    assert.equal(state.cards.find((c) => c.id === "c-bob")?.theme_id, undefined);
+  });
+
+  it("theme_saved with no cards renames the theme in place and leaves the cards be", () => {
+    const renamed = next(grouped(), RECEIVE.THEME_SAVED, { theme: theme("t1", "Sharing"), cards: [] });
+    assert.deepEqual(renamed.themes.map((t) => t.name), ["Sharing"]);
+    assert.deepEqual(ids(cardsOfTheme(renamed, "t1")), ["c-ann", "c-anon"]);
+  });
+
+  it("a card moving to another theme leaves the first", () => {
+    const bob = { ...workshop().cards[1], theme_id: "t2" };
+    const ann = { ...workshop().cards[0], theme_id: "t2" };
+    const moved = next(grouped(), RECEIVE.THEME_SAVED, { theme: theme("t2", "Theme 2", "2026-01-01T10:06:00Z"), cards: [bob, ann] });
+    assert.deepEqual(ids(cardsOfTheme(moved, "t1")), ["c-anon"]);
+    assert.deepEqual(ids(cardsOfTheme(moved, "t2")), ["c-bob", "c-ann"]);
+  });
+
+  it("theme_deleted drops the theme; its cards stay, in no theme", () => {
+    const deleted = next(grouped(), RECEIVE.THEME_DELETED, { id: "t1", card_ids: ["c-ann"] });
+    assert.deepEqual(deleted.themes, []);
+    assert.equal(deleted.cards.length, 4);
+    // c-anon was not listed (an emptied theme lists none) but pointed at the theme: it is in none too.
+    assert.deepEqual(deleted.cards.map((c) => c.theme_id ?? null), [null, null, null, null]);
+    assert.deepEqual(cardsOfTheme(deleted, "t1"), []);
+  });
+
+  it("card_saved moves a card in or out of a theme", () => {
+    const out = next(grouped(), RECEIVE.CARD_SAVED, { card: { ...workshop().cards[0], theme_id: null } });
+    assert.deepEqual(ids(cardsOfTheme(out, "t1")), ["c-anon"]);
+    const back = next(out, RECEIVE.CARD_SAVED, { card: { ...workshop().cards[1], theme_id: "t1" } });
+    assert.deepEqual(ids(cardsOfTheme(back, "t1")), ["c-bob", "c-anon"]);
+  });
+
+  it("a card deleted or its person gone is no longer in the theme", () => {
+    assert.deepEqual(ids(cardsOfTheme(next(grouped(), RECEIVE.CARD_DELETED, { id: "c-anon", link_ids: [] }), "t1")), ["c-ann"]);
+    const left = next(grouped(), RECEIVE.PARTICIPANT_LEFT, { id: "ann", card_ids: ["c-ann"], link_ids: ["l1"] });
+    assert.deepEqual(ids(cardsOfTheme(left, "t1")), ["c-anon"]);
+  });
+
+  it("themesInOrder lists themes by creation, whatever order they came in", () => {
+    let state = next(workshop(), RECEIVE.THEME_SAVED, { theme: theme("t-late", "Late", "2026-01-01T11:00:00Z"), cards: [] });
+    state = next(state, RECEIVE.THEME_SAVED, { theme: theme("t-early", "Early", "2026-01-01T09:00:00Z"), cards: [] });
+    assert.deepEqual(ids(themesInOrder(state)), ["t-early", "t-late"]);
+    assert.deepEqual(themesInOrder(fromServer({ version: 1 })), []);
+    assert.deepEqual(cardsOfTheme(workshop(), "t1"), []);
+  });
+
+  it("a state without themes (an older phone's) takes theme events", () => {
+    const old = deepFreeze({ ...workshop(), themes: undefined });
+    const after = applyChange(/** @type {any} */ (old), RECEIVE.THEME_DELETED, deepFreeze({ version: 11, id: "t9", card_ids: [] }));
+    assert.deepEqual(after.themes, []);
   });
 });
 

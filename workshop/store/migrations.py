@@ -162,6 +162,19 @@ MIGRATIONS: list[str] = [
     CREATE INDEX workshops_signin ON workshops(signin_hash);
     ALTER TABLE cards ADD COLUMN reworded INTEGER NOT NULL DEFAULT 0;
     """,
+    # Themes: the facilitator groups similar drives under a name of their own. Membership is a
+    # column of the card, so it goes wherever the card goes (erasure included).
+    """
+    CREATE TABLE themes (
+        id TEXT PRIMARY KEY,
+        workshop_id TEXT NOT NULL REFERENCES workshops(id) ON DELETE CASCADE,
+        name TEXT NOT NULL,
+        created_at TEXT NOT NULL
+    );
+    CREATE INDEX themes_workshop ON themes(workshop_id, created_at);
+    ALTER TABLE cards ADD COLUMN theme_id TEXT REFERENCES themes(id) ON DELETE SET NULL;
+    CREATE INDEX cards_theme ON cards(theme_id);
+    """,
 ]
 
 #: Bytes the write-ahead log may keep after a checkpoint (it is truncated to this size).
@@ -179,6 +192,7 @@ TABLES = (
     "checkins",
     "checkin_answers",
     "tombstones",
+    "themes",
 )
 # Rows copied into a follow-up remember where they came from; erasing the original forgets that.
 ORIGIN_TABLES = ("goals", "participants", "cards", "links", "agreements")

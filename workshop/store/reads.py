@@ -30,6 +30,7 @@ from ..rows import (
     Origins,
     Participant,
     Snapshot,
+    Theme,
     Workshop,
 )
 from .migrations import TABLES
@@ -37,7 +38,7 @@ from .migrations import TABLES
 Params = Sequence[Any]
 
 #: The tables whose ids a client may choose (a replayed creation brings its own id).
-ID_TABLES = frozenset({"goals", "cards", "links", "agreements"})
+ID_TABLES = frozenset({"goals", "cards", "links", "agreements", "themes"})
 
 
 def goal_row(row: sqlite3.Row) -> Goal:
@@ -62,7 +63,12 @@ def card_row(row: sqlite3.Row) -> Card:
         "reworded": bool(row["reworded"]),
         "hidden": bool(row["hidden"]),
         "created_at": row["created_at"],
+        "theme_id": row["theme_id"],
     }
+
+
+def theme_row(row: sqlite3.Row) -> Theme:
+    return {"id": row["id"], "name": row["name"], "created_at": row["created_at"]}
 
 
 def link_row(row: sqlite3.Row, endorsements: Sequence[str] = ()) -> Link:
@@ -384,6 +390,32 @@ class Reads:
         row = self._one("SELECT * FROM agreements WHERE workshop_id = ? AND id = ?", (workshop_id, agreement_id))
         return agreement_row(row) if row else None
 
+    # --- themes ---------------------------------------------------------------------------------
+
+    def theme(self, workshop_id: str, theme_id: str) -> Theme | None:
+        row = self._one("SELECT * FROM themes WHERE workshop_id = ? AND id = ?", (workshop_id, theme_id))
+        return theme_row(row) if row else None
+
+    def themes(self, workshop_id: str) -> list[Theme]:
+        """A workshop's themes, oldest first."""
+        return [
+            theme_row(r)
+            for r in self._all("SELECT * FROM themes WHERE workshop_id = ? ORDER BY created_at, rowid", (workshop_id,))
+        ]
+
+    def count_themes(self, workshop_id: str) -> int:
+        return int(self._value("SELECT count(*) FROM themes WHERE workshop_id = ?", (workshop_id,)))
+
+    def cards_of_theme(self, workshop_id: str, theme_id: str) -> list[Card]:
+        """The cards grouped in a theme, oldest first."""
+        return [
+            card_row(r)
+            for r in self._all(
+                "SELECT * FROM cards WHERE workshop_id = ? AND theme_id = ? ORDER BY created_at, rowid",
+                (workshop_id, theme_id),
+            )
+        ]
+
     # --- check-ins ------------------------------------------------------------------------------
 
     def checkin(self, checkin_id: str) -> Checkin | None:
@@ -452,4 +484,5 @@ class Reads:
                     for r in self._all("SELECT * FROM agreements WHERE workshop_id = ? ORDER BY rowid", params)
                 ],
                 "assignments": self.assignments(workshop_id),
+                "themes": self.themes(workshop_id),
             }

@@ -34,10 +34,11 @@ from ..rows import (
     NewGoal,
     Participant,
     Snapshot,
+    Theme,
     Workshop,
 )
 from .migrations import ORIGIN_TABLES
-from .reads import Params, Reads, agreement_row, card_row, checkin_row, link_row
+from .reads import Params, Reads, agreement_row, card_row, checkin_row, link_row, theme_row
 
 #: What a caller may change with the update methods, per table.
 WORKSHOP_SETTINGS = frozenset(
@@ -433,6 +434,63 @@ class Transaction(Reads):
         """Remember ids that were deleted, so they are never made again."""
         for item_id in ids:
             self._execute("INSERT OR IGNORE INTO tombstones (id, workshop_id) VALUES (?, ?)", (item_id, workshop_id))
+
+    # --- themes -------------------------------------------------------------------------------
+
+    def add_theme(self, workshop_id: str, theme_id: str, name: str) -> Theme:
+        return theme_row(
+            self._insert(
+                "themes", {"id": theme_id, "workshop_id": workshop_id, "name": name, "created_at": self.clock.stamp()}
+            )
+        )
+
+    def rename_theme(self, workshop_id: str, theme_id: str, name: str) -> Theme:
+        row = self._execute(
+            "UPDATE themes SET name = ? WHERE workshop_id = ? AND id = ? RETURNING *", (name, workshop_id, theme_id)
+        ).fetchone()
+        return theme_row(_must(row, "theme"))
+
+    def delete_theme(self, workshop_id: str, theme_id: str) -> list[str]:
+        """Delete a theme (remembering its id); returns the ids of the cards that were in it (now in none)."""
+        card_ids = [
+            r[0]
+            for r in self._all(
+                "SELECT id FROM cards WHERE workshop_id = ? AND theme_id = ? ORDER BY created_at, rowid",
+                (workshop_id, theme_id),
+            )
+        ]
+        if self.theme(workshop_id, theme_id) is not None:
+            self.bury(workshop_id, [theme_id])
+        self._execute(
+            "UPDATE cards SET theme_id = NULL WHERE workshop_id = ? AND theme_id = ?", (workshop_id, theme_id)
+        )
+        self._execute("DELETE FROM themes WHERE workshop_id = ? AND id = ?", (workshop_id, theme_id))
+        return card_ids
+
+    def set_card_theme(self, workshop_id: str, card_id: str, theme_id: str | None) -> Card:
+        """Put a card in a theme, or (None) in none. Not a change of the card's content: its
+        ``updated_at`` stays."""
+        row = self._execute(
+            "UPDATE cards SET theme_id = ? WHERE workshop_id = ? AND id = ? RETURNING *",
+            (theme_id, workshop_id, card_id),
+        ).fetchone()
+        return card_row(_must(row, "card"))
+
+    def delete_empty_themes(self, workshop_id: str) -> list[str]:
+        """Delete the themes no card is in any longer (remembering their ids); returns their ids."""
+        ids = [
+            r[0]
+            for r in self._all(
+                "SELECT id FROM themes t WHERE workshop_id = ? "
+                "AND NOT EXISTS (SELECT 1 FROM cards c WHERE c.theme_id = t.id) ORDER BY created_at, rowid",
+                (workshop_id,),
+            )
+        ]
+        if ids:
+            self.bury(workshop_id, ids)
+            marks = ", ".join("?" * len(ids))
+            self._execute(f"DELETE FROM themes WHERE workshop_id = ? AND id IN ({marks})", (workshop_id, *ids))
+        return ids
 
     # --- links --------------------------------------------------------------------------------
 
