@@ -85,9 +85,9 @@ def test_the_csv_exports_have_a_row_per_link_and_per_card(seeded):
     assert links[0] == ["goal_kind", "goal", "person", "card_kind", "card", "linked_by"]
     assert sorted(row[4] for row in links[1:]) == ["'=Quiet focus", "Calm under fire", "Teaching newcomers"]
     cards = list(csv.reader(io.StringIO(get(seeded, "cards.csv").text)))
-    assert cards[0] == ["person", "card_kind", "card", "visibility", "goals"]
+    assert cards[0] == ["person", "card_kind", "card", "visibility", "goals", "theme"]
     by_text = {row[2]: row for row in cards[1:]}
-    assert by_text["Teaching newcomers"] == ["Anna", "drive", "Teaching newcomers", "named", "New onboarding"]
+    assert by_text["Teaching newcomers"] == ["Anna", "drive", "Teaching newcomers", "named", "New onboarding", ""]
     assert by_text["Calm under fire"][:2] == ["Bram", "strength"]
     assert "Not agreed yet" not in by_text and "Said no to this" not in by_text
 

@@ -425,6 +425,7 @@ def test_add_card_returns_the_card(store, team):
         "signed": False,
         "reworded": False,
         "hidden": False,
+        "theme_id": None,
     } == {k: v for k, v in team["strength"].items() if k != "created_at"}
 
 

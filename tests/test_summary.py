@@ -194,6 +194,7 @@ def test_build_gives_each_person_their_drives_strengths_and_goals(team):
                 "visibility": "named",
                 "hidden": False,
                 "goals": ["Grow the team", "Ship v2"],
+                "theme": None,
             }
         ],
         "strengths": [],
@@ -209,17 +210,27 @@ def test_build_gives_each_person_their_drives_strengths_and_goals(team):
                 "visibility": "named",
                 "hidden": False,
                 "goals": ["Ship v2"],
+                "theme": None,
             }
         ],
         "strengths": [
-            {"id": "card-calm1", "text": "Calm", "visibility": "named", "hidden": False, "goals": ["Ship v2"]}
+            {
+                "id": "card-calm1",
+                "text": "Calm",
+                "visibility": "named",
+                "hidden": False,
+                "goals": ["Ship v2"],
+                "theme": None,
+            }
         ],
         "goals": ["Ship v2"],
     } == bob
     assert {
         "id": CAROL,
         "name": "Carol",
-        "drives": [{"id": "card-trav1", "text": "Travel", "visibility": "named", "hidden": False, "goals": []}],
+        "drives": [
+            {"id": "card-trav1", "text": "Travel", "visibility": "named", "hidden": False, "goals": [], "theme": None}
+        ],
         "strengths": [],
         "goals": [],
     } == carol

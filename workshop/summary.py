@@ -222,12 +222,12 @@ def to_markdown(summary: dict, _: Callable[[str], str] = _identity) -> str:
         lines += [f"## {themes_label}", ""]
         for theme in summary["themes"]:
             lines.append(f"### {_md_escape(theme['name'])} ({_('Drives: %(n)s') % {'n': theme['drives']}})")
-            who = [_md_escape(n) for n in theme["people"]]
+            named = [_md_escape(n) for n in theme["people"]]
             if theme["anonymous"]:
-                who.append(f"{anonymous} × {theme['anonymous']}")
-            lines.append(f"- {people_label}: {', '.join(who) or none}")
-            goals = [f"{_md_escape(g['text'])} ({g['links']})" for g in theme["goals"]]
-            lines.append(f"- {goals_label}: {', '.join(goals) or no_goal_yet}")
+                named.append(f"{anonymous} × {theme['anonymous']}")
+            lines.append(f"- {people_label}: {', '.join(named) or none}")
+            reached = ", ".join(f"{_md_escape(g['text'])} ({g['links']})" for g in theme["goals"])
+            lines.append(f"- {goals_label}: {reached or no_goal_yet}")
             lines.append("")
     lines += [f"## {per_person}", ""]
     for p in summary["people"]:
