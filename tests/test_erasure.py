@@ -124,12 +124,29 @@ def test_a_renamed_person_and_changed_agreements_and_comments_leave_nothing(disk
     )
 
 
+def test_a_themes_old_name_and_a_deleted_or_emptied_theme_are_gone_from_the_disk(disk, room):
+    console = room.facilitator()
+    anna = room.participant(marker("Anna"))
+    one, two = (anna.call("add_card", {"kind": "drive", "text": marker("Drive")})["card"] for _ in range(2))
+    first, renamed, emptied = marker("Theme"), marker("Renamed"), marker("Emptied")
+    theme = console.call("add_theme", {"id": "erase-" + secrets.token_hex(6), "name": first, "card_ids": [one["id"]]})
+    theme_id = theme["theme"]["id"]
+    written_then_erased(disk, [first], lambda: console.call("edit_theme", {"id": theme_id, "name": renamed}))
+    written_then_erased(disk, [renamed], lambda: console.call("delete_theme", {"id": theme_id}))
+    other = console.call("add_theme", {"id": "erase-" + secrets.token_hex(6), "name": emptied, "card_ids": [two["id"]]})
+    # Its last card leaves: the theme goes with it, and so do its words.
+    written_then_erased(disk, [emptied], lambda: console.call("set_card_theme", {"id": two["id"], "theme_id": None}))
+    assert other["ok"] and console.call("sync")["state"]["themes"] == []
+
+
 def test_an_erased_workshop_and_its_follow_ups_are_gone_from_the_disk(disk, room):
     console = room.facilitator()
     name, drive, goal = marker("Name"), marker("Drive"), marker("Goal")
     anna = room.participant(name)
     console.call("add_goal", {"text": goal})
-    anna.call("add_card", {"kind": "drive", "text": drive})
+    made = anna.call("add_card", {"kind": "drive", "text": drive})["card"]
+    theme = marker("Theme")
+    console.call("add_theme", {"id": "erase-" + secrets.token_hex(6), "name": theme, "card_ids": [made["id"]]})
     console.call("set_phase", {"phase": "closed"})
     follow = requests.post(
         f"{disk.url}/api/workshops/{room.code}/follow-up",
@@ -140,7 +157,7 @@ def test_an_erased_workshop_and_its_follow_ups_are_gone_from_the_disk(disk, room
     follow_title = room.api.workshop(follow["code"], follow["facilitator_token"])["title"]
     written_then_erased(
         disk,
-        [title, follow_title, name, drive, goal],
+        [title, follow_title, name, drive, goal, theme],
         lambda: requests.delete(f"{disk.url}/api/workshops/{room.code}", headers=bearer(room.token)),
     )
 

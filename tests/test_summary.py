@@ -539,3 +539,132 @@ def test_the_teams_summary_keeps_every_privacy_choice(team):
     facilitator_view = summary.build(team)
     assert "Private matter" in str(facilitator_view)
     assert "Not yet agreed" not in str(facilitator_view)  # not a result until its person agrees
+
+
+# --- themes --------------------------------------------------------------------------------------
+
+
+def theme(theme_id, name, created_at=STAMP) -> dict:
+    return {"id": theme_id, "name": name, "created_at": created_at}
+
+
+@pytest.fixture
+def themed(team) -> dict:
+    """The team with two themes: "Making" holds Anna's and Bob's drives and an anonymous one of
+    Carol's; "Seeing" only Carol's named drive. Bob's strength is in none (strengths never are)."""
+    team["themes"] = [theme("theme-make", "Making"), theme("theme-seen", "Seeing")]
+    team["cards"].append(card("card-anon1", "drive", CAROL, CAROL, "Quiet work", visibility="anonymous"))
+    for c in team["cards"]:
+        c["theme_id"] = {
+            "card-teach": "theme-make",
+            "card-build": "theme-make",
+            "card-anon1": "theme-make",
+            "card-trav1": "theme-seen",
+        }.get(c["id"])
+    team["links"].append(link("link-0005", "card-anon1", SHIP, None))
+    return team
+
+
+def test_each_theme_counts_its_drives_people_anonymous_ones_and_goals(themed):
+    making, seeing = summary.build(themed)["themes"]
+    assert making == {
+        "id": "theme-make",
+        "name": "Making",
+        "drives": 3,
+        "people": ["Anna", "Bob", "Carol"],
+        "anonymous": 0,  # the facilitator's summary knows whose Carol's anonymous drive is
+        "goals": [{"id": GROW, "text": "Grow the team", "links": 1}, {"id": SHIP, "text": "Ship v2", "links": 3}],
+    }
+    assert seeing == {
+        "id": "theme-seen",
+        "name": "Seeing",
+        "drives": 1,
+        "people": ["Carol"],
+        "anonymous": 0,
+        "goals": [],
+    }
+
+
+def test_the_facilitators_summary_names_whose_anonymous_drive_is_in_a_theme_but_the_team_does_not(themed):
+    facilitator = summary.build(themed)["themes"][0]
+    team_view = summary.build(themed, model.TEAM)["themes"][0]
+    assert facilitator["people"] == ["Anna", "Bob", "Carol"] and facilitator["anonymous"] == 0
+    assert (team_view["drives"], team_view["people"], team_view["anonymous"]) == (3, ["Anna", "Bob"], 1)
+
+
+def test_a_themes_people_are_sorted_and_named_once(themed):
+    themed["cards"].append(card("card-more1", "drive", ANNA, ANNA, "Also teaching"))
+    themed["cards"][-1]["theme_id"] = "theme-seen"
+    themed["participants"][0]["name"] = "zoë"
+    assert summary.build(themed)["themes"][1]["people"] == ["Carol", "zoë"]
+    assert summary.build(themed)["themes"][0]["people"] == ["Bob", "Carol", "zoë"]
+
+
+def test_the_team_never_counts_a_hidden_or_facilitator_only_card_in_a_theme(themed):
+    # Not a state the server allows; the summary counts over what its reader sees all the same.
+    themed["cards"][0]["visibility"] = "facilitator"
+    themed["cards"][1]["hidden"] = True
+    making = summary.build(themed, model.TEAM)["themes"][0]
+    assert (making["drives"], making["people"], making["anonymous"]) == (1, [], 1)
+    assert making["goals"] == [{"id": SHIP, "text": "Ship v2", "links": 1}]
+    assert "Teaching" not in str(summary.build(themed, model.TEAM)["themes"])
+    themed["cards"][-1]["theme_id"] = themed["cards"][3]["theme_id"] = None  # nothing seen is left in them
+    themed["cards"][4]["theme_id"] = None
+    assert [t["name"] for t in summary.build(themed, model.TEAM)["themes"]] == []
+    assert [t["name"] for t in summary.build(themed)["themes"]] == ["Making"]
+
+
+def test_a_cards_entry_names_its_theme(themed):
+    anna = summary.build(themed)["people"][0]
+    assert anna["drives"][0]["theme"] == "Making"
+    bob = summary.build(themed)["people"][1]
+    assert bob["strengths"][0]["theme"] is None
+    assert summary.build(themed, model.TEAM)["anonymous"][0]["theme"] == "Making"
+
+
+def test_a_summary_without_themes_has_an_empty_section(team):
+    assert summary.build(team)["themes"] == []
+    assert "## Themes" not in summary.to_markdown(summary.build(team))
+    assert rows(summary.themes_csv(summary.build(team))) == [
+        ["theme", "drives", "people", "anonymous", "goal", "links"]
+    ]
+
+
+def test_markdown_lists_each_theme(themed):
+    text = summary.to_markdown(summary.build(themed, model.TEAM))
+    block = text.split("## Themes\n", 1)[1].split("\n## ", 1)[0]
+    assert "### Making (Drives: 3)" in block
+    assert "- People: Anna, Bob, Anonymous × 1" in block
+    assert "- Goals: Grow the team (1), Ship v2 (3)" in block
+    assert "### Seeing (Drives: 1)\n- People: Carol\n- Goals: no goal yet" in block
+
+
+def test_markdown_escapes_a_themes_name(themed):
+    themed["themes"][0]["name"] = "# [click](http://evil) <b>"
+    text = summary.to_markdown(summary.build(themed))
+    assert "### \\# \\[click\\]\\(http://evil\\) \\<b\\>" in text
+
+
+def test_the_themes_csv_has_a_row_per_theme_and_goal(themed):
+    themed["themes"][1]["name"] = "=SUM(A1)"
+    header, *body = rows(summary.themes_csv(summary.build(themed, model.TEAM)))
+    assert header == ["theme", "drives", "people", "anonymous", "goal", "links"]
+    assert body == [
+        ["Making", "3", "Anna | Bob", "1", "Grow the team", "1"],
+        ["Making", "3", "Anna | Bob", "1", "Ship v2", "3"],
+        ["'=SUM(A1)", "1", "Carol", "0", "", ""],
+    ]
+
+
+def test_the_cards_csv_names_each_cards_theme(themed):
+    header, *body = rows(summary.cards_csv(summary.build(themed)))
+    assert header[-1] == "theme"
+    by_card = {row[2]: row[-1] for row in body}
+    assert (by_card["Teaching"], by_card["Travel"], by_card["Calm"]) == ("Making", "Seeing", "")
+
+
+def test_the_summary_with_themes_keeps_its_documented_shape(themed):
+    from workshop.schema import Summary
+
+    data = summary.build(themed)
+    Summary.model_validate({**data, "agreements": [], "changes": None, "checkins": []})

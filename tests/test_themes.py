@@ -544,3 +544,37 @@ def test_themes_survive_a_restart(tmp_path, clients):
         assert next(c for c in again.state["cards"] if c["id"] == card["id"])["theme_id"] == theme["id"]
     finally:
         live.stop()
+
+
+# --- the summary ------------------------------------------------------------------------------------
+
+
+def test_the_summary_page_exports_and_team_link_show_themes(room):
+    import requests
+
+    theme = room.theme("Passing it on", [room.a1, room.b1, room.c1])["theme"]
+    room.console.call("link_theme", {"theme_id": theme["id"], "goal_id": room.goals[0]})
+    base, code = room.workshop.server.url, room.workshop.code
+    bearer = {"Authorization": f"Bearer {room.workshop.token}"}
+    data = requests.get(f"{base}/api/workshops/{code}/summary.json", headers=bearer).json()
+    assert data["themes"] == [
+        {
+            "id": theme["id"],
+            "name": "Passing it on",
+            "drives": 3,
+            "people": ["Anna", "Bram", "Cas"],
+            "anonymous": 0,
+            "goals": [{"id": room.goals[0], "text": room.anna.state["goals"][0]["text"], "links": 3}],
+        }
+    ]
+    csv_text = requests.get(f"{base}/api/workshops/{code}/themes.csv", headers=bearer).text
+    assert csv_text.splitlines()[1].startswith("Passing it on,3,Anna | Bram | Cas,0,")
+    assert "## Themes" in requests.get(f"{base}/api/workshops/{code}/summary.md", headers=bearer).text
+    page = requests.get(f"{base}/w/{code}/summary", cookies={f"wf_{code}": room.workshop.token}).text
+    assert 'data-testid="themes"' in page and "Passing it on" in page and "themes.csv" in page
+    team_url = room.console.call("create_team_link", {})["url"]
+    team = requests.get(team_url).text
+    assert 'data-testid="themes"' in team and "themes.csv" not in team
+    team_data = requests.get(team_url + "/summary.json").json()["themes"][0]
+    assert (team_data["people"], team_data["anonymous"]) == (["Anna", "Bram"], 1)  # Cas's drive stays unnamed
+    assert "Worries at home" not in team

@@ -28,7 +28,7 @@ from .limits import cap
 from .model import Actor, Viewer, WorkshopError
 from .read import settings_of
 from .rows import Agreement, Card, Link, NewCard, NewGoal, Participant, Theme, Workshop
-from .store import Store, Transaction
+from .store import Store, StoreBusy, Transaction
 from .store.reads import Reads
 
 T = TypeVar("T")
@@ -560,6 +560,17 @@ def _emptied_themes(step: Step, workshop_id: str | None = None) -> list[Change]:
     return [step.changed(_theme_deleted(tid), workshop_id) for tid in step.tx.delete_empty_themes(where)]
 
 
+def _scrubbed(store: Store, changes: list[Change]) -> list[Change]:
+    """After a transaction that was not an erasure but deleted a theme on the way (its last card
+    left): the theme's name is erased from the disk too, as an erasing transaction would."""
+    if any(c.event == "theme_deleted" and not is_replay(c) for c in changes):
+        try:
+            store.scrub()
+        except StoreBusy:  # committed: the request succeeds; the log is scrubbed later
+            store.scrub_soon()
+    return changes
+
+
 def _out_of_theme_if_unseen(step: Step, card: Card) -> Card:
     """A drive the team no longer sees (facilitator-only, hidden) leaves its theme."""
     if card["theme_id"] is None or model.shown_to_the_team(card):
@@ -601,7 +612,8 @@ def add_theme(store: Store, actor: Actor, request: model.AddTheme) -> list[Chang
         for card in cards:
             tx.set_card_theme(workshop_id, card["id"], theme["id"])
         emptied = _emptied_themes(step)
-        return [*emptied, step.changed(_theme_saved(theme, tx.cards_of_theme(workshop_id, theme["id"])))]
+        changes = [*emptied, step.changed(_theme_saved(theme, tx.cards_of_theme(workshop_id, theme["id"])))]
+    return _scrubbed(store, changes)
 
 
 def edit_theme(store: Store, actor: Actor, request: model.EditTheme) -> Change:
@@ -642,7 +654,8 @@ def set_card_theme(store: Store, actor: Actor, request: model.SetCardTheme) -> C
         if card["theme_id"] == request.theme_id:
             return step.unchanged(_card_saved(card))
         saved = tx.set_card_theme(actor.workshop_id, card["id"], request.theme_id)
-        return [*_emptied_themes(step), step.changed(_card_saved(saved, before=card))]
+        changes = [*_emptied_themes(step), step.changed(_card_saved(saved, before=card))]
+    return _scrubbed(store, changes)
 
 
 def link_theme(store: Store, actor: Actor, request: model.LinkTheme) -> tuple[list[Change], int]:
@@ -823,7 +836,8 @@ def set_card_hidden(store: Store, actor: Actor, request: model.SetCardHidden) ->
             return step.unchanged(_card_saved(card))
         link_ids = step.tx.link_ids_of_card(card["id"])
         saved = _out_of_theme_if_unseen(step, step.tx.update_card(actor.workshop_id, card["id"], hidden=request.hidden))
-        return [*_emptied_themes(step), step.changed(_card_saved(saved, before=card, link_ids=link_ids))]
+        changes = [*_emptied_themes(step), step.changed(_card_saved(saved, before=card, link_ids=link_ids))]
+    return _scrubbed(store, changes)
 
 
 def rename_participant(store: Store, actor: Actor, request: model.RenameParticipant) -> Change:
