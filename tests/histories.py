@@ -3,8 +3,9 @@
 Each history is a new workshop: a facilitator's console and 3–4 participants' phones, who
 first write some cards (some linked), then do everything they can (cards of every visibility,
 strengths signed or not and accepted, reworded or declined, hiding, leaving and removal,
-phases, closing and reopening, links, +1s, agreements, check-ins, the strength round,
-follow-ups, team links, erasure), while these spies listen:
+phases, closing and reopening, links, +1s, agreements, check-ins, the strength round, themes
+(grouping any card, moving, ungrouping, linking a theme), follow-ups, team links, erasure), while
+these spies listen:
 
 - every participant's phone (each is a colleague for the others' items),
 - the board (the facilitator's key, view ``board``; and a board with its own key, where the
@@ -1029,6 +1030,49 @@ class Adversary(RuleBasedStateMachine):
         with self.step(f"the facilitator {said}"):
             self.as_facilitator("delete_agreement" if how == "delete" else "edit_agreement", payload)
 
+    # --- rules: themes (the facilitator groups drives; any card may be tried, refusals included) --
+
+    def themes(self) -> list[dict]:
+        return self.room.raw.get("themes", []) if not self.room.closed else []
+
+    @precondition(lambda self: self.room.cards() and not self.room.closed)
+    @rule(data=st.data())
+    def group_theme(self, data):
+        shared = [
+            c for c in self.room.raw.get("drives", []) if c["visibility"] != "facilitator" and not c.get("hidden")
+        ]
+        # Mostly drives the room sees (so that themes exist to work with), sometimes any card.
+        pool = shared if shared and data.draw(st.integers(0, 2), label="which cards") else self.room.cards()
+        cards = data.draw(
+            st.lists(st.sampled_from(pool), min_size=1, max_size=3, unique_by=lambda c: c["id"]), label="cards"
+        )
+        name = f"Theme {len(self.room.raw.get('themes', [])) + 1}"  # the facilitator's words, never a card's
+        with self.step(f"the facilitator groups {', '.join(self.describe(c) for c in cards)} as {name}"):
+            payload = {"id": "theme-" + secrets.token_hex(6), "name": name, "card_ids": [c["id"] for c in cards]}
+            self.as_facilitator("add_theme", payload)
+
+    @precondition(lambda self: self.themes())
+    @rule(data=st.data())
+    def change_theme(self, data):
+        theme = self.pick(data, self.themes(), "theme")
+        how = self.pick(data, ["join", "leave", "rename", "delete", "link"], "how")
+        if how in ("join", "leave"):
+            card = self.pick(data, self.room.cards(), "card")
+            said = f"puts {self.describe(card)} {'in' if how == 'join' else 'out of its theme, not'} {theme['name']}"
+            event, payload = "set_card_theme", {"id": card["id"], "theme_id": theme["id"] if how == "join" else None}
+        elif how == "rename":
+            said, event, payload = f"renames {theme['name']}", "edit_theme", {"id": theme["id"], "name": "Renamed"}
+        elif how == "delete":
+            said, event, payload = f"ungroups {theme['name']}", "delete_theme", {"id": theme["id"]}
+        else:
+            goal = self.pick(data, self.room.raw["goals"], "goal")
+            said, event = f"links {theme['name']} to {goal['text']}", "link_theme"
+            payload = {"theme_id": theme["id"], "goal_id": goal["id"]}
+        with self.step(f"the facilitator {said}"):
+            ack = self.as_facilitator(event, payload)
+            for link in ack.get("links", []):
+                self._register(link["id"], link["id"], "link", "id")
+
     # --- rules: afterwards ------------------------------------------------------------------------
 
     @rule(create=st.booleans())
@@ -1168,6 +1212,7 @@ class Adversary(RuleBasedStateMachine):
         rows |= {rules.CHECKIN_ROW} if facts.answers else set()
         rows |= {rules.PAIR_ROW} if facts.pairs else set()
         reached.update(rows)
+        reached["a theme grouping drives"] += bool(self.room.raw.get("themes"))
         if self.leaving and before is not None:
             hidden_whose = [
                 c

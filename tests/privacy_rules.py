@@ -128,6 +128,11 @@ NOTES = (
     "them in that workshop and its follow-ups.",
     "A **reworded strength** (accepted in its person's own words) is shown as its person's words: it is "
     "never signed, whatever its author does, until the author writes new words.",
+    "A **theme** (drives the facilitator grouped under a name of their own) is seen by everyone in the "
+    "workshop; a drive's membership is seen with the drive. Only drives every audience but the "
+    "marketplace sees in full or without a name may be in one: a facilitator-only or hidden drive is "
+    "refused and leaves its theme when it becomes so, a strength is never grouped, and a theme whose "
+    "last card leaves is deleted, so no theme tells of a card its viewer may not see.",
 )
 
 # --- Facts: one workshop, as the oracle needs it ----------------------------------------------

@@ -34,7 +34,9 @@ def two_workshops(new_workshop):
     strength = anna.call("add_card", {"kind": "strength", "text": "Kind", "about": bram.id})["card"]
     link = console.call("add_link", {"card_id": card["id"], "goal_id": console.state["goals"][0]["id"]})["link"]
     agreement = console.call("add_agreement", {"link_id": link["id"], "text": "Ours too"})["agreement"]
+    theme = console.call("add_theme", {"id": "our-theme-0001", "name": "Ours", "card_ids": [card["id"]]})["theme"]
     ids = {
+        "theme": theme["id"],
         "card": card["id"],
         "strength": strength["id"],
         "link": link["id"],
@@ -65,6 +67,11 @@ def payloads_aimed_at(ids: dict) -> dict[str, list[dict]]:
         "edit_agreement": [{"id": ids["agreement"], "text": "taken over"}],
         "delete_agreement": [{"id": ids["agreement"]}],
         "answer_checkin": [{"link_id": ids["link"], "rating": 1}],
+        "add_theme": [{"id": "their-theme-01", "name": "Taken", "card_ids": [ids["card"]]}],
+        "edit_theme": [{"id": ids["theme"], "name": "Taken over"}],
+        "delete_theme": [{"id": ids["theme"]}],
+        "set_card_theme": [{"id": ids["card"], "theme_id": None}, {"id": ids["card"], "theme_id": ids["theme"]}],
+        "link_theme": [{"theme_id": ids["theme"], "goal_id": ids["goal"]}],
     }
 
 
@@ -104,6 +111,7 @@ def test_no_rest_route_of_ours_answers_to_the_wrong_token(server, two_workshops,
         "/summary.csv",
         "/links.csv",
         "/cards.csv",
+        "/themes.csv",
         "/map.svg",
         "/marketplace.json",
         "/marketplace.csv",
@@ -161,6 +169,8 @@ FIELDS = [
     "endorsed",
     "per_person",
     "code",
+    "theme_id",
+    "card_ids",
 ]
 PAYLOADS = JSON | st.dictionaries(st.sampled_from(FIELDS), JSON, max_size=5)
 
