@@ -147,6 +147,7 @@ def main() -> None:
     parser.add_argument("--url")
     parser.add_argument("--people", type=int, default=60)
     parser.add_argument("--updates", type=int, default=200)
+    parser.add_argument("--trace", action="store_true", help="print where the renderer spent its time (trace events)")
     parser.add_argument(
         "--profile", action="store_true", help="print where the page spent its time (self time per function)"
     )
@@ -175,6 +176,12 @@ def main() -> None:
             page.wait_for_timeout(1000)
             by_kind: dict[str, list[float]] = {"card": [], "link": []}
             cdp = context.new_cdp_session(page)
+            if args.trace:
+                events: list[dict] = []
+                cdp.on("Tracing.dataCollected", lambda e: events.extend(e["value"]))
+                done = []
+                cdp.on("Tracing.tracingComplete", lambda e: done.append(1))
+                cdp.send("Tracing.start", {"categories": "devtools.timeline,blink", "transferMode": "ReportEvents"})
             if args.profile:
                 cdp.send("Profiler.enable")
                 cdp.send("Profiler.setSamplingInterval", {"interval": 100})
@@ -199,6 +206,16 @@ def main() -> None:
                 )
                 by_kind[kind].append(ms)
                 time.sleep(0.03)
+            if args.trace:
+                cdp.send("Tracing.end")
+                while not done:
+                    page.wait_for_timeout(100)
+                totals: dict[str, float] = {}
+                for e in events:
+                    if e.get("ph") == "X" and "dur" in e:
+                        totals[e["name"]] = totals.get(e["name"], 0) + e["dur"] / 1000
+                for name, ms in sorted(totals.items(), key=lambda kv: -kv[1])[:25]:
+                    print(f"  {ms:8.1f} ms  {name}")
             if args.profile:
                 profile = cdp.send("Profiler.stop")["profile"]
                 self_time: dict[str, float] = {}

@@ -612,14 +612,20 @@ function renderPeople() {
 /** The filter's list of people follows who is here. */
 function renderFilters() {
   const select = part("filter-person", HTMLSelectElement);
-  const groups = peopleGroups().filter((g) => g.kind !== "theme");
+  const groups = peopleGroups().filter((g) => g.kind !== "theme" && !g.part);
   if (ui.filter.person && !groups.some((g) => g.id === ui.filter.person)) ui.filter.person = "";
-  const options = [{ id: "", name: select.options[0] ? select.options[0].textContent : "" }, ...groups];
-  reconcile(select, options, (o) => o.id || "all",
-    (o) => h("option", { value: o.id }),
-    (option, o) => setText(option, o.name));
-  select.value = ui.filter.person;
-  part("filter-kind", HTMLSelectElement).value = ui.filter.kind;
+  // Sixty options rebuilt on every card would cost a layout each time: only when the people change.
+  const signature = JSON.stringify(groups.map((g) => [g.id, g.name]));
+  if (select.dataset.signature !== signature) {
+    select.dataset.signature = signature;
+    const options = [{ id: "", name: select.options[0] ? select.options[0].textContent : "" }, ...groups];
+    reconcile(select, options, (o) => o.id || "all",
+      (o) => h("option", { value: o.id }),
+      (option, o) => setText(option, o.name));
+  }
+  if (select.value !== ui.filter.person) select.value = ui.filter.person;
+  const kind = part("filter-kind", HTMLSelectElement);
+  if (kind.value !== ui.filter.kind) kind.value = ui.filter.kind;
 }
 
 /**
@@ -651,7 +657,9 @@ function fitDensity(force) {
     else fitList(el.persons, "peopleDensity", !resized && grew(people, ui.fit.people));
     if (resized || ui.pages <= 1) paginate();
   }
-  if (resized || goals.join() !== ui.fit.goals.join()) fitList(el.goals, "goalDensity", !resized && grew(goals, ui.fit.goals));
+  // Squeezed (density 2 and up) a goal shows no chips: one more link cannot change its height.
+  const onlyLinks = goals[0] === ui.fit.goals[0] && Number(el.board.dataset.goalDensity || 0) >= 2;
+  if (resized || (goals.join() !== ui.fit.goals.join() && !onlyLinks)) fitList(el.goals, "goalDensity", !resized && grew(goals, ui.fit.goals));
   ui.fit = { size, people, goals };
 }
 
@@ -922,9 +930,19 @@ function drawLinks() {
   const goalsBox = el.goals.getBoundingClientRect();
   // Every position is read before anything is written: a write between two reads would make the
   // browser lay the page out again for each curve.
+  // The cards and goals shown, found once (not two lookups per curve).
+  /** @type {Map<string, Element>} */
+  const shownCards = new Map();
+  for (const group of el.persons.children) {
+    if (group.classList.contains("is-off-page") || /** @type {HTMLElement} */ (group).hidden) continue;
+    for (const card of group.querySelectorAll("[data-testid=card]")) shownCards.set(card.getAttribute("data-card-id") || "", card);
+  }
+  /** @type {Map<string, Element>} */
+  const shownGoals = new Map();
+  for (const goal of el.goals.children) if (!(/** @type {HTMLElement} */ (goal).hidden)) shownGoals.set(goal.getAttribute("data-goal-id") || "", goal);
   const drawable = current().links.flatMap((link) => {
-    const goalEl = goalElement(link.goal_id);
-    const cardEl = cardAnchor(link.card_id);
+    const goalEl = shownGoals.get(link.goal_id);
+    const cardEl = shownCards.get(link.card_id);
     if (!goalEl || !cardEl) return [];
     const cardBox = cardEl.getBoundingClientRect();
     const { goal, card: end } = endpoints(goalEl.getBoundingClientRect(), cardBox, goalsBox, windowBox, base);
@@ -945,15 +963,19 @@ function drawLinks() {
       const card = cardById(current(), link.card_id);
       const type = typeOf(link);
       const focusClasses = ["is-focus", "is-related", "is-selected"].filter((c) => group.classList.contains(c));
-      group.setAttribute("class", ["link", `type-${type}`, `kind-${card ? card.kind : "drive"}`, `stroke-${card ? colorOfCard(card) : 0}`,
-        ...(far ? ["is-far"] : []), ...focusClasses].join(" "));
+      // Only what changed is written: 120 curves restyled for every card would cost a frame.
+      const classes = ["link", `type-${type}`, `kind-${card ? card.kind : "drive"}`, `stroke-${card ? colorOfCard(card) : 0}`,
+        ...(far ? ["is-far"] : []), ...focusClasses].join(" ");
+      if (group.getAttribute("class") !== classes) group.setAttribute("class", classes);
       const [hit, casing, line, endA, endB] = /** @type {SVGPathElement[]} */ (Array.from(group.children));
       if (line.getAttribute("d") !== d) for (const path of [hit, casing, line]) path.setAttribute("d", d);
-      line.dataset.type = type;
-      endA.setAttribute("cx", goal.x.toFixed(1));
-      endA.setAttribute("cy", goal.y.toFixed(1));
-      endB.setAttribute("cx", end.x.toFixed(1));
-      endB.setAttribute("cy", end.y.toFixed(1));
+      if (line.dataset.type !== type) line.dataset.type = type;
+      for (const [circle, at] of /** @type {const} */ ([[endA, goal], [endB, end]])) {
+        const x = at.x.toFixed(1);
+        const y = at.y.toFixed(1);
+        if (circle.getAttribute("cx") !== x) circle.setAttribute("cx", x);
+        if (circle.getAttribute("cy") !== y) circle.setAttribute("cy", y);
+      }
       if (!ui.drawn.has(link.id)) {
         ui.drawn.add(link.id);
         if (animate) {
@@ -1424,7 +1446,7 @@ function render(state) {
   }
   if (ui.editingTheme && !themes().some((t) => t.id === ui.editingTheme)) ui.editingTheme = null;
   renderHead();
-  renderJoinScreen();
+  if (ui.screen === "join" || previous === "join") renderJoinScreen();
   if (ui.screen === "counts") renderCountsScreen();
   if (ui.screen === "columns") {
     renderFilters();
