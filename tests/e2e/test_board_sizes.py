@@ -97,6 +97,21 @@ def every_card_on_some_page(board) -> set[str]:
     return seen
 
 
+def to_first_page(board) -> None:
+    """Turn the pages by hand back to the first (for the picture)."""
+    if board.get_by_test_id("pager").is_hidden():
+        return
+    for _ in range(20):
+        if " 1 of " in board.get_by_test_id("page-label").text_content():
+            return
+        before = board.get_by_test_id("page-label").text_content()
+        board.get_by_test_id("page-next").click()
+        board.wait_for_function(
+            "(b) => document.querySelector('[data-testid=page-label]').textContent !== b", arg=before
+        )
+    raise AssertionError("the pager never came back to its first page")
+
+
 @pytest.mark.parametrize(
     ("people", "links", "phase"), [(6, 10, "linking"), (25, 50, "linking"), (60, 120, "linking"), (25, 0, "drives")]
 )
@@ -139,6 +154,93 @@ def test_the_board_shows_what_people_wrote_at_every_size(open_page, server, new_
             .filter((g) => g.querySelector('.link-line').getBoundingClientRect().right > first + 2).length;
     }""")
     assert crossing == 0
-    board.get_by_test_id("page-prev").click() if paged else None
+    to_first_page(board)
     settle(board)
     screenshot(board, f"board-{phase}-{people}")
+
+
+# --- Themes: similar drives grouped by the facilitator ---------------------------------------------------
+
+
+def test_drives_dropped_on_each_other_make_a_theme_that_links_to_a_goal(open_page, server, new_workshop):
+    from pages import drag
+
+    w, fac, clients, cards, made = seed_room(new_workshop, 6, 0, "linking")
+    board = facilitator(open_page, server, w, "board").page
+    board_screen(board, "columns")
+    drives = board.locator('[data-testid="card"][data-kind="drive"]')
+    first, second, third = (drives.nth(i).get_attribute("data-card-id") for i in (0, 2, 4))
+    card = lambda card_id: board.locator(f'[data-testid="card"][data-card-id="{card_id}"]')  # noqa: E731
+
+    # A drive dropped on another: a new theme, its name typed at once.
+    drag(board, card(second), card(first))
+    name = board.get_by_test_id("theme-input")
+    name.wait_for()
+    name.fill("Customers first")
+    name.press("Enter")
+    theme = board.get_by_test_id("theme")
+    theme.get_by_test_id("theme-name").filter(has_text="Customers first").wait_for()
+    assert theme.get_by_test_id("theme-count").text_content() == "2 drives"
+    # A third drive dropped on the theme's name joins it; the theme says who is in it.
+    drag(board, card(third), theme.get_by_test_id("theme-name"))
+    board.wait_for_function("() => document.querySelector('[data-testid=theme-count]').textContent === '3 drives'")
+    assert set(theme.get_by_test_id("card").evaluate_all("(cards) => cards.map((c) => c.dataset.cardId)")) == {
+        first,
+        second,
+        third,
+    }
+    snapshot = w.snapshot()
+    names_of = {p["id"]: p["name"] for p in snapshot["participants"]}
+    grouped = [c for c in snapshot["drives"] if c["id"] in {first, second, third}]
+    named = sorted({names_of[c["about"]] for c in grouped if c["visibility"] == "named"})
+    anonymous = sum(c["visibility"] == "anonymous" for c in grouped)
+    assert theme.get_by_test_id("theme-people").text_content() == ", ".join(
+        named + ([f"{anonymous} anonymous"] if anonymous else [])
+    )
+    # A phone's state has the theme too: its name, not a card's words.
+    saved = clients[0].wait_for("theme_saved", lambda data: data["theme"]["name"] == "Customers first")
+    assert saved["theme"]["name"] == "Customers first"
+
+    # The theme's name dropped on a goal links each of its drives (each still its person's).
+    goal = board.locator('[data-testid="goal"]').nth(3)
+    drag(board, theme.get_by_test_id("theme-name"), goal)
+    goal.get_by_test_id("goal-link-count").filter(has_text="3").wait_for()
+    snapshot = w.snapshot()
+    goal_id = goal.get_attribute("data-goal-id")
+    assert {l["card_id"] for l in snapshot["links"] if l["goal_id"] == goal_id} == {first, second, third}
+
+    # A drive taken out goes back to its person; undoing the theme sends the rest back too.
+    card(third).click()
+    board.get_by_test_id("card-unthemed").click()
+    board.wait_for_function("() => document.querySelector('[data-testid=theme-count]').textContent === '2 drives'")
+    board.get_by_test_id("theme-remove").click()
+    board.get_by_test_id("theme").wait_for(state="detached")
+    assert board.locator('[data-testid="person"] [data-testid="card"]').count() == len(cards)
+
+
+def test_sixty_people_read_as_a_dozen_themes(open_page, server, new_workshop):
+    w, fac, clients, cards, made = seed_room(new_workshop, 60, 120, "linking")
+    snapshot = w.snapshot()
+    drives = [c for c in snapshot["drives"] if c["visibility"] != "facilitator"]
+    by_text: dict[str, list[str]] = {}
+    for c in drives:
+        by_text.setdefault(c["text"], []).append(c["id"])
+    themes = sorted(by_text.items(), key=lambda kv: -len(kv[1]))[:12]
+    for n, (text, ids) in enumerate(themes):
+        ack = fac.call(
+            "add_theme",
+            {"id": f"theme-{n:04d}-x", "name": text.split(" ")[0].capitalize() + f" ({n + 1})", "card_ids": ids},
+        )
+        assert ack["ok"], ack
+    board = facilitator(open_page, server, w, "board").page
+    board_screen(board, "columns")
+    board.get_by_test_id("theme").nth(11).wait_for(state="attached")
+    # Every themed drive is on a theme's page, none under its person any more.
+    themed = {i for _, ids in themes for i in ids}
+    assert every_card_on_some_page(board) == {card_id for _, card_id in cards}
+    assert not board.locator('[data-testid="person"] [data-testid="card"]').evaluate_all(
+        "(cards, themed) => cards.filter((c) => themed.includes(c.dataset.cardId)).length", list(themed)
+    )
+    to_first_page(board)
+    settle(board)
+    screenshot(board, "board-themes-60")
