@@ -30,11 +30,12 @@
 import { columnsOf, curve, endpoints, linkPath, nearestIndex } from "./board/geometry.js";
 import { timerView } from "./clock.js";
 import { closest, fill, format, h, icon, part, prefersReducedMotion, readJSON, reconcile, s, setText, toast } from "./dom.js";
-import { SEND } from "./events.js";
+import { LIMITS, SEND } from "./events.js";
 import { agreementMeta, colorClass, countText, linkCountText, nameOf as nameIn, pageLanguage, paletteOf, typeOf, typeWords } from "./labels.js";
 import { connectLive, newId } from "./live.js";
 import {
-  anonymousCards, cardById, cardsAbout, goalById, goalsInOrder, isShared, linkBetween, linksOfCard, linksOfGoal, participantById,
+  anonymousCards, cardById, cardsAbout, cardsOfTheme, goalById, goalsInOrder, isShared, linkBetween, linksOfCard, linksOfGoal,
+  participantById, themesInOrder,
 } from "./state.js";
 
 
@@ -236,12 +237,11 @@ function announce(message) {
 }
 
 /**
- * The themes, oldest first. (TEMPORARY: until state.js has them.)
- * @returns {Array<{id: string, name: string, created_at: string}>}
+ * The themes, oldest first.
+ * @returns {import("./state.js").Theme[]}
  */
 function themes() {
-  const list = /** @type {{themes?: Array<{id: string, name: string, created_at: string}>}} */ (current()).themes || [];
-  return list.slice().sort((a, b) => String(a.created_at).localeCompare(String(b.created_at)) || a.id.localeCompare(b.id));
+  return themesInOrder(current());
 }
 
 /**
@@ -250,7 +250,7 @@ function themes() {
  * @returns {?string}
  */
 function themeOf(card) {
-  const id = /** @type {{theme_id?: ?string}} */ (card).theme_id;
+  const id = card.theme_id;
   return card.kind === "drive" && id && themes().some((theme) => theme.id === id) ? id : null;
 }
 
@@ -459,23 +459,23 @@ function goalChip(link, goal) {
 // --- Live board: the people ----------------------------------------------------------------------------------
 
 /**
- * One card on the people side. In a theme, a drive says whose it is (or that it is anonymous).
+ * One card on the people side.
  * @param {Card} card
  * @param {number|string} color
- * @param {boolean} inTheme
  * @returns {HTMLElement}
  */
-function cardElement(card, color, inTheme) {
+function cardElement(card, color) {
   const unlinked = linksOfCard(current(), card.id).length === 0;
   const author = participantById(current(), card.author);
-  const by = card.kind === "strength" && author ? format(strings.by_person, { name: author.name })
-    : inTheme ? nameOf(card.about) : "";
+  // In a theme a drive keeps its person's colour; the theme's head names who is in it.
+  const by = card.kind === "strength" && author ? format(strings.by_person, { name: author.name }) : "";
   return h("li", {
     class: `card kind-${card.kind} edge-${color} ${unlinked ? "is-unlinked" : ""}`, "data-testid": "card", tabindex: "0",
     dataset: { cardId: card.id, kind: card.kind }, title: card.text, // a squeezed card shows its whole text on hover
   },
   h("span", { class: "card-kind", title: strings[`kind_${card.kind}`] }, icon(card.kind), h("span", { class: "visually-hidden" }, `${strings[`kind_${card.kind}`]}: `)),
-  h("span", { class: "card-text", "data-testid": "card-text" }, card.text,
+  // The text is cut after a few lines; whose it is (in a theme) or who named it stays below it.
+  h("span", { class: "card-body" }, h("span", { class: "card-text", "data-testid": "card-text" }, card.text),
     by ? h("span", { class: "card-by", "data-testid": "card-by" }, by) : null),
   unlinked ? h("span", { class: "card-open", title: strings.no_outlet }, icon("open"), h("span", { class: "visually-hidden" }, strings.no_outlet)) : null);
 }
@@ -491,8 +491,7 @@ function peopleGroups() {
   /** @type {Group[]} */
   const groups = [];
   for (const theme of themes()) {
-    const drives = state.cards.filter((c) => themeOf(c) === theme.id)
-      .sort((a, b) => String(a.created_at).localeCompare(String(b.created_at)));
+    const drives = cardsOfTheme(state, theme.id).filter((c) => c.kind === "drive");
     if (drives.length) groups.push({ key: `theme:${theme.id}`, kind: "theme", id: theme.id, name: theme.name, color: "theme", drives, strengths: [] });
   }
   for (const person of state.participants) {
@@ -545,7 +544,7 @@ function themePeople(drives) {
  */
 function themeHead(group) {
   const name = ui.editingTheme === group.id && !readOnly
-    ? h("input", { class: "theme-input", "data-testid": "theme-input", value: group.name, maxlength: "60",
+    ? h("input", { class: "theme-input", "data-testid": "theme-input", value: group.name, maxlength: String(LIMITS.THEME_NAME_MAX),
       "aria-label": strings.theme_name_label, dataset: { themeId: group.id } })
     : h("button", { type: "button", class: "theme-name", "data-testid": "theme-name", dataset: { themeId: group.id },
       title: readOnly ? "" : format(strings.theme_rename, { theme: group.name }) }, icon("people"), group.name);
@@ -582,9 +581,9 @@ function renderPeople() {
       const before = new Set(Array.from(li.querySelectorAll("[data-card-id]"), (c) => c.getAttribute("data-card-id")));
       li.dataset.signature = signature;
       const cards = [
-        ...drives.map((c) => cardElement(c, isTheme ? colorOfCard(c) : group.color, isTheme)),
+        ...drives.map((c) => cardElement(c, isTheme ? colorOfCard(c) : group.color)),
         strengths.length ? h("li", { class: "strengths-label" }, icon("strength"), strings.strengths_from_others) : null,
-        ...strengths.map((c) => cardElement(c, group.color, false)),
+        ...strengths.map((c) => cardElement(c, group.color)),
       ];
       if (!ui.firstRender && li.dataset.rendered) {
         for (const card of cards) {
@@ -1156,7 +1155,7 @@ async function groupCards(cardId, ontoId) {
   }
   const id = newId();
   const name = newThemeName();
-  const ack = await live.act("add_theme", { id, name, card_ids: [ontoId, cardId] });
+  const ack = await live.act(SEND.ADD_THEME, { id, name, card_ids: [ontoId, cardId] });
   if (!ack.ok) return;
   announce(format(strings.theme_made, { theme: name }));
   ui.editingTheme = id;
@@ -1169,7 +1168,7 @@ async function groupCards(cardId, ontoId) {
  * @param {?string} themeId
  */
 async function joinTheme(cardId, themeId) {
-  const ack = await live.act("set_card_theme", { id: cardId, theme_id: themeId });
+  const ack = await live.act(SEND.SET_CARD_THEME, { id: cardId, theme_id: themeId });
   const theme = themes().find((t) => t.id === themeId);
   if (ack.ok && theme) announce(format(strings.theme_joined, { theme: theme.name }));
   if (ack.ok && ui.selected?.type === "card" && ui.selected.id === cardId) select(null);
@@ -1181,7 +1180,7 @@ async function joinTheme(cardId, themeId) {
  * @param {string} goalId
  */
 async function linkTheme(themeId, goalId) {
-  const ack = await live.act("link_theme", { theme_id: themeId, goal_id: goalId });
+  const ack = await live.act(SEND.LINK_THEME, { theme_id: themeId, goal_id: goalId });
   const theme = themes().find((t) => t.id === themeId);
   const goal = goalById(current(), goalId);
   if (!ack.ok) return;
@@ -1202,7 +1201,7 @@ async function finishRename(input, keep) {
   ui.editingTheme = null;
   const theme = themes().find((t) => t.id === themeId);
   const name = input.value.trim();
-  if (keep && theme && name && name !== theme.name) await live.act("edit_theme", { id: themeId, name });
+  if (keep && theme && name && name !== theme.name) await live.act(SEND.EDIT_THEME, { id: themeId, name });
   if (ui.state) render(ui.state);
 }
 
@@ -1341,8 +1340,7 @@ function dropTarget(drag, under) {
   const goal = closest(under, "[data-testid=goal]");
   if (goal instanceof HTMLElement) return goal;
   const dragged = drag.cardId ? cardById(current(), drag.cardId) : null;
-  // Grouping into themes needs a server that keeps themes (its state lists them).
-  if (!dragged || dragged.kind !== "drive" || readOnly || !("themes" in current())) return null;
+  if (!dragged || dragged.kind !== "drive" || readOnly) return null;
   const card = closest(under, "[data-testid=card]");
   if (card instanceof HTMLElement && card.dataset.kind === "drive" && card.dataset.cardId !== drag.cardId) return card;
   const theme = closest(under, "[data-testid=theme]");
@@ -1509,7 +1507,7 @@ function wire() {
   el.board.addEventListener("click", (event) => {
     const undo = closest(event.target, "[data-testid=theme-remove]");
     if (undo?.dataset.themeId && !readOnly) {
-      live.act("delete_theme", { id: undo.dataset.themeId });
+      live.act(SEND.DELETE_THEME, { id: undo.dataset.themeId });
       return;
     }
     if (closest(event.target, "[data-testid=card], [data-testid=link-actions], [data-testid=card-actions], .chip-remove, .board-foot, .pager, .theme-head")) return;
