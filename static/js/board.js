@@ -29,12 +29,12 @@
 
 import { columnsOf, curve, endpoints, linkPath, nearestIndex } from "./board/geometry.js";
 import { timerView } from "./clock.js";
-import { closest, fill, format, h, icon, part, prefersReducedMotion, readJSON, reconcile, s, setText, toast } from "./dom.js";
+import { closest, fill, format, h, icon, part as findPart, prefersReducedMotion, readJSON, reconcile, s, setText, toast } from "./dom.js";
 import { LIMITS, SEND } from "./events.js";
 import { agreementMeta, colorClass, countText, linkCountText, nameOf as nameIn, pageLanguage, paletteOf, typeOf, typeWords } from "./labels.js";
 import { connectLive, newId } from "./live.js";
 import {
-  anonymousCards, cardById, cardsAbout, cardsOfTheme, goalById, goalsInOrder, isShared, linkBetween, linksOfCard, linksOfGoal,
+  cardById, cardsOfTheme, goalById, goalsInOrder, isShared, linkBetween, linksOfCard, linksOfGoal,
   participantById, themesInOrder,
 } from "./state.js";
 
@@ -56,6 +56,25 @@ import {
  *   one group on the people side: a theme with its drives, a person with their drives (those in no theme)
  *   and the strengths others named, or the drives shown without a name
  */
+
+/** @type {Map<string, Element>} */
+const parts = new Map();
+
+/**
+ * An element of the board's page by its test handle, looked up once: every handle used here is
+ * in the template from the start and stays (a lookup per render of sixty people adds up).
+ * @template {Element} [E=HTMLElement]
+ * @param {string} id
+ * @param {new (...args: any[]) => E} [type]
+ * @returns {E}
+ */
+function part(id, type) {
+  const known = parts.get(id);
+  if (known) return /** @type {E} */ (known);
+  const found = findPart(id, type);
+  parts.set(id, found);
+  return found;
+}
 
 const boot = readJSON("boot");
 const strings = readJSON("strings");
@@ -488,23 +507,40 @@ function cardElement(card, color) {
  */
 function peopleGroups() {
   const state = current();
+  const known = groupsOf.get(state);
+  if (known) return known;
   /** @type {Group[]} */
   const groups = [];
   for (const theme of themes()) {
     const drives = cardsOfTheme(state, theme.id).filter((c) => c.kind === "drive");
     if (drives.length) groups.push({ key: `theme:${theme.id}`, kind: "theme", id: theme.id, name: theme.name, color: "theme", drives, strengths: [] });
   }
+  // Each person's cards in one pass over the cards (not one pass per person), oldest first.
+  /** @type {Map<string, {drives: Card[], strengths: Card[]}>} */
+  const own = new Map(state.participants.map((p) => [p.id, { drives: [], strengths: [] }]));
+  /** @type {{drives: Card[], strengths: Card[]}} */
+  const anonymous = { drives: [], strengths: [] };
+  const themed = new Set(themes().map((theme) => theme.id));
+  const byAge = state.cards.slice().sort((a, b) => String(a.created_at).localeCompare(String(b.created_at)));
+  for (const card of byAge) {
+    if (card.kind === "drive" && card.theme_id && themed.has(card.theme_id)) continue;
+    const into = card.about ? own.get(card.about) : anonymous;
+    if (into) (card.kind === "drive" ? into.drives : into.strengths).push(card);
+  }
   for (const person of state.participants) {
-    groups.push({ key: person.id, kind: "person", id: person.id, name: person.name, color: paletteOf(person),
-      drives: cardsAbout(state, person.id, "drive").filter((c) => !themeOf(c)), strengths: cardsAbout(state, person.id, "strength") });
+    const cards = own.get(person.id) || { drives: [], strengths: [] };
+    groups.push({ key: person.id, kind: "person", id: person.id, name: person.name, color: paletteOf(person), ...cards });
   }
-  const anonymous = anonymousCards(state).filter((c) => !themeOf(c));
-  if (anonymous.length) {
-    groups.push({ key: ANONYMOUS, kind: "anonymous", id: ANONYMOUS, name: strings.anonymous, color: "anon",
-      drives: anonymous.filter((c) => c.kind === "drive"), strengths: anonymous.filter((c) => c.kind === "strength") });
+  if (anonymous.drives.length || anonymous.strengths.length) {
+    groups.push({ key: ANONYMOUS, kind: "anonymous", id: ANONYMOUS, name: strings.anonymous, color: "anon", ...anonymous });
   }
-  return groups.flatMap(split);
+  const all = groups.flatMap(split);
+  groupsOf.set(state, all);
+  return all;
 }
+
+/** The groups of each state shown (a state is never changed: a change makes a new one). @type {WeakMap<State, Group[]>} */
+const groupsOf = new WeakMap();
 
 /**
  * A group too big for one column goes on in parts of at most GROUP_CARDS cards; each part
@@ -978,8 +1014,7 @@ function drawLinks() {
       if (!ui.drawn.has(link.id)) {
         ui.drawn.add(link.id);
         if (animate) {
-          drawIn(casing);
-          drawIn(line);
+          drawIn([casing, line], goal, end);
         }
       }
     });
@@ -987,23 +1022,24 @@ function drawLinks() {
 }
 
 /**
- * Let a new curve draw itself once (stroke-dash trick), then hand its style back to the CSS.
- * The clean-up is on a timer, not on transitionend, so a curve redrawn or hidden meanwhile is
- * never left half drawn.
- * @param {SVGPathElement} path
+ * Let a new curve draw itself once (stroke-dash trick, as an animation of its own), then hand
+ * its style back to the CSS. The dash is as long as the curve can be (its ends' distance, with
+ * room for the bends), so nothing is measured: asking the path for its length would make the
+ * browser lay out the page once more for every new link. The clean-up is on a timer, so a curve
+ * redrawn or hidden meanwhile is never left half drawn.
+ * @param {SVGPathElement[]} paths
+ * @param {{x: number, y: number}} from
+ * @param {{x: number, y: number}} to
  */
-function drawIn(path) {
-  const length = Math.ceil(path.getTotalLength()) + 2;
-  path.style.strokeDasharray = `${length}`;
-  path.style.strokeDashoffset = `${length}`;
-  path.getBoundingClientRect();
-  path.style.transition = `stroke-dashoffset ${DRAW_IN_MS}ms ease-out`;
-  path.style.strokeDashoffset = "0";
-  window.setTimeout(() => {
-    path.style.transition = "";
-    path.style.strokeDasharray = "";
-    path.style.strokeDashoffset = "";
-  }, DRAW_IN_MS + 50);
+function drawIn(paths, from, to) {
+  const length = Math.ceil(2 * (Math.abs(to.x - from.x) + Math.abs(to.y - from.y))) + 2;
+  for (const path of paths) {
+    path.style.strokeDasharray = `${length}`;
+    path.animate([{ strokeDashoffset: `${length}` }, { strokeDashoffset: "0" }], { duration: DRAW_IN_MS, easing: "ease-out" });
+    window.setTimeout(() => {
+      path.style.strokeDasharray = "";
+    }, DRAW_IN_MS + 50);
+  }
 }
 
 // --- Focus: highlight one card's, goal's, person's or link's links and dim the rest ------------------------
@@ -1023,11 +1059,17 @@ function linksOfFocus(focus) {
   return current().links.filter((l) => l.id === focus.id);
 }
 
+/** What applyFocus marked last (nothing to clear on the next render when it is empty). */
+const marked = new Set();
+
 /** Mark the focused item and everything linked to it; the CSS dims the rest. */
 function applyFocus() {
   const focus = ui.selected || ui.hover;
-  for (const node of el.board.querySelectorAll(".is-related, .is-focus, .is-selected")) node.classList.remove("is-related", "is-focus", "is-selected");
-  for (const node of el.board.querySelectorAll("[aria-current]")) node.removeAttribute("aria-current");
+  if (marked.size) {
+    for (const node of el.board.querySelectorAll(".is-related, .is-focus, .is-selected")) node.classList.remove("is-related", "is-focus", "is-selected");
+    for (const node of el.board.querySelectorAll("[aria-current]")) node.removeAttribute("aria-current");
+    marked.clear();
+  }
   el.board.classList.toggle("has-focus", Boolean(focus));
   el.board.classList.toggle("is-choosing-goal", ui.selected?.type === "card");
   if (!focus || !ui.state) {
@@ -1035,12 +1077,19 @@ function applyFocus() {
     return;
   }
   const links = linksOfFocus(focus);
-  const mark = (/** @type {?Element} */ node, /** @type {string[]} */ ...classes) => node && node.classList.add(...classes);
+  const mark = (/** @type {?Element} */ node, /** @type {string[]} */ ...classes) => {
+    if (!node) return;
+    node.classList.add(...classes);
+    marked.add(node);
+  };
   const focusClasses = focus === ui.selected ? ["is-focus", "is-selected"] : ["is-focus"];
   if (focus.type === "card") {
     const card = el.persons.querySelector(`[data-card-id="${CSS.escape(focus.id)}"]`);
     mark(card, ...focusClasses);
-    if (card && focus === ui.selected) card.setAttribute("aria-current", "true");
+    if (card && focus === ui.selected) {
+      card.setAttribute("aria-current", "true");
+      marked.add(card);
+    }
     mark(cardAnchor(focus.id), "is-related");
   }
   if (focus.type === "goal") mark(goalElement(focus.id), ...focusClasses);
