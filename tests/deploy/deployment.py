@@ -331,6 +331,12 @@ class Phone:
 
         self.sio.connect(nginx.url, auth=auth, wait_timeout=15)
         self.state = self.wait_for("state")
+        # The client moves from long-polling to the WebSocket right after connecting; once, on a
+        # loaded CI machine, the first event sent during that move got no answer within 10 s.
+        # Tests act once the move is done (they check later that every client ended on it).
+        deadline = time.monotonic() + 10
+        while self.sio.transport() != "websocket" and time.monotonic() < deadline:
+            time.sleep(0.02)
 
     def call(self, event: str, payload: dict, timeout: float = 10) -> dict:
         return self.sio.call(event, payload, timeout=timeout)
