@@ -28,7 +28,7 @@ import requests
 import socketio
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from load import percentile, start_server
+from load import app_server, percentile
 from phone_speed import CHROMIUM_ARGS, wait_ready
 from playwright.sync_api import sync_playwright
 
@@ -155,10 +155,8 @@ def main() -> None:
         "--profile", action="store_true", help="print where the page spent its time (self time per function)"
     )
     args = parser.parse_args()
-    proc = None
-    if not args.url:
-        proc, args.url = start_server("eventlet")
-    try:
+    with app_server(args.url) as url:
+        args.url = url
         wait_ready(args.url)
         created, phones, cards, goals, linked = fill(args.url, args.people)
         print(f"{args.people} people × 3 drives, {len(goals)} goals, 120 links; {args.updates} updates", flush=True)
@@ -242,10 +240,6 @@ def main() -> None:
             browser.close()
         for phone in phones:
             phone.sio.disconnect()
-    finally:
-        if proc:
-            proc.terminate()
-            proc.wait(10)
     every = by_kind["card"] + by_kind["link"]
     for kind, values in (("new drive", by_kind["card"]), ("new link", by_kind["link"]), ("all updates", every)):
         print(

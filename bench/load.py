@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import multiprocessing as mp
 import os
 import random
@@ -111,6 +112,21 @@ def start_server(async_mode: str, target: str = "app", event_rate: int = 1000) -
 CPUS = sorted(os.sched_getaffinity(0))
 SERVER_CPUS = CPUS[:1]
 GENERATOR_CPUS = CPUS[1:] or CPUS
+
+
+@contextlib.contextmanager
+def app_server(url: str | None, async_mode: str = "eventlet"):
+    """The app at ``url`` (a server already running), or one started for the bench on a free
+    port and stopped afterwards; yields its address."""
+    if url:
+        yield url.rstrip("/")
+        return
+    proc, started = start_server(async_mode)
+    try:
+        yield started
+    finally:
+        proc.terminate()
+        proc.wait(10)
 
 
 def pin(pid: int, cpus: list[int]) -> None:

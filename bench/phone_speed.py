@@ -22,7 +22,7 @@ from urllib.parse import urlparse
 import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from load import start_server
+from load import app_server
 from playwright.sync_api import sync_playwright
 
 CHROMIUM_ARGS = [
@@ -124,10 +124,8 @@ def main() -> None:
     parser.add_argument("--up-kbps", type=float, default=750)
     parser.add_argument("--rtt-ms", type=float, default=150)
     args = parser.parse_args()
-    proc = None
-    if not args.url:
-        proc, args.url = start_server("eventlet")
-    try:
+    with app_server(args.url) as url:
+        args.url = url
         wait_ready(args.url)
         code = requests.post(
             args.url + "/api/workshops",
@@ -141,10 +139,6 @@ def main() -> None:
             browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
             runs = [one_run(browser, args.url, code, n, args) for n in range(args.runs)]
             browser.close()
-    finally:
-        if proc:
-            proc.terminate()
-            proc.wait(10)
     weights = [r["phone_bytes"] for r in runs]
     times = [r["ready_s"] for r in runs]
     print(
