@@ -7,7 +7,8 @@ phases, closing and reopening, links, +1s, agreements, check-ins, the strength r
 (grouping any card, moving, ungrouping, linking a theme), follow-ups, team links, erasure), while
 these spies listen:
 
-- every participant's phone (each is a colleague for the others' items),
+- every participant's phone (each is a colleague for the others' items), and the first person's
+  own board as well (their laptop: view ``board`` with their token, the same person's sight),
 - the board (the facilitator's key, view ``board``; and a board with its own key, where the
   server offers one),
 - the team link (page, JSON, Markdown, SVG map) and the marketplace exports,
@@ -491,6 +492,7 @@ class Person:
     token: str
     newcomer: bool
     phone: Socket
+    board: Socket | None = None  # their own board on a laptop (the first person of a room has one)
 
 
 @dataclass
@@ -666,14 +668,19 @@ class Adversary(RuleBasedStateMachine):
                     Viewer(rules.BOARD, holds=frozenset({key})),
                 )
             )
-        clients = self._connect(room, wanted + [self._phone(seat) for seat in seats])
+        # The first person follows on their own board too (their laptop): the same person's sight.
+        laptops = [self._phone(seat, view="board") for seat in seats[:1]]
+        clients = self._connect(room, wanted + [self._phone(seat) for seat in seats] + laptops)
         self.console, self.boards = clients[0], clients[1 : len(wanted)]
-        self.people += [Person(*seat, phone=phone) for seat, phone in zip(seats, clients[len(wanted) :])]
+        phones = clients[len(wanted) : len(wanted) + len(seats)]
+        boards = clients[len(wanted) + len(seats) :] + [None] * (len(seats) - len(laptops))
+        self.people += [Person(*seat, phone=phone, board=board) for seat, phone, board in zip(seats, phones, boards)]
 
-    def _phone(self, seat: Seat) -> tuple:
+    def _phone(self, seat: Seat, view: str = "phone") -> tuple:
         self._register(seat.token, "credential:" + seat.key, "credential", "text")
         viewer = Viewer(rules.NEWCOMER if seat.newcomer else rules.COLLEAGUE, seat.key, frozenset({seat.token}))
-        return Socket, {"role": "participant", "view": "phone", "token": seat.token}, f"{seat.name}'s phone", viewer
+        label = f"{seat.name}'s phone" if view == "phone" else f"{seat.name}'s own board"
+        return Socket, {"role": "participant", "view": view, "token": seat.token}, label, viewer
 
     def _connect(self, room: Room, wanted: list[tuple]) -> list[Client]:
         """Connect sockets in parallel; ``wanted`` holds (class, auth, label[, viewer]) each."""
@@ -865,6 +872,8 @@ class Adversary(RuleBasedStateMachine):
                 self.removed.setdefault(person.key, self.room.index)
         if person.key in self.left or person.key in self.removed:
             person.phone.disconnect()
+            if person.board is not None:
+                person.board.disconnect()
             self.people.remove(person)
 
     @rule(data=st.data())
@@ -1177,7 +1186,7 @@ class Adversary(RuleBasedStateMachine):
     # --- after every step: what each spy received -------------------------------------------------
 
     def spies(self) -> list[Socket]:
-        return [*self.boards, *(p.phone for p in self.people)]
+        return [*self.boards, *(p.phone for p in self.people), *(p.board for p in self.people if p.board is not None)]
 
     @contextmanager
     def step(self, what: str, http: bool = False):
@@ -1241,7 +1250,7 @@ class Adversary(RuleBasedStateMachine):
             return
         version = room.raw["version"]
         for spy in self.spies():
-            leaving = self.leaving is not None and spy is self.leaving.phone
+            leaving = self.leaving is not None and spy in (self.leaving.phone, self.leaving.board)
             if not spy.heard(version, 1 if leaving else 5) and not leaving:
                 self.leaks.append(
                     Leak(

@@ -56,7 +56,7 @@ class ConnectAuth(model.Inbound):
     token: str | None = Field(default=None, max_length=200)
 
 
-VIEWS_BY_ROLE = {"facilitator": ("console", "board"), "participant": ("phone",), "board": ("board",)}
+VIEWS_BY_ROLE = {"facilitator": ("console", "board"), "participant": ("phone", "board"), "board": ("board",)}
 
 #: What a board connected with the board's own key may send: it only reads.
 BOARD_EVENTS = frozenset({"sync"})

@@ -410,8 +410,9 @@ def take_part(code):
 
 @bp.get("/w/<code>/board")
 def board(code):
-    """The projector board: with the facilitator's cookie as before (it may link cards), or with
-    the board's own read-only key. ``?key=`` (the board link) sets the board's short-lived
+    """The projector board: with the facilitator's cookie as before (it may link cards), with
+    the board's own read-only key, or with a participant's cookie (their own board on a laptop:
+    what the team sees and their own cards, which they link). ``?key=`` (the board link) sets the board's short-lived
     cookie, then a clean redirect."""
     workshop = workshop_or_404(code)
     use_workshop_language(workshop["language"])
@@ -428,6 +429,8 @@ def board(code):
         return _workshop_page(workshop, "board.html", "facilitator", "board")
     board_key = request.cookies.get(cookie_name(workshop["code"], "board"))
     if board_key is None:
+        if _participant_or_none(workshop):  # a participant's own board: the team's view and their cards
+            return _workshop_page(workshop, "board.html", "participant", "board")
         actor_for(workshop, "facilitator")  # raises: this page is not for this browser
     try:
         service.authenticate_board(store(), board_key, workshop["code"])

@@ -78,9 +78,14 @@ function part(id, type) {
 
 const boot = readJSON("boot");
 const strings = readJSON("strings");
-// A board opened with the board's own link (role "board") only shows the workshop: the server
-// refuses every change from it, so it offers none (no dragging, linking or removing links).
+// Three audiences, one board. The board's own link (role "board") only shows the workshop: the
+// server refuses every change from it, so it offers none. The facilitator links any shared card
+// and groups drives into themes. A participant's own board (role "participant", on their laptop)
+// shows what the team sees plus their own cards, and links, retypes and removes only their own;
+// others' links they can +1.
 const readOnly = boot.role === "board";
+const facilitating = boot.role === "facilitator";
+const personal = boot.role === "participant";
 
 const DRAG_THRESHOLD_PX = 6;
 const FULL_GOAL_LINKS = 3;
@@ -125,7 +130,8 @@ const ui = {
   /** The people's pages, when they do not fit on one screen: which is shown, how many, paused by hand. */
   page: 0,
   pages: 1,
-  paused: false,
+  // One's own board stays on the page one chose: the pages turn by themselves only on a shared screen.
+  paused: personal,
   pageTimer: 0,
   /** @type {?string} the theme whose name is being typed (its group is not redrawn meanwhile) */
   editingTheme: null,
@@ -192,11 +198,65 @@ function nameOf(id) {
  * @returns {State}
  */
 function teamView(state) {
-  const cards = state.cards.filter((c) => isShared(c) && !c.hidden);
+  const me = personal ? state.me?.id : null;
+  // A participant's own board adds their own drives the team does not see (only the facilitator
+  // does); a strength still waiting for their yes stays on the phone, where they answer it.
+  const cards = state.cards.filter((c) => !c.hidden && (isShared(c) || (me && c.about === me && c.kind === "drive")));
   const shown = new Set(cards.map((c) => c.id));
   const links = state.links.filter((l) => shown.has(l.card_id));
   const linkIds = new Set(links.map((l) => l.id));
   return { ...state, cards, links, agreements: (state.agreements || []).filter((a) => linkIds.has(a.link_id)) };
+}
+
+/**
+ * Who this board belongs to: the participant on their own board, else nobody.
+ * @returns {?string}
+ */
+function myId() {
+  return personal && ui.state ? ui.state.me.id : null;
+}
+
+/**
+ * Whether the workshop takes no changes from a participant now: closed, or the phase's timer ran
+ * out with its lock (the server refuses them then; the board offers none).
+ * @returns {boolean}
+ */
+function locked() {
+  if (!ui.state) return true;
+  const w = current().workshop;
+  if (w.phase === "closed") return true;
+  const timer = timerView(w, live.serverNow(), ENDING_SECONDS);
+  return personal && timer.state === "ended" && timer.lock;
+}
+
+/**
+ * Whether this board may link a card: the facilitator any card, a participant their own.
+ * @param {?Card|undefined} card
+ * @returns {boolean}
+ */
+function mayLink(card) {
+  if (!card || readOnly || locked()) return false;
+  return facilitating || (personal && card.about === myId());
+}
+
+/**
+ * Whether this board may remove or retype a link: the facilitator any, a participant their own.
+ * @param {?Link|undefined} link
+ * @returns {boolean}
+ */
+function mayChange(link) {
+  return Boolean(link) && mayLink(link ? cardById(current(), link.card_id) : null);
+}
+
+/**
+ * Whether this board may +1 a link: a participant, a colleague's link (not their own card's).
+ * @param {?Link|undefined} link
+ * @returns {boolean}
+ */
+function mayEndorse(link) {
+  if (!link || !personal || locked()) return false;
+  const card = cardById(current(), link.card_id);
+  return !card || card.about !== myId();
 }
 
 /**
@@ -296,8 +356,10 @@ function renderJoinScreen() {
 function renderHead() {
   const phase = current().workshop.phase;
   setText(part("phase"), strings[`phase_${phase}`] || phase);
-  setText(part("phase-hint"), (readOnly && strings[`hint_${phase}_read_only`]) || strings[`hint_${phase}`] || "");
-  part("late-join").hidden = Boolean(current().workshop.joining_locked) || phase === "closed";
+  const hint = (readOnly && strings[`hint_${phase}_read_only`]) || (personal && strings[`hint_${phase}_mine`]) || strings[`hint_${phase}`];
+  setText(part("phase-hint"), hint || "");
+  // On a participant's own screen the way in is not needed: their own view of the phone is.
+  part("late-join").hidden = personal || Boolean(current().workshop.joining_locked) || phase === "closed";
   renderTimer();
 }
 
@@ -316,6 +378,8 @@ function renderTimer() {
   setText(part("board-timer-note"), state === "ended" ? (timer.lock ? `${strings.timer_up} · ${strings.timer_locked}` : strings.timer_up) : "");
   const key = `${w.timer_ends_at}`;
   if (key === ui.timer.key && ui.timer.state === "running" && state === "ended") signalTimeUp();
+  // Time up with the lock: a participant's cards stop offering to be dragged (and back again).
+  if (personal && timer.lock && state !== ui.timer.state) window.setTimeout(() => ui.state && rerender(), 0);
   ui.timer = { key, state };
 }
 
@@ -421,7 +485,7 @@ function renderGoals() {
       li.dataset.energy = n === 0 ? "none" : n >= FULL_GOAL_LINKS && n >= most * FULL_SHARE ? "full" : "some";
       const signature = JSON.stringify([goal.kind, goal.text, links.map((l) => {
         const card = cardById(current(), l.card_id);
-        return [l.id, l.card_id, typeOf(l), (l.endorsements || []).length, card && nameOf(card.about), card && card.kind];
+        return [l.id, l.card_id, typeOf(l), (l.endorsements || []).length, card && nameOf(card.about), card && card.kind, mayChange(l)];
       })]);
       if (li.dataset.signature === signature) return;
       li.dataset.signature = signature;
@@ -468,7 +532,7 @@ function goalChip(link, goal) {
   h("span", { class: "link-chip-name" }, name),
   endorsements ? h("span", { class: "chip-endorsements", "data-testid": "chip-endorsements",
     title: countText(strings, "endorsed_label", endorsements) }, format(strings.endorsed, { n: endorsements })) : null,
-  readOnly ? null : h("button", { type: "button", class: "chip-remove", "data-testid": "chip-remove", "aria-label": `${strings.remove_link}: ${label}`,
+  !mayChange(link) ? null : h("button", { type: "button", class: "chip-remove", "data-testid": "chip-remove", "aria-label": `${strings.remove_link}: ${label}`,
     title: strings.remove_link, onclick: (event) => {
       event.stopPropagation();
       removeLink(link.id);
@@ -488,10 +552,17 @@ function cardElement(card, color) {
   const author = participantById(current(), card.author);
   // In a theme a drive keeps its person's colour; the theme's head names who is in it.
   const by = card.kind === "strength" && author ? format(strings.by_person, { name: author.name }) : "";
+  // On one's own board one's own cards are marked, and so is who else sees them.
+  const mine = personal && card.about === myId();
+  const seen = mine && card.kind === "drive" && card.visibility !== "named" ? card.visibility : "";
+  const note = seen === "facilitator" ? strings.mine_private : seen === "anonymous" ? strings.mine_anonymous : "";
   return h("li", {
-    class: `card kind-${card.kind} edge-${color} ${unlinked ? "is-unlinked" : ""}`, "data-testid": "card", tabindex: "0",
-    dataset: { cardId: card.id, kind: card.kind }, title: card.text, // a squeezed card shows its whole text on hover
+    class: `card kind-${card.kind} edge-${color} ${unlinked ? "is-unlinked" : ""} ${mine ? "is-mine" : ""} ${mayLink(card) ? "is-linkable" : ""}`,
+    "data-testid": "card", tabindex: "0",
+    dataset: { cardId: card.id, kind: card.kind, ...(mine ? { mine: seen || "named" } : {}) },
+    title: note ? `${card.text}\n${note}` : card.text, // a squeezed card shows its whole text on hover
   },
+  note ? h("span", { class: "card-seen", "data-testid": "card-seen", title: note }, icon(seen), h("span", { class: "visually-hidden" }, `${note} `)) : null,
   h("span", { class: "card-kind", title: strings[`kind_${card.kind}`] }, icon(card.kind), h("span", { class: "visually-hidden" }, `${strings[`kind_${card.kind}`]}: `)),
   // The text is cut after a few lines; whose it is (in a theme) or who named it stays below it.
   h("span", { class: "card-body" }, h("span", { class: "card-text", "data-testid": "card-text" }, card.text),
@@ -529,7 +600,10 @@ function peopleGroups() {
   }
   for (const person of state.participants) {
     const cards = own.get(person.id) || { drives: [], strengths: [] };
-    groups.push({ key: person.id, kind: "person", id: person.id, name: person.name, color: paletteOf(person), ...cards });
+    const group = { key: person.id, kind: /** @type {const} */ ("person"), id: person.id, name: person.name, color: paletteOf(person), ...cards };
+    // On one's own board one's own cards come first: they are the ones to drag.
+    if (personal && person.id === state.me.id) groups.unshift(group);
+    else groups.push(group);
   }
   if (anonymous.drives.length || anonymous.strengths.length) {
     groups.push({ key: ANONYMOUS, kind: "anonymous", id: ANONYMOUS, name: strings.anonymous, color: "anon", ...anonymous });
@@ -567,8 +641,10 @@ function split(group) {
  * @returns {string}
  */
 function themePeople(drives) {
-  const names = [...new Set(drives.filter((c) => c.about).map((c) => nameOf(c.about)))].sort((a, b) => a.localeCompare(b));
-  const anonymous = drives.filter((c) => !c.about).length;
+  // One's own anonymous drive reaches one's own board with its person: it is still counted as anonymous.
+  const named = (/** @type {Card} */ c) => Boolean(c.about) && c.visibility !== "anonymous";
+  const names = [...new Set(drives.filter(named).map((c) => nameOf(c.about)))].sort((a, b) => a.localeCompare(b));
+  const anonymous = drives.filter((c) => !named(c)).length;
   return [...names, anonymous ? countText(strings, "theme_anonymous", anonymous) : ""].filter(Boolean).join(", ");
 }
 
@@ -579,15 +655,15 @@ function themePeople(drives) {
  * @returns {HTMLElement[]}
  */
 function themeHead(group) {
-  const name = ui.editingTheme === group.id && !readOnly
+  const name = ui.editingTheme === group.id && facilitating
     ? h("input", { class: "theme-input", "data-testid": "theme-input", value: group.name, maxlength: String(LIMITS.THEME_NAME_MAX),
       "aria-label": strings.theme_name_label, dataset: { themeId: group.id } })
     : h("button", { type: "button", class: "theme-name", "data-testid": "theme-name", dataset: { themeId: group.id },
-      title: readOnly ? "" : format(strings.theme_rename, { theme: group.name }) }, icon("people"), group.name);
+      title: !facilitating ? "" : format(strings.theme_rename, { theme: group.name }) }, icon("people"), group.name);
   return [
     h("p", { class: "person-head theme-head" }, name,
       h("span", { class: "theme-count", "data-testid": "theme-count" }, countText(strings, "theme_drives", (group.all || group.drives).length)),
-      readOnly ? null : h("button", { type: "button", class: "theme-remove", "data-testid": "theme-remove", dataset: { themeId: group.id },
+      !facilitating ? null : h("button", { type: "button", class: "theme-remove", "data-testid": "theme-remove", dataset: { themeId: group.id },
         "aria-label": format(strings.theme_remove, { theme: group.name }), title: format(strings.theme_remove, { theme: group.name }) }, icon("close"))),
     h("p", { class: "theme-people", "data-testid": "theme-people" }, themePeople(group.all || group.drives)),
   ];
@@ -612,7 +688,7 @@ function renderPeople() {
         && !(isTheme && drives.some((c) => c.about === ui.filter.person));
       if (isTheme && ui.editingTheme === group.id && li.querySelector("[data-testid=theme-input]")) return;
       const signature = JSON.stringify([group.name, group.color, ui.editingTheme === group.id,
-        [...drives, ...strengths].map((c) => [c.id, c.text, c.author && nameOf(c.author), isTheme && nameOf(c.about), linked.has(c.id)])]);
+        [...drives, ...strengths].map((c) => [c.id, c.text, c.author && nameOf(c.author), isTheme && nameOf(c.about), linked.has(c.id), c.visibility, mayLink(c)])]);
       if (li.dataset.signature === signature) return;
       const before = new Set(Array.from(li.querySelectorAll("[data-card-id]"), (c) => c.getAttribute("data-card-id")));
       li.dataset.signature = signature;
@@ -632,7 +708,8 @@ function renderPeople() {
         ...(isTheme && !group.part ? themeHead(group) : isTheme ? [h("p", { class: "person-head theme-head" },
           h("span", { class: "theme-name is-part", dataset: { themeId: group.id } }, icon("people"), group.name))] : [h("p", { class: "person-head" },
           h("button", { type: "button", class: `person-name chip color-${group.color}`, "data-testid": "person-name", dataset: { personId: group.id } },
-            group.kind === "anonymous" ? icon("anonymous") : null, group.name))]),
+            group.kind === "anonymous" ? icon("anonymous") : null, group.name,
+            personal && group.id === myId() ? h("span", { class: "person-you" }, ` (${strings.you})`) : null))]),
         h("ul", { class: "person-cards" }, cards));
       if (isTheme && ui.editingTheme === group.id) {
         const input = li.querySelector("[data-testid=theme-input]");
@@ -1071,7 +1148,8 @@ function applyFocus() {
     marked.clear();
   }
   el.board.classList.toggle("has-focus", Boolean(focus));
-  el.board.classList.toggle("is-choosing-goal", ui.selected?.type === "card");
+  // Goals wait for a drop only when the selected card is this board's to link.
+  el.board.classList.toggle("is-choosing-goal", ui.selected?.type === "card" && Boolean(ui.state) && mayLink(cardById(current(), ui.selected.id)));
   if (!focus || !ui.state) {
     renderLinkActions();
     return;
@@ -1114,15 +1192,31 @@ function renderLinkActions() {
   const chosen = ui.selected;
   const themed = chosen && chosen.type === "card" && !ui.drag ? cardById(current(), chosen.id) : null;
   const theme = themed ? themes().find((t) => t.id === themeOf(themed)) : null;
-  part("card-actions").hidden = !theme || readOnly;
-  if (themed && theme && !readOnly) setText(part("card-actions-text"), format(strings.card_in_theme, { card: themed.text, theme: theme.name }));
+  part("card-actions").hidden = !theme || !facilitating;
+  if (themed && theme && facilitating) setText(part("card-actions-text"), format(strings.card_in_theme, { card: themed.text, theme: theme.name }));
   const selected = ui.selected;
   const link = selected && selected.type === "link" ? current().links.find((l) => l.id === selected.id) : null;
-  el.linkActions.hidden = !link || readOnly;
-  if (!link || readOnly) return;
+  const changes = mayChange(link);
+  const endorses = mayEndorse(link);
+  el.linkActions.hidden = !link || !(changes || endorses);
+  if (!link || el.linkActions.hidden) return;
   const card = cardById(current(), link.card_id);
   const goal = goalById(current(), link.goal_id);
-  setText(part("link-actions-text"), format(strings.link_between, { card: card ? card.text : "", goal: goal ? goal.text : "" }));
+  const words = { card: card ? card.text : "", goal: goal ? goal.text : "" };
+  // A colleague's link says whose it is: that is what a +1 recognises.
+  setText(part("link-actions-text"), endorses
+    ? format(strings.link_of, { ...words, name: card?.about ? nameOf(card.about) : strings.anonymous })
+    : format(strings.link_between, words));
+  part("link-types").hidden = !changes || readOnly;
+  for (const button of part("link-types").querySelectorAll("[data-testid=link-type]")) {
+    button.setAttribute("aria-pressed", String(button instanceof HTMLElement && button.dataset.type === typeOf(link)));
+  }
+  part("link-remove").hidden = !changes;
+  const endorse = part("link-endorse");
+  endorse.hidden = !endorses;
+  const mine = Boolean(myId() && (link.endorsements || []).includes(String(myId())));
+  endorse.setAttribute("aria-pressed", String(mine));
+  setText(part("link-endorse-words"), mine ? strings.endorse_off : strings.endorse_on);
 }
 
 /**
@@ -1133,7 +1227,13 @@ function select(target) {
   const same = target && ui.selected && ui.selected.type === target.type && ui.selected.id === target.id;
   ui.selected = same ? null : target;
   applyFocus();
-  if (ui.selected?.type === "link") part("link-remove", HTMLButtonElement).focus({ preventScroll: true });
+  if (ui.selected?.type === "link") focusLinkActions();
+}
+
+/** Move the keyboard into the selected link's bar: its first button that is shown. */
+function focusLinkActions() {
+  const button = Array.from(el.linkActions.querySelectorAll("button")).find((b) => shown(b));
+  if (button) button.focus({ preventScroll: true });
 }
 
 // --- Actions --------------------------------------------------------------------------------------------
@@ -1145,8 +1245,8 @@ function select(target) {
  * @returns {Promise<boolean>} whether a new link was made
  */
 async function addLink(cardId, goalId) {
-  if (readOnly) return false;
   const card = cardById(current(), cardId);
+  if (!mayLink(card)) return false;
   const goal = goalById(current(), goalId);
   const words = { card: card ? card.text : "", goal: goal ? goal.text : "" };
   if (linkBetween(current(), cardId, goalId)) {
@@ -1154,13 +1254,48 @@ async function addLink(cardId, goalId) {
     select({ type: "goal", id: goalId });
     return false;
   }
-  const ack = await live.act(SEND.ADD_LINK, { id: newId(), card_id: cardId, goal_id: goalId });
+  const id = newId();
+  const ack = await live.act(SEND.ADD_LINK, { id, card_id: cardId, goal_id: goalId });
   if (ack.ok) {
     // The curve drawing itself and the goal's count are the room's confirmation; no toast piles up.
     flash(goalId);
     announce(format(strings.linked_announce, words));
+    // On one's own board the new link stays selected: its bar asks how it relates.
+    if (personal && current().links.some((l) => l.id === id)) {
+      ui.selected = { type: "link", id };
+      applyFocus();
+      focusLinkActions();
+    }
   }
   return ack.ok;
+}
+
+/**
+ * How a link relates: "It energises me", "I want to grow in this", "I already do this".
+ * @param {string} linkId
+ * @param {string} type
+ */
+async function setLinkType(linkId, type) {
+  const link = current().links.find((l) => l.id === linkId) || null;
+  if (!link || !mayChange(link) || typeOf(link) === type) return;
+  const ack = await live.act(SEND.EDIT_LINK, { id: linkId, type });
+  const goal = goalById(current(), link.goal_id);
+  if (ack.ok) announce(format(strings.type_announce, { goal: goal ? goal.text : "", type: strings[`link_type_${type}`] || type }));
+}
+
+/**
+ * Give (or take back) my +1 on a colleague's link.
+ * @param {string} linkId
+ */
+async function toggleEndorsement(linkId) {
+  const link = current().links.find((l) => l.id === linkId) || null;
+  if (!link || !mayEndorse(link)) return;
+  const endorsed = !(link.endorsements || []).includes(String(myId()));
+  const ack = await live.act(SEND.ENDORSE_LINK, { id: linkId, endorsed });
+  if (!ack.ok || !endorsed) return;
+  const card = cardById(current(), link.card_id);
+  const goal = goalById(current(), link.goal_id);
+  announce(format(strings.endorsed_announce, { card: card ? card.text : "", goal: goal ? goal.text : "" }));
 }
 
 /**
@@ -1259,7 +1394,7 @@ async function finishRename(input, keep) {
  * @param {string} themeId
  */
 function renameTheme(themeId) {
-  if (readOnly) return;
+  if (!facilitating) return;
   ui.editingTheme = themeId;
   if (ui.state) render(ui.state);
 }
@@ -1269,7 +1404,7 @@ function renameTheme(themeId) {
  * @param {string} linkId
  */
 async function removeLink(linkId) {
-  if (readOnly) return;
+  if (!mayChange(current().links.find((l) => l.id === linkId) || null)) return;
   const ack = await live.act(SEND.DELETE_LINK, { id: linkId });
   if (ack.ok && ui.selected?.id === linkId) select(null);
 }
@@ -1290,7 +1425,7 @@ function chooseCard(cardId) {
  * @param {string} goalId
  */
 function chooseGoal(goalId) {
-  if (ui.selected?.type === "card" && !readOnly) {
+  if (ui.selected?.type === "card" && mayLink(cardById(current(), ui.selected.id))) {
     addLink(ui.selected.id, goalId);
     return;
   }
@@ -1389,7 +1524,7 @@ function dropTarget(drag, under) {
   const goal = closest(under, "[data-testid=goal]");
   if (goal instanceof HTMLElement) return goal;
   const dragged = drag.cardId ? cardById(current(), drag.cardId) : null;
-  if (!dragged || dragged.kind !== "drive" || readOnly) return null;
+  if (!dragged || dragged.kind !== "drive" || !facilitating) return null;
   const card = closest(under, "[data-testid=card]");
   if (card instanceof HTMLElement && card.dataset.kind === "drive" && card.dataset.cardId !== drag.cardId) return card;
   const theme = closest(under, "[data-testid=theme]");
@@ -1402,7 +1537,8 @@ function dropTarget(drag, under) {
  */
 function onPointerMove(event) {
   const drag = ui.drag;
-  if (!drag || event.pointerId !== drag.pointerId || readOnly) return;
+  if (!drag || event.pointerId !== drag.pointerId) return;
+  if (drag.themeId ? !facilitating : !mayLink(cardById(current(), drag.cardId))) return;
   if (!drag.active) {
     if (Math.hypot(event.clientX - drag.x0, event.clientY - drag.y0) < DRAG_THRESHOLD_PX) return;
     drag.active = true;
@@ -1412,7 +1548,7 @@ function onPointerMove(event) {
       icon(cardData ? cardData.kind : "people"), h("span", {}, cardData ? cardData.text : theme ? theme.name : ""));
     document.body.appendChild(drag.ghost);
     el.board.classList.add("is-dragging");
-    el.board.classList.toggle("is-dragging-drive", cardData?.kind === "drive" && !readOnly);
+    el.board.classList.toggle("is-dragging-drive", cardData?.kind === "drive" && facilitating);
     drag.card.classList.add("is-drag-source");
     drag.previousSelection = ui.selected;
     ui.selected = cardData ? { type: "card", id: drag.cardId } : null;
@@ -1555,7 +1691,7 @@ function wire() {
   // a person's chip opens or highlights them; empty space clears. (Cards select on pointerup.)
   el.board.addEventListener("click", (event) => {
     const undo = closest(event.target, "[data-testid=theme-remove]");
-    if (undo?.dataset.themeId && !readOnly) {
+    if (undo?.dataset.themeId && facilitating) {
       live.act(SEND.DELETE_THEME, { id: undo.dataset.themeId });
       return;
     }
@@ -1596,6 +1732,13 @@ function wire() {
     if (ui.selected?.type === "link") removeLink(ui.selected.id);
   });
   part("link-cancel", HTMLButtonElement).addEventListener("click", () => select(null));
+  part("link-types").addEventListener("click", (event) => {
+    const button = closest(event.target, "[data-testid=link-type]");
+    if (button?.dataset.type && ui.selected?.type === "link") setLinkType(ui.selected.id, button.dataset.type);
+  });
+  part("link-endorse", HTMLButtonElement).addEventListener("click", () => {
+    if (ui.selected?.type === "link") toggleEndorsement(ui.selected.id);
+  });
   part("card-actions-cancel", HTMLButtonElement).addEventListener("click", () => select(null));
   part("card-unthemed", HTMLButtonElement).addEventListener("click", () => {
     if (ui.selected?.type === "card") joinTheme(ui.selected.id, null);
@@ -1647,8 +1790,9 @@ function wire() {
   window.setInterval(renderTimer, 250);
 }
 
+el.board.dataset.role = boot.role;
 wire();
-if (!readOnly && "BroadcastChannel" in window) {
+if (facilitating && "BroadcastChannel" in window) {
   // The console in this browser made a new facilitator key: the cookie holds it now, so a
   // reload connects again (the server closed this board's connection, made with the old key).
   new BroadcastChannel(`workshop-key-${boot.code}`).onmessage = () => window.location.reload();

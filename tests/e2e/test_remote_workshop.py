@@ -1,0 +1,363 @@
+"""A remote workshop: nobody at a projector. The facilitator runs it from the console; each person
+follows the team's board on their own laptop and drags their own cards to the goals, one with the
+keyboard; a fourth person takes part on a phone. Each screen shows only what its person may see.
+
+The participant's board is the projector's board (templates/board.html, static/js/board.js) opened
+with a participant's cookie: the team's view plus their own cards, theirs alone to drag.
+"""
+
+from __future__ import annotations
+
+import pytest
+from helpers import wait_until
+from pages import REVIEW, facilitator, label_not_in_name, local, screenshot, set_phase, wait_live
+
+pytestmark = pytest.mark.browser
+
+GOALS = [
+    {"text": "Happier customers", "kind": "goal"},
+    {"text": "New onboarding", "kind": "project"},
+    {"text": "Weekly customer calls", "kind": "activity"},
+]
+
+
+def own_board(open_page, server, workshop, name: str, kind: str = "laptop", viewport=None, locale="en-US"):
+    """``name``'s own board on a laptop: their cookie, as the join page (or their personal link)
+    would have set it, then the board's address."""
+    watched = open_page(kind, locale=locale)
+    if viewport:
+        watched.page.set_viewport_size(viewport)
+    token = workshop.people[name]["participant_token"]
+    watched.context.add_cookies([{"name": f"wp_{workshop.code}", "value": token, "url": server.url}])
+    watched.page.goto(f"{server.url}/w/{workshop.code}/board")
+    wait_live(watched.page)
+    return watched
+
+
+def card_on(page, text: str):
+    return page.locator("[data-testid=card]", has_text=text)
+
+
+def goal_on(page, text: str):
+    return page.locator("[data-testid=goal]", has_text=text)
+
+
+def links_of(workshop) -> list[dict]:
+    return workshop.snapshot()["links"]
+
+
+def wait_link(workshop, card_id: str, goal_id: str, **fields) -> dict:
+    def found():
+        return next(
+            (
+                link
+                for link in links_of(workshop)
+                if link["card_id"] == card_id
+                and link["goal_id"] == goal_id
+                and all(link.get(k) == v for k, v in fields.items())
+            ),
+            None,
+        )
+
+    return wait_until(found, 10, f"a link {card_id} → {goal_id} with {fields}")
+
+
+def seed(workshop):
+    """Four people and their drives, written on their phones (socket clients)."""
+    clients = {name: workshop.participant(name) for name in ("Anna", "Bram", "Chris", "Dana")}
+    cards = {}
+    for name, text, visibility in [
+        ("Anna", "Untangling messy processes", "named"),
+        ("Anna", "Anna keeps this to herself", "facilitator"),
+        ("Bram", "Teaching newcomers", "named"),
+        ("Bram", "Bram's quiet wish", "anonymous"),
+        ("Bram", "Bram's secret drive", "facilitator"),
+        ("Chris", "Talking with customers", "named"),
+        ("Dana", "Dana's private drive", "facilitator"),
+        ("Dana", "Making things visual", "named"),
+    ]:
+        ack = clients[name].call("add_card", {"kind": "drive", "text": text, "visibility": visibility})
+        assert ack["ok"], ack
+        cards[text] = ack["card"]["id"]
+    return clients, cards
+
+
+def test_a_remote_workshop_on_everyones_own_screen(open_page, server, new_workshop):
+    workshop = new_workshop(title="Remote team day", goals=GOALS)
+    clients, cards = seed(workshop)
+    goals = {g["text"]: g["id"] for g in workshop.snapshot()["goals"]}
+    console = facilitator(open_page, server, workshop).page
+    set_phase(console, "linking")
+
+    anna = own_board(open_page, server, workshop, "Anna", viewport={"width": 1366, "height": 768})
+    bram = own_board(open_page, server, workshop, "Bram", viewport={"width": 1920, "height": 1080})
+    chris = own_board(open_page, server, workshop, "Chris", viewport={"width": 1440, "height": 900})
+    dana = open_page("phone")
+    dana.context.add_cookies(
+        [{"name": f"wp_{workshop.code}", "value": workshop.people["Dana"]["participant_token"], "url": server.url}]
+    )
+    dana.page.goto(f"{server.url}/w/{workshop.code}/phone")
+    wait_live(dana.page)
+    for watched in (anna, bram, chris):
+        watched.page.wait_for_selector('[data-testid=board][data-screen="columns"]')
+        assert watched.page.get_by_test_id("board").get_attribute("data-role") == "participant"
+
+    # The console sees all four present, on whatever device each is.
+    for name in ("Anna", "Bram", "Chris", "Dana"):
+        pid = workshop.people[name]["participant_id"]
+        console.wait_for_selector(f'[data-testid=presence-person][data-participant-id="{pid}"][data-connected="true"]')
+
+    # Each sees the team's cards and their own, nobody else's private ones.
+    everyone_sees = ["Untangling messy processes", "Teaching newcomers", "Bram's quiet wish", "Talking with customers"]
+    private = {"Anna": "Anna keeps this to herself", "Bram": "Bram's secret drive", "Dana": "Dana's private drive"}
+    for name, watched in (("Anna", anna), ("Bram", bram), ("Chris", chris)):
+        page = watched.page
+        for text in everyone_sees:
+            card_on(page, text).wait_for()
+        text = page.get_by_test_id("persons").inner_text()
+        for owner, secret in private.items():
+            assert (secret in text) == (owner == name), (name, secret)
+    # Bram's anonymous drive carries no name on the others' boards, and is marked as his on his own.
+    assert (
+        card_on(anna.page, "Bram's quiet wish")
+        .locator("xpath=ancestor::li[@data-testid='person']")
+        .get_attribute("data-participant-id")
+        == "anonymous"
+    )
+    assert card_on(bram.page, "Bram's quiet wish").get_attribute("data-mine") == "anonymous"
+    assert card_on(anna.page, "Anna keeps this to herself").get_attribute("data-mine") == "facilitator"
+    # Their own cards come first on their own board.
+    assert (
+        anna.page.locator("[data-testid=person]").first.get_attribute("data-participant-id")
+        == (workshop.people["Anna"]["participant_id"])
+    )
+
+    # Anna drags her drive onto a goal with the mouse; the bar asks how it relates; she says "grow".
+    drag_to(anna.page, card_on(anna.page, "Untangling messy processes"), goal_on(anna.page, "New onboarding"))
+    wait_link(workshop, cards["Untangling messy processes"], goals["New onboarding"])
+    anna.page.get_by_test_id("link-types").wait_for()
+    anna.page.locator('[data-testid=link-type][data-type="grow"]').click()
+    wait_link(workshop, cards["Untangling messy processes"], goals["New onboarding"], type="grow")
+    # The link shows on every screen: Bram's and Chris's boards, and the console.
+    for watched in (bram, chris):
+        watched.page.wait_for_selector(
+            f'[data-testid=link][data-card-id="{cards["Untangling messy processes"]}"]', state="attached"
+        )
+
+    # Bram drags his private drive: it is his to link, and its link stays between him and the facilitator.
+    drag_to(bram.page, card_on(bram.page, "Bram's secret drive"), goal_on(bram.page, "Happier customers"))
+    wait_link(workshop, cards["Bram's secret drive"], goals["Happier customers"])
+    drag_to(bram.page, card_on(bram.page, "Teaching newcomers"), goal_on(bram.page, "New onboarding"))
+    wait_link(workshop, cards["Teaching newcomers"], goals["New onboarding"])
+
+    # A colleague's card is not Anna's to drag: nothing is linked.
+    before = len(links_of(workshop))
+    drag_to(anna.page, card_on(anna.page, "Talking with customers"), goal_on(anna.page, "Weekly customer calls"))
+    assert anna.page.locator("[data-testid=drag-ghost]").count() == 0
+    assert "is-linkable" not in (card_on(anna.page, "Talking with customers").get_attribute("class") or "")
+
+    # Chris links with the keyboard alone: Tab to his card, Enter, left arrow to a goal, Enter.
+    card = card_on(chris.page, "Talking with customers")
+    card.focus()
+    chris.page.keyboard.press("Enter")
+    chris.page.keyboard.press("ArrowLeft")
+    focused_goal = chris.page.evaluate("document.activeElement.dataset.goalId")
+    assert focused_goal in goals.values()
+    chris.page.keyboard.press("Enter")
+    wait_link(workshop, cards["Talking with customers"], focused_goal)
+    # The bar took the keyboard, on the first of the link's types: Tab twice to "I already do this", Enter.
+    chris.page.wait_for_function("() => document.activeElement?.dataset.type === 'energises'")
+    chris.page.keyboard.press("Tab")
+    chris.page.keyboard.press("Tab")
+    assert chris.page.evaluate("document.activeElement.dataset.type") == "already"
+    chris.page.keyboard.press("Enter")
+    wait_link(workshop, cards["Talking with customers"], focused_goal, type="already")
+    assert len(links_of(workshop)) == before + 1
+
+    # Anna gives Bram's link a +1 from her board: a click on its chip, then +1.
+    anna.page.keyboard.press("Escape")
+    chip = anna.page.locator(f'[data-testid=goal-link-chip][data-card-id="{cards["Teaching newcomers"]}"]')
+    chip.click()
+    endorse = anna.page.get_by_test_id("link-endorse")
+    endorse.wait_for()
+    assert anna.page.get_by_test_id("link-remove").is_hidden()  # not hers to remove
+    assert anna.page.get_by_test_id("link-types").is_hidden()  # nor to retype
+    endorse.click()
+    anna_id = workshop.people["Anna"]["participant_id"]
+    wait_until(
+        lambda: any(
+            anna_id in l.get("endorsements", [])
+            for l in links_of(workshop)
+            if l["card_id"] == cards["Teaching newcomers"]
+        ),
+        10,
+        "Anna's +1 on Bram's link",
+    )
+    assert endorse.get_attribute("aria-pressed") == "true"
+
+    # Bram's private link never reaches Anna's or Chris's board; Dana's phone shows the team's links.
+    secret_id = cards["Bram's secret drive"]
+    for watched in (anna, chris):
+        assert watched.page.locator(f'[data-testid=link][data-card-id="{secret_id}"]').count() == 0
+        assert "Bram's secret drive" not in watched.page.content()
+    dana.page.get_by_test_id("tab-links").click()
+    dana.page.locator("[data-testid=team-link]", has_text="Untangling messy processes").wait_for()
+    assert "Bram's secret drive" not in dana.page.content()
+
+    # The facilitator's timer with its lock applies to the boards as to phones: cards stop being draggable.
+    fac = workshop.facilitator()
+    assert fac.call("set_timer", {"seconds": 1, "lock": True})["ok"]
+    anna.page.wait_for_selector('[data-testid=board-timer][data-state="ended"]')
+    anna.page.wait_for_function("() => !document.querySelector('[data-testid=card].is-linkable')")
+    drag_to(anna.page, card_on(anna.page, "Anna keeps this to herself"), goal_on(anna.page, "Happier customers"))
+    assert not [l for l in links_of(workshop) if l["card_id"] == cards["Anna keeps this to herself"]]
+    assert fac.call("set_timer", {"seconds": 0, "lock": False})["ok"]
+    anna.page.wait_for_selector("[data-testid=card].is-linkable")
+
+    assert label_not_in_name(anna.page) == []
+    screenshot(anna.page, "remote-anna-after-lock", folder=REVIEW)
+
+    # The facilitator closes the workshop: every board says thank you.
+    set_phase(console, "closed")
+    for watched in (anna, bram, chris):
+        watched.page.wait_for_selector('[data-testid=board][data-screen="closed"]')
+    for client in clients.values():
+        client.disconnect()
+
+
+def drag_to(page, source, target, steps=8) -> None:
+    """A mouse drag from a card to a goal (the card first scrolled into its page)."""
+    source.scroll_into_view_if_needed()
+    a, b = source.bounding_box(), target.bounding_box()
+    start = (a["x"] + 40, a["y"] + a["height"] / 2)
+    end = (b["x"] + b["width"] / 2, b["y"] + b["height"] / 2)
+    page.mouse.move(*start)
+    page.mouse.down()
+    for i in range(1, steps + 1):
+        page.mouse.move(start[0] + (end[0] - start[0]) * i / steps, start[1] + (end[1] - start[1]) * i / steps)
+    page.mouse.up()
+
+
+def test_a_participants_board_is_not_a_way_around_the_login(open_page, server, new_workshop):
+    """Without a seat in the workshop the board's address admits nobody; a participant of
+    another workshop is no participant here."""
+    workshop = new_workshop(title="Closed doors")
+    other = new_workshop(title="Next door")
+    other.participant("Eve")
+    stranger = open_page("laptop")
+    stranger.context.add_cookies(
+        [{"name": f"wp_{workshop.code}", "value": other.people["Eve"]["participant_token"], "url": server.url}]
+    )
+    response = stranger.page.goto(local(server, f"{server.url}/w/{workshop.code}/board"))
+    assert response.status in (401, 403)
+    assert stranger.page.get_by_test_id("board").count() == 0
+    stranger.errors.clear()  # the refused page's own 401 is the point here
+
+
+ROOMS = {
+    "en": {
+        "title": "Team day, remote",
+        "goals": [
+            ("Happier customers", "goal"),
+            ("Halve the onboarding time", "goal"),
+            ("New customer portal", "project"),
+            ("Weekly customer calls", "activity"),
+            ("Clean up the backlog", "activity"),
+        ],
+        "people": {
+            "Anna": [("Untangling messy processes", "named"), ("Making a newcomer feel at home", "facilitator")],
+            "Bram": [("Teaching what I know", "named"), ("Quiet focus time", "anonymous")],
+            "Chris": [("Talking with customers", "named"), ("Building things that last", "named")],
+            "Dana": [("Making things visual", "named")],
+            "Eva": [("Fixing what is broken", "named"), ("Learning a new tool", "named")],
+            "Finn": [("Numbers that tell a story", "named")],
+        },
+        "me": "Anna",
+    },
+    "nl": {
+        "title": "Teamdag op afstand",
+        "goals": [
+            ("Tevredener klanten", "goal"),
+            ("Inwerktijd halveren", "goal"),
+            ("Nieuw klantportaal", "project"),
+            ("Wekelijkse klantgesprekken", "activity"),
+            ("De backlog opruimen", "activity"),
+        ],
+        "people": {
+            "Sanne": [
+                ("Rommelige processen ontwarren", "named"),
+                ("Nieuwe collega's thuis laten voelen", "facilitator"),
+            ],
+            "Bram": [("Doorgeven wat ik weet", "named"), ("Rustig kunnen focussen", "anonymous")],
+            "Chris": [("Met klanten praten", "named"), ("Dingen bouwen die blijven", "named")],
+            "Dana": [("Dingen zichtbaar maken", "named")],
+            "Eva": [("Repareren wat kapot is", "named"), ("Een nieuw gereedschap leren", "named")],
+            "Finn": [("Cijfers die een verhaal vertellen", "named")],
+        },
+        "me": "Sanne",
+    },
+}
+
+
+@pytest.mark.parametrize("language", ["en", "nl"])
+def test_a_participants_own_board_at_laptop_sizes(open_page, server, new_workshop, language):
+    """The pictures for the README: one person's own board at 1366×768 and 1920×1080, in English
+    and in Dutch, with the team's links, +1s, their own private card marked, and the bar that asks
+    how a link they just made relates."""
+    room = ROOMS[language]
+    workshop = new_workshop(
+        title=room["title"], language=language, goals=[{"text": t, "kind": k} for t, k in room["goals"]]
+    )
+    goals = [g["id"] for g in workshop.snapshot()["goals"]]
+    clients, cards = {}, {}
+    for name, drives in room["people"].items():
+        clients[name] = workshop.participant(name)
+        for text, visibility in drives:
+            ack = clients[name].call("add_card", {"kind": "drive", "text": text, "visibility": visibility})
+            assert ack["ok"], ack
+            cards[text] = (name, ack["card"]["id"])
+    fac = workshop.facilitator()
+    assert fac.call("set_phase", {"phase": "linking"})["ok"]
+    # The team has been at it a while: links of every type, and a few +1s.
+    made = []
+    for i, (name, card_id) in enumerate(list(cards.values())[2:]):
+        ack = clients[name].call(
+            "add_link",
+            {"card_id": card_id, "goal_id": goals[i % len(goals)], "type": ["energises", "grow", "already"][i % 3]},
+        )
+        assert ack["ok"], ack
+        made.append((name, ack["link"]["id"]))
+    for name, link_id in made[:3]:
+        endorser = next(n for n in clients if n != name and n != room["me"])
+        assert clients[endorser].call("endorse_link", {"id": link_id, "endorsed": True})["ok"]
+
+    me = room["me"]
+    mine = [text for text, (name, _) in cards.items() if name == me]
+    for size in ({"width": 1366, "height": 768}, {"width": 1920, "height": 1080}):
+        board = own_board(
+            open_page, server, workshop, me, viewport=size, locale="nl-NL" if language == "nl" else "en-US"
+        )
+        page = board.page
+        page.wait_for_selector('[data-testid=board][data-screen="columns"]')
+        page.locator("[data-testid=link]").first.wait_for(state="attached")
+        assert page.locator("html").get_attribute("lang") == language
+        card_on(page, mine[1]).wait_for()
+        assert card_on(page, mine[1]).get_attribute("data-mine") == "facilitator"
+        if size["width"] == 1920:
+            # Just dragged: the new link is selected and the bar asks how it relates.
+            drag_to(page, card_on(page, mine[0]), goal_on(page, room["goals"][1][0]))
+            page.get_by_test_id("link-types").wait_for()
+        else:
+            page.mouse.move(2, 2)
+        # Nothing shown reaches past the screen's edges (the page itself never scrolls).
+        spill = page.evaluate(
+            """() => [...document.querySelectorAll('.live *')].filter((e) => e.getClientRects().length)
+                .filter((e) => { const r = e.getBoundingClientRect(); return r.bottom > innerHeight + 1 || r.right > innerWidth + 1; })
+                .filter((e) => !e.closest('.is-off-page, .visually-hidden, svg'))
+                .map((e) => `${e.tagName}.${e.className} ${e.dataset.testid || ''}`)"""
+        )
+        assert spill == [], spill
+        assert label_not_in_name(page) == []
+        screenshot(page, f"participant-board-{size['width']}-{language}")
+    for client in clients.values():
+        client.disconnect()
