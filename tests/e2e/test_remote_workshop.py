@@ -361,3 +361,42 @@ def test_a_participants_own_board_at_laptop_sizes(open_page, server, new_worksho
         screenshot(page, f"participant-board-{size['width']}-{language}")
     for client in clients.values():
         client.disconnect()
+
+
+def test_ones_own_cards_come_first_in_a_room_of_forty(open_page, server, new_workshop):
+    """At forty people a laptop pages the people as the projector does, but one's own board
+    starts on one's own cards and stays on the page one chose (no turning by itself); every card
+    is still on some page, and one's own card is dragged from there."""
+    from test_board_sizes import every_card_on_some_page, seed_room
+
+    workshop, fac, clients, cards, _made = seed_room(new_workshop, 40, 40)
+    last = clients[-1]  # the last to join: on the projector, on the last page
+    token = next(p["participant_token"] for p in workshop.people.values() if p["participant_id"] == last.id)
+    board = open_page("laptop")
+    board.page.set_viewport_size({"width": 1366, "height": 768})
+    board.context.add_cookies([{"name": f"wp_{workshop.code}", "value": token, "url": server.url}])
+    board.page.goto(f"{server.url}/w/{workshop.code}/board")
+    wait_live(board.page)
+    page = board.page
+    page.wait_for_selector('[data-testid=board][data-screen="columns"]')
+    page.get_by_test_id("pager").wait_for()
+    # No turning by itself, so nothing to pause.
+    assert page.get_by_test_id("page-pause").get_attribute("aria-pressed") == "true"
+    assert page.get_by_test_id("page-pause").is_hidden()
+    assert " 1 " in page.get_by_test_id("page-label").text_content()
+    first = page.locator("[data-testid=person]:not(.is-off-page)").first
+    assert first.get_attribute("data-participant-id") == last.id
+    mine = [card_id for client, card_id in cards if client is last]
+    own = page.locator(f'[data-testid=card][data-card-id="{mine[0]}"]')
+    assert own.is_visible() and "is-linkable" in own.get_attribute("class")
+    goal = page.locator("[data-testid=goal]").nth(4)
+    goal_id = goal.get_attribute("data-goal-id")
+    drag_to(page, own, goal)
+    wait_link(workshop, mine[0], goal_id)
+    page.get_by_test_id("link-types").wait_for()
+    screenshot(page, "participant-board-40", folder=REVIEW)
+    page.keyboard.press("Escape")
+    page.get_by_test_id("link-actions").wait_for(state="hidden")
+    everyone = {card_id for _, card_id in cards}
+    shown = every_card_on_some_page(page)
+    assert everyone <= shown, everyone - shown
