@@ -485,7 +485,8 @@ function renderGoals() {
       li.dataset.energy = n === 0 ? "none" : n >= FULL_GOAL_LINKS && n >= most * FULL_SHARE ? "full" : "some";
       const signature = JSON.stringify([goal.kind, goal.text, links.map((l) => {
         const card = cardById(current(), l.card_id);
-        return [l.id, l.card_id, typeOf(l), (l.endorsements || []).length, card && nameOf(card.about), card && card.kind, mayChange(l)];
+        return [l.id, l.card_id, typeOf(l), (l.endorsements || []).length, card && nameOf(card.about), card && card.kind, mayChange(l),
+          mayEndorse(l) && (l.endorsements || []).includes(String(myId()))];
       })]);
       if (li.dataset.signature === signature) return;
       li.dataset.signature = signature;
@@ -532,11 +533,29 @@ function goalChip(link, goal) {
   h("span", { class: "link-chip-name" }, name),
   endorsements ? h("span", { class: "chip-endorsements", "data-testid": "chip-endorsements",
     title: countText(strings, "endorsed_label", endorsements) }, format(strings.endorsed, { n: endorsements })) : null,
+  // On one's own board a colleague's chip carries its +1 (reached with Tab once its goal is selected).
+  mayEndorse(link) ? endorseButton(link, label) : null,
   !mayChange(link) ? null : h("button", { type: "button", class: "chip-remove", "data-testid": "chip-remove", "aria-label": `${strings.remove_link}: ${label}`,
     title: strings.remove_link, onclick: (event) => {
       event.stopPropagation();
       removeLink(link.id);
     } }, icon("close")));
+}
+
+/**
+ * The +1 on a colleague's chip: pressed when this person gave theirs.
+ * @param {Link} link
+ * @param {string} label the link in words
+ * @returns {HTMLElement}
+ */
+function endorseButton(link, label) {
+  const mine = (link.endorsements || []).includes(String(myId()));
+  return h("button", { type: "button", class: "chip-endorse", "data-testid": "chip-endorse", "aria-pressed": String(mine),
+    "aria-label": `${mine ? strings.endorse_off : strings.endorse_on}: ${label}`, title: mine ? strings.endorse_off : strings.endorse_on,
+    onclick: (/** @type {Event} */ event) => {
+      event.stopPropagation();
+      toggleEndorsement(link.id);
+    } }, "+1");
 }
 
 // --- Live board: the people ----------------------------------------------------------------------------------
@@ -1695,7 +1714,7 @@ function wire() {
       live.act(SEND.DELETE_THEME, { id: undo.dataset.themeId });
       return;
     }
-    if (closest(event.target, "[data-testid=card], [data-testid=link-actions], [data-testid=card-actions], .chip-remove, .board-foot, .pager, .theme-head")) return;
+    if (closest(event.target, "[data-testid=card], [data-testid=link-actions], [data-testid=card-actions], .chip-remove, .chip-endorse, .board-foot, .pager, .theme-head")) return;
     if (!closest(event.target, "[data-testid=stage]")) return;
     const person = closest(event.target, "[data-testid=person-name]");
     const goal = closest(event.target, "[data-testid=goal]");

@@ -10,7 +10,16 @@ from __future__ import annotations
 
 import pytest
 from helpers import wait_until
-from pages import REVIEW, facilitator, label_not_in_name, local, screenshot, set_phase, wait_live
+from pages import (
+    REVIEW,
+    facilitator,
+    label_not_in_name,
+    local,
+    screenshot,
+    serious_accessibility_violations,
+    set_phase,
+    wait_live,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -194,6 +203,29 @@ def test_a_remote_workshop_on_everyones_own_screen(open_page, server, new_worksh
         "Anna's +1 on Bram's link",
     )
     assert endorse.get_attribute("aria-pressed") == "true"
+
+    # Chris, by keyboard, gives Anna's link its +1: Enter on the goal shows its chips, Tab to the +1, Enter.
+    chris.page.keyboard.press("Escape")
+    goal_on(chris.page, "New onboarding").focus()
+    chris.page.keyboard.press("Enter")
+    anna_card = cards["Untangling messy processes"]
+    for _ in range(12):
+        chris.page.keyboard.press("Tab")
+        if (
+            chris.page.evaluate("document.activeElement.closest('[data-testid=goal-link-chip]')?.dataset.cardId")
+            == anna_card
+        ):
+            break
+    assert chris.page.evaluate("document.activeElement.dataset.testid") == "chip-endorse"
+    chris.page.keyboard.press("Enter")
+    chris_id = workshop.people["Chris"]["participant_id"]
+    wait_until(
+        lambda: any(chris_id in l.get("endorsements", []) for l in links_of(workshop) if l["card_id"] == anna_card),
+        10,
+        "Chris's +1 on Anna's link",
+    )
+    chris.page.keyboard.press("Escape")  # (a selection dims the rest on purpose: axe reads the board at rest)
+    assert serious_accessibility_violations(chris.page) == []
 
     # Bram's private link never reaches Anna's or Chris's board; Dana's phone shows the team's links.
     secret_id = cards["Bram's secret drive"]
