@@ -555,7 +555,7 @@ function endorseButton(link, label) {
     onclick: (/** @type {Event} */ event) => {
       event.stopPropagation();
       toggleEndorsement(link.id);
-    } }, "+1");
+    } }, icon("thumb"));
 }
 
 // --- Live board: the people ----------------------------------------------------------------------------------
