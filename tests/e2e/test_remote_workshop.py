@@ -18,6 +18,7 @@ from pages import (
     screenshot,
     serious_accessibility_violations,
     set_phase,
+    touch_drag,
     wait_live,
 )
 
@@ -156,11 +157,13 @@ def test_a_remote_workshop_on_everyones_own_screen(open_page, server, new_worksh
     # Bram drags his private drive: it is his to link, and its link stays between him and the facilitator.
     drag_to(bram.page, card_on(bram.page, "Bram's secret drive"), goal_on(bram.page, "Happier customers"))
     wait_link(workshop, cards["Bram's secret drive"], goals["Happier customers"])
+    drawn(bram.page, cards["Bram's secret drive"])  # his board has redrawn with it, before the next drag
     drag_to(bram.page, card_on(bram.page, "Teaching newcomers"), goal_on(bram.page, "New onboarding"))
     wait_link(workshop, cards["Teaching newcomers"], goals["New onboarding"])
 
     # A colleague's card is not Anna's to drag: nothing is linked.
     before = len(links_of(workshop))
+    drawn(anna.page, cards["Teaching newcomers"])
     drag_to(anna.page, card_on(anna.page, "Talking with customers"), goal_on(anna.page, "Weekly customer calls"))
     assert anna.page.locator("[data-testid=drag-ghost]").count() == 0
     assert "is-linkable" not in (card_on(anna.page, "Talking with customers").get_attribute("class") or "")
@@ -255,6 +258,11 @@ def test_a_remote_workshop_on_everyones_own_screen(open_page, server, new_worksh
         watched.page.wait_for_selector('[data-testid=board][data-screen="closed"]')
     for client in clients.values():
         client.disconnect()
+
+
+def drawn(page, card_id: str) -> None:
+    """Wait until a board has drawn a card's link (its people's column re-rendered with it)."""
+    page.wait_for_selector(f'[data-testid=link][data-card-id="{card_id}"]', state="attached")
 
 
 def drag_to(page, source, target, steps=8) -> None:
@@ -432,3 +440,34 @@ def test_ones_own_cards_come_first_in_a_room_of_forty(open_page, server, new_wor
     everyone = {card_id for _, card_id in cards}
     shown = every_card_on_some_page(page)
     assert everyone <= shown, everyone - shown
+
+
+def test_a_tablet_links_with_a_finger_and_keeps_words_whole(open_page, server, new_workshop):
+    """On a tablet (1024×768, touch) one's own board keeps its people in columns wide enough for
+    words, and a finger drags one's own card onto a goal."""
+    room = ROOMS["en"]
+    workshop = new_workshop(title=room["title"], goals=[{"text": t, "kind": k} for t, k in room["goals"]])
+    clients, cards = {}, {}
+    for name, drives in room["people"].items():
+        clients[name] = workshop.participant(name)
+        for text, visibility in drives:
+            cards[text] = clients[name].call("add_card", {"kind": "drive", "text": text, "visibility": visibility})[
+                "card"
+            ]["id"]
+    workshop.facilitator().call("set_phase", {"phase": "linking"})
+    tablet = own_board(open_page, server, workshop, "Anna", kind="phone", viewport={"width": 1024, "height": 768})
+    page = tablet.page
+    page.wait_for_selector('[data-testid=board][data-screen="columns"]')
+    # No word is broken across lines: each card's words fit its column.
+    broken = page.evaluate(
+        """() => [...document.querySelectorAll('[data-testid=card-text]')].filter((t) => {
+            const probe = document.createElement('span'); probe.style.whiteSpace = 'nowrap';
+            return t.textContent.split(' ').some((word) => { probe.textContent = word; t.appendChild(probe);
+              const wide = probe.getBoundingClientRect().width > t.getBoundingClientRect().width; probe.remove(); return wide; });
+        }).map((t) => t.textContent)"""
+    )
+    assert broken == [], broken
+    goal = goal_on(page, "Weekly customer calls")
+    touch_drag(page, card_on(page, "Untangling messy processes"), goal)
+    wait_link(workshop, cards["Untangling messy processes"], goal.get_attribute("data-goal-id"))
+    screenshot(page, "participant-board-tablet", folder=REVIEW)
