@@ -1,10 +1,11 @@
 """How fast the projector board takes a change at the size of a department day.
 
-    .venv/bin/python bench/board_render.py [--people 60] [--updates 200] [--url URL]
+    .venv/bin/python bench/board_render.py [--people 60] [--updates 200] [--url URL] [--as participant]
 
 Starts ``app.py`` on a free port (or uses --url), fills a workshop the way a room does — 15
 goals, ``--people`` phones with 3 drives each, 120 links made by the drives' own people — and
-opens the board in Debian's Chromium at 1920×1080 with the facilitator's cookie. Then the phones
+opens the board in Debian's Chromium at 1920×1080 with the facilitator's cookie (or, with
+``--as participant``, the first person's own board on a 1366×768 laptop, with their cookie). Then the phones
 send ``--updates`` changes one at a time, alternating a new drive and a new link, and the page
 measures each from the moment its WebSocket message arrives to the next frame painted after it
 (requestAnimationFrame, then a message posted from it, which runs once that frame is done). Prints
@@ -87,6 +88,7 @@ class Phone:
     def __init__(self, url: str, code: str, name: str):
         person = requests.post(f"{url}/api/workshops/{code}/participants", json={"name": name}).json()
         self.id = person["participant_id"]
+        self.token = person["participant_token"]
         self.sio = socketio.Client(reconnection=False)
         self.sio.connect(
             url,
@@ -150,6 +152,7 @@ def main() -> None:
     parser.add_argument("--url")
     parser.add_argument("--people", type=int, default=60)
     parser.add_argument("--updates", type=int, default=200)
+    parser.add_argument("--as", dest="role", choices=["facilitator", "participant"], default="facilitator")
     parser.add_argument("--trace", action="store_true", help="print where the renderer spent its time (trace events)")
     parser.add_argument(
         "--profile", action="store_true", help="print where the page spent its time (self time per function)"
@@ -159,16 +162,26 @@ def main() -> None:
         args.url = url
         wait_ready(args.url)
         created, phones, cards, goals, linked = fill(args.url, args.people)
-        print(f"{args.people} people × 3 drives, {len(goals)} goals, 120 links; {args.updates} updates", flush=True)
+        print(
+            f"{args.people} people × 3 drives, {len(goals)} goals, 120 links; {args.updates} updates;"
+            f" the {args.role}'s board",
+            flush=True,
+        )
         with sync_playwright() as p:
             browser = p.chromium.launch(
                 executable_path="/usr/bin/chromium",
                 args=[*CHROMIUM_ARGS, "--disable-frame-rate-limit", "--disable-gpu-vsync"],
             )
-            context = browser.new_context(viewport={"width": 1920, "height": 1080})
+            personal = args.role == "participant"
+            size = {"width": 1366, "height": 768} if personal else {"width": 1920, "height": 1080}
+            context = browser.new_context(viewport=size)
             context.add_init_script(PROBE.replace("CARDS", str(args.people * 3)))
             page = context.new_page()
-            page.goto(signin(args.url, created))
+            if personal:
+                cookie = {"name": f"wp_{created['code']}", "value": phones[0].token, "url": args.url}
+                context.add_cookies([cookie])
+            else:
+                page.goto(signin(args.url, created))
             page.goto(f"{args.url}/w/{created['code']}/board")
             page.wait_for_function("() => window.__firstPainted", timeout=60_000)
             first = page.evaluate("() => window.__firstPainted")
