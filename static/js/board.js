@@ -728,7 +728,7 @@ function renderPeople() {
           h("span", { class: "theme-name is-part", dataset: { themeId: group.id } }, icon("people"), group.name))] : [h("p", { class: "person-head" },
           h("button", { type: "button", class: `person-name chip color-${group.color}`, "data-testid": "person-name", dataset: { personId: group.id } },
             group.kind === "anonymous" ? icon("anonymous") : null, group.name,
-            personal && group.id === myId() ? h("span", { class: "person-you" }, ` (${strings.you})`) : null))]),
+            personal && group.id === myId() ? h("span", { class: "person-you" }, ` (${strings.you_mark})`) : null))]),
         h("ul", { class: "person-cards" }, cards));
       if (isTheme && ui.editingTheme === group.id) {
         const input = li.querySelector("[data-testid=theme-input]");
