@@ -13,12 +13,14 @@ out below the table.
 
 from __future__ import annotations
 
+import io
 import logging
 import threading
 from collections.abc import Callable
 from time import perf_counter
 from typing import Any
 
+import segno
 from flask import current_app, request
 from flask_socketio import ConnectionRefusedError, join_room
 from pydantic import BaseModel, Field
@@ -147,13 +149,14 @@ def connect(auth=None):
         refusal = busy()
         raise ConnectionRefusedError(refusal.message, refusal.as_dict()) from None
     try:
-        socketio.server.save_session(_sid(), {"actor": actor, "view": creds.view})
+        socketio.server.save_session(_sid(), {"actor": actor, "view": creds.view, "token_hash": connection.token_hash})
         if actor.is_facilitator and creds.view == "console":
             join_room(facilitator_room(actor.workshop_id))
         else:
             join_room(team_room(actor.workshop_id))
-        if actor.participant_id is None:  # the facilitator's key or the board's: closed when it changes
-            join_room(key_room(connection.token_hash))
+        # Every connection made with one key or device token: closed when it changes or is
+        # signed out (the facilitator's key, the board's, a device of a person's seat).
+        join_room(key_room(connection.token_hash))
         if actor.participant_id:
             join_room(participant_room(actor.participant_id))
         socketio.emit("state", _state(actor, creds.view), to=_sid())
@@ -435,6 +438,89 @@ def revoke_board_link(actor, view, req):
     old = service.revoke_board_link(_store(), actor)
     if old:
         disconnect_room_later(key_room(old))
+    return {}
+
+
+# --- a seat on more devices: the personal link (issue 14) ----------------------------------
+
+
+def _seat_url(code: str, secret: str) -> str:
+    """The personal link: the secret rides in the #fragment, which no request line carries (so
+    no log, proxy or link preview sees it); the page's script posts it."""
+    return absolute("views.seat_page", code=code) + "#" + secret
+
+
+def _qr_svg(text: str) -> str:
+    """A QR code of ``text`` as an SVG document, made for this answer only (it carries a secret:
+    never cached, never stored)."""
+    buffer = io.BytesIO()
+    segno.make(text, error="m").save(
+        buffer, kind="svg", scale=6, border=4, dark="#000", light="#fff", xmldecl=False, svgns=True
+    )
+    return buffer.getvalue().decode("utf-8")
+
+
+def _seat_link_answer(actor: Actor, secret: str) -> dict:
+    url = _seat_url(read.code_of(_store(), actor.workshop_id), secret)
+    return {"url": url, "qr": _qr_svg(url)}
+
+
+def seat_changed(change: service.SeatChange) -> None:
+    """The person's devices hear that their seat changed (their Me tab asks ``my_seat`` again);
+    devices signed out hear ``signed_out`` and are closed a moment later."""
+    for token_hash in change.signed_out:
+        socketio.emit("signed_out", {}, to=key_room(token_hash))
+    if change.signed_out:
+        disconnect_room_later(*(key_room(token_hash) for token_hash in change.signed_out))
+    socketio.emit("seat_changed", {}, to=participant_room(change.participant_id))
+
+
+def _token_hash() -> str:
+    """The hash of the key or token this connection was made with (to tell which device asks)."""
+    token_hash: str = socketio.server.get_session(_sid())["token_hash"]
+    return token_hash
+
+
+@client_event("my_seat", model.Empty)
+def my_seat(actor, view, req):
+    """A participant: their pending personal link (who made it, when) and the devices holding
+    their seat, this one marked (no broadcast)."""
+    return {"seat": service.seat_of(_store(), actor, _token_hash())}
+
+
+@client_event("create_seat_link", model.Empty)
+def create_seat_link(actor, view, req):
+    """A participant makes a personal link to open their seat on another device (a pending one
+    stops working); acks its URL and QR code (SVG). Their devices get ``seat_changed``."""
+    answer = _seat_link_answer(actor, service.create_seat_link(_store(), actor))
+    seat_changed(service.SeatChange(actor.participant_id))
+    return answer
+
+
+@client_event("revoke_seat_link", model.Empty)
+def revoke_seat_link(actor, view, req):
+    """A participant stops their pending personal link; their devices get ``seat_changed``."""
+    service.revoke_seat_link(_store(), actor)
+    seat_changed(service.SeatChange(actor.participant_id))
+    return {}
+
+
+@client_event("reissue_seat_link", model.ReissueSeatLink)
+def reissue_seat_link(actor, view, req):
+    """The facilitator makes a person's personal link anew (the pending one stops working),
+    with ``sign_out_devices`` signing out every device of theirs; acks its URL and QR code.
+    The person's devices get ``seat_changed`` (they see the facilitator made it)."""
+    secret, change = service.reissue_seat_link(_store(), actor, req)
+    answer = _seat_link_answer(actor, secret)
+    seat_changed(change)
+    return answer
+
+
+@client_event("sign_out_device", model.SignOutDevice)
+def sign_out_device(actor, view, req):
+    """A participant signs out another of their devices: it gets ``signed_out`` and its
+    connections close; their other devices get ``seat_changed``."""
+    seat_changed(service.sign_out_device(_store(), actor, req, _token_hash()))
     return {}
 
 

@@ -480,6 +480,32 @@ class DeleteWorkshop(Inbound):
     follow_ups: bool = True
 
 
+#: How a device came to hold a person's seat (the devices table); the one they joined on is "joined".
+DEVICE_CAME_BY = ("link", "facilitator")
+#: The device a person joined on, as their device list names it (its token is the participant's).
+JOINED_DEVICE = "joined"
+
+
+class SignOutDevice(Inbound):
+    """``sign_out_device``: one of my other devices (an id from ``my_seat``)."""
+
+    id: Annotated[str, Field(pattern=r"^(joined|[A-Za-z0-9_-]{8,64})$")]
+
+
+class ReissueSeatLink(Inbound):
+    """``reissue_seat_link``: the facilitator makes a person's personal link anew; with
+    ``sign_out_devices`` every device of theirs is signed out (a lost phone)."""
+
+    participant_id: ItemId
+    sign_out_devices: bool = False
+
+
+class SeatKey(Inbound):
+    """``POST /w/<code>/seat``: the secret of a personal link (from the link's #fragment)."""
+
+    key: Annotated[str, Field(min_length=1, max_length=200)]
+
+
 Schema = TypeVar("Schema", bound=BaseModel)
 
 

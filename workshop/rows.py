@@ -164,3 +164,21 @@ class Origins(TypedDict):
     cards: dict[str, str]
     links: dict[str, str]
     agreements: dict[str, str]
+
+
+class Device(TypedDict):
+    """A device that holds a person's seat besides the one they joined with (issue 14): how it
+    came ("link": their own personal link; "facilitator": a link the facilitator made) and when.
+    Its token is stored only as a hash, never in this shape."""
+
+    id: str
+    came_by: str
+    created_at: str
+
+
+class SeatLink(TypedDict):
+    """A person's pending personal link, as they may know of it: who made it ("link": they did;
+    "facilitator") and when. Its secret is stored only as a hash, never in this shape."""
+
+    by: str
+    created_at: str

@@ -218,7 +218,7 @@ def authenticate(store: Store, token: str | None, code: str | None = None) -> tu
     if workshop is not None:
         actor = Actor(workshop["id"], "facilitator")
     else:
-        found = store.participant_by_token(token_hash)
+        found = store.participant_by_token(token_hash) or store.participant_by_device(token_hash)
         if found is None:
             raise model.unauthorized()
         participant, workshop = found
@@ -1165,6 +1165,136 @@ def rotate_facilitator_key(store: Store, actor: Actor) -> tuple[str, str]:
         old = _must(tx.facilitator_token_hash(actor.workshop_id))
         tx.set_facilitator_token(actor.workshop_id, model.hash_token(token))
     return token, old
+
+
+# --- a seat on more devices: the personal link (issue 14) -----------------------------------
+#
+# A person's personal link L carries a secret S in its #fragment (never in a request line, so
+# never in a log). The server keeps SHA-256(S), who made it and when; one pending link per
+# person, valid until used, replaced, stopped, or the person or the workshop is erased. Using
+# it gives the browser a device token D of its own (stored as SHA-256(D) in ``devices``), so
+# the link itself is spent: the browser's history keeps a dead link. Each device is signed out
+# on its own; the device a person joined on holds the participant token itself.
+
+
+@dataclass(frozen=True)
+class SeatChange:
+    """What a seat action did: whose seat, and the hashes of the tokens that stopped working
+    (whose connections the caller closes)."""
+
+    participant_id: str
+    signed_out: tuple[str, ...] = ()
+
+
+def _seat_holder(actor: Actor) -> str:
+    """Only a participant has a seat to open elsewhere (not the facilitator's key, not a board)."""
+    if actor.role != "participant" or actor.participant_id is None:
+        raise model.forbidden("Only a participant opens their seat on another device.")
+    return actor.participant_id
+
+
+def _new_seat_link(tx: Transaction, workshop_id: str, participant_id: str, by: str) -> str:
+    secret = model.new_token()
+    tx.set_seat_link(workshop_id, participant_id, model.hash_token(secret), by)
+    return secret
+
+
+def create_seat_link(store: Store, actor: Actor) -> str:
+    """A new personal link for the person asking; a pending one stops working. Returns its
+    secret (shown once, stored hashed)."""
+    me = _seat_holder(actor)
+    with store.transaction() as tx:
+        _must(tx.participant(actor.workshop_id, me))
+        return _new_seat_link(tx, actor.workshop_id, me, "link")
+
+
+def revoke_seat_link(store: Store, actor: Actor) -> None:
+    """The person stops their pending personal link (if any)."""
+    me = _seat_holder(actor)
+    with store.transaction() as tx:
+        tx.set_seat_link(actor.workshop_id, me, None, None)
+
+
+def reissue_seat_link(store: Store, actor: Actor, request: model.ReissueSeatLink) -> tuple[str, SeatChange]:
+    """The facilitator makes a person's personal link anew (for someone who lost theirs); the
+    person sees that the facilitator made it. With ``sign_out_devices`` every device of theirs
+    is signed out, the one they joined on too, so only the new link lets them back in."""
+    model.check_facilitator(actor)
+    pid = request.participant_id
+    with store.transaction() as tx:
+        if tx.participant(actor.workshop_id, pid) is None:
+            raise model.not_found("participant")
+        secret = _new_seat_link(tx, actor.workshop_id, pid, "facilitator")
+        signed_out: list[str] = []
+        if request.sign_out_devices:
+            signed_out = tx.delete_devices(actor.workshop_id, pid)
+            signed_out.append(_must(tx.participant_token_hash(actor.workshop_id, pid)))
+            tx.set_participant_token(actor.workshop_id, pid, model.hash_token(model.new_token()))
+    return secret, SeatChange(pid, tuple(signed_out))
+
+
+def use_seat_link(
+    store: Store, workshop: Workshop, secret: str, held: Actor | None = None
+) -> tuple[str | None, SeatChange]:
+    """Use up a personal link of this workshop: a new device token for the browser that opened
+    it (None when ``held``, the browser's identity, is already that person: it just goes on).
+    Raises unauthorized for a link that is unknown, used, replaced or stopped."""
+    with store.transaction() as tx:
+        taken = tx.take_seat_link(workshop["id"], model.hash_token(secret))
+        if taken is None:
+            raise model.unauthorized("This personal link was used or replaced.")
+        pid, by = taken
+        if held is not None and held.workshop_id == workshop["id"] and held.participant_id == pid:
+            return None, SeatChange(pid)
+        token = model.new_token()
+        tx.add_device(workshop["id"], pid, model.hash_token(token), by if by in model.DEVICE_CAME_BY else "link")
+    return token, SeatChange(pid)
+
+
+def seat_of(store: Store, actor: Actor, token_hash: str) -> dict:
+    """What the person knows of their seat: their pending personal link (who made it, when) and
+    every device holding it, the one asking (``token_hash``) marked ``this``."""
+    me = _seat_holder(actor)
+    participant = _must(store.participant(actor.workshop_id, me))
+    joined_hash = _must(store.participant_token_hash(actor.workshop_id, me))
+    devices: list[dict[str, object]] = [
+        {
+            "id": model.JOINED_DEVICE,
+            "came_by": model.JOINED_DEVICE,
+            "created_at": store.joined_at(actor.workshop_id, me),
+            "this": joined_hash == token_hash,
+        }
+    ]
+    for device, hashed in store.devices_of(actor.workshop_id, me):
+        devices.append(
+            {
+                "id": device["id"],
+                "came_by": device["came_by"],
+                "created_at": device["created_at"],
+                "this": hashed == token_hash,
+            }
+        )
+    link = store.seat_link_of(actor.workshop_id, me)
+    return {"participant_id": participant["id"], "link": link, "devices": devices}
+
+
+def sign_out_device(store: Store, actor: Actor, request: model.SignOutDevice, token_hash: str) -> SeatChange:
+    """The person signs out one of their other devices (not the one asking, ``token_hash``):
+    its token stops working at once."""
+    me = _seat_holder(actor)
+    with store.transaction() as tx:
+        if request.id == model.JOINED_DEVICE:
+            old = _must(tx.participant_token_hash(actor.workshop_id, me))
+            if old == token_hash:
+                raise model.invalid("id: that is this device; sign it out from another one.")
+            tx.set_participant_token(actor.workshop_id, me, model.hash_token(model.new_token()))
+            return SeatChange(me, (old,))
+        mine = {device["id"]: hashed for device, hashed in tx.devices_of(actor.workshop_id, me)}
+        if request.id not in mine:
+            raise model.not_found("device")
+        if mine[request.id] == token_hash:
+            raise model.invalid("id: that is this device; sign it out from another one.")
+        return SeatChange(me, tuple(tx.delete_devices(actor.workshop_id, me, request.id)))
 
 
 __all__ = ["Change", "WorkshopError"]

@@ -175,6 +175,24 @@ MIGRATIONS: list[str] = [
     ALTER TABLE cards ADD COLUMN theme_id TEXT REFERENCES themes(id) ON DELETE SET NULL;
     CREATE INDEX cards_theme ON cards(theme_id);
     """,
+    # A person's seat on more devices: the personal link (one pending per person, only its hash,
+    # who made it and when) and the devices it let in, each with a token of its own. A device
+    # goes with its person (leaving, removal, erasure) through the foreign key.
+    """
+    ALTER TABLE participants ADD COLUMN seat_link_hash TEXT;
+    ALTER TABLE participants ADD COLUMN seat_link_by TEXT;
+    ALTER TABLE participants ADD COLUMN seat_link_at TEXT;
+    CREATE UNIQUE INDEX participants_seat_link ON participants(seat_link_hash);
+    CREATE TABLE devices (
+        id TEXT PRIMARY KEY,
+        workshop_id TEXT NOT NULL REFERENCES workshops(id) ON DELETE CASCADE,
+        participant_id TEXT NOT NULL REFERENCES participants(id) ON DELETE CASCADE,
+        token_hash TEXT NOT NULL UNIQUE,
+        came_by TEXT NOT NULL,
+        created_at TEXT NOT NULL
+    );
+    CREATE INDEX devices_participant ON devices(participant_id);
+    """,
 ]
 
 #: Bytes the write-ahead log may keep after a checkpoint (it is truncated to this size).
@@ -193,6 +211,7 @@ TABLES = (
     "checkin_answers",
     "tombstones",
     "themes",
+    "devices",
 )
 # Rows copied into a follow-up remember where they came from; erasing the original forgets that.
 ORIGIN_TABLES = ("goals", "participants", "cards", "links", "agreements")

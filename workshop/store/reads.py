@@ -25,10 +25,12 @@ from ..rows import (
     Checkin,
     CheckinAnswer,
     CheckinWithAnswers,
+    Device,
     Goal,
     Link,
     Origins,
     Participant,
+    SeatLink,
     Snapshot,
     Theme,
     Workshop,
@@ -310,6 +312,51 @@ class Reads:
             row = self._one("SELECT * FROM participants WHERE token_hash = ?", (token_hash,))
             workshop = self.workshop(row["workshop_id"]) if row else None
             return (participant_row(row), workshop) if row and workshop else None
+
+    def participant_by_device(self, token_hash: str) -> tuple[Participant, Workshop] | None:
+        """The participant whose seat a device holds with this token (issue 14), with their workshop."""
+        with self._consistent():
+            row = self._one(
+                "SELECT p.* FROM devices d JOIN participants p ON p.id = d.participant_id WHERE d.token_hash = ?",
+                (token_hash,),
+            )
+            workshop = self.workshop(row["workshop_id"]) if row else None
+            return (participant_row(row), workshop) if row and workshop else None
+
+    def participant_token_hash(self, workshop_id: str, participant_id: str) -> str | None:
+        """The hash of the token a person joined with (the device they joined on)."""
+        row = self._one(
+            "SELECT token_hash FROM participants WHERE workshop_id = ? AND id = ?", (workshop_id, participant_id)
+        )
+        return row[0] if row else None
+
+    def joined_at(self, workshop_id: str, participant_id: str) -> str | None:
+        """When a person joined (the device they joined on came then)."""
+        row = self._one(
+            "SELECT joined_at FROM participants WHERE workshop_id = ? AND id = ?", (workshop_id, participant_id)
+        )
+        return row[0] if row else None
+
+    def devices_of(self, workshop_id: str, participant_id: str) -> list[tuple[Device, str]]:
+        """The devices that hold a person's seat besides the one they joined with, oldest first,
+        each with its token's hash (for the caller to tell which one asks, never to send)."""
+        rows = self._all(
+            "SELECT id, came_by, created_at, token_hash FROM devices WHERE workshop_id = ? AND participant_id = ? "
+            "ORDER BY created_at, rowid",
+            (workshop_id, participant_id),
+        )
+        return [
+            ({"id": r["id"], "came_by": r["came_by"], "created_at": r["created_at"]}, r["token_hash"]) for r in rows
+        ]
+
+    def seat_link_of(self, workshop_id: str, participant_id: str) -> SeatLink | None:
+        """A person's pending personal link (who made it, when), or None."""
+        row = self._one(
+            "SELECT seat_link_by, seat_link_at FROM participants "
+            "WHERE workshop_id = ? AND id = ? AND seat_link_hash IS NOT NULL",
+            (workshop_id, participant_id),
+        )
+        return {"by": row[0], "created_at": row[1]} if row else None
 
     def participant_names(self, workshop_id: str) -> dict[str, str]:
         """Every participant's name by id, in joining order (to refuse look-alike names)."""

@@ -27,6 +27,7 @@ from ..rows import (
     Assignment,
     Card,
     Checkin,
+    Device,
     Goal,
     Link,
     NewAgreement,
@@ -334,6 +335,66 @@ class Transaction(Reads):
             return None
         self._execute("UPDATE participants SET token_hash = ? WHERE id = ?", (token_hash, row[0]))
         return self.participant(workshop_id, row[0])
+
+    # --- a seat on more devices (issue 14) ------------------------------------------------------
+
+    def set_seat_link(self, workshop_id: str, participant_id: str, link_hash: str | None, by: str | None) -> None:
+        """A person's personal link: a new one (its hash; ``by`` "link" or "facilitator")
+        replaces a pending one; None stops it."""
+        self._execute(
+            "UPDATE participants SET seat_link_hash = ?, seat_link_by = ?, seat_link_at = ? "
+            "WHERE workshop_id = ? AND id = ?",
+            (
+                link_hash,
+                by if link_hash else None,
+                self.clock.stamp() if link_hash else None,
+                workshop_id,
+                participant_id,
+            ),
+        )
+
+    def take_seat_link(self, workshop_id: str, link_hash: str) -> tuple[str, str] | None:
+        """Use up the personal link with this hash: the person it was for and who made it
+        ("link" or "facilitator"), or None (no such link here). The transaction holds the
+        write lock, so two browsers with the same link cannot both use it."""
+        row = self._one(
+            "SELECT id, seat_link_by FROM participants WHERE workshop_id = ? AND seat_link_hash = ?",
+            (workshop_id, link_hash),
+        )
+        if row is None:
+            return None
+        self.set_seat_link(workshop_id, row[0], None, None)
+        return row[0], row[1]
+
+    def add_device(self, workshop_id: str, participant_id: str, token_hash: str, came_by: str) -> Device:
+        row = self._insert(
+            "devices",
+            {
+                "id": model.new_id(),
+                "workshop_id": workshop_id,
+                "participant_id": participant_id,
+                "token_hash": token_hash,
+                "came_by": came_by,
+                "created_at": self.clock.stamp(),
+            },
+        )
+        return {"id": row["id"], "came_by": row["came_by"], "created_at": row["created_at"]}
+
+    def delete_devices(self, workshop_id: str, participant_id: str, device_id: str | None = None) -> list[str]:
+        """Sign out one of a person's devices (``device_id``), or all of them; returns the hashes
+        of the tokens that stopped working (whose connections the caller closes)."""
+        rows = self._execute(
+            "DELETE FROM devices WHERE workshop_id = ? AND participant_id = ? AND (? IS NULL OR id = ?) RETURNING token_hash",
+            (workshop_id, participant_id, device_id, device_id),
+        ).fetchall()
+        return [r[0] for r in rows]
+
+    def set_participant_token(self, workshop_id: str, participant_id: str, token_hash: str) -> None:
+        """The token a person joined with is replaced (the device they joined on is signed out)."""
+        self._execute(
+            "UPDATE participants SET token_hash = ? WHERE workshop_id = ? AND id = ?",
+            (token_hash, workshop_id, participant_id),
+        )
 
     def replace_assignments(self, workshop_id: str, pairs: list[tuple[str, str]]) -> list[Assignment]:
         self._execute("DELETE FROM assignments WHERE workshop_id = ?", (workshop_id,))
