@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from pydantic import ValidationError
 
 from . import limits, model, names, read, service, summary
+from .events import VIEWS_BY_ROLE, seat_changed
 from .i18n import use_workshop_language
 from .live import broadcast, disconnect_room_later, key_room
 from .model import WorkshopError
@@ -444,6 +445,70 @@ def _board_link_refused():
         "This board link no longer works: the facilitator made a new one or stopped it. Ask for the new board link."
     )
     return render_template("error.html", status=401, message=message), 401
+
+
+# --- a seat on more devices: the personal link (issue 14) ------------------------------------
+
+
+@bp.get("/w/<code>/seat")
+def seat_page(code):
+    """Where a personal link leads. The secret is in the link's #fragment, which the browser
+    never sends: this page carries none, and its script strips the fragment from the address
+    and posts it (``POST`` below)."""
+    workshop = workshop_or_404(code)
+    use_workshop_language(workshop["language"])
+    return render_template(
+        "seat.html", workshop=workshop, seat_url=url_for("views.use_seat_link", code=workshop["code"])
+    )
+
+
+@bp.post("/w/<code>/seat")
+def use_seat_link(code):
+    """The seat page's script posts the link's secret (JSON ``{key}``). A valid one is used up:
+    this browser gets a device token of its own in the participant's cookie, and the answer
+    says where to go (``next``: the phone's page; ``board``: the team's board, where
+    participants have one). A wrong key spends guess budget, as a wrong code does."""
+    check_same_origin()
+    workshop = workshop_or_404(code)
+    use_workshop_language(workshop["language"])
+    request_key = _seat_key()
+    held = _participant_or_none(workshop)
+    try:
+        token, change = service.use_seat_link(store(), workshop, request_key.key, held)
+    except WorkshopError:
+        if held is not None:  # a used link (the back button, a reload) in a browser already signed in
+            return _seat_next(workshop)
+        limits.missed()
+        message = _(
+            "This personal link was used or replaced. On a device where you take part, open Me → "
+            "Open on another device for a new one, or ask the facilitator."
+        )
+        error = model.unauthorized(message).as_dict()
+        response = make_response({"error": error}, 401)
+        response.headers["Cache-Control"] = "no-store"
+        return response
+    response = _seat_next(workshop)
+    if token is not None:
+        set_identity_cookie(response, workshop["code"], "participant", token)
+    seat_changed(change)
+    return response
+
+
+def _seat_key() -> model.SeatKey:
+    raw = request.get_data(cache=True)
+    if not request.is_json:
+        raise model.invalid("Send a JSON object with Content-Type: application/json.")
+    return model.parse(model.SeatKey, model.loads_json(raw))
+
+
+def _seat_next(workshop: Workshop):
+    """Where a browser that holds a seat goes: the board when participants have one (a wide
+    window), else the phone's page."""
+    c = workshop["code"]
+    boards = "board" in VIEWS_BY_ROLE["participant"]
+    return _no_store(
+        {"next": url_for("views.phone", code=c), "board": url_for("views.board", code=c) if boards else None}
+    )
 
 
 @bp.get("/w/<code>/summary")
