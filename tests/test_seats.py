@@ -219,7 +219,7 @@ def test_reissuing_for_a_lost_phone_signs_out_every_device(workshop, anna, clien
     back = device(workshop, clients, device_token(workshop, open_link(workshop, url)), "new phone")
     assert back.state["me"]["id"] == anna.id
     assert [c["text"] for c in back.state["cards"]] == ["Coaching"]
-    assert [d["came_by"] for d in seat(back)["devices"]] == ["joined", "facilitator"]
+    assert [d["came_by"] for d in seat(back)["devices"]] == ["facilitator"]
     assert console.wait_for("presence", lambda p: anna.id in p["connected"])
 
 
@@ -264,7 +264,8 @@ def test_the_laptop_signs_out_the_phone_the_person_joined_on(workshop, anna, cli
     assert not anna.sio.connected
     assert refused(workshop.server, participant_auth(workshop, workshop.people["Anna"]["participant_token"]))
     assert laptop.sio.connected and laptop.call("sync")["ok"]
-    assert [(d["came_by"], d["this"]) for d in seat(laptop)["devices"]] == [("joined", False), ("link", True)]
+    assert [(d["came_by"], d["this"]) for d in seat(laptop)["devices"]] == [("link", True)]  # the phone is gone
+    assert error_of(laptop.call("sign_out_device", {"id": "joined"})) == "not_found"
 
 
 def test_a_person_cannot_sign_out_this_device_or_someone_elses(workshop, anna, clients):
@@ -424,7 +425,8 @@ def test_a_signed_out_device_no_longer_counts_as_present(workshop, anna, clients
     anna.disconnect()
     assert laptop.call("sign_out_device", {"id": "joined"})["ok"]  # the lost phone, already offline
     other = device(workshop, clients, device_token(workshop, open_link(workshop, made_link(laptop))), "tablet")
-    assert other.call("sign_out_device", {"id": seat(other)["devices"][1]["id"]})["ok"]
+    assert [d["this"] for d in seat(other)["devices"]] == [False, True]  # the laptop, the tablet
+    assert other.call("sign_out_device", {"id": seat(other)["devices"][0]["id"]})["ok"]
     laptop.wait_for("signed_out")
     laptop.settle()
     assert not laptop.sio.connected

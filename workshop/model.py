@@ -484,6 +484,14 @@ class DeleteWorkshop(Inbound):
 DEVICE_CAME_BY = ("link", "facilitator")
 #: The device a person joined on, as their device list names it (its token is the participant's).
 JOINED_DEVICE = "joined"
+#: What replaces the hash of a participant token whose device was signed out: never a SHA-256
+#: hex digest (no token matches it), and it says the device is gone from the person's list.
+SIGNED_OUT = "signed-out:"
+
+
+def signed_out_hash() -> str:
+    """A participant's token hash once the device they joined on is signed out (unique, unusable)."""
+    return SIGNED_OUT + secrets.token_hex(16)
 
 
 class SignOutDevice(Inbound):

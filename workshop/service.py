@@ -1228,8 +1228,10 @@ def reissue_seat_link(store: Store, actor: Actor, request: model.ReissueSeatLink
         signed_out: list[str] = []
         if request.sign_out_devices:
             signed_out = tx.delete_devices(actor.workshop_id, pid)
-            signed_out.append(_must(tx.participant_token_hash(actor.workshop_id, pid)))
-            tx.set_participant_token(actor.workshop_id, pid, model.hash_token(model.new_token()))
+            joined = _must(tx.participant_token_hash(actor.workshop_id, pid))
+            if not joined.startswith(model.SIGNED_OUT):
+                signed_out.append(joined)
+            tx.set_participant_token(actor.workshop_id, pid, model.signed_out_hash())
     return secret, SeatChange(pid, tuple(signed_out))
 
 
@@ -1257,14 +1259,16 @@ def seat_of(store: Store, actor: Actor, token_hash: str) -> dict:
     me = _seat_holder(actor)
     participant = _must(store.participant(actor.workshop_id, me))
     joined_hash = _must(store.participant_token_hash(actor.workshop_id, me))
-    devices: list[dict[str, object]] = [
-        {
-            "id": model.JOINED_DEVICE,
-            "came_by": model.JOINED_DEVICE,
-            "created_at": store.joined_at(actor.workshop_id, me),
-            "this": joined_hash == token_hash,
-        }
-    ]
+    devices: list[dict[str, object]] = []
+    if not joined_hash.startswith(model.SIGNED_OUT):  # the device they joined on, until signed out
+        devices.append(
+            {
+                "id": model.JOINED_DEVICE,
+                "came_by": model.JOINED_DEVICE,
+                "created_at": store.joined_at(actor.workshop_id, me),
+                "this": joined_hash == token_hash,
+            }
+        )
     for device, hashed in store.devices_of(actor.workshop_id, me):
         devices.append(
             {
@@ -1285,9 +1289,11 @@ def sign_out_device(store: Store, actor: Actor, request: model.SignOutDevice, to
     with store.transaction() as tx:
         if request.id == model.JOINED_DEVICE:
             old = _must(tx.participant_token_hash(actor.workshop_id, me))
+            if old.startswith(model.SIGNED_OUT):
+                raise model.not_found("device")
             if old == token_hash:
                 raise model.invalid("id: that is this device; sign it out from another one.")
-            tx.set_participant_token(actor.workshop_id, me, model.hash_token(model.new_token()))
+            tx.set_participant_token(actor.workshop_id, me, model.signed_out_hash())
             return SeatChange(me, (old,))
         mine = {device["id"]: hashed for device, hashed in tx.devices_of(actor.workshop_id, me)}
         if request.id not in mine:
