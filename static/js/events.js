@@ -46,6 +46,12 @@ export const SEND = Object.freeze({
   DELETE_THEME: "delete_theme",
   SET_CARD_THEME: "set_card_theme",
   LINK_THEME: "link_theme",
+  // A person's seat on more devices (issue 14): the personal link, and signing devices out.
+  MY_SEAT: "my_seat",
+  CREATE_SEAT_LINK: "create_seat_link",
+  REVOKE_SEAT_LINK: "revoke_seat_link",
+  REISSUE_SEAT_LINK: "reissue_seat_link",
+  SIGN_OUT_DEVICE: "sign_out_device",
 });
 
 /** Events the server sends. */
@@ -73,6 +79,8 @@ export const RECEIVE = Object.freeze({
   REJECTED: "rejected",
   THEME_SAVED: "theme_saved",
   THEME_DELETED: "theme_deleted",
+  SEAT_CHANGED: "seat_changed",
+  SIGNED_OUT: "signed_out",
 });
 
 /** The server events that carry a `version` and change the state by exactly one step. */

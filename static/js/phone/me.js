@@ -3,12 +3,12 @@
 // the screen that says I am gone (I left, was removed, or the workshop was erased).
 
 import { fill, format, h, icon, part, reconcile, setText, showEmpty, toast } from "../dom.js";
-import { SEND } from "../events.js";
+import { RECEIVE, SEND } from "../events.js";
 import { nameOf, refusalText } from "../labels.js";
 import { cardById, goalById } from "../state.js";
 import {
-  askFirst, fromText, givenStatus, isConnected, kept, meId, myDrives, myLinks, sendNow, stopSending, store, strengthsGiven, strengthsReceived,
-  strings, ui, unsentText,
+  askFirst, fromText, givenStatus, isConnected, kept, meId, myDrives, myLinks, onServer, sendNow, stopSending, store, strengthsGiven,
+  strengthsReceived, strings, ui, unsentText,
 } from "./store.js";
 
 /**
@@ -68,6 +68,29 @@ export function renderMe(view, s) {
   });
   leaveButton.disabled = s.leaving;
   setText(leaveButton, s.leaving ? strings.leaving : leaveButton.dataset.label || "");
+  renderSeat(s.tab === "me" && !s.left);
+}
+
+/** "Open on another device" and "Your devices" (phone/seat.js), loaded when the tab first shows. */
+/** @type {?typeof import("./seat.js")} */
+let seat = null;
+let seatLoading = false;
+
+/**
+ * Show the seat's part of the tab, or (the tab left) forget the link it showed.
+ * @param {boolean} shown
+ */
+function renderSeat(shown) {
+  if (seat) seat.renderSeat(shown);
+  else if (shown && !seatLoading) {
+    seatLoading = true;
+    import("./seat.js").then((module) => {
+      seat = module;
+      seat.renderSeat(ui().tab === "me" && !ui().left);
+    }, () => {
+      seatLoading = false; // offline: the next render asks again
+    });
+  }
 }
 
 /** Leave the workshop, after one confirmation: the server deletes everything of mine. */
@@ -89,10 +112,11 @@ async function leave() {
 }
 
 /**
- * I am gone from the workshop (I left, the facilitator removed me, the workshop was erased, or
- * the server no longer knows this phone's token: removed or erased while the phone was closed):
+ * I am gone from the workshop (I left, the facilitator removed me, the workshop was erased,
+ * the server no longer knows this phone's token: removed or erased while the phone was closed,
+ * or this device was signed out of my seat from another one or by the facilitator):
  * forget everything this phone kept, stop the connection, and say so.
- * @param {"left"|"removed"|"deleted"|"gone"} how
+ * @param {"left"|"removed"|"deleted"|"gone"|"signed_out"} how
  */
 export function showLeft(how) {
   if (ui().left) return;
@@ -102,10 +126,10 @@ export function showLeft(how) {
   part("phone").dataset.left = how;
   const screen = part("left-screen");
   for (const line of screen.querySelectorAll("[data-left]")) {
-    if (line instanceof HTMLElement && line.dataset.left !== how) line.remove();
+    if (line instanceof HTMLElement && !(line.dataset.left || "").split(" ").includes(how)) line.remove();
   }
-  // An erased workshop cannot be joined again.
-  if (how === "deleted") part("join-again").hidden = true;
+  // An erased workshop cannot be joined again; a signed-out device comes back with a link.
+  if (how === "deleted" || how === "signed_out") part("join-again").hidden = true;
   screen.hidden = false;
   for (const region of document.querySelectorAll(".phone-top, .phone-main, .tabbar, .notice")) {
     if (region instanceof HTMLElement) region.hidden = true;
@@ -114,8 +138,10 @@ export function showLeft(how) {
   part("left-title").focus();
 }
 
-/** Wire leaving. */
+/** Wire leaving, and hearing that this device was signed out or the seat changed. */
 export function wireMe() {
   leaveButton.dataset.label = leaveButton.textContent || "";
   leaveButton.addEventListener("click", leave);
+  onServer(RECEIVE.SIGNED_OUT, () => showLeft("signed_out"));
+  onServer(RECEIVE.SEAT_CHANGED, () => seat?.refresh());
 }

@@ -253,7 +253,7 @@ export function idsOf(item) {
  *   state: ?State, tab: ?string, promptIndex: number, editing: ?{id: string, text: string, signed?: boolean},
  *   responding: ?{id: string, text: string}, about: ?string, visibility: ?string, search: string,
  *   linkCard: ?string, choosing: ?string, outbox: OutboxItem[], settling: Array<{item: OutboxItem, version: number}>,
- *   status: string, left: ?("left"|"removed"|"deleted"|"gone"), leaving: boolean, seenPhase: ?string,
+ *   status: string, left: ?("left"|"removed"|"deleted"|"gone"|"signed_out"), leaving: boolean, seenPhase: ?string,
  *   seenCheckin: ?string, agreementForm: ?AgreementDraft, checkinComments: Object<string, string>,
  * }} PhoneUi
  *   editing / responding: a card being edited, a received strength being reworded (text as typed);
@@ -738,6 +738,29 @@ let flushRetry = 0;
 export function useConnection(connection, restore) {
   live = connection;
   giveBack = restore;
+  for (const [event, handler] of heard) onSocket(event, handler);
+}
+
+/** Server events outside the state that a screen listens to (a person's seat: issue 14). */
+/** @type {Array<[string, (data: any) => void]>} */
+const heard = [];
+
+/**
+ * Listen to a server event outside the state, now or once connected.
+ * @param {string} event
+ * @param {(data: any) => void} handler
+ */
+export function onServer(event, handler) {
+  heard.push([event, handler]);
+  if (live) onSocket(event, handler);
+}
+
+/**
+ * @param {string} event
+ * @param {(data: any) => void} handler
+ */
+function onSocket(event, handler) {
+  /** @type {any} */ (live?.socket).on(event, handler);
 }
 
 /**
