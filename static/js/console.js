@@ -445,6 +445,8 @@ function personHead(person, cards, online) {
       h("button", { type: "button", class: "button small", "data-testid": "participant-rename",
         // Names start with the words on the button, so that voice control finds it (WCAG 2.5.3).
         "aria-label": `${strings.rename}: ${person.name}`, onclick: () => startRenaming(person.id) }, strings.rename),
+      h("button", { type: "button", class: "button small", "data-testid": "participant-seat-link",
+        "aria-label": `${strings.seat_link}: ${person.name}`, onclick: () => askSeatLink(person) }, strings.seat_link),
       h("button", { type: "button", class: "button small quiet-danger person-remove", "data-testid": "participant-remove",
         "aria-label": `${strings.remove_short}: ${person.name}`, onclick: () => removePerson(person) }, strings.remove_short)));
 }
@@ -1035,6 +1037,55 @@ async function revokeBoardKey() {
   toast(strings.board_key_revoked);
 }
 
+// --- A person's personal link (issue 14): reissued for someone who lost theirs ------------------------
+
+/** @type {?import("./state.js").Participant} the person the open dialog is about */
+let seatPerson = null;
+
+/**
+ * Ask, in the page, whether to make a person's personal link anew (and sign out their devices).
+ * @param {import("./state.js").Participant} person
+ */
+function askSeatLink(person) {
+  seatPerson = person;
+  const dialog = part("seat-dialog", HTMLDialogElement);
+  setText(part("seat-dialog-title"), format(strings.seat_link_for, { name: person.name }));
+  setText(part("seat-ask-text"), format(strings.seat_ask, { name: person.name }));
+  part("seat-sign-out-devices", HTMLInputElement).checked = false;
+  part("seat-ask").hidden = false;
+  part("seat-made").hidden = true;
+  dialog.showModal();
+  part("seat-cancel").focus();
+}
+
+/** Make the link (the person's current one stops working) and show it to pass on. */
+async function reissueSeatLink() {
+  const person = seatPerson;
+  if (!person) return;
+  const button = part("seat-reissue", HTMLButtonElement);
+  button.disabled = true;
+  const ack = /** @type {import("./live.js").Ack & {qr?: string}} */ (await live.act(SEND.REISSUE_SEAT_LINK, {
+    participant_id: person.id, sign_out_devices: part("seat-sign-out-devices", HTMLInputElement).checked,
+  }));
+  button.disabled = false;
+  if (!ack.ok || seatPerson !== person || typeof ack.url !== "string" || typeof ack.qr !== "string") return;
+  const qr = part("seat-qr", HTMLImageElement);
+  qr.alt = format(strings.seat_qr_of, { name: person.name });
+  qr.src = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(ack.qr)}`; // our own SVG, as an image
+  part("seat-url", HTMLInputElement).value = ack.url;
+  setText(part("seat-made-note"), format(strings.seat_made, { name: person.name }));
+  part("seat-ask").hidden = true;
+  part("seat-made").hidden = false;
+  part("seat-done").focus();
+}
+
+/** The dialog closed: the link leaves the page (it was shown once). */
+function forgetSeatLink() {
+  seatPerson = null;
+  part("seat-url", HTMLInputElement).value = "";
+  part("seat-qr", HTMLImageElement).removeAttribute("src");
+}
+
 /**
  * POST to one of the console's own credential routes (the cookie authorises it; SameSite=Lax
  * keeps other sites from doing the same).
@@ -1209,6 +1260,9 @@ function wire() {
   part("board-key-revoke", HTMLButtonElement).addEventListener("click", revokeBoardKey);
   part("board-key-copy", HTMLButtonElement).addEventListener("click", () => copyField("board-key-url"));
   part("signin-create", HTMLButtonElement).addEventListener("click", createSigninLink);
+  part("seat-reissue", HTMLButtonElement).addEventListener("click", reissueSeatLink);
+  part("seat-copy", HTMLButtonElement).addEventListener("click", () => copyField("seat-url"));
+  part("seat-dialog", HTMLDialogElement).addEventListener("close", forgetSeatLink);
   part("signin-copy", HTMLButtonElement).addEventListener("click", () => copyField("facilitator-link"));
   part("rotate-key", HTMLButtonElement).addEventListener("click", rotateKey);
   part("checkin-open", HTMLButtonElement).addEventListener("click", () => live.act(SEND.OPEN_CHECKIN, {}));
