@@ -1101,6 +1101,37 @@ class Adversary(RuleBasedStateMachine):
         else:
             self.http("delete", f"/api/workshops/{room.code}/team-link", token=room.token)
 
+    # --- rules: a person's seat on another device (issue 14) -------------------------------------
+
+    @precondition(lambda self: self.people)
+    @rule(data=st.data(), by_facilitator=st.booleans(), opened=st.booleans())
+    def personal_link(self, data, by_facilitator, opened):
+        """A person's personal link, made on their phone or reissued by the facilitator, and maybe
+        opened on another device (over HTTP, not a spy): its secret and the device's token are
+        that person's own credentials, which no other spy may receive; their phone asks what
+        its seat holds."""
+        person = self.pick(data, self.people, "whose")
+        maker = "the facilitator" if by_facilitator else person.name
+        with self.step(f"{maker} makes {person.name}'s personal link{', which is opened' if opened else ''}"):
+            if by_facilitator:
+                ack = self.as_facilitator("reissue_seat_link", {"participant_id": person.id})
+            else:
+                ack = self.as_person(person, "create_seat_link", {})
+            if not ack.get("ok"):
+                return
+            secret = ack["url"].rsplit("#", 1)[1]
+            self._register(secret, "credential:" + person.key, "credential", "text")
+            if not by_facilitator:  # it is in the phone's own acknowledgement: a credential it holds
+                viewer = person.phone.viewer
+                person.phone.viewer = rules.Viewer(viewer.column, viewer.person, viewer.holds | {secret})
+            if opened:
+                used = requests.post(f"{self.server_url}/w/{self.room.code}/seat", json={"key": secret}, timeout=10)
+                token = used.cookies.get(f"wp_{self.room.code}")
+                if token:
+                    self._register(token, "credential:" + person.key, "credential", "text")
+                    type(self).reached["a personal link opened on another device"] += 1
+            self.as_person(person, "my_seat", {})
+
     @rule(move=st.booleans(), share=st.booleans())
     def follow_up(self, move, share):
         """The facilitator closes the workshop (if not yet) and starts its follow-up; the history
