@@ -197,9 +197,12 @@ def test_a_person_comes_back_the_next_day_on_a_laptop_with_their_link(browser, c
         tomorrow = datetime.now(UTC) + timedelta(days=1)
         on_laptop = watched_page(laptop, errors)
         on_laptop.goto(url)
-        on_laptop.wait_for_url(re.compile(rf"/w/{workshop.code}/(phone|board)$"))
+        on_laptop.wait_for_url(re.compile(rf"/w/{workshop.code}/board$"))  # a wide window: the team's board
         wait_live(on_laptop)
         assert "#" not in on_laptop.url
+        assert on_laptop.evaluate("() => JSON.parse(document.getElementById('boot').textContent).role") == "participant"
+        on_laptop.goto(f"{clocked.url}/w/{workshop.code}/phone")  # whose seat: the phone's page says
+        wait_live(on_laptop)
         assert on_laptop.get_by_test_id("me-name").text_content() == "You: Anna"
 
         # The phone's Me tab hears of it: the link shown is gone (used), the laptop is listed.
@@ -225,8 +228,6 @@ def test_a_person_comes_back_the_next_day_on_a_laptop_with_their_link(browser, c
         assert works_as_a_credential(clocked, second)  # (and now it is used: a request opened it)
 
         # The laptop signs out the phone it joined on: the phone says so, and forgets the workshop.
-        on_laptop.goto(f"{clocked.url}/w/{workshop.code}/phone")
-        wait_live(on_laptop)
         on_laptop.get_by_test_id("tab-me").click()
         laptop_devices = on_laptop.get_by_test_id("seat-device")
         laptop_devices.nth(2).wait_for()
@@ -323,7 +324,7 @@ def test_in_dutch_the_link_opens_and_then_says_it_was_used(browser, clocked, roo
         page.get_by_test_id("seat-box").screenshot(path=str(REVIEW / "seat-me-nl.png"), animations="disabled")
         on_laptop = watched_page(laptop, errors)
         on_laptop.goto(url)
-        on_laptop.wait_for_url(re.compile(rf"/w/{workshop.code}/(phone|board)$"))
+        on_laptop.wait_for_url(re.compile(rf"/w/{workshop.code}/board$"))
         wait_live(on_laptop)
         page.get_by_test_id("seat-device").nth(1).wait_for()
         assert "met je link" in page.get_by_test_id("seat-device").nth(1).text_content()
@@ -348,7 +349,7 @@ def test_the_laptops_history_keeps_only_a_dead_link(browser, clocked, room, tmp_
         page = context.pages[0] if context.pages else context.new_page()
         page.on("pageerror", lambda exc: errors.append(str(exc)))
         page.goto(url)
-        page.wait_for_url(re.compile(rf"/w/{workshop.code}/(phone|board)$"))
+        page.wait_for_url(re.compile(rf"/w/{workshop.code}/board$"))
         wait_live(page)
     finally:
         context.close()  # Chromium writes its History file as it shuts down
