@@ -37,7 +37,9 @@
 //   delete-follow-ups-label, delete-workshop,
 //   phase-lead, lead-phase, phase-next, phase-next-go (data-phase: the phase it moves to), lead-tools,
 //   open-panel, unlinked-goal-count, unlinked-goals, unlinked-goal (data-goal-id), unlinked-goals-none, unlinked-drive-count,
-//   unlinked-drives-hint, downloads-link
+//   unlinked-drives-hint, downloads-link,
+//   participant-seat-link, seat-dialog, seat-dialog-title, seat-ask, seat-ask-text, seat-sign-out-devices,
+//   seat-cancel, seat-reissue, seat-made, seat-qr, seat-url, seat-copy, seat-made-note, seat-done
 
 import { parseDuration, timerAt, timerView } from "./clock.js";
 import { checkedOf, fill, focusIn, format, h, icon, part, readJSON, reconcile, setText, toast, valueOf } from "./dom.js";
