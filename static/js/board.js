@@ -30,7 +30,7 @@
 import { columnsOf, curve, endpoints, linkPath, nearestIndex } from "./board/geometry.js";
 import { timerView } from "./clock.js";
 import { closest, fill, format, h, icon, part as findPart, prefersReducedMotion, readJSON, reconcile, s, setText, toast } from "./dom.js";
-import { LIMITS, SEND } from "./events.js";
+import { LIMITS, RECEIVE, SEND } from "./events.js";
 import { agreementMeta, colorClass, countText, linkCountText, nameOf as nameIn, pageLanguage, paletteOf, typeOf, typeWords } from "./labels.js";
 import { connectLive, newId } from "./live.js";
 import {
@@ -1819,9 +1819,29 @@ if (facilitating && "BroadcastChannel" in window) {
 const live = connectLive({
   boot,
   strings,
-  onState: (state) => render(state),
+  onState: (state) => {
+    // One's own board whose person left or was removed (on another device) holds no seat any more.
+    if (personal && state.me.id && !state.participants.some((p) => p.id === state.me.id)) seatGone(strings.seat_gone);
+    else render(state);
+  },
   onWorkshopDeleted: () => {
     toast(strings.workshop_deleted, { kind: "error", timeout: 60000 });
     el.board.classList.add("is-gone");
   },
+  onRefused: () => {
+    if (personal) seatGone(strings.seat_gone);
+  },
 });
+if (personal) /** @type {{on: (event: string, listener: () => void) => void}} */ (live.socket).on(RECEIVE.SIGNED_OUT, () => seatGone(strings.signed_out_here));
+
+/**
+ * One's own board that no longer holds a seat (signed out on this device, or the person left or
+ * was removed): it says so, goes quiet, and stops knocking.
+ * @param {string} words
+ */
+function seatGone(words) {
+  if (el.board.classList.contains("is-gone")) return;
+  el.board.classList.add("is-gone");
+  toast(words, { kind: "error", timeout: 24 * 3600 * 1000 });
+  live.close();
+}

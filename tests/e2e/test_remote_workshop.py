@@ -471,3 +471,58 @@ def test_a_tablet_links_with_a_finger_and_keeps_words_whole(open_page, server, n
     touch_drag(page, card_on(page, "Untangling messy processes"), goal)
     wait_link(workshop, cards["Untangling messy processes"], goal.get_attribute("data-goal-id"))
     screenshot(page, "participant-board-tablet", folder=REVIEW)
+
+
+def test_the_phone_view_offers_the_board_where_it_fits(open_page, server, new_workshop):
+    """A participant's link opened on a laptop offers the team's board; on a phone, even turned
+    sideways, the board would not fit, and it is not offered."""
+    workshop = new_workshop(title="Where it fits")
+    workshop.participant("Anna")
+    token = workshop.people["Anna"]["participant_token"]
+    for kind, size, offered in (
+        ("laptop", {"width": 1366, "height": 768}, True),
+        ("phone", {"width": 390, "height": 844}, False),
+        ("phone", {"width": 844, "height": 390}, False),
+    ):
+        watched = open_page(kind)
+        watched.page.set_viewport_size(size)
+        watched.context.add_cookies([{"name": f"wp_{workshop.code}", "value": token, "url": server.url}])
+        watched.page.goto(f"{server.url}/w/{workshop.code}/phone")
+        wait_live(watched.page)
+        assert watched.page.get_by_test_id("open-board").is_visible() == offered, size
+        if offered:
+            watched.page.get_by_test_id("open-board").click()
+            watched.page.wait_for_url(f"**/w/{workshop.code}/board")
+            wait_live(watched.page)
+            assert watched.page.get_by_test_id("board").get_attribute("data-role") == "participant"
+            # The workshop has not begun: the board shows who joined, and the way back to one's cards.
+            watched.page.get_by_test_id("join-my-cards").click()
+            watched.page.wait_for_url(f"**/w/{workshop.code}/phone")
+
+
+def test_ones_own_board_says_so_when_it_no_longer_holds_the_seat(open_page, server, new_workshop):
+    """A laptop that came in with the personal link is signed out from the phone: its board says
+    so at once and stops. A person removed by the facilitator: their board says so too."""
+    from test_seats import device_token, made_link, open_link, seat
+
+    workshop = new_workshop(title="Signed out")
+    anna = workshop.participant("Anna")
+    workshop.participant("Bram")
+    laptop_token = device_token(workshop, open_link(workshop, made_link(anna)))
+    laptop = open_page("laptop")
+    laptop.context.add_cookies([{"name": f"wp_{workshop.code}", "value": laptop_token, "url": server.url}])
+    laptop.page.goto(f"{server.url}/w/{workshop.code}/board")
+    wait_live(laptop.page)
+    assert laptop.page.get_by_test_id("board").get_attribute("data-role") == "participant"
+    other = next(d["id"] for d in seat(anna)["devices"] if d["id"] != "joined")
+    assert anna.call("sign_out_device", {"id": other}) == {"ok": True}
+    laptop.page.wait_for_selector("[data-testid=board].is-gone")
+    laptop.page.get_by_test_id("toast").filter(has_text="signed out").wait_for()
+    laptop.errors.clear()  # the refused reconnect is the point
+
+    bram = own_board(open_page, server, workshop, "Bram")
+    fac = workshop.facilitator()
+    assert fac.call("remove_participant", {"id": workshop.people["Bram"]["participant_id"]})["ok"]
+    bram.page.wait_for_selector("[data-testid=board].is-gone")
+    bram.page.get_by_test_id("toast").filter(has_text="no longer opens your seat").wait_for()
+    bram.errors.clear()
