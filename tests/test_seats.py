@@ -457,56 +457,55 @@ def test_leaving_or_removal_ends_the_link_and_every_device(workshop, anna, clien
     assert refused(workshop.server, participant_auth(workshop, bram_token))
 
 
-@pytest.mark.live
-def test_erasure_leaves_no_link_or_device_hash_on_the_disk(tmp_path):
-    disk = LiveServer(tmp_path / "seats.sqlite3").start()
+@pytest.fixture
+def own(tmp_path):
+    """A server of its own (its disk and its log are read whole) with a workshop on it."""
+    live = LiveServer(tmp_path / "own.sqlite3").start()
     clients: list = []
     try:
-        workshop = Workshop(disk, Api(disk.url), clients)
-        hashes = []
-        for name, erase in (
-            ("Anna", lambda p: p.call("leave_workshop")),
-            ("Bram", lambda p: workshop.facilitator().call("remove_participant", {"id": p.id})),
-            ("Cleo", lambda p: workshop.facilitator().call("delete_workshop", {"code": workshop.code})),
-        ):
-            person = workshop.participant(name)
-            token = device_token(workshop, open_link(workshop, made_link(person)))
-            pending = secret_of(made_link(person))
-            hashes = [model.hash_token(token), model.hash_token(pending)]
-            for word in hashes:
-                assert on_disk(disk.db_path, word), f"{name}'s {word} was never written: the scan proves nothing"
-            assert erase(person)["ok"]
-            for word in hashes:
-                assert not on_disk(disk.db_path, word), f"{name}'s seat is still on the disk"
-    finally:
-        for client in clients:
-            client.disconnect()
-        disk.stop()
-
-
-@pytest.mark.live
-def test_the_log_holds_no_link_or_device_token(tmp_path):
-    live = LiveServer(tmp_path / "logs.sqlite3").start()
-    clients: list = []
-    try:
-        workshop = Workshop(live, Api(live.url), clients)
-        anna = workshop.participant("Anna")
-        secrets = []
-        url = made_link(anna)
-        token = device_token(workshop, open_link(workshop, url))
-        laptop = device(workshop, clients, token)
-        secrets += [secret_of(url), token, model.hash_token(token)]
-        reissued = workshop.facilitator().call("reissue_seat_link", {"participant_id": anna.id})["url"]
-        secrets.append(secret_of(reissued))
-        requests.get(f"{live.url}/w/{workshop.code}/seat")
-        assert open_link(workshop, url).status_code == 401
-        assert laptop.call("sign_out_device", {"id": "joined"})["ok"]
-        anna.wait_for("signed_out")
-        output = live.output()
-        assert "/seat" in output  # the requests are logged: the scan can see them
-        for secret in secrets:
-            assert secret not in output
+        yield live, Workshop(live, Api(live.url), clients), clients
     finally:
         for client in clients:
             client.disconnect()
         live.stop()
+
+
+@pytest.mark.live
+def test_erasure_leaves_no_link_or_device_hash_on_the_disk(own):
+    disk, workshop, clients = own
+    hashes = []
+    for name, erase in (
+        ("Anna", lambda p: p.call("leave_workshop")),
+        ("Bram", lambda p: workshop.facilitator().call("remove_participant", {"id": p.id})),
+        ("Cleo", lambda p: workshop.facilitator().call("delete_workshop", {"code": workshop.code})),
+    ):
+        person = workshop.participant(name)
+        token = device_token(workshop, open_link(workshop, made_link(person)))
+        pending = secret_of(made_link(person))
+        hashes = [model.hash_token(token), model.hash_token(pending)]
+        for word in hashes:
+            assert on_disk(disk.db_path, word), f"{name}'s {word} was never written: the scan proves nothing"
+        assert erase(person)["ok"]
+        for word in hashes:
+            assert not on_disk(disk.db_path, word), f"{name}'s seat is still on the disk"
+
+
+@pytest.mark.live
+def test_the_log_holds_no_link_or_device_token(own):
+    live, workshop, clients = own
+    anna = workshop.participant("Anna")
+    secrets = []
+    url = made_link(anna)
+    token = device_token(workshop, open_link(workshop, url))
+    laptop = device(workshop, clients, token)
+    secrets += [secret_of(url), token, model.hash_token(token)]
+    reissued = workshop.facilitator().call("reissue_seat_link", {"participant_id": anna.id})["url"]
+    secrets.append(secret_of(reissued))
+    requests.get(f"{live.url}/w/{workshop.code}/seat")
+    assert open_link(workshop, url).status_code == 401
+    assert laptop.call("sign_out_device", {"id": "joined"})["ok"]
+    anna.wait_for("signed_out")
+    output = live.output()
+    assert "/seat" in output  # the requests are logged: the scan can see them
+    for secret in secrets:
+        assert secret not in output

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import re
+import sqlite3
+from contextlib import contextmanager
 from pathlib import Path
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
@@ -71,6 +73,8 @@ def set_phase(console_page, phase: str) -> None:
 
 
 def drag(page, source, target, steps=8) -> None:
+    """A mouse drag from a card (first scrolled into view) to a goal."""
+    source.scroll_into_view_if_needed()
     a, b = source.bounding_box(), target.bounding_box()
     start = (a["x"] + 40, a["y"] + a["height"] / 2)
     end = (b["x"] + b["width"] / 2, b["y"] + b["height"] / 2)
@@ -147,3 +151,31 @@ def label_not_in_name(page) -> list[dict]:
             return found;
         }"""
     )
+
+
+@contextmanager
+def remembering_laptop(browser, profile: Path, console_errors: bool = True):
+    """A laptop's Chromium with its profile on disk, so that what it remembers (its History file)
+    can be read afterwards (``visited``): yields its page and the errors it logged. Closed on leaving:
+    Chromium writes its History file as it shuts down."""
+    from conftest import CHROMIUM, CHROMIUM_ARGS, LAPTOP
+
+    context = browser.browser_type.launch_persistent_context(
+        str(profile), executable_path=CHROMIUM, args=CHROMIUM_ARGS, locale="en-US", **LAPTOP
+    )
+    errors: list[str] = []
+    try:
+        context.set_default_timeout(10_000)
+        page = context.pages[0] if context.pages else context.new_page()
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        if console_errors:
+            page.on("console", lambda msg: msg.type == "error" and errors.append(msg.text))
+        yield page, errors
+    finally:
+        context.close()
+
+
+def visited(profile: Path) -> list[str]:
+    """Every URL a closed profile's History file keeps."""
+    with sqlite3.connect(f"file:{profile / 'Default' / 'History'}?mode=ro", uri=True) as db:
+        return [row[0] for row in db.execute("SELECT url FROM urls")]

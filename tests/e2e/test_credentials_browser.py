@@ -5,12 +5,21 @@ made from the console. Screenshots of the console's new panels go to test-result
 from __future__ import annotations
 
 import re
-import sqlite3
 import time
 
 import requests
-from conftest import CHROMIUM, CHROMIUM_ARGS, LAPTOP
-from pages import REVIEW, drag, facilitator, local, screenshot, serious_accessibility_violations, set_phase, wait_live
+from pages import (
+    REVIEW,
+    drag,
+    facilitator,
+    local,
+    remembering_laptop,
+    screenshot,
+    serious_accessibility_violations,
+    set_phase,
+    visited,
+    wait_live,
+)
 
 
 def works_as_a_credential(server, url: str) -> bool:
@@ -29,16 +38,7 @@ def panel_screenshot(locator, name: str) -> None:
 def test_no_url_in_the_browsers_history_holds_a_working_credential(browser, server, new_workshop, tmp_path):
     w = new_workshop(title="Quarterly planning")
     profile = tmp_path / "profile"
-    context = browser.browser_type.launch_persistent_context(
-        str(profile), executable_path=CHROMIUM, args=CHROMIUM_ARGS, locale="en-US", **LAPTOP
-    )
-    errors: list[str] = []
-    try:
-        context.set_default_timeout(10_000)
-        page = context.pages[0] if context.pages else context.new_page()
-        page.on("pageerror", lambda exc: errors.append(str(exc)))
-        page.on("console", lambda msg: msg.type == "error" and errors.append(msg.text))
-
+    with remembering_laptop(browser, profile) as (page, errors):
         # The facilitator opens the sign-in link the API gave (as if from a mail to themself).
         page.goto(local(server, w.urls["facilitator"]))
         page.wait_for_url(re.compile(rf"/w/{w.code}/facilitate$"))
@@ -63,12 +63,9 @@ def test_no_url_in_the_browsers_history_holds_a_working_credential(browser, serv
         wait_live(page)
         assert page.get_by_test_id("signin-box").is_hidden()  # shown once: not after a reload
         assert works_as_a_credential(server, shown_once)  # unused, it still works (on purpose)
-    finally:
-        context.close()  # Chromium writes its History file as it shuts down
     assert errors == []
 
-    with sqlite3.connect(f"file:{profile / 'Default' / 'History'}?mode=ro", uri=True) as db:
-        urls = [row[0] for row in db.execute("SELECT url FROM urls")]
+    urls = visited(profile)
     assert any(f"/w/{w.code}/facilitate?key=" in u for u in urls), urls  # the redirect's source is kept
     assert any(u.endswith(f"/w/{w.code}/board") for u in urls), urls
     for url in urls:

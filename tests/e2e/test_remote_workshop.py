@@ -12,6 +12,7 @@ import pytest
 from helpers import wait_until
 from pages import (
     REVIEW,
+    drag,
     facilitator,
     label_not_in_name,
     local,
@@ -143,7 +144,7 @@ def test_a_remote_workshop_on_everyones_own_screen(open_page, server, new_worksh
     )
 
     # Anna drags her drive onto a goal with the mouse; the bar asks how it relates; she says "grow".
-    drag_to(anna.page, card_on(anna.page, "Untangling messy processes"), goal_on(anna.page, "New onboarding"))
+    drag(anna.page, card_on(anna.page, "Untangling messy processes"), goal_on(anna.page, "New onboarding"))
     wait_link(workshop, cards["Untangling messy processes"], goals["New onboarding"])
     anna.page.get_by_test_id("link-types").wait_for()
     anna.page.locator('[data-testid=link-type][data-type="grow"]').click()
@@ -155,16 +156,16 @@ def test_a_remote_workshop_on_everyones_own_screen(open_page, server, new_worksh
         )
 
     # Bram drags his private drive: it is his to link, and its link stays between him and the facilitator.
-    drag_to(bram.page, card_on(bram.page, "Bram's secret drive"), goal_on(bram.page, "Happier customers"))
+    drag(bram.page, card_on(bram.page, "Bram's secret drive"), goal_on(bram.page, "Happier customers"))
     wait_link(workshop, cards["Bram's secret drive"], goals["Happier customers"])
     drawn(bram.page, cards["Bram's secret drive"])  # his board has redrawn with it, before the next drag
-    drag_to(bram.page, card_on(bram.page, "Teaching newcomers"), goal_on(bram.page, "New onboarding"))
+    drag(bram.page, card_on(bram.page, "Teaching newcomers"), goal_on(bram.page, "New onboarding"))
     wait_link(workshop, cards["Teaching newcomers"], goals["New onboarding"])
 
     # A colleague's card is not Anna's to drag: nothing is linked.
     before = len(links_of(workshop))
     drawn(anna.page, cards["Teaching newcomers"])
-    drag_to(anna.page, card_on(anna.page, "Talking with customers"), goal_on(anna.page, "Weekly customer calls"))
+    drag(anna.page, card_on(anna.page, "Talking with customers"), goal_on(anna.page, "Weekly customer calls"))
     assert anna.page.locator("[data-testid=drag-ghost]").count() == 0
     assert "is-linkable" not in (card_on(anna.page, "Talking with customers").get_attribute("class") or "")
 
@@ -244,7 +245,7 @@ def test_a_remote_workshop_on_everyones_own_screen(open_page, server, new_worksh
     assert fac.call("set_timer", {"seconds": 1, "lock": True})["ok"]
     anna.page.wait_for_selector('[data-testid=board-timer][data-state="ended"]')
     anna.page.wait_for_function("() => !document.querySelector('[data-testid=card].is-linkable')")
-    drag_to(anna.page, card_on(anna.page, "Anna keeps this to herself"), goal_on(anna.page, "Happier customers"))
+    drag(anna.page, card_on(anna.page, "Anna keeps this to herself"), goal_on(anna.page, "Happier customers"))
     assert not [l for l in links_of(workshop) if l["card_id"] == cards["Anna keeps this to herself"]]
     assert fac.call("set_timer", {"seconds": 0, "lock": False})["ok"]
     anna.page.wait_for_selector("[data-testid=card].is-linkable")
@@ -263,19 +264,6 @@ def test_a_remote_workshop_on_everyones_own_screen(open_page, server, new_worksh
 def drawn(page, card_id: str) -> None:
     """Wait until a board has drawn a card's link (its people's column re-rendered with it)."""
     page.wait_for_selector(f'[data-testid=link][data-card-id="{card_id}"]', state="attached")
-
-
-def drag_to(page, source, target, steps=8) -> None:
-    """A mouse drag from a card to a goal (the card first scrolled into its page)."""
-    source.scroll_into_view_if_needed()
-    a, b = source.bounding_box(), target.bounding_box()
-    start = (a["x"] + 40, a["y"] + a["height"] / 2)
-    end = (b["x"] + b["width"] / 2, b["y"] + b["height"] / 2)
-    page.mouse.move(*start)
-    page.mouse.down()
-    for i in range(1, steps + 1):
-        page.mouse.move(start[0] + (end[0] - start[0]) * i / steps, start[1] + (end[1] - start[1]) * i / steps)
-    page.mouse.up()
 
 
 def test_a_participants_board_is_not_a_way_around_the_login(open_page, server, new_workshop):
@@ -385,7 +373,7 @@ def test_a_participants_own_board_at_laptop_sizes(open_page, server, new_worksho
         assert card_on(page, mine[1]).get_attribute("data-mine") == "facilitator"
         if size["width"] == 1920:
             # Just dragged: the new link is selected and the bar asks how it relates.
-            drag_to(page, card_on(page, mine[0]), goal_on(page, room["goals"][1][0]))
+            drag(page, card_on(page, mine[0]), goal_on(page, room["goals"][1][0]))
             page.get_by_test_id("link-types").wait_for()
         else:
             page.mouse.move(2, 2)
@@ -431,7 +419,7 @@ def test_ones_own_cards_come_first_in_a_room_of_forty(open_page, server, new_wor
     assert own.is_visible() and "is-linkable" in own.get_attribute("class")
     goal = page.locator("[data-testid=goal]").nth(4)
     goal_id = goal.get_attribute("data-goal-id")
-    drag_to(page, own, goal)
+    drag(page, own, goal)
     wait_link(workshop, mine[0], goal_id)
     page.get_by_test_id("link-types").wait_for()
     screenshot(page, "participant-board-40", folder=REVIEW)

@@ -6,7 +6,6 @@ seen by the person, and a device signed out says so."""
 from __future__ import annotations
 
 import re
-import sqlite3
 import subprocess
 import sys
 import textwrap
@@ -16,9 +15,9 @@ from urllib.parse import urlsplit
 
 import pytest
 import requests
-from conftest import CHROMIUM, CHROMIUM_ARGS, PHONE
+from conftest import PHONE
 from helpers import ROOT, Api, LiveServer, Workshop
-from pages import REVIEW, facilitator, label_not_in_name, local, wait_live
+from pages import REVIEW, facilitator, label_not_in_name, local, remembering_laptop, visited, wait_live
 
 pytestmark = pytest.mark.live
 
@@ -340,25 +339,15 @@ def test_the_laptops_history_keeps_only_a_dead_link(browser, clocked, room, tmp_
     anna = workshop.participant("Anna")
     url = anna.call("create_seat_link")["url"]
     profile = tmp_path / "profile"
-    context = browser.browser_type.launch_persistent_context(
-        str(profile), executable_path=CHROMIUM, args=CHROMIUM_ARGS, locale="en-US", **LAPTOP
-    )
-    errors: list[str] = []
-    try:
-        context.set_default_timeout(10_000)
-        page = context.pages[0] if context.pages else context.new_page()
-        page.on("pageerror", lambda exc: errors.append(str(exc)))
+    with remembering_laptop(browser, profile, console_errors=False) as (page, errors):
         page.goto(url)
         page.wait_for_url(re.compile(rf"/w/{workshop.code}/board$"))
         wait_live(page)
-    finally:
-        context.close()  # Chromium writes its History file as it shuts down
     assert errors == []
-    with sqlite3.connect(f"file:{profile / 'Default' / 'History'}?mode=ro", uri=True) as db:
-        urls = [row[0] for row in db.execute("SELECT url FROM urls")]
+    urls = visited(profile)
     seat_urls = [u for u in urls if f"/w/{workshop.code}/seat" in u]
     assert seat_urls, urls  # the scan sees the link's visit
-    for visited in urls:
-        assert not works_as_a_credential(clocked, visited), visited
+    for kept in urls:
+        assert not works_as_a_credential(clocked, kept), kept
     # What the History file keeps of it, whether the fragment was kept or not, opens nothing.
     assert not works_as_a_credential(clocked, url)
