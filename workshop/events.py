@@ -441,7 +441,7 @@ def revoke_board_link(actor, view, req):
     return {}
 
 
-# --- a seat on more devices: the personal link (issue 14) ----------------------------------
+# --- a seat on more devices: the personal link -----------------------------------
 
 
 def _seat_url(code: str, secret: str) -> str:

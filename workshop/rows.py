@@ -167,7 +167,7 @@ class Origins(TypedDict):
 
 
 class Device(TypedDict):
-    """A device that holds a person's seat besides the one they joined with (issue 14): how it
+    """A device that holds a person's seat besides the one they joined with: how it
     came ("link": their own personal link; "facilitator": a link the facilitator made) and when.
     Its token is stored only as a hash, never in this shape."""
 

@@ -447,7 +447,7 @@ def _board_link_refused():
     return render_template("error.html", status=401, message=message), 401
 
 
-# --- a seat on more devices: the personal link (issue 14) ------------------------------------
+# --- a seat on more devices: the personal link -------------------------------------
 
 
 @bp.get("/w/<code>/seat")

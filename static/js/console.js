@@ -1039,7 +1039,7 @@ async function revokeBoardKey() {
   toast(strings.board_key_revoked);
 }
 
-// --- A person's personal link (issue 14): reissued for someone who lost theirs ------------------------
+// --- A person's personal link: reissued for someone who lost theirs ------------------------
 
 /** @type {?import("./state.js").Participant} the person the open dialog is about */
 let seatPerson = null;

@@ -18,7 +18,7 @@ export const SEND = Object.freeze({
   DELETE_GOAL: "delete_goal",
   SET_PHASE: "set_phase",
   DELETE_WORKSHOP: "delete_workshop",
-  // Running the room and afterwards (issues 4 and 5).
+  // Running the room and afterwards.
   SET_TIMER: "set_timer",
   SET_REVEALED: "set_revealed",
   SET_JOINING_LOCKED: "set_joining_locked",
@@ -34,19 +34,19 @@ export const SEND = Object.freeze({
   START_FOLLOW_UP: "start_follow_up",
   CREATE_TEAM_LINK: "create_team_link",
   REVOKE_TEAM_LINK: "revoke_team_link",
-  // Credentials (issue 10): the board's own read-only link.
+  // Credentials: the board's own read-only link.
   CREATE_BOARD_LINK: "create_board_link",
   REVOKE_BOARD_LINK: "revoke_board_link",
   OPEN_CHECKIN: "open_checkin",
   CLOSE_CHECKIN: "close_checkin",
   ANSWER_CHECKIN: "answer_checkin",
-  // Themes (issue 13): the facilitator groups drives.
+  // Themes: the facilitator groups drives.
   ADD_THEME: "add_theme",
   EDIT_THEME: "edit_theme",
   DELETE_THEME: "delete_theme",
   SET_CARD_THEME: "set_card_theme",
   LINK_THEME: "link_theme",
-  // A person's seat on more devices (issue 14): the personal link, and signing devices out.
+  // A person's seat on more devices: the personal link, and signing devices out.
   MY_SEAT: "my_seat",
   CREATE_SEAT_LINK: "create_seat_link",
   REVOKE_SEAT_LINK: "revoke_seat_link",

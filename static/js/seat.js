@@ -1,5 +1,5 @@
 // @ts-check
-// The page a personal link opens (issue 14): the link's secret is in the address's #fragment,
+// The page a personal link opens: the link's secret is in the address's #fragment,
 // which the browser never sends. Strip it from the address (so this tab's history entry no
 // longer shows it; the server uses it up anyway), post it, and go on signed in: to the team's
 // board in a wide window, where participants have one, else to the phone's page.

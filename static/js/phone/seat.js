@@ -1,5 +1,5 @@
 // @ts-check
-// The Me tab's "Open on another device" and "Your devices" (issue 14), loaded the first time
+// The Me tab's "Open on another device" and "Your devices", loaded the first time
 // the tab shows (the phone's first load stays small). A personal link opens this person's seat
 // once on a laptop or another phone. The link and its QR code live only in this module's
 // memory while the tab shows: never in the store, so never in the phone's localStorage, and

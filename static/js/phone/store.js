@@ -741,7 +741,7 @@ export function useConnection(connection, restore) {
   for (const [event, handler] of heard) onSocket(event, handler);
 }
 
-/** Server events outside the state that a screen listens to (a person's seat: issue 14). */
+/** Server events outside the state that a screen listens to (a person's seat). */
 /** @type {Array<[string, (data: any) => void]>} */
 const heard = [];
 
