@@ -349,7 +349,7 @@ def test_add_goal_goes_last(store):
     workshop = new_workshop(store)
     with store.transaction() as tx:
         goal = tx.add_goal(workshop["id"], "goal-new-1", "Hire two", "project")
-    assert {"id": "goal-new-1", "kind": "project", "text": "Hire two", "position": 3} == goal
+    assert {"id": "goal-new-1", "kind": "project", "text": "Hire two", "position": 3, "ask": None} == goal
 
 
 def test_count_goals(store):
@@ -426,6 +426,7 @@ def test_add_card_returns_the_card(store, team):
         "reworded": False,
         "hidden": False,
         "theme_id": None,
+        "offered": False,
     } == {k: v for k, v in team["strength"].items() if k != "created_at"}
 
 

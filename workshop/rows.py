@@ -30,6 +30,17 @@ class Workshop(TypedDict):
     closed_at: str | None
     created_at: str
     last_active_at: str | None
+    market_until: str | None  # the last day the marketplace is open (ISO date), or None
+    market_key: bool  # whether a read-only market key is set (its hash never leaves the store)
+
+
+class Ask(TypedDict):
+    """A goal listed for the marketplace: open or not, what is asked, the effort, its owner."""
+
+    open: bool
+    text: str | None
+    effort: str | None
+    owner_id: str | None
 
 
 class Goal(TypedDict):
@@ -37,6 +48,7 @@ class Goal(TypedDict):
     kind: str  # "goal" | "project" | "activity"
     text: str
     position: int
+    ask: Ask | None
 
 
 class NewGoal(TypedDict):
@@ -65,6 +77,7 @@ class Card(TypedDict):
     hidden: bool
     created_at: str
     theme_id: str | None  # the theme it is grouped in (drives only), or None
+    offered: bool  # its person offers it on the marketplace
 
 
 class NewCard(TypedDict):
@@ -145,6 +158,49 @@ class Answer(CheckinAnswer):
     checkin_id: str
 
 
+class Proposal(TypedDict):
+    """A proposed match between an ask (a goal) and a card, waiting for its decider's yes.
+
+    ``kind``: "answer" (the card's person offers to contribute), "propose" (a colleague proposes
+    an offered card), "broker" (the facilitator does). ``made_by``: the participant who made it,
+    None for the facilitator. ``decider``: who decides ("owner": the ask's owner, "facilitator",
+    "person": the card's person) while it waits, who decided once it is decided."""
+
+    id: str
+    goal_id: str
+    card_id: str
+    kind: str
+    type: str
+    note: str | None
+    made_by: str | None
+    status: str  # "waiting" | "accepted" | "declined" | "withdrawn"
+    created_at: str
+    decided_at: str | None
+    link_id: str | None
+    decider: str | None  # stored once decided; while waiting, model.decider_of says who
+
+
+class NewProposal(TypedDict):
+    id: str
+    goal_id: str
+    card_id: str
+    kind: str
+    type: str
+    note: str | None
+    made_by: str | None
+
+
+class Subscriber(TypedDict):
+    """Someone who wants the weekly digest: a participant (``participant_id``) or the
+    facilitator (``participant_id`` None), with their address and when it was last sent."""
+
+    workshop_id: str
+    participant_id: str | None
+    name: str | None
+    email: str
+    sent_at: str | None
+
+
 class Snapshot(TypedDict):
     """Everything about a workshop, read at one version."""
 
@@ -156,6 +212,7 @@ class Snapshot(TypedDict):
     agreements: list[Agreement]
     assignments: list[Assignment]
     themes: list[Theme]
+    proposals: list[Proposal]
 
 
 class Origins(TypedDict):

@@ -193,6 +193,45 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX devices_participant ON devices(participant_id);
     """,
+    # The marketplace (issue 15): the workshop open as a market until a day; asks on goals (what
+    # is asked, the effort, an owner who goes with their person); offers (a card's person opts a
+    # card in); proposals between an ask and a card, each going with its goal, its card and the
+    # person who made it; a read-only key for an intranet page; the weekly digest's addresses
+    # (each person's own, gone with them) and when it was last sent.
+    """
+    ALTER TABLE workshops ADD COLUMN market_until TEXT;
+    ALTER TABLE workshops ADD COLUMN market_key_hash TEXT;
+    ALTER TABLE workshops ADD COLUMN digest_email TEXT;
+    ALTER TABLE workshops ADD COLUMN digest_sent_at TEXT;
+    CREATE INDEX workshops_market_key ON workshops(market_key_hash);
+    ALTER TABLE goals ADD COLUMN ask_open INTEGER;
+    ALTER TABLE goals ADD COLUMN ask_text TEXT;
+    ALTER TABLE goals ADD COLUMN ask_effort TEXT;
+    ALTER TABLE goals ADD COLUMN ask_owner TEXT REFERENCES participants(id) ON DELETE SET NULL;
+    ALTER TABLE cards ADD COLUMN offered INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE participants ADD COLUMN digest_email TEXT;
+    ALTER TABLE participants ADD COLUMN digest_sent_at TEXT;
+    CREATE TABLE proposals (
+        id TEXT PRIMARY KEY,
+        workshop_id TEXT NOT NULL REFERENCES workshops(id) ON DELETE CASCADE,
+        goal_id TEXT NOT NULL REFERENCES goals(id) ON DELETE CASCADE,
+        card_id TEXT NOT NULL REFERENCES cards(id) ON DELETE CASCADE,
+        kind TEXT NOT NULL,
+        type TEXT NOT NULL,
+        note TEXT,
+        made_by TEXT REFERENCES participants(id) ON DELETE CASCADE,
+        status TEXT NOT NULL DEFAULT 'waiting',
+        decided_by TEXT,
+        created_at TEXT NOT NULL,
+        decided_at TEXT,
+        link_id TEXT REFERENCES links(id) ON DELETE SET NULL
+    );
+    CREATE INDEX proposals_workshop ON proposals(workshop_id, created_at);
+    CREATE INDEX proposals_card ON proposals(card_id);
+    CREATE INDEX proposals_goal ON proposals(goal_id);
+    CREATE INDEX proposals_made_by ON proposals(made_by);
+    CREATE INDEX proposals_link ON proposals(link_id);
+    """,
 ]
 
 #: Bytes the write-ahead log may keep after a checkpoint (it is truncated to this size).
@@ -212,6 +251,7 @@ TABLES = (
     "tombstones",
     "themes",
     "devices",
+    "proposals",
 )
 # Rows copied into a follow-up remember where they came from; erasing the original forgets that.
 ORIGIN_TABLES = ("goals", "participants", "cards", "links", "agreements")

@@ -20,6 +20,7 @@ import sqlite_utils
 from ..clock import Clock
 from ..rows import (
     Agreement,
+    Ask,
     Assignment,
     Card,
     Checkin,
@@ -30,8 +31,10 @@ from ..rows import (
     Link,
     Origins,
     Participant,
+    Proposal,
     SeatLink,
     Snapshot,
+    Subscriber,
     Theme,
     Workshop,
 )
@@ -40,11 +43,19 @@ from .migrations import TABLES
 Params = Sequence[Any]
 
 #: The tables whose ids a client may choose (a replayed creation brings its own id).
-ID_TABLES = frozenset({"goals", "cards", "links", "agreements", "themes"})
+ID_TABLES = frozenset({"goals", "cards", "links", "agreements", "themes", "proposals"})
 
 
 def goal_row(row: sqlite3.Row) -> Goal:
-    return {"id": row["id"], "kind": row["kind"], "text": row["text"], "position": row["position"]}
+    ask: Ask | None = None
+    if row["ask_open"] is not None:
+        ask = {
+            "open": bool(row["ask_open"]),
+            "text": row["ask_text"],
+            "effort": row["ask_effort"],
+            "owner_id": row["ask_owner"],
+        }
+    return {"id": row["id"], "kind": row["kind"], "text": row["text"], "position": row["position"], "ask": ask}
 
 
 def participant_row(row: sqlite3.Row) -> Participant:
@@ -66,6 +77,24 @@ def card_row(row: sqlite3.Row) -> Card:
         "hidden": bool(row["hidden"]),
         "created_at": row["created_at"],
         "theme_id": row["theme_id"],
+        "offered": bool(row["offered"]),
+    }
+
+
+def proposal_row(row: sqlite3.Row) -> Proposal:
+    return {
+        "id": row["id"],
+        "goal_id": row["goal_id"],
+        "card_id": row["card_id"],
+        "kind": row["kind"],
+        "type": row["type"],
+        "note": row["note"],
+        "made_by": row["made_by"],
+        "status": row["status"],
+        "created_at": row["created_at"],
+        "decided_at": row["decided_at"],
+        "link_id": row["link_id"],
+        "decider": row["decided_by"],
     }
 
 
@@ -118,6 +147,8 @@ def workshop_row(row: sqlite3.Row) -> Workshop:
         "closed_at": row["closed_at"],
         "created_at": row["created_at"],
         "last_active_at": row["last_active_at"],
+        "market_until": row["market_until"],
+        "market_key": row["market_key_hash"] is not None,
     }
 
 
@@ -198,6 +229,10 @@ class Reads:
 
     def workshop_by_team_token(self, token_hash: str) -> Workshop | None:
         row = self._one("SELECT * FROM workshops WHERE team_token_hash = ?", (token_hash,))
+        return workshop_row(row) if row else None
+
+    def workshop_by_market_key(self, token_hash: str) -> Workshop | None:
+        row = self._one("SELECT * FROM workshops WHERE market_key_hash = ?", (token_hash,))
         return workshop_row(row) if row else None
 
     def workshop_by_board_token(self, token_hash: str) -> Workshop | None:
@@ -494,6 +529,84 @@ class Reads:
                 result.append({**checkin_row(row), "answers": answers})
             return result
 
+    # --- the marketplace ------------------------------------------------------------------------
+
+    def proposal(self, workshop_id: str, proposal_id: str) -> Proposal | None:
+        row = self._one("SELECT * FROM proposals WHERE workshop_id = ? AND id = ?", (workshop_id, proposal_id))
+        return proposal_row(row) if row else None
+
+    def proposals(self, workshop_id: str) -> list[Proposal]:
+        """A workshop's proposals, oldest first."""
+        return [
+            proposal_row(r)
+            for r in self._all(
+                "SELECT * FROM proposals WHERE workshop_id = ? ORDER BY created_at, rowid", (workshop_id,)
+            )
+        ]
+
+    def waiting_proposal_between(self, card_id: str, goal_id: str) -> Proposal | None:
+        row = self._one(
+            "SELECT * FROM proposals WHERE card_id = ? AND goal_id = ? AND status = 'waiting'", (card_id, goal_id)
+        )
+        return proposal_row(row) if row else None
+
+    def open_markets(self, today: str) -> list[Workshop]:
+        """The workshops whose marketplace is open on ``today`` (an ISO date) and not closed."""
+        return [
+            workshop_row(r)
+            for r in self._all(
+                "SELECT * FROM workshops WHERE market_until IS NOT NULL AND market_until >= ? AND phase != 'closed' "
+                "ORDER BY created_at, rowid",
+                (today,),
+            )
+        ]
+
+    def digest_subscribers(self, workshop_id: str) -> list[Subscriber]:
+        """Who in a workshop wants the weekly digest: the facilitator first (if they do), then each
+        participant with an address, in joining order. Their addresses leave the store only here
+        (for the digest) and to their own owner (``digest_email_of``)."""
+        with self._consistent():
+            subscribers: list[Subscriber] = []
+            row = self._one(
+                "SELECT digest_email, digest_sent_at FROM workshops WHERE id = ? AND digest_email IS NOT NULL",
+                (workshop_id,),
+            )
+            if row is not None:
+                subscribers.append(
+                    {
+                        "workshop_id": workshop_id,
+                        "participant_id": None,
+                        "name": None,
+                        "email": row[0],
+                        "sent_at": row[1],
+                    }
+                )
+            for r in self._all(
+                "SELECT id, name, digest_email, digest_sent_at FROM participants "
+                "WHERE workshop_id = ? AND digest_email IS NOT NULL ORDER BY rowid",
+                (workshop_id,),
+            ):
+                subscribers.append(
+                    {
+                        "workshop_id": workshop_id,
+                        "participant_id": r["id"],
+                        "name": r["name"],
+                        "email": r["digest_email"],
+                        "sent_at": r["digest_sent_at"],
+                    }
+                )
+            return subscribers
+
+    def digest_email_of(self, workshop_id: str, participant_id: str | None) -> str | None:
+        """One person's digest address (None: the facilitator's), for them alone."""
+        if participant_id is None:
+            row = self._one("SELECT digest_email FROM workshops WHERE id = ?", (workshop_id,))
+        else:
+            row = self._one(
+                "SELECT digest_email FROM participants WHERE workshop_id = ? AND id = ?", (workshop_id, participant_id)
+            )
+        return row[0] if row else None
+
     # --- the whole workshop ---------------------------------------------------------------------
 
     def snapshot(self, workshop_id: str) -> Snapshot | None:
@@ -532,4 +645,5 @@ class Reads:
                 ],
                 "assignments": self.assignments(workshop_id),
                 "themes": self.themes(workshop_id),
+                "proposals": self.proposals(workshop_id),
             }

@@ -33,22 +33,25 @@ from ..rows import (
     NewAgreement,
     NewCard,
     NewGoal,
+    NewProposal,
     Participant,
+    Proposal,
     Snapshot,
     Theme,
     Workshop,
 )
 from .migrations import ORIGIN_TABLES
-from .reads import Params, Reads, agreement_row, card_row, checkin_row, link_row, theme_row
+from .reads import Params, Reads, agreement_row, card_row, checkin_row, link_row, proposal_row, theme_row
 
 #: What a caller may change with the update methods, per table.
 WORKSHOP_SETTINGS = frozenset(
     {"default_visibility", "timer_ends_at", "timer_seconds", "timer_lock", "revealed", "joining_locked"}
 )
 GOAL_FIELDS = frozenset({"text", "kind"})
-CARD_FIELDS = frozenset({"text", "visibility", "status", "signed", "hidden", "reworded"})
+CARD_FIELDS = frozenset({"text", "visibility", "status", "signed", "hidden", "reworded", "offered"})
 AGREEMENT_FIELDS = frozenset({"text", "owner", "due", "done"})
-FLAGS = frozenset({"signed", "hidden", "reworded", "done", "timer_lock", "revealed", "joining_locked"})
+FLAGS = frozenset({"signed", "hidden", "reworded", "done", "timer_lock", "revealed", "joining_locked", "offered"})
+PROPOSAL_STATUSES = frozenset({"accepted", "declined", "withdrawn"})
 
 
 def _assignments(fields: Mapping[str, Any], allowed: frozenset[str], table: str) -> tuple[str, list[Any]]:
@@ -621,6 +624,72 @@ class Transaction(Reads):
 
     def delete_agreement(self, workshop_id: str, agreement_id: str) -> None:
         self._execute("DELETE FROM agreements WHERE workshop_id = ? AND id = ?", (workshop_id, agreement_id))
+
+    # --- the marketplace ------------------------------------------------------------------------
+
+    def set_market(self, workshop_id: str, until: str | None) -> None:
+        """Open the marketplace until a day (ISO date), or close it (None)."""
+        self._execute("UPDATE workshops SET market_until = ? WHERE id = ?", (until, workshop_id))
+
+    def set_market_key(self, workshop_id: str, key_hash: str | None) -> None:
+        self._execute("UPDATE workshops SET market_key_hash = ? WHERE id = ?", (key_hash, workshop_id))
+
+    def set_ask(
+        self,
+        workshop_id: str,
+        goal_id: str,
+        is_open: bool,
+        text: str | None,
+        effort: str | None,
+        owner: str | None,
+    ) -> Goal:
+        """List a goal for the marketplace (or change its ask)."""
+        self._execute(
+            "UPDATE goals SET ask_open = ?, ask_text = ?, ask_effort = ?, ask_owner = ? WHERE workshop_id = ? AND id = ?",
+            (int(is_open), text, effort, owner, workshop_id, goal_id),
+        )
+        return _must(self.goal(workshop_id, goal_id), "goal")
+
+    def add_proposal(self, workshop_id: str, proposal: NewProposal) -> Proposal:
+        return proposal_row(
+            self._insert(
+                "proposals",
+                {**proposal, "workshop_id": workshop_id, "status": "waiting", "created_at": self.clock.stamp()},
+            )
+        )
+
+    def decide_proposal(
+        self, workshop_id: str, proposal_id: str, status: str, decided_by: str | None, link_id: str | None = None
+    ) -> Proposal:
+        """A proposal accepted, declined or withdrawn (``decided_by``: who did, as ``decider``)."""
+        if status not in PROPOSAL_STATUSES:
+            raise ValueError(f"no such proposal status {status!r}")
+        row = self._execute(
+            "UPDATE proposals SET status = ?, decided_by = ?, decided_at = ?, link_id = ? "
+            "WHERE workshop_id = ? AND id = ? RETURNING *",
+            (status, decided_by, self.clock.stamp(), link_id, workshop_id, proposal_id),
+        ).fetchone()
+        return proposal_row(_must(row, "proposal"))
+
+    def set_digest_email(self, workshop_id: str, participant_id: str | None, email: str | None) -> None:
+        """A person's address for the weekly digest (None: the facilitator's); None stops it."""
+        if participant_id is None:
+            self._execute("UPDATE workshops SET digest_email = ? WHERE id = ?", (email, workshop_id))
+        else:
+            self._execute(
+                "UPDATE participants SET digest_email = ? WHERE workshop_id = ? AND id = ?",
+                (email, workshop_id, participant_id),
+            )
+
+    def mark_digest_sent(self, workshop_id: str, participant_id: str | None, stamp: str) -> None:
+        """When a person's digest (None: the facilitator's) was last sent."""
+        if participant_id is None:
+            self._execute("UPDATE workshops SET digest_sent_at = ? WHERE id = ?", (stamp, workshop_id))
+        else:
+            self._execute(
+                "UPDATE participants SET digest_sent_at = ? WHERE workshop_id = ? AND id = ?",
+                (stamp, workshop_id, participant_id),
+            )
 
     # --- check-ins ------------------------------------------------------------------------------
 
