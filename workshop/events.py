@@ -25,7 +25,7 @@ from flask import current_app, request
 from flask_socketio import ConnectionRefusedError, join_room
 from pydantic import BaseModel, Field
 
-from . import model, read, service
+from . import market, model, read, service
 from .i18n import chosen_language
 from .limits import bucket_for, cap
 from .live import (
@@ -345,6 +345,14 @@ ACTIONS: dict[str, tuple[type[BaseModel], Action]] = {
     # a participant about themself
     "set_done": (model.SetDone, service.set_done),
     "answer_checkin": (model.AnswerCheckin, service.answer_checkin),
+    # the marketplace (workshop/market.py)
+    "open_market": (model.OpenMarket, market.open_market),
+    "close_market": (model.Empty, _without_payload(market.close_market)),
+    "set_ask": (model.SetAsk, market.set_ask),
+    "set_offer": (model.SetOffer, market.set_offer),
+    "propose": (model.Propose, market.propose),
+    "decide_proposal": (model.DecideProposal, market.decide_proposal),
+    "withdraw_proposal": (model.ById, market.withdraw_proposal),
 }
 
 
@@ -398,6 +406,26 @@ def link_theme(actor, view, req):
     for change in changes:
         broadcast(actor.workshop_id, change)
     return {"version": version, "links": [change.view(viewer)[1]["link"] for change in changes]}
+
+
+@client_event("suggest_matches", model.Empty)
+def suggest_matches(actor, view, req):
+    """Anyone but the board: suggested matches over the asks and offers they may see, each with
+    its reason (no broadcast; nothing is applied)."""
+    return {"suggestions": market.suggest_matches(_store(), actor, model.viewer_of(actor, view))}
+
+
+@client_event("set_digest", model.SetDigest)
+def set_digest(actor, view, req):
+    """A participant's own address for the weekly digest (null stops it); acks it (no broadcast:
+    nobody else ever sees it)."""
+    return {"email": market.set_digest(_store(), actor, req)}
+
+
+@client_event("set_facilitator_digest", model.SetDigest)
+def set_facilitator_digest(actor, view, req):
+    """The facilitator's address for the weekly digest; acks it (no broadcast)."""
+    return {"email": market.set_facilitator_digest(_store(), actor, req)}
 
 
 @client_event("start_follow_up", model.FollowUp)

@@ -13,13 +13,13 @@ import secrets
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import Annotated, Literal, TypeVar
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
 from . import names
-from .rows import Agreement, Assignment, Card, Link, Snapshot, Workshop
+from .rows import Agreement, Assignment, Card, Goal, Link, Proposal, Snapshot, Workshop
 
 # --- Words ---------------------------------------------------------------------------------
 
@@ -42,6 +42,11 @@ GOALS_MAX = 100
 THEME_NAME_MAX = 60
 THEME_CARDS_MAX = 200  # cards one add_theme may group
 THEMES_MAX = 200  # themes in one workshop
+MARKET_DAYS_MAX = 365  # how far ahead a marketplace may be open
+EFFORT_MAX = 80
+EMAIL_MAX = 254
+PROPOSAL_KINDS = ("answer", "propose", "broker")
+PROPOSAL_STATUSES = ("waiting", "accepted", "declined", "withdrawn")
 PALETTE_SIZE = 8
 # Inbound JSON (REST bodies, socket payloads): this protocol's payloads nest three or four deep.
 JSON_DEPTH_MAX = 16
@@ -293,6 +298,38 @@ ThemeName = Annotated[
     _at_most(THEME_NAME_MAX),
 ]
 ItemId = Annotated[str, Field(pattern=ID_PATTERN)]
+# What an ask takes: "two afternoons", "Q3" (one line).
+Effort = Annotated[
+    str, Field(max_length=4 * EFFORT_MAX), AfterValidator(_clean_text), AfterValidator(_one_line), _at_most(EFFORT_MAX)
+]
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def _an_address(value: str) -> str:
+    if not _EMAIL.match(value):
+        raise ValueError("must be an e-mail address")
+    return value
+
+
+Email = Annotated[
+    str,
+    Field(max_length=4 * EMAIL_MAX),
+    AfterValidator(_clean_text),
+    AfterValidator(_one_line),
+    AfterValidator(_an_address),
+    _at_most(EMAIL_MAX),
+]
+
+
+def _a_day(value: str) -> str:
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        raise ValueError("must be a date, YYYY-MM-DD") from None
+    return value
+
+
+CalendarDay = Annotated[str, Field(pattern=r"^\d{4}-\d{2}-\d{2}$"), AfterValidator(_a_day)]
 
 
 # --- Inbound schemas (one layer for HTTP and socket) -----------------------------------------
@@ -512,6 +549,47 @@ class SeatKey(Inbound):
     """``POST /w/<code>/seat``: the secret of a personal link (from the link's #fragment)."""
 
     key: Annotated[str, Field(min_length=1, max_length=200)]
+
+
+# --- the marketplace (docs/protocol.md, "Marketplace") ---
+
+
+class OpenMarket(Inbound):
+    until: CalendarDay
+
+
+class SetAsk(Inbound):
+    """Fields left out stay as they are (for a goal without an ask: none); null clears them."""
+
+    goal_id: ItemId
+    open: bool
+    text: Text | None = None
+    effort: Effort | None = None
+    owner_id: ItemId | None = None
+
+
+class SetOffer(Inbound):
+    card_id: ItemId
+    offered: bool
+
+
+class Propose(Inbound):
+    id: ItemId
+    goal_id: ItemId
+    card_id: ItemId
+    type: LinkType = "energises"
+    note: Text | None = None
+
+
+class DecideProposal(Inbound):
+    id: ItemId
+    answer: Literal["accept", "decline"]
+
+
+class SetDigest(Inbound):
+    """``email`` is required: an address, or null to stop the digest."""
+
+    email: Email | None
 
 
 Schema = TypeVar("Schema", bound=BaseModel)
@@ -771,6 +849,124 @@ def link_for(link: Link, card: Card, viewer: Viewer) -> Link | None:
     if shown["about"] is None and link["created_by"] is not None:
         return {**link, "created_by": None}
     return link
+
+
+# --- the marketplace -----------------------------------------------------------------------
+
+
+def market_open(until: str | None, now: datetime) -> bool:
+    """A marketplace is open until the end of its last day (UTC)."""
+    return until is not None and now.date() <= date.fromisoformat(until)
+
+
+def check_market_until(until: str, now: datetime) -> None:
+    """A marketplace opens until a day after today, at most a year ahead."""
+    today, day = now.date(), date.fromisoformat(until)
+    if not today < day <= today + timedelta(days=MARKET_DAYS_MAX):
+        raise invalid(f"until: a day after today, at most {MARKET_DAYS_MAX} days ahead.")
+
+
+def check_can_offer(actor: Actor, card: Card, offered: bool) -> None:
+    """Only a card's own person offers it: a strength once they accepted it, never a hidden card."""
+    if actor.participant_id is None or card["about"] != actor.participant_id:
+        raise forbidden("Only the person a card is about offers it.")
+    if offered and card["status"] != "accepted":
+        raise forbidden("Accept this strength before you offer it.")
+    if offered and card.get("hidden"):
+        raise forbidden("A hidden card cannot be offered.")
+
+
+def ask_owner(goal: Goal) -> str | None:
+    ask = goal.get("ask")
+    return ask["owner_id"] if ask else None
+
+
+def check_can_set_ask(actor: Actor, goal: Goal, request: SetAsk) -> None:
+    """The facilitator lists goals and sets everything of an ask; its owner changes its text and
+    effort (not whether it is open, nor who owns it)."""
+    if actor.is_facilitator:
+        return
+    ask = goal.get("ask")
+    me = actor.participant_id
+    if me is None or ask is None or ask["owner_id"] != me:
+        raise forbidden("Only the facilitator, or the ask's owner, changes an ask.")
+    if request.open != ask["open"] or ("owner_id" in request.model_fields_set and request.owner_id != me):
+        raise forbidden("The ask's owner changes its text and effort; the facilitator opens, closes and hands it over.")
+
+
+def proposal_kind(actor: Actor, card: Card, seen: bool) -> str:
+    """What a proposal is, by who makes it: the card's person answers an ask; a colleague proposes
+    an offered card they can see; the facilitator brokers an offered card. ``seen``: whether the
+    maker may see the card (one they may not is not found)."""
+    if not seen:
+        raise not_found("card")
+    if card["status"] != "accepted":
+        raise forbidden("This strength waits for its person's OK.")
+    if card.get("hidden"):
+        raise forbidden("A hidden card cannot be offered.")
+    if actor.participant_id is not None and card["about"] == actor.participant_id:
+        return "answer"
+    if not card["offered"]:
+        raise forbidden("Its person does not offer this card.")
+    return "broker" if actor.is_facilitator else "propose"
+
+
+def decider_of(proposal: Proposal, card: Card, goal: Goal) -> tuple[str, str | None]:
+    """Who decides a waiting proposal: ``("person", card's person)`` for one made to a card's
+    person; for an answer, ``("owner", the ask's owner)`` when the ask has an owner (not the
+    answerer) who may see the card, else ``("facilitator", None)``."""
+    if proposal["kind"] != "answer":
+        return "person", card["about"]
+    owner = ask_owner(goal)
+    if owner is not None and owner != card["about"] and card_for(card, Viewer("participant", owner)) is not None:
+        return "owner", owner
+    return "facilitator", None
+
+
+def check_can_decide(actor: Actor, proposal: Proposal, card: Card, goal: Goal) -> str:
+    """Its decider decides a proposal (the facilitator may always decide an answer). Returns the
+    ``decider`` it is recorded with."""
+    role, person = decider_of(proposal, card, goal)
+    if actor.is_facilitator and proposal["kind"] == "answer":
+        return "facilitator"
+    if actor.participant_id is not None and actor.participant_id == person:
+        return role
+    raise forbidden("This proposal is not yours to decide.")
+
+
+def check_can_withdraw(actor: Actor, proposal: Proposal) -> None:
+    """Its maker withdraws a proposal (the facilitator, those they brokered)."""
+    mine = proposal["made_by"] == actor.participant_id if actor.participant_id else actor.is_facilitator
+    if not mine or (actor.is_facilitator and proposal["kind"] != "broker"):
+        raise forbidden("Only who made a proposal withdraws it.")
+
+
+def proposal_for(proposal: Proposal, card: Card, goal: Goal, viewer: Viewer) -> Proposal | None:
+    """A proposal as this viewer may see it, or None: seen by its maker, its decider, the card's
+    person, the ask's owner and the facilitator, and by them only while they may see the card;
+    an anonymous card's person is not named as the maker of their own answer."""
+    decider = proposal["decider"] or decider_of(proposal, card, goal)[0]
+    if viewer.is_facilitator:
+        return {**proposal, "decider": decider}
+    me = viewer.participant_id
+    if me is None or me not in (card["about"], proposal["made_by"], ask_owner(goal)):
+        return None
+    shown = card_for(card, viewer)
+    if shown is None:
+        return None
+    made_by = proposal["made_by"]
+    if shown["about"] is None and made_by == card["about"]:
+        made_by = None
+    return {**proposal, "decider": decider, "made_by": made_by}
+
+
+def waits_for(proposal: Proposal, card: Card, goal: Goal) -> str | None:
+    """Whose decision a proposal waits for: a participant id, "" for the facilitator, None when
+    it waits for nobody (decided)."""
+    if proposal["status"] != "waiting":
+        return None
+    _, person = decider_of(proposal, card, goal)
+    return person if person is not None else ""
 
 
 def assignments_for(assignments: list[Assignment], viewer: Viewer) -> list[Assignment]:

@@ -13,7 +13,7 @@ from typing import Any
 from . import model, summary
 from .clock import Clock
 from .model import Actor, Viewer
-from .rows import Snapshot, Workshop
+from .rows import Proposal, Snapshot, Workshop
 from .store import Store
 
 
@@ -29,11 +29,13 @@ def _snapshot(store: Store, workshop_id: str) -> Snapshot:
 
 def settings_of(workshop: Workshop, clock: Clock) -> dict[str, Any]:
     """The settings every screen follows, with the server's clock (timers count down on skewed clocks)."""
-    return {"server_time": clock.stamp(), **_settings(workshop)}
+    return {"server_time": clock.stamp(), **_settings(workshop, clock)}
 
 
-def _settings(workshop: Workshop) -> dict[str, Any]:
+def _settings(workshop: Workshop, clock: Clock) -> dict[str, Any]:
     return {
+        "market_until": workshop["market_until"],
+        "market_open": model.market_open(workshop["market_until"], clock.now()),
         "default_visibility": workshop["default_visibility"],
         "timer_ends_at": workshop["timer_ends_at"],
         "timer_seconds": workshop["timer_seconds"],
@@ -81,7 +83,8 @@ def state_for(store: Store, actor: Actor, view: str, language: str | None = None
             "board_link": workshop["board_link"] if viewer.is_facilitator else None,
             "follow_up_of": bool(workshop["previous_id"]),
             "follow_ups": store.follow_up_count(workshop["id"]) if viewer.is_facilitator else None,
-            **_settings(workshop),
+            **_settings(workshop, store.clock),
+            "market_key": workshop["market_key"] if viewer.is_facilitator else None,
             "prompts": prompts,
         },
         "goals": snap["goals"],
@@ -93,8 +96,19 @@ def state_for(store: Store, actor: Actor, view: str, language: str | None = None
         # Every theme holds drives the whole room sees (service: add_theme), so all see them all.
         "themes": snap["themes"],
         "checkin": _checkin_for(store, actor, viewer),
+        **market_state(snap, viewer),
+        # Each person's own digest address reaches only their own screens (not a board).
+        "digest_email": _own_digest_email(store, actor, view),
         "me": {"role": actor.role, "id": actor.participant_id, "view": view},
     }
+
+
+def _own_digest_email(store: Store, actor: Actor, view: str) -> str | None:
+    if actor.is_facilitator:
+        return store.digest_email_of(actor.workshop_id, None) if view == "console" else None
+    if actor.participant_id is None:
+        return None
+    return store.digest_email_of(actor.workshop_id, actor.participant_id)
 
 
 def _checkin_for(store: Store, actor: Actor, viewer: Viewer) -> dict | None:
@@ -106,6 +120,32 @@ def _checkin_for(store: Store, actor: Actor, viewer: Viewer) -> dict | None:
     if not viewer.is_facilitator:
         answers = [a for a in answers if a["participant_id"] == viewer.participant_id]
     return {**checkin, "answers": answers}
+
+
+# --- the marketplace ------------------------------------------------------------------------
+
+
+def market_state(snap: Snapshot, viewer: Viewer) -> dict[str, Any]:
+    """The proposals this viewer may see, how many wait for their decision, and for the
+    facilitator how many wait for each person (``waiting_by_person``; ``None`` for others)."""
+    cards = {c["id"]: c for c in snap["cards"]}
+    goals = {g["id"]: g for g in snap["goals"]}
+    proposals: list[Proposal] = []
+    waiting_by: dict[str, int] = {}
+    for proposal in snap["proposals"]:
+        card, goal = cards[proposal["card_id"]], goals[proposal["goal_id"]]
+        shown = model.proposal_for(proposal, card, goal, viewer)
+        if shown is not None:
+            proposals.append(shown)
+        whose = model.waits_for(proposal, card, goal)
+        if whose is not None:
+            waiting_by[whose] = waiting_by.get(whose, 0) + 1
+    me = "" if viewer.is_facilitator else viewer.participant_id
+    return {
+        "proposals": proposals,
+        "waiting": waiting_by.get(me, 0) if me is not None else 0,
+        "waiting_by_person": {k: n for k, n in waiting_by.items() if k} if viewer.is_facilitator else None,
+    }
 
 
 # --- the REST API ---------------------------------------------------------------------------

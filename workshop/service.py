@@ -411,7 +411,8 @@ def edit_card(store: Store, actor: Actor, request: model.EditCard) -> Change | l
         if card["reworded"] and fields.get("signed") and "text" not in fields:
             raise model.invalid("signed: its person reworded this strength; sign it only with words of your own.")
         if card["kind"] == "strength" and "text" in fields:
-            fields.update(status="pending", reworded=False)
+            # New words wait for the person's consent again, and for their offer again too.
+            fields.update(status="pending", reworded=False, offered=False)
         link_ids = step.tx.link_ids_of_card(card["id"])
         saved = _out_of_theme_if_unseen(step, step.tx.update_card(actor.workshop_id, card["id"], **fields))
         return [*_emptied_themes(step), step.changed(_card_saved(saved, before=card, link_ids=link_ids))]
@@ -835,7 +836,10 @@ def set_card_hidden(store: Store, actor: Actor, request: model.SetCardHidden) ->
         if card["hidden"] == request.hidden:
             return step.unchanged(_card_saved(card))
         link_ids = step.tx.link_ids_of_card(card["id"])
-        saved = _out_of_theme_if_unseen(step, step.tx.update_card(actor.workshop_id, card["id"], hidden=request.hidden))
+        # A card moderated away is no longer offered on the marketplace (it is not offered again
+        # by itself when shown: its person offers it anew).
+        fields = {"hidden": request.hidden, **({"offered": False} if request.hidden else {})}
+        saved = _out_of_theme_if_unseen(step, step.tx.update_card(actor.workshop_id, card["id"], **fields))
         changes = [*_emptied_themes(step), step.changed(_card_saved(saved, before=card, link_ids=link_ids))]
     return _scrubbed(store, changes)
 
