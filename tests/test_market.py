@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime, timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+import requests
 from helpers import Client
 from inprocess import elapse
 
@@ -495,6 +496,7 @@ def test_a_malformed_proposal_is_invalid(market, fields):
 def test_a_new_asks_owner_receives_the_proposals_on_it(market):
     ack = market.propose(market.cas, market.sales, market.c1, note="Noorden")
     handed = market.ask(market.sales, owner_id=market.bram.id)
+    heard(market.bram, handed["version"])
     received = [p for p in market.bram.received("proposal_saved") if p["proposal"]["id"] == ack["proposal"]["id"]]
     assert len(received) == 1 and received[0]["version"] < handed["version"]
     assert received[0]["proposal"]["decider"] == "owner"
@@ -592,3 +594,65 @@ def test_each_sets_only_their_own_digest(market):
     assert market.console.call("set_digest", {"email": "x@example.org"})["error"]["code"] == "forbidden"
     assert market.anna.call("set_facilitator_digest", {"email": "x@example.org"})["error"]["code"] == "forbidden"
     assert market.anna.call("set_digest", {})["error"]["code"] == "invalid"
+
+
+# --- afterwards: the summary and exports count what the market produced ---------------------------
+
+
+def test_the_summary_counts_what_the_market_produced_without_names(server, market):
+    if getattr(server, "clock", None) is None:
+        pytest.skip("needs the injected clock")
+    market.offer(market.bram, market.b1)
+    accepted = market.propose(market.anna, market.onboarding, market.b1, note="Bram weet dit")["proposal"]
+    declined = market.propose(market.cas, market.sales, market.c1, note="Misschien")["proposal"]
+    withdrawn = market.propose(market.console, market.sales, market.b1)
+    market.offer(market.cas, market.c_private)
+    assert market.propose(market.cas, market.onboarding, market.c_private)["ok"] is True  # the facilitator decides
+    elapse(server, 3 * 3600)
+    market.bram.call("decide_proposal", {"id": accepted["id"], "answer": "accept"})
+    market.console.call("decide_proposal", {"id": declined["id"], "answer": "decline"})
+    market.console.call("withdraw_proposal", {"id": withdrawn["proposal"]["id"]})
+
+    bearer = {"Authorization": f"Bearer {market.workshop.token}"}
+    base = f"{server.url}/api/workshops/{market.workshop.code}"
+    body = requests.get(f"{base}/summary.json", headers=bearer).json()
+    assert body["market"] == {
+        "until": market.until,
+        "proposals": 4,
+        "accepted": 1,
+        "declined": 1,
+        "withdrawn": 1,
+        "waiting": 1,
+        "median_hours_to_match": 3.0,
+    }
+    markdown = requests.get(f"{base}/summary.md", headers=bearer).text
+    assert "## Marketplace" in markdown and "accepted 1, declined 1, withdrawn 1, waiting 1" in markdown
+    assert "Median time to a match: 3.0 hours" in markdown
+    page = requests.get(f"{server.url}/w/{market.workshop.code}/summary", headers=bearer).text
+    assert 'data-testid="market-accepted">1<' in page
+
+    # The team's summary counts only proposals on cards the team sees; no note, no name of them.
+    team_url = market.console.call("create_team_link", {})["url"]
+    team = requests.get(team_url + "/summary.json").json()
+    assert team["market"] == {**body["market"], "proposals": 3, "waiting": 0}
+    # The marketplace export leaves the room: the team's counts.
+    assert requests.get(f"{base}/marketplace.json", headers=bearer).json()["market"] == team["market"]
+    for text in ("Bram weet dit", "Misschien"):
+        assert text not in json.dumps(body) and text not in json.dumps(team) and text not in markdown
+
+
+def test_a_summary_without_a_market_says_nothing_of_it(server, new_workshop):
+    workshop = new_workshop(goals=GOALS)
+    bearer = {"Authorization": f"Bearer {workshop.token}"}
+    base = f"{server.url}/api/workshops/{workshop.code}"
+    assert requests.get(f"{base}/summary.json", headers=bearer).json()["market"] == {
+        "until": None,
+        "proposals": 0,
+        "accepted": 0,
+        "declined": 0,
+        "withdrawn": 0,
+        "waiting": 0,
+        "median_hours_to_match": None,
+    }
+    assert "Marketplace" not in requests.get(f"{base}/summary.md", headers=bearer).text
+    assert 'data-testid="market"' not in requests.get(f"{server.url}/w/{workshop.code}/summary", headers=bearer).text

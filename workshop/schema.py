@@ -155,6 +155,18 @@ class CheckinRow(Shape):
     ratings: list[Rating | None]
 
 
+class Market(Shape):
+    """What the marketplace produced: counts only, no names."""
+
+    until: str | None  # its last day (ISO date), or None when it is not open
+    proposals: int
+    accepted: int
+    declined: int
+    withdrawn: int
+    waiting: int
+    median_hours_to_match: float | None  # from a proposal to its acceptance
+
+
 class Summary(Shape):
     """GET /api/workshops/<code>/summary.json (and the team link's summary.json)."""
 
@@ -169,6 +181,7 @@ class Summary(Shape):
     agreements: list[Agreement]
     changes: Changes | None
     checkins: list[CheckinRow]
+    market: Market
 
 
 def summary_json_schema() -> dict:

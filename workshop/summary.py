@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import csv
 import io
+import statistics
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from .model import FACILITATOR, Viewer, card_for, link_for
@@ -151,6 +153,30 @@ def build(snapshot: Snapshot, viewer: Viewer = FACILITATOR) -> dict:
         "unlinked_drives": unlinked,
         # Cards shared without a name (the team's view of anonymous drives).
         "anonymous": [{**entry(c), "kind": c["kind"]} for c in snapshot["cards"] if c["about"] is None],
+        "market": market_of(snapshot),
+    }
+
+
+def market_of(seen: Snapshot) -> dict:
+    """What the marketplace produced, in counts only (no names, no texts): its proposals by
+    status and the median time from a proposal to its acceptance, in hours. Counted over the
+    proposals on cards the reader may see (``seen`` is ``visible_part``'s)."""
+    cards = {c["id"] for c in seen["cards"]}
+    proposals = [p for p in seen.get("proposals", []) if p["card_id"] in cards]
+    statuses = [p["status"] for p in proposals]
+    hours = [
+        (datetime.fromisoformat(p["decided_at"]) - datetime.fromisoformat(p["created_at"])).total_seconds() / 3600
+        for p in proposals
+        if p["status"] == "accepted" and p["decided_at"]
+    ]
+    return {
+        "until": seen["workshop"].get("market_until"),
+        "proposals": len(proposals),
+        "accepted": statuses.count("accepted"),
+        "declined": statuses.count("declined"),
+        "withdrawn": statuses.count("withdrawn"),
+        "waiting": statuses.count("waiting"),
+        "median_hours_to_match": round(statistics.median(hours), 2) if hours else None,
     }
 
 
@@ -251,6 +277,30 @@ def to_markdown(summary: dict, _: Callable[[str], str] = _identity) -> str:
             when = f" ({a['due']})" if a["due"] else ""
             status = f" — {done_word}" if a["done"] else ""
             lines.append(f"- {_md_escape(a['text'])}: {who}{when}{status} · {_md_escape(a['goal'])}")
+        lines.append("")
+    market = summary.get("market")
+    if market and (market["until"] or market["proposals"]):
+        marketplace_label = _("Marketplace")
+        lines += [f"## {marketplace_label}", ""]
+        if market["until"]:
+            lines.append("- " + _("Open until %(day)s") % {"day": market["until"]})
+        lines.append(
+            "- "
+            + _(
+                "Proposals: %(n)s (accepted %(accepted)s, declined %(declined)s, withdrawn %(withdrawn)s, waiting %(waiting)s)"
+            )
+            % {
+                "n": market["proposals"],
+                "accepted": market["accepted"],
+                "declined": market["declined"],
+                "withdrawn": market["withdrawn"],
+                "waiting": market["waiting"],
+            }
+        )
+        if market["median_hours_to_match"] is not None:
+            lines.append(
+                "- " + _("Median time to a match: %(hours)s hours") % {"hours": market["median_hours_to_match"]}
+            )
         lines.append("")
     lines += [f"## {goals_with_nobody}", ""]
     lines += [f"- {_md_escape(g['text'])}" for g in summary["open_goals"]] or [f"- _{none}_"]
@@ -538,6 +588,7 @@ def marketplace(summary: dict) -> dict:
         "workshop": {"title": summary["workshop"]["title"]},
         "asks": [{"kind": g["kind"], "goal": g["text"]} for g in summary["open_goals"]],
         "offers": [{"person": d["person"], "drive": d["text"]} for d in summary["unlinked_drives"]],
+        "market": summary.get("market"),
     }
 
 
