@@ -656,3 +656,98 @@ def test_a_summary_without_a_market_says_nothing_of_it(server, new_workshop):
     }
     assert "Marketplace" not in requests.get(f"{base}/summary.md", headers=bearer).text
     assert 'data-testid="market"' not in requests.get(f"{server.url}/w/{workshop.code}/summary", headers=bearer).text
+
+
+# --- the read-only market key ----------------------------------------------------------------------
+
+
+def market_key(server, workshop, token=None) -> requests.Response:
+    return requests.post(
+        f"{server.url}/api/workshops/{workshop.code}/market-key",
+        headers={"Authorization": f"Bearer {token or workshop.token}"},
+    )
+
+
+def test_a_market_key_shows_the_teams_view_of_asks_and_offers_only(server, market):
+    market.offer(market.anna, market.a1)
+    market.offer(market.cas, market.c_anon)
+    market.offer(market.cas, market.c_private)
+    market.offer(market.bram, market.b1)
+    market.console.call("set_card_hidden", {"id": market.b1["id"], "hidden": True})
+    strength = market.anna.call("add_card", {"kind": "strength", "text": "Geduldig", "about": market.bram.id})["card"]
+    market.bram.call("respond_strength", {"id": strength["id"], "answer": "accept"})
+    market.offer(market.bram, strength)
+    market.ask(market.calls, open=False, text="Nobody asks this now")
+    market.propose(market.cas, market.onboarding, market.c1, note="Een voorstel")
+
+    r = market_key(server, market.workshop)
+    assert r.status_code == 201 and r.headers["Cache-Control"] == "no-store"
+    key, url = r.json()["key"], r.json()["url"]
+    assert url == f"{server.url}/api/market?key={key}"
+    body = requests.get(url).json()
+    assert body == {
+        "workshop": {"title": "Team day"},
+        "until": market.until,
+        "asks": [
+            {
+                "goal": "Klant onboarding verbeteren",
+                "kind": "project",
+                "text": "Wie helpt klanten op weg?",
+                "effort": "twee middagen",
+            },
+            {
+                "goal": "Grow sales in the north",
+                "kind": "goal",
+                "text": "Ideas for the north",
+                "effort": "an hour a week",
+            },
+        ],
+        "offers": [
+            {"text": "Onboarding nieuwe klanten", "kind": "drive"},
+            {"text": "Explaining onboarding to klant", "kind": "drive"},
+            {"text": "Geduldig", "kind": "strength"},
+        ],
+    }
+    for secret in ("Anna", "Bram", "Cas", market.anna.id, market.cas.id, "Quiet sales work", "Een voorstel"):
+        assert secret not in json.dumps(body)
+    assert market.workshop.code not in json.dumps(body)
+
+    # A new key replaces the old; revoking stops it; a wrong key is not found.
+    fresh = market_key(server, market.workshop).json()
+    assert requests.get(url).status_code == 404
+    assert requests.get(fresh["url"]).status_code == 200
+    revoked = requests.delete(
+        f"{server.url}/api/workshops/{market.workshop.code}/market-key",
+        headers={"Authorization": f"Bearer {market.workshop.token}"},
+    )
+    assert revoked.status_code == 204
+    assert requests.get(fresh["url"]).json()["error"]["code"] == "not_found"
+    assert requests.get(f"{server.url}/api/market").status_code == 404
+
+
+def test_only_the_facilitators_bearer_makes_a_market_key(server, market):
+    anna = market.workshop.people["Anna"]["participant_token"]
+    assert market_key(server, market.workshop, anna).status_code == 403
+    assert market_key(server, market.workshop, "x" * 43).status_code == 401
+    cookie = {"Cookie": f"wf_{market.workshop.code}={market.workshop.token}"}
+    assert (
+        requests.post(f"{server.url}/api/workshops/{market.workshop.code}/market-key", headers=cookie).status_code
+        == 401
+    )
+    other = market.workshop.api.create_workshop()
+    assert market_key(server, market.workshop, other["facilitator_token"]).status_code == 403
+
+
+def test_guessing_market_keys_is_limited(tmp_path):
+    from workshop import create_app
+    from workshop.limits import limiter
+
+    app = create_app({"DATABASE": str(tmp_path / "keys.sqlite3"), "GUESS_LIMIT": "3 per minute"})
+    limiter.reset()
+    client = app.test_client()
+    client.environ_base["REMOTE_ADDR"] = "203.0.113.9"
+    client.get("/")  # a device id first
+    misses = [client.get("/api/market?key=" + "x" * 43).status_code for _ in range(3)]
+    assert misses == [404] * 3
+    refused = client.get("/api/market?key=" + "y" * 43)
+    assert (refused.status_code, refused.json["error"]["code"]) == (429, "rate_limited")

@@ -9,7 +9,7 @@ import json
 
 from flask import Blueprint, Response, jsonify, request
 
-from . import limits, model, read, service, summary
+from . import limits, market, model, read, service, summary
 from .i18n import use_workshop_language
 from .live import broadcast, close_workshop_rooms, disconnect_room_later, key_room
 from .rows import Workshop
@@ -213,6 +213,37 @@ def revoke_team_link(code):
     workshop = workshop_or_404(code)
     service.revoke_team_link(store(), actor_for(workshop, "facilitator", allow_cookie=False))
     return "", 204
+
+
+# --- the marketplace's read-only key ---------------------------------------------------------
+
+
+@bp.post("/workshops/<code>/market-key")
+def create_market_key(code):
+    """A new read-only key for an intranet page showing the open asks and offers (an earlier one
+    stops working): 201 ``{key, url}``."""
+    workshop = workshop_or_404(code)
+    key = market.create_market_key(store(), actor_for(workshop, "facilitator", allow_cookie=False))
+    return _secret({"key": key, "url": absolute("api.market_view", key=key)})
+
+
+@bp.delete("/workshops/<code>/market-key")
+def revoke_market_key(code):
+    workshop = workshop_or_404(code)
+    market.revoke_market_key(store(), actor_for(workshop, "facilitator", allow_cookie=False))
+    return "", 204
+
+
+#: The workshop a market key opens; none is a miss, which spends guess budget (workshop/limits.py).
+_by_market_key = limits.a_miss_when_not_found(market.workshop_by_market_key)
+
+
+@bp.get("/market")
+def market_view():
+    """The team's view of the marketplace for the holder of its read-only key: open asks and
+    offers, no names, no proposals."""
+    workshop = _by_market_key(store(), request.args.get("key"))
+    return jsonify(market.market_view(store(), workshop))
 
 
 # --- credentials ---------------------------------------------------------------------------

@@ -76,7 +76,7 @@ DEVICE_COOKIE = "wd"
 DEVICE_COOKIE_MAX_AGE = 60 * 60 * 24 * 365
 _DEVICE_ID = re.compile(r"^[A-Za-z0-9_-]{22}$")
 #: The routes that tell whether a code exists without naming it in their path.
-GUESSED_FIELDS = {"views.join_by_code": "code"}
+GUESSED_FIELDS = {"views.join_by_code": "code", "api.market_view": "key"}
 
 
 def setting(key: str, config: Mapping[str, object] | None = None):

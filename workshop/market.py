@@ -18,7 +18,7 @@ from __future__ import annotations
 from . import model
 from .model import Actor, Viewer, WorkshopError
 from .read import settings_of
-from .rows import Ask, Card, Goal, Proposal
+from .rows import Ask, Card, Goal, Proposal, Workshop
 from .service import Change, Step, _card_saved, _changing, _link_change, _must, _own_card, _workshop
 from .store import Store
 
@@ -325,3 +325,52 @@ def _set_digest(store: Store, actor: Actor, participant_id: str | None, email: s
             raise model.not_found("participant")
         tx.set_digest_email(actor.workshop_id, participant_id, email)
     return email
+
+
+# --- the read-only market key: an intranet page shows the open asks and offers ---------------
+
+
+def create_market_key(store: Store, actor: Actor) -> str:
+    """A new read-only market key (an earlier one stops working); only its hash is kept."""
+    model.check_facilitator(actor)
+    key = model.new_token()
+    with store.transaction() as tx:
+        _workshop(tx, actor.workshop_id)
+        tx.set_market_key(actor.workshop_id, model.hash_token(key))
+    return key
+
+
+def revoke_market_key(store: Store, actor: Actor) -> None:
+    model.check_facilitator(actor)
+    with store.transaction() as tx:
+        tx.set_market_key(actor.workshop_id, None)
+
+
+def workshop_by_market_key(store: Store, key: str | None) -> Workshop:
+    """The workshop a market key opens; an unknown key is ``not_found`` (a miss)."""
+    if not key or len(key) > 200:
+        raise model.not_found()
+    workshop = store.workshop_by_market_key(model.hash_token(key))
+    if workshop is None:
+        raise model.not_found()
+    return workshop
+
+
+def market_view(store: Store, workshop: Workshop) -> dict:
+    """What the read-only key shows (``GET /api/market``): the team's view only — the open asks
+    and the offered cards the team sees, without names, facilitator-only, hidden or pending
+    cards, and no proposals."""
+    snap = store.snapshot(workshop["id"])
+    if snap is None:
+        raise model.not_found()
+    asks = [
+        {"goal": g["text"], "kind": g["kind"], "text": ask["text"], "effort": ask["effort"]}
+        for g in snap["goals"]
+        if (ask := g["ask"]) is not None and ask["open"]
+    ]
+    offers = [
+        {"text": c["text"], "kind": c["kind"]}
+        for c in snap["cards"]
+        if c["offered"] and c["status"] == "accepted" and model.card_for(c, model.TEAM) is not None
+    ]
+    return {"workshop": {"title": workshop["title"]}, "until": workshop["market_until"], "asks": asks, "offers": offers}
