@@ -194,3 +194,85 @@ def test_retention_erases_down_to_the_bytes(tmp_path):
             assert not on_disk(live.db_path, word)
     finally:
         live.stop()
+
+
+# --- the marketplace (issue 15) --------------------------------------------------------------------
+
+
+def open_market(console) -> dict:
+    """The workshop open as a marketplace for a week, its first goal asked (by the facilitator)."""
+    from datetime import UTC, datetime, timedelta
+
+    until = (datetime.now(UTC).date() + timedelta(days=7)).isoformat()
+    assert console.call("open_market", {"until": until})["ok"] is True
+    goals = console.call("sync")["state"]["goals"]
+    return goals[0]
+
+
+def a_proposal(client, goal_id, card_id, note) -> dict:
+    ack = client.call(
+        "propose", {"id": "erase-" + secrets.token_hex(6), "goal_id": goal_id, "card_id": card_id, "note": note}
+    )
+    assert ack["ok"] is True, ack
+    return ack["proposal"]
+
+
+def test_a_person_who_leaves_takes_their_marketplace_words_from_the_disk(disk, room):
+    console = room.facilitator()
+    goal = open_market(console)
+    console.call("set_ask", {"goal_id": goal["id"], "open": True, "text": marker("Ask")})
+    for how in ("leave", "remove"):
+        person, colleague = room.participant(marker("Name")), room.participant(marker("Colleague"))
+        address = marker("mail").lower() + "@example.org"
+        person.call("set_digest", {"email": address})
+        own = person.call("add_card", {"kind": "drive", "text": marker("Drive")})["card"]
+        offered = colleague.call("add_card", {"kind": "drive", "text": marker("Other")})["card"]
+        colleague.call("set_offer", {"card_id": offered["id"], "offered": True})
+        person.call("set_offer", {"card_id": own["id"], "offered": True})
+        answered, proposed, received = marker("Answer"), marker("Proposed"), marker("Received")
+        a_proposal(person, goal["id"], own["id"], answered)  # an answer with their own card
+        a_proposal(person, goal["id"], offered["id"], proposed)  # they propose a colleague's offer
+        # A colleague's proposal of their card goes too (on a second goal, so the pair is free).
+        second = console.call("add_goal", {"text": marker("Goal")})["goal"]
+        console.call("set_ask", {"goal_id": second["id"], "open": True})
+        a_proposal(colleague, second["id"], own["id"], received)
+
+        def erase(person=person, how=how):
+            if how == "leave":
+                person.call("leave_workshop", {})
+            else:
+                console.call("remove_participant", {"id": person.id})
+
+        written_then_erased(disk, [address, answered, proposed, received], erase)
+        remaining = console.call("sync")["state"]["proposals"]
+        assert remaining == []
+
+
+def test_a_changed_or_stopped_digest_address_is_gone_from_the_disk(disk, room):
+    console = room.facilitator()
+    anna = room.participant(marker("Anna"))
+    first, second = (marker("mail").lower() + "@example.org" for _ in range(2))
+    anna.call("set_digest", {"email": first})
+    written_then_erased(disk, [first], lambda: anna.call("set_digest", {"email": second}))
+    written_then_erased(disk, [second], lambda: anna.call("set_digest", {"email": None}))
+    lead = marker("lead").lower() + "@example.org"
+    console.call("set_facilitator_digest", {"email": lead})
+    written_then_erased(disk, [lead], lambda: console.call("set_facilitator_digest", {"email": None}))
+
+
+def test_an_erased_workshop_takes_its_marketplace_from_the_disk(disk, room):
+    console = room.facilitator()
+    goal = open_market(console)
+    ask, effort = marker("Ask"), marker("Effort")
+    console.call("set_ask", {"goal_id": goal["id"], "open": True, "text": ask, "effort": effort})
+    lead = marker("lead").lower() + "@example.org"
+    console.call("set_facilitator_digest", {"email": lead})
+    anna = room.participant(marker("Anna"))
+    card = anna.call("add_card", {"kind": "drive", "text": marker("Drive")})["card"]
+    note = marker("Note")
+    a_proposal(anna, goal["id"], card["id"], note)
+    written_then_erased(
+        disk,
+        [ask, effort, lead, note],
+        lambda: requests.delete(f"{disk.url}/api/workshops/{room.code}", headers=bearer(room.token)),
+    )
