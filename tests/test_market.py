@@ -377,6 +377,14 @@ def test_an_anonymous_cards_person_is_never_named_by_their_answer(market):
     assert market.cas.id not in json.dumps(market.anna.received("proposal_saved") + market.anna.received("link_saved"))
 
 
+def test_who_proposed_an_anonymous_card_is_named_only_to_themself_and_its_person(market):
+    market.offer(market.cas, market.c_anon)
+    ack = market.propose(market.bram, market.onboarding, market.c_anon)
+    assert ack["proposal"]["made_by"] == market.bram.id  # Bram knows what he did
+    assert heard(market.cas, ack["version"])[1]["proposal"]["made_by"] == market.bram.id  # Cas sees her card whole
+    assert heard(market.anna, ack["version"])[1]["proposal"]["made_by"] is None  # as on a link of the card
+
+
 def test_an_answer_with_a_card_the_owner_cannot_see_is_the_facilitators_to_decide(market):
     ack = market.propose(market.cas, market.onboarding, market.c_private)
     assert ack["proposal"]["decider"] == "facilitator"

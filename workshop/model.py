@@ -944,7 +944,7 @@ def check_can_withdraw(actor: Actor, proposal: Proposal) -> None:
 def proposal_for(proposal: Proposal, card: Card, goal: Goal, viewer: Viewer) -> Proposal | None:
     """A proposal as this viewer may see it, or None: seen by its maker, its decider, the card's
     person, the ask's owner and the facilitator, and by them only while they may see the card;
-    an anonymous card's person is not named as the maker of their own answer."""
+    on a card shown without its person, its maker is not named (but to the maker)."""
     decider = proposal["decider"] or decider_of(proposal, card, goal)[0]
     if viewer.is_facilitator:
         return {**proposal, "decider": decider}
@@ -954,8 +954,10 @@ def proposal_for(proposal: Proposal, card: Card, goal: Goal, viewer: Viewer) -> 
     shown = card_for(card, viewer)
     if shown is None:
         return None
+    # As for a link: who made it is named only where the card's person is (a viewer always
+    # knows what they made themself), so an anonymous card's person is never named by it.
     made_by = proposal["made_by"]
-    if shown["about"] is None and made_by == card["about"]:
+    if shown["about"] is None and made_by != me:
         made_by = None
     return {**proposal, "decider": decider, "made_by": made_by}
 

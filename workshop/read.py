@@ -184,6 +184,9 @@ def facilitators_workshop(store: Store, workshop: Workshop) -> dict[str, Any]:
         "agreements": snap["agreements"],
         "assignments": snap["assignments"],
         "themes": snap["themes"],
+        "market_until": w["market_until"],
+        "market_key": w["market_key"],
+        "proposals": market_state(snap, model.FACILITATOR)["proposals"],
     }
 
 
