@@ -4,14 +4,15 @@ Each history is a new workshop: a facilitator's console and 3–4 participants' 
 first write some cards (some linked), then do everything they can (cards of every visibility,
 strengths signed or not and accepted, reworded or declined, hiding, leaving and removal,
 phases, closing and reopening, links, +1s, agreements, check-ins, the strength round, themes
-(grouping any card, moving, ungrouping, linking a theme), follow-ups, team links, erasure), while
-these spies listen:
+(grouping any card, moving, ungrouping, linking a theme), follow-ups, team links, erasure, and the
+marketplace: asks and their owners, offers, proposals made, accepted, declined and withdrawn,
+suggestions asked for, digest addresses, the market key), while these spies listen:
 
 - every participant's phone (each is a colleague for the others' items), and the first person's
   own board as well (their laptop: view ``board`` with their token, the same person's sight),
 - the board (the facilitator's key, view ``board``; and a board with its own key, where the
   server offers one),
-- the team link (page, JSON, Markdown, SVG map) and the marketplace exports,
+- the team link (page, JSON, Markdown, SVG map), the marketplace exports and the market key's JSON,
 - a newcomer holding only the join code, who tries to join (and, admitted, is one more phone).
 
 Every text, name and comment is a fresh marker, so the leak finder recognises it anywhere.
@@ -49,6 +50,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from html.parser import HTMLParser
 from typing import ClassVar, NamedTuple
 
@@ -242,7 +244,7 @@ class Known:
     string is the item's ``id`` or its ``text`` (a name, a card's words, a code, a credential)."""
 
     key: str
-    kind: str  # person | card | link | agreement | answer | code | credential
+    kind: str  # person | card | link | agreement | proposal | ask | answer | code | credential
     form: str  # id | text
 
 
@@ -307,7 +309,7 @@ class Finder:
                         leak("id", known.key, token)
                     if known.kind == "person":
                         persons.add(known.key)
-                    elif known.kind in ("card", "link", "agreement"):
+                    elif known.kind in ("card", "link", "agreement", "proposal"):
                         items.add(known.key)
             for obj in group.objects:
                 key = self.item_by_shape(obj)
@@ -322,14 +324,14 @@ class Finder:
                         leak("tie", item, person=person)
         return list(found.values())
 
-    PERSON_FIELDS = ("about", "author", "created_by", "owner")
+    PERSON_FIELDS = ("about", "author", "created_by", "owner", "made_by")
 
     def named_fields(self, obj: dict) -> list[tuple[str, str, str]]:
         """(item, field, person) for each field of an item's object that names a person:
         checked field by field, so that a person who may be tied to a card in one way (say, as
         the owner of an agreement on it) cannot pass as its author."""
         item = self.known.get(obj.get("id")) if isinstance(obj.get("id"), str) else None
-        if item is None or item.form != "id" or item.kind not in ("card", "link", "agreement"):
+        if item is None or item.form != "id" or item.kind not in ("card", "link", "agreement", "proposal"):
             return []
         named = []
         for field_name in self.PERSON_FIELDS:
@@ -362,20 +364,30 @@ class Finder:
                 row = rules.card_row(card)
                 if key in f.cards:
                     return row, f"{row} {card.text} of {self.name(card.about, facts)}"
-                what = rules.LINK_ROW if key in f.links else rules.AGREEMENT_ROW
+                what = (
+                    rules.LINK_ROW
+                    if key in f.links
+                    else rules.PROPOSAL_ROW
+                    if key in f.proposals
+                    else rules.AGREEMENT_ROW
+                )
                 return what, f"{what.split(',')[0]} on {row} {card.text} of {self.name(card.about, facts)}"
         if key.startswith("pair:"):
             giver, receiver = key[5:].split(">")
             return rules.PAIR_ROW, f"the pair {self.name(giver, facts)} → {self.name(receiver, facts)}"
         if key.startswith("answer:"):
             return rules.CHECKIN_ROW, "a check-in answer"
+        if key.startswith("ask:"):
+            return rules.ASK_ROW, "an ask"
         kind = next((k.kind for k in self.known.values() if k.key == key), "item")
-        row = {"code": rules.CODE_ROW, "credential": rules.CREDENTIAL_ROW}.get(kind, kind)
+        row = {"code": rules.CODE_ROW, "credential": rules.CREDENTIAL_ROW, "digest": rules.DIGEST_ROW}.get(kind, kind)
         return row, row if kind != "card" else "a card (gone by now)"
 
     @staticmethod
     def _card_behind(key: str, f: Facts) -> tuple[str | None, rules.Card | None]:
         """The card an item is (or whose link or agreement it is), with its key."""
+        if key in f.proposals:
+            return f.proposals[key].card, f.cards.get(f.proposals[key].card)
         if key in f.agreements:
             key = f.agreements[key].link
         if key in f.links:
@@ -397,6 +409,7 @@ class Finder:
                 ("owner", person in owners),
                 ("maker", any(l.maker == person for l in links)),
                 ("+1", any(person in l.endorsers for l in links)),
+                ("proposer", any(p.maker == person for p in f.proposals.values() if p.card == card_key)),
             ):
                 if related:
                     return word
@@ -508,6 +521,8 @@ class Room:
     whole: Facts | None = None  # as the server keeps it (to describe what leaked)
     team_token: str | None = None
     revoked: list = field(default_factory=list)  # team link tokens that must no longer work
+    market_key: str | None = None
+    market_revoked: list = field(default_factory=list)  # market keys that must no longer work
     answers: dict = field(default_factory=dict)  # answer key -> rules.Answer
     deleted: bool = False
     gone_checked: bool = False
@@ -607,6 +622,9 @@ class Adversary(RuleBasedStateMachine):
                     if isinstance(what, Person):
                         self._add_strength(person, what, more)
                     elif (card := self._add_drive(person, what)) and more:
+                        if more["position"] == 0:  # a drive linked to the first goal is offered too
+                            self._tell("offered")
+                            self.as_person(person, "set_offer", {"card_id": card["id"], "offered": True})
                         self._tell(f"linked to {more['text']}")
                         self._new_item(
                             self.as_person(person, "add_link", {"card_id": card["id"], "goal_id": more["id"]}),
@@ -627,6 +645,14 @@ class Adversary(RuleBasedStateMachine):
         self.rooms.append(room)
         seats = [self._join(room, first + secrets.token_hex(3)) for first in FIRST_NAMES[:people]]
         self._enter(room, [seat for seat in seats if isinstance(seat, Seat)])
+        self._open_market()
+        # Two goals listed from the start: one owned by the first person, one by nobody.
+        goals = self.console.call("sync", {})["state"]["goals"]
+        for goal, owner in zip(goals, (self.people[0] if self.people else None, None)):
+            text = secret("drive")
+            self._register(text, "ask:" + goal["id"], "ask", "text")
+            payload = {"goal_id": goal["id"], "open": True, "text": text, "owner_id": owner.id if owner else None}
+            self.as_facilitator("set_ask", payload)
 
     def _add_room(self, created: dict, previous: int | None) -> Room:
         room = Room(len(self.rooms), created["code"], created["facilitator_token"], previous)
@@ -1082,6 +1108,210 @@ class Adversary(RuleBasedStateMachine):
             for link in ack.get("links", []):
                 self._register(link["id"], link["id"], "link", "id")
 
+    # --- rules: the marketplace (issue 15) -------------------------------------------------------
+
+    def _open_market(self, open_it: bool = True) -> None:
+        """The facilitator opens the marketplace for a week (or closes it)."""
+        if not open_it:
+            self.as_facilitator("close_market", {})
+            return
+        until = (datetime.now(UTC).date() + timedelta(days=7)).isoformat()
+        self.as_facilitator("open_market", {"until": until})
+
+    @rule(open_it=st.booleans())
+    def market(self, open_it):
+        with self.step(f"the facilitator {'opens' if open_it else 'closes'} the marketplace"):
+            self._open_market(open_it)
+
+    @rule(data=st.data())
+    def ask(self, data):
+        """The facilitator lists a goal as an ask (words that share a word with drives or
+        strengths, so that suggestions find matches), with an owner or none; or its owner
+        rewrites it."""
+        goal = self.pick(data, self.room.raw["goals"], "goal")
+        ask = goal.get("ask")
+        owner = self.person(ask["owner_id"]) if ask else None
+        text = secret(self.pick(data, ["drive", "strength", "ask"], "words"))
+        self._register(text, "ask:" + goal["id"], "ask", "text")
+        if owner is not None and owner in self.writers() and data.draw(st.booleans(), label="by its owner"):
+            with self.step(f"{owner.name} rewrites the ask of {goal['text']} as {text}"):
+                self.as_person(owner, "set_ask", {"goal_id": goal["id"], "open": ask["open"], "text": text})
+            return
+        new_owner = self.pick(data, [None, *self.people], "owner")
+        is_open = data.draw(st.integers(0, 3), label="open") > 0
+        with self.step(
+            f"the facilitator asks {text} for {goal['text']} ({'open' if is_open else 'closed'}), "
+            f"owner {new_owner.name if new_owner else 'nobody'}"
+        ):
+            payload = {
+                "goal_id": goal["id"],
+                "open": is_open,
+                "text": text,
+                "owner_id": new_owner.id if new_owner else None,
+            }
+            self.as_facilitator("set_ask", payload)
+
+    @precondition(lambda self: self.room.cards() and self.writers())
+    @rule(data=st.data())
+    def offer(self, data):
+        card = self.pick(data, self.room.cards(), "card")
+        by = self.person(card["about"])
+        if by not in self.writers() or not data.draw(st.integers(0, 4), label="by its person"):
+            by = self.pick(data, self.writers(), "who tries")
+        offered = not card.get("offered")
+        with self.step(f"{by.name} {'offers' if offered else 'stops offering'} {self.describe(card)}"):
+            self.as_person(by, "set_offer", {"card_id": card["id"], "offered": offered})
+
+    @precondition(lambda self: self.room.cards())
+    @rule(data=st.data())
+    def propose(self, data):
+        """A proposal between a goal and a card: by the card's person (an answer), a colleague or
+        the facilitator (refusals included: any card, any goal, market open or not)."""
+        card = self.pick(data, self.room.cards(), "card")
+        asked = [g for g in self.room.raw["goals"] if (g.get("ask") or {}).get("open")]
+        goals = asked if asked and data.draw(st.integers(0, 3), label="an asked goal") else self.room.raw["goals"]
+        goal = self.pick(data, goals, "goal")
+        person = self.person(card["about"])
+        choices = [None, *self.writers()] + ([person] * 2 if person in self.writers() else [])
+        by = self.pick(data, choices, "by")
+        note = secret("note") if data.draw(st.booleans(), label="with a note") else None
+        kind = self.pick(data, list(LINK_TYPES), "type")
+        with self.step(
+            f"{by.name if by else 'the facilitator'} proposes {self.describe(card)} for {goal['text']}"
+            + (f" saying {note}" if note else "")
+        ):
+            payload = {"id": "prop-" + secrets.token_hex(6), "goal_id": goal["id"], "card_id": card["id"], "type": kind}
+            payload |= {"note": note} if note else {}
+            ack = self.as_person(by, "propose", payload) if by else self.as_facilitator("propose", payload)
+            self._new_item(ack, "proposal", "proposal", note)
+
+    def answerable(self) -> list[tuple[Person, dict, dict]]:
+        """(person, their card, a goal with an open ask) for every card of someone taking part."""
+        asked = [g for g in self.room.raw["goals"] if (g.get("ask") or {}).get("open")]
+        taken = {(l["card_id"], l["goal_id"]) for l in self.room.raw.get("links", [])}
+        taken |= {(p["card_id"], p["goal_id"]) for p in self.proposals() if p["status"] == "waiting"}
+        return [
+            (p, c, g)
+            for c in self.room.cards()
+            if (p := self.person(c["about"])) in self.writers()
+            for g in asked
+            if (c["id"], g["id"]) not in taken
+        ]
+
+    @precondition(lambda self: self.answerable())
+    @rule(data=st.data())
+    def answer_ask(self, data):
+        """A person answers an open ask with one of their cards: "I'd like to contribute"."""
+        person, card, goal = self.pick(data, self.answerable(), "answer")
+        note = secret("note")
+        with self.step(f"{person.name} answers the ask of {goal['text']} with {self.describe(card)} saying {note}"):
+            payload = {"id": "prop-" + secrets.token_hex(6), "goal_id": goal["id"], "card_id": card["id"], "note": note}
+            self._new_item(self.as_person(person, "propose", payload), "proposal", "proposal", note)
+
+    def proposals(self) -> list[dict]:
+        return self.room.raw.get("proposals", [])
+
+    @precondition(lambda self: self.proposals())
+    @rule(data=st.data())
+    def decide(self, data):
+        """Someone accepts, declines or withdraws a proposal (whoever tries: refusals included)."""
+        proposal = self.pick(data, self.proposals(), "proposal")
+        how = self.pick(data, ["accept", "accept", "decline", "withdraw"], "how")
+        card = next((c for c in self.room.cards() if c["id"] == proposal["card_id"]), None)
+        deciders = [self.person(card["about"]) if card else None, self.person(proposal["made_by"])]
+        deciders += [
+            self.person((g.get("ask") or {}).get("owner_id"))
+            for g in self.room.raw["goals"]
+            if g["id"] == proposal["goal_id"]
+        ]
+        options = [None, *(p for p in deciders if p in self.people), *self.people]
+        by = self.pick(data, options, "by")
+        with self.step(f"{by.name if by else 'the facilitator'} tries to {how} a proposal"):
+            if how == "withdraw":
+                event, payload = "withdraw_proposal", {"id": proposal["id"]}
+            else:
+                event, payload = "decide_proposal", {"id": proposal["id"], "answer": how}
+            ack = self.as_person(by, event, payload) if by else self.as_facilitator(event, payload)
+            link_id = (ack.get("proposal") or {}).get("link_id")
+            if link_id and link_id not in self.known:
+                self._register(link_id, link_id, "link", "id")
+
+    def waiting(self) -> list[tuple[Person | None, dict]]:
+        """(its decider, proposal) for each waiting proposal whose decider may act now."""
+        goals = {g["id"]: g for g in self.room.raw["goals"]}
+        cards = {c["id"]: c for c in self.room.cards()}
+        found = []
+        for proposal in self.proposals():
+            if proposal["status"] != "waiting" or proposal["card_id"] not in cards:
+                continue
+            if proposal["decider"] == "facilitator":
+                found.append((None, proposal))
+                continue
+            owner = (goals[proposal["goal_id"]].get("ask") or {}).get("owner_id")
+            who = self.person(owner if proposal["decider"] == "owner" else cards[proposal["card_id"]]["about"])
+            if who in self.writers():
+                found.append((who, proposal))
+        return found
+
+    @precondition(lambda self: self.waiting())
+    @rule(data=st.data(), accept=st.booleans())
+    def respond_proposal(self, data, accept):
+        """A proposal's decider says yes (a link is made) or no."""
+        by, proposal = self.pick(data, self.waiting(), "proposal")
+        with self.step(f"{by.name if by else 'the facilitator'} {'accepts' if accept else 'declines'} a proposal"):
+            payload = {"id": proposal["id"], "answer": "accept" if accept else "decline"}
+            ack = (
+                self.as_person(by, "decide_proposal", payload)
+                if by
+                else self.as_facilitator("decide_proposal", payload)
+            )
+            link_id = (ack.get("proposal") or {}).get("link_id")
+            if link_id and link_id not in self.known:
+                self._register(link_id, link_id, "link", "id")
+
+    @precondition(lambda self: self.people)
+    @rule(data=st.data())
+    def suggest(self, data):
+        person = self.pick(data, self.people, "who")
+        with self.step(f"{person.name} asks for suggestions"):
+            self.as_person(person, "suggest_matches", {})
+
+    @rule(data=st.data())
+    def digest(self, data):
+        """A person (or the facilitator) gives an address for the digest, or stops it: the
+        address is theirs alone, like a credential."""
+        person = self.pick(data, [None, *self.people], "whose")
+        stop = data.draw(st.integers(0, 3), label="stop") == 0
+        word = secret("mail")
+        address = None if stop else f"{word}@example.org"
+        with self.step(f"{person.name if person else 'the facilitator'} {'stops' if stop else 'sets'} their digest"):
+            if address:
+                self._register(word, "digest:" + (person.key if person else "facilitator"), "digest", "text")
+                if person is not None:
+                    for spy in (person.phone, person.board):
+                        if spy is not None:
+                            viewer = spy.viewer
+                            spy.viewer = rules.Viewer(viewer.column, viewer.person, viewer.holds | {word})
+            if person is None:
+                self.as_facilitator("set_facilitator_digest", {"email": address})
+            else:
+                self.as_person(person, "set_digest", {"email": address})
+
+    @rule(create=st.booleans())
+    def market_key(self, create):
+        with self.step(f"the facilitator {'makes a new' if create else 'revokes the'} market key"):
+            room = self.room
+            if room.market_key:
+                room.market_revoked.append(room.market_key)
+            room.market_key = None
+            if create:
+                made = self.http("post", f"/api/workshops/{room.code}/market-key", token=room.token)
+                assert made.status_code == 201, made.text
+                room.market_key = made.json()["key"]
+                self._register(room.market_key, "credential:market", "credential", "text")
+            else:
+                self.http("delete", f"/api/workshops/{room.code}/market-key", token=room.token)
+
     # --- rules: afterwards ------------------------------------------------------------------------
 
     @rule(create=st.booleans())
@@ -1251,7 +1481,11 @@ class Adversary(RuleBasedStateMachine):
         rows |= {rules.AGREEMENT_ROW} if facts.agreements else set()
         rows |= {rules.CHECKIN_ROW} if facts.answers else set()
         rows |= {rules.PAIR_ROW} if facts.pairs else set()
+        rows |= {rules.ASK_ROW} if facts.asks else set()
+        rows |= {rules.PROPOSAL_ROW} if facts.proposals else set()
         reached.update(rows)
+        for proposal in self.room.raw.get("proposals", []):
+            reached[f"a proposal ({proposal['kind']}) {proposal['status']}"] += 1
         reached["a theme grouping drives"] += bool(self.room.raw.get("themes"))
         if self.leaving and before is not None:
             hidden_whose = [
@@ -1320,6 +1554,7 @@ class Adversary(RuleBasedStateMachine):
                 bool(c["signed"]),
                 bool(c.get("hidden")),
                 key(c["id"]) in self.reworded,
+                bool(c.get("offered")),
             )
             for c in room.cards()
         }
@@ -1333,6 +1568,15 @@ class Adversary(RuleBasedStateMachine):
             key(a["id"]): rules.Agreement(key(a["link_id"]), a["text"], key(a["owner"])) for a in raw["agreements"]
         }
         pairs = frozenset((key(a["giver"]), key(a["receiver"])) for a in raw["assignments"])
+        asks = {
+            "ask:" + g["id"]: rules.Ask(g["ask"]["text"], key(g["ask"]["owner_id"]))
+            for g in raw["goals"]
+            if g.get("ask") is not None
+        }
+        proposals = {
+            key(p["id"]): rules.Proposal(key(p["card_id"]), "ask:" + p["goal_id"], key(p["made_by"]), p["note"])
+            for p in raw.get("proposals", [])
+        }
         room.whole = Facts(
             raw["code"],
             {key(p["id"]): p["name"] for p in raw["participants"]},
@@ -1341,6 +1585,8 @@ class Adversary(RuleBasedStateMachine):
             agreements,
             dict(room.answers),
             pairs,
+            asks,
+            proposals,
         )
         return rules.without(room.whole, self._gone_from(room))
 
@@ -1393,6 +1639,24 @@ class Adversary(RuleBasedStateMachine):
                 (f"/t/{token}", None, None, None, rules.TEAM_LINK, "a revoked team link", "page", room)
                 for token in room.revoked
             ]
+            documents += [
+                (f"/api/market?key={key}", None, None, None, rules.MARKET_KEY, "a revoked market key", "JSON", room)
+                for key in room.market_revoked
+            ]
+            if room.market_key:
+                sight = rules.sight(room.facts, Viewer(rules.MARKET_KEY))
+                documents.append(
+                    (
+                        f"/api/market?key={room.market_key}",
+                        None,
+                        by_json,
+                        sight,
+                        rules.MARKET_KEY,
+                        "market key",
+                        "JSON",
+                        room,
+                    )
+                )
             if room.team_token:
                 team = self._team_sight(room)
                 documents += [
@@ -1411,7 +1675,7 @@ class Adversary(RuleBasedStateMachine):
                             "served",
                             "",
                             "",
-                            f"a revoked team link of workshop {room.index} still works",
+                            f"{spy} of workshop {room.index} still works",
                         )
                     )
             else:
@@ -1460,6 +1724,7 @@ class Adversary(RuleBasedStateMachine):
         room.gone_checked = True
         paths = [f"/api/workshops/{room.code}/marketplace.json"]
         paths += [f"/t/{room.team_token}"] if room.team_token else []
+        paths += [f"/api/market?key={room.market_key}"] if room.market_key else []
         for path in paths:
             status = self.http("get", path, token=room.token).status_code
             if status != 404:

@@ -26,8 +26,9 @@ COLLEAGUE = "a colleague"
 BOARD = "the board"
 TEAM_LINK = "team link"
 MARKETPLACE = "marketplace"
+MARKET_KEY = "market key"
 NEWCOMER = "newcomer with the code"
-AUDIENCES = (FACILITATOR, PERSON, AUTHOR, COLLEAGUE, BOARD, TEAM_LINK, MARKETPLACE, NEWCOMER)
+AUDIENCES = (FACILITATOR, PERSON, AUTHOR, COLLEAGUE, BOARD, TEAM_LINK, MARKETPLACE, MARKET_KEY, NEWCOMER)
 
 # --- Words (what a cell may say) -------------------------------------------------------------
 
@@ -42,6 +43,10 @@ WITH_LINK = "with its link"  # seen exactly where its link is
 WHO = "who"  # who gave the +1s
 OWNER = "owner†"  # the owner, but not when that names whom the card hides
 OWN = "its own"  # a credential: only the one holding it
+OFFERED = "text if offered"  # a card's words, without whose, once its person offers it
+OWNED_BY = "who owns it"  # an ask's owner
+PARTY = "to its parties"  # a proposal: its maker, its card's person, its ask's owner
+MADE_BY = "maker if whose"  # who made a proposal, where its card's person is seen (or to the maker)
 
 LEGEND = {
     EVERYTHING: "all of it, with every name",
@@ -55,6 +60,10 @@ LEGEND = {
     WHO: "who gave them",
     OWNER: "the owner, unless the owner is the card's person and the card does not show whose it is",
     OWN: "only the credential it holds itself",
+    OFFERED: "the card's words alone (no name), and only while its person offers it",
+    OWNED_BY: "who owns it (decides the answers to it)",
+    PARTY: "only to its maker, its card's person and the ask's owner, each while they see the card",
+    MADE_BY: "who made it, only where the card's person is seen (and to the one who made it)",
 }
 
 NOTHING: tuple[str, ...] = ()
@@ -65,6 +74,9 @@ T_WHOSE_AUTHOR = (TEXT, WHOSE, AUTHOR_NAMED)
 LINK = (WITH_CARD, MAKER)
 PLUS_ONES = (WITH_LINK, WHO)
 AGREEMENT = (WITH_LINK, OWNER)
+ASK = (TEXT, OWNED_BY)
+PROPOSAL = (PARTY, MADE_BY)
+OFFER = (OFFERED,)
 
 # --- The table --------------------------------------------------------------------------------
 
@@ -85,26 +97,32 @@ PAIR_ROW = "strength-round pair"
 CODE_ROW = "join code"
 NAME_ROW = "a participant's name"
 CREDENTIAL_ROW = "credential (token, key, team link)"
+ASK_ROW = "ask, and who owns it"
+PROPOSAL_ROW = "proposal, its note and who made it"
+DIGEST_ROW = "digest e-mail address"
 
 RULES: dict[str, tuple[tuple[str, ...], ...]] = {
-    # item                 facilitator  the person        its author        a colleague      the board        team link        marketplace      newcomer
-    NAMED_DRIVE:          (ALL,         T_WHOSE,          T_WHOSE,          T_WHOSE,         T_WHOSE,         T_WHOSE,         T_WHOSE,         T_WHOSE),
-    ANONYMOUS_DRIVE:      (ALL,         T_WHOSE,          T_WHOSE,          T,               T,               T,               T,               T),
-    PRIVATE_DRIVE:        (ALL,         T_WHOSE,          T_WHOSE,          NOTHING,         NOTHING,         NOTHING,         NOTHING,         NOTHING),
-    HIDDEN_CARD:          (ALL,         (AS_IF_SHOWN,),   (AS_IF_SHOWN,),   NOTHING,         NOTHING,         NOTHING,         NOTHING,         NOTHING),
-    PENDING_UNSIGNED:     (ALL,         T_WHOSE,          T_WHOSE_AUTHOR,   NOTHING,         NOTHING,         NOTHING,         NOTHING,         NOTHING),
-    PENDING_SIGNED:       (ALL,         T_WHOSE_AUTHOR,   T_WHOSE_AUTHOR,   NOTHING,         NOTHING,         NOTHING,         NOTHING,         NOTHING),
-    ACCEPTED_UNSIGNED:    (ALL,         T_WHOSE,          T_WHOSE_AUTHOR,   T_WHOSE,         T_WHOSE,         T_WHOSE,         NOTHING,         T_WHOSE),
-    ACCEPTED_SIGNED:      (ALL,         T_WHOSE_AUTHOR,   T_WHOSE_AUTHOR,   T_WHOSE_AUTHOR,  T_WHOSE_AUTHOR,  T_WHOSE_AUTHOR,  NOTHING,         T_WHOSE_AUTHOR),
-    REWORDED:             (ALL,         T_WHOSE,          T_WHOSE_AUTHOR,   T_WHOSE,         T_WHOSE,         T_WHOSE,         NOTHING,         T_WHOSE),
-    LINK_ROW:             (ALL,         LINK,             LINK,             LINK,            LINK,            LINK,            NOTHING,         LINK),
-    PLUS_ONES_ROW:        (ALL,         PLUS_ONES,        PLUS_ONES,        PLUS_ONES,       PLUS_ONES,       PLUS_ONES,       NOTHING,         PLUS_ONES),
-    AGREEMENT_ROW:        (ALL,         AGREEMENT,        AGREEMENT,        AGREEMENT,       AGREEMENT,       AGREEMENT,       NOTHING,         AGREEMENT),
-    CHECKIN_ROW:          (ALL,         T_WHOSE,          NOTHING,          NOTHING,         NOTHING,         NOTHING,         NOTHING,         NOTHING),
-    PAIR_ROW:             (ALL,         T,                NOTHING,          NOTHING,         NOTHING,         NOTHING,         NOTHING,         NOTHING),
-    CODE_ROW:             (ALL,         T,                T,                T,               T,               NOTHING,         NOTHING,         T),
-    NAME_ROW:             (ALL,         T,                T,                T,               T,               T,               NOTHING,         T),
-    CREDENTIAL_ROW:       (ALL,         (OWN,),           (OWN,),           (OWN,),          (OWN,),          (OWN,),          NOTHING,         (OWN,)),
+    # item                 facilitator  the person        its author        a colleague      the board        team link        marketplace      market key       newcomer
+    NAMED_DRIVE:          (ALL,         T_WHOSE,          T_WHOSE,          T_WHOSE,         T_WHOSE,         T_WHOSE,         T_WHOSE,         OFFER,           T_WHOSE),
+    ANONYMOUS_DRIVE:      (ALL,         T_WHOSE,          T_WHOSE,          T,               T,               T,               T,               OFFER,           T),
+    PRIVATE_DRIVE:        (ALL,         T_WHOSE,          T_WHOSE,          NOTHING,         NOTHING,         NOTHING,         NOTHING,         NOTHING,         NOTHING),
+    HIDDEN_CARD:          (ALL,         (AS_IF_SHOWN,),   (AS_IF_SHOWN,),   NOTHING,         NOTHING,         NOTHING,         NOTHING,         NOTHING,         NOTHING),
+    PENDING_UNSIGNED:     (ALL,         T_WHOSE,          T_WHOSE_AUTHOR,   NOTHING,         NOTHING,         NOTHING,         NOTHING,         NOTHING,         NOTHING),
+    PENDING_SIGNED:       (ALL,         T_WHOSE_AUTHOR,   T_WHOSE_AUTHOR,   NOTHING,         NOTHING,         NOTHING,         NOTHING,         NOTHING,         NOTHING),
+    ACCEPTED_UNSIGNED:    (ALL,         T_WHOSE,          T_WHOSE_AUTHOR,   T_WHOSE,         T_WHOSE,         T_WHOSE,         NOTHING,         OFFER,           T_WHOSE),
+    ACCEPTED_SIGNED:      (ALL,         T_WHOSE_AUTHOR,   T_WHOSE_AUTHOR,   T_WHOSE_AUTHOR,  T_WHOSE_AUTHOR,  T_WHOSE_AUTHOR,  NOTHING,         OFFER,           T_WHOSE_AUTHOR),
+    REWORDED:             (ALL,         T_WHOSE,          T_WHOSE_AUTHOR,   T_WHOSE,         T_WHOSE,         T_WHOSE,         NOTHING,         OFFER,           T_WHOSE),
+    LINK_ROW:             (ALL,         LINK,             LINK,             LINK,            LINK,            LINK,            NOTHING,         NOTHING,         LINK),
+    PLUS_ONES_ROW:        (ALL,         PLUS_ONES,        PLUS_ONES,        PLUS_ONES,       PLUS_ONES,       PLUS_ONES,       NOTHING,         NOTHING,         PLUS_ONES),
+    AGREEMENT_ROW:        (ALL,         AGREEMENT,        AGREEMENT,        AGREEMENT,       AGREEMENT,       AGREEMENT,       NOTHING,         NOTHING,         AGREEMENT),
+    CHECKIN_ROW:          (ALL,         T_WHOSE,          NOTHING,          NOTHING,         NOTHING,         NOTHING,         NOTHING,         NOTHING,         NOTHING),
+    PAIR_ROW:             (ALL,         T,                NOTHING,          NOTHING,         NOTHING,         NOTHING,         NOTHING,         NOTHING,         NOTHING),
+    ASK_ROW:              (ALL,         ASK,              ASK,              ASK,             ASK,             NOTHING,         NOTHING,         T,               ASK),
+    PROPOSAL_ROW:         (ALL,         PROPOSAL,         PROPOSAL,         PROPOSAL,        NOTHING,         NOTHING,         NOTHING,         NOTHING,         PROPOSAL),
+    DIGEST_ROW:           ((OWN,),      (OWN,),           NOTHING,          NOTHING,         NOTHING,         NOTHING,         NOTHING,         NOTHING,         NOTHING),
+    CODE_ROW:             (ALL,         T,                T,                T,               T,               NOTHING,         NOTHING,         NOTHING,         T),
+    NAME_ROW:             (ALL,         T,                T,                T,               T,               T,               NOTHING,         NOTHING,         T),
+    CREDENTIAL_ROW:       (ALL,         (OWN,),           (OWN,),           (OWN,),          (OWN,),          (OWN,),          NOTHING,         NOTHING,         (OWN,)),
 }  # fmt: skip
 
 #: Said under the table: what its rows and columns mean where that is not obvious, and the rules
@@ -128,6 +146,15 @@ NOTES = (
     "them in that workshop and its follow-ups.",
     "A **reworded strength** (accepted in its person's own words) is shown as its person's words: it is "
     "never signed, whatever its author does, until the author writes new words.",
+    "**Market key** is the marketplace's read-only key for an intranet page (`GET /api/market`): the open "
+    "asks and the offered cards the team sees, words only, no names. On the **marketplace** an **ask** is part "
+    "of its goal (the business's): everyone in the workshop sees it and its owner. A card's `offered` travels "
+    "with the card. A **proposal** (an ask and a card brought together) is seen only by its parties — its "
+    "maker, its card's person, its ask's owner — each only while they see its card, and by the facilitator; "
+    "whatever becomes of it (a declined offer is nobody's business). For a proposal, **the person** is its "
+    "card's person. A **digest e-mail address** is its person's alone (the facilitator's, the facilitator's): "
+    "not the facilitator's console, not an export. Someone who leaves takes their proposals, offers, "
+    "ownership of asks and address with them.",
     "A **theme** (drives the facilitator grouped under a name of their own) is seen by everyone in the "
     "workshop; a drive's membership is seen with the drive. Only drives every audience but the "
     "marketplace sees in full or without a name may be in one: a facilitator-only or hidden drive is "
@@ -151,6 +178,25 @@ class Card:
     signed: bool
     hidden: bool
     reworded: bool
+    offered: bool = False
+
+
+@dataclass(frozen=True)
+class Ask:
+    """A goal listed on the marketplace: what is asked, and who owns it (decides its answers)."""
+
+    text: str | None
+    owner: str | None
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """A proposal bringing an ask (of the goal ``ask``) and a card together."""
+
+    card: str
+    ask: str  # the key of the ask (its goal's)
+    maker: str | None  # None: the facilitator
+    note: str | None = None
 
 
 @dataclass(frozen=True)
@@ -185,6 +231,8 @@ class Facts:
     agreements: dict = field(default_factory=dict)  # key -> Agreement
     answers: dict = field(default_factory=dict)  # answer key -> Answer
     pairs: frozenset = frozenset()  # (giver, receiver)
+    asks: dict = field(default_factory=dict)  # ask key -> Ask
+    proposals: dict = field(default_factory=dict)  # key -> Proposal
 
 
 def pair_key(giver: str, receiver: str) -> str:
@@ -278,6 +326,8 @@ def sight(facts: Facts, viewer: Viewer) -> Sight:
             words = cell(card_row(card, hidden_counts=False), audience)
         card_words[key] = words
         cluster[key] = seen.ties[key] = set()
+        if OFFERED in words and card.offered:
+            seen.texts.add(card.text)  # the words alone: no id, no one tied to them
         if TEXT in words:
             seen.items.add(key)
             seen.texts.add(card.text)
@@ -316,6 +366,27 @@ def sight(facts: Facts, viewer: Viewer) -> Sight:
         if OWNER in words and agreement.owner and not names_hidden_person:
             ties.add(agreement.owner)
             seen.fields[key, "owner"] = {agreement.owner}
+    for key, ask in facts.asks.items():
+        words = cell(ASK_ROW, viewer.audience(ask.owner))
+        if TEXT in words and ask.text:
+            seen.texts.add(ask.text)
+        if OWNED_BY in words and ask.owner:
+            seen.ties[key] = {ask.owner}
+    for key, proposal in facts.proposals.items():
+        card = facts.cards.get(proposal.card)
+        ask = facts.asks.get(proposal.ask)
+        if card is None or TEXT not in card_words[proposal.card]:
+            continue
+        parties = {card.about, proposal.maker, ask.owner if ask else None} - {None}
+        if PARTY not in cell(PROPOSAL_ROW, viewer.audience(card.about, card.author)) or viewer.person not in parties:
+            continue
+        seen.items.add(key)
+        if proposal.note:
+            seen.texts.add(proposal.note)
+        ties = seen.ties[key] = cluster[proposal.card]
+        if proposal.maker and (WHOSE in card_words[proposal.card] or proposal.maker == viewer.person):
+            ties.add(proposal.maker)
+            seen.fields[key, "made_by"] = {proposal.maker}
     for key, answer in facts.answers.items():
         if TEXT in cell(CHECKIN_ROW, viewer.audience(answer.person)):
             seen.items.add(key)
@@ -365,6 +436,15 @@ def _everything(facts: Facts, viewer: Viewer) -> Sight:
         seen.fields[key, "owner"] = {agreement.owner}
     for answer in facts.answers.values():
         seen.texts.update(answer.comments)
+    for key, ask in facts.asks.items():
+        seen.texts.update({ask.text} - {None})
+        seen.ties[key] = {ask.owner} - {None}
+    for key, proposal in facts.proposals.items():
+        seen.items.add(key)
+        seen.texts.update({proposal.note} - {None})
+        seen.ties[key] = seen.ties.get(proposal.card, set())
+        seen.ties[key].update({proposal.maker} - {None})
+        seen.fields[key, "made_by"] = {proposal.maker}
     return seen
 
 
@@ -373,7 +453,8 @@ def _everything(facts: Facts, viewer: Viewer) -> Sight:
 
 def without(facts: Facts, gone: set) -> Facts:
     """The workshop with these people erased: them, everything by or about them, their +1s, their
-    check-in answers and their strength-round pairs; agreements they owned lose their owner."""
+    check-in answers and their strength-round pairs, the proposals they made or that were made to
+    their cards; agreements and asks they owned lose their owner."""
     if not gone:
         return facts
     cards = {k: c for k, c in facts.cards.items() if c.about not in gone and c.author not in gone}
@@ -395,6 +476,8 @@ def without(facts: Facts, gone: set) -> Facts:
         agreements=agreements,
         answers={k: a for k, a in facts.answers.items() if a.person not in gone},
         pairs=frozenset(p for p in facts.pairs if not set(p) & gone),
+        asks={k: replace(a, owner=None if a.owner in gone else a.owner) for k, a in facts.asks.items()},
+        proposals={k: p for k, p in facts.proposals.items() if p.card in cards and p.maker not in gone},
     )
 
 
@@ -404,4 +487,4 @@ def recalled(current: Facts, previous: Facts) -> Facts:
     hidden or anonymous since is recalled that way; its old words may still be recalled)."""
     base = without(previous, set(previous.people) - set(current.people))
     cards = {k: replace(current.cards[k], text=c.text) if k in current.cards else c for k, c in base.cards.items()}
-    return replace(base, cards=cards, answers={}, pairs=frozenset())
+    return replace(base, cards=cards, answers={}, pairs=frozenset(), asks={}, proposals={})

@@ -759,3 +759,71 @@ def test_guessing_market_keys_is_limited(tmp_path):
     assert misses == [404] * 3
     refused = client.get("/api/market?key=" + "y" * 43)
     assert (refused.status_code, refused.json["error"]["code"]) == (429, "rate_limited")
+
+
+# --- the adversary's oracle knows the marketplace: its finder on messages made by hand -------------
+
+
+def test_the_leak_finder_catches_marketplace_leaks():
+    import privacy_rules as rules
+    from histories import Finder, Known, json_groups
+    from privacy_rules import Ask, Card, Facts, Proposal, Viewer
+
+    anna, bram, cas, dewi = "p-anna", "p-bram", "p-cas", "p-dewi"
+    facts = Facts(
+        code="ABCDEF",
+        people={anna: "Anna01", bram: "Bram02", cas: "Cas03", dewi: "Dewi04"},
+        cards={
+            "c-anon": Card("drive", anna, anna, "driveanon", "anonymous", "accepted", False, False, False, True),
+            "c-private": Card("drive", cas, cas, "drivequiet", "facilitator", "accepted", False, False, False, True),
+            "c-named": Card("drive", bram, bram, "drivenamed", "named", "accepted", False, False, False, False),
+        },
+        asks={"ask:g1": Ask("askonboard", bram)},
+        proposals={
+            "r-answer": Proposal("c-anon", "ask:g1", anna, "noteanswer"),
+            "r-declined": Proposal("c-named", "ask:g1", cas, "notedeclined"),
+        },
+    )
+    known = {
+        **{key: Known(key, "person", "id") for key in facts.people},
+        **{name: Known(key, "person", "text") for key, name in facts.people.items()},
+        **{key: Known(key, "card", "id") for key in facts.cards},
+        **{card.text: Known(key, "card", "text") for key, card in facts.cards.items()},
+        "askonboard": Known("ask:g1", "ask", "text"),
+        "r-answer": Known("r-answer", "proposal", "id"),
+        "noteanswer": Known("r-answer", "proposal", "text"),
+        "r-declined": Known("r-declined", "proposal", "id"),
+        "notedeclined": Known("r-declined", "proposal", "text"),
+        "mailanna": Known("digest:p-anna", "digest", "text"),
+    }
+
+    def found(message, viewer):
+        allowed = rules.sight(facts, viewer)
+        leaks = Finder(known).find(json_groups(message), allowed, allowed.items, [facts], (viewer.column, "s", "c"), "")
+        return {(leak.kind, leak.row, leak.relation) for leak in leaks}
+
+    owner, dewis_phone = Viewer(rules.COLLEAGUE, bram), Viewer(rules.COLLEAGUE, dewi)
+    answer = {"proposal": {"id": "r-answer", "card_id": "c-anon", "made_by": None, "note": "noteanswer"}}
+    assert found(answer, owner) == set()  # the ask's owner sees the answer, its maker unnamed
+    named = {"proposal": {**answer["proposal"], "made_by": anna}}
+    assert ("tie", rules.ANONYMOUS_DRIVE, "whose") in found(named, owner)
+    assert found(named, Viewer(rules.COLLEAGUE, anna)) == set()  # her own
+    # A bystander hears of neither proposal: not its id, not its note.
+    assert ("id", rules.PROPOSAL_ROW, "") in found(answer, dewis_phone)
+    assert ("text", rules.PROPOSAL_ROW, "") in found(answer, dewis_phone)
+    declined = {"proposal": {"id": "r-declined", "card_id": "c-named", "made_by": cas, "note": "notedeclined"}}
+    assert found(declined, Viewer(rules.COLLEAGUE, cas)) == set()
+    assert found(declined, Viewer(rules.BOARD)) >= {("id", rules.PROPOSAL_ROW, ""), ("text", rules.PROPOSAL_ROW, "")}
+    # The ask and its owner are everyone's; the market key shows words only.
+    goal = {"goal": {"id": "g1", "ask": {"text": "askonboard", "owner_id": bram}}}
+    assert found(goal, dewis_phone) == set()
+    market_key = Viewer(rules.MARKET_KEY)
+    assert found({"asks": [{"text": "askonboard"}], "offers": [{"text": "driveanon"}]}, market_key) == set()
+    assert ("id", rules.NAME_ROW, "") in found({"asks": [{"text": "askonboard", "owner": bram}]}, market_key)
+    assert ("text", rules.PRIVATE_DRIVE, "") in found({"offers": [{"text": "drivequiet"}]}, market_key)
+    assert ("text", rules.NAMED_DRIVE, "") in found({"offers": [{"text": "drivenamed"}]}, market_key)  # not offered
+    # A digest address is its person's alone.
+    assert (
+        found({"digest_email": "mailanna@example.org"}, Viewer(rules.COLLEAGUE, anna, frozenset({"mailanna"}))) == set()
+    )
+    assert ("text", rules.DIGEST_ROW, "") in found({"digest_email": "mailanna@example.org"}, owner)
