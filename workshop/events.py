@@ -469,7 +469,7 @@ def revoke_board_link(actor, view, req):
     return {}
 
 
-# --- a seat on more devices: the personal link -----------------------------------
+# --- a seat on more devices: the personal link ----------------------------------
 
 
 def _seat_url(code: str, secret: str) -> str:

@@ -1171,7 +1171,7 @@ def rotate_facilitator_key(store: Store, actor: Actor) -> tuple[str, str]:
     return token, old
 
 
-# --- a seat on more devices: the personal link ------------------------------------
+# --- a seat on more devices: the personal link -----------------------------------
 #
 # A person's personal link L carries a secret S in its #fragment (never in a request line, so
 # never in a log). The server keeps SHA-256(S), who made it and when; one pending link per

@@ -1,4 +1,4 @@
-"""STAND-IN for the mail helper's workshop/suggest.py (issue 15), so the core's tests of
+"""STAND-IN for the mail helper's workshop/suggest.py, so the core's tests of
 ``suggest_matches`` run before it lands on main: the same signature, plain words shared (no
 stemming, no stopwords but a few, no boost). The mail helper's version replaces this file whole.
 """

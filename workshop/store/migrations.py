@@ -193,7 +193,7 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX devices_participant ON devices(participant_id);
     """,
-    # The marketplace (issue 15): the workshop open as a market until a day; asks on goals (what
+    # The marketplace: the workshop open as a market until a day; asks on goals (what
     # is asked, the effort, an owner who goes with their person); offers (a card's person opts a
     # card in); proposals between an ask and a card, each going with its goal, its card and the
     # person who made it; a read-only key for an intranet page; the weekly digest's addresses

@@ -349,7 +349,7 @@ class Reads:
             return (participant_row(row), workshop) if row and workshop else None
 
     def participant_by_device(self, token_hash: str) -> tuple[Participant, Workshop] | None:
-        """The participant whose seat a device holds with this token , with their workshop."""
+        """The participant whose seat a device holds with this token, with their workshop."""
         with self._consistent():
             row = self._one(
                 "SELECT p.* FROM devices d JOIN participants p ON p.id = d.participant_id WHERE d.token_hash = ?",

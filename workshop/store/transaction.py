@@ -339,7 +339,7 @@ class Transaction(Reads):
         self._execute("UPDATE participants SET token_hash = ? WHERE id = ?", (token_hash, row[0]))
         return self.participant(workshop_id, row[0])
 
-    # --- a seat on more devices -------------------------------------------------------
+    # --- a seat on more devices ------------------------------------------------------
 
     def set_seat_link(self, workshop_id: str, participant_id: str, link_hash: str | None, by: str | None) -> None:
         """A person's personal link: a new one (its hash; ``by`` "link" or "facilitator")
