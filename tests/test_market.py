@@ -286,6 +286,7 @@ def test_a_card_one_cannot_see_is_not_found_when_offered(market):
 # --- proposals: an answer to an ask ------------------------------------------------------------
 
 
+@pytest.mark.live  # the same over real sockets, several phones at once
 def test_answering_an_ask_waits_for_its_owner_who_accepts_it_into_a_link(market):
     ack = market.propose(market.bram, market.onboarding, market.b1, type="grow", note="Ik help graag")
     assert ack["ok"] is True, ack
@@ -398,6 +399,7 @@ def test_an_answer_with_a_card_the_owner_cannot_see_is_the_facilitators_to_decid
 # --- proposals: a colleague's offer, and brokering ---------------------------------------------
 
 
+@pytest.mark.live  # the same over real sockets, several phones at once
 def test_proposing_a_colleagues_offer_waits_for_that_colleague(market):
     refused = market.propose(market.anna, market.onboarding, market.b1)
     assert refused["error"]["code"] == "forbidden"  # not offered

@@ -858,3 +858,72 @@ def test_an_erasure_that_committed_succeeds_while_a_reader_holds_up_the_scrub(db
 
 def on_disk_anywhere(db_path: str, text: bytes) -> bool:
     return any(text in Path(path).read_bytes() for path in (db_path, db_path + "-wal") if Path(path).exists())
+
+
+# --- the marketplace ---------------------------------------------------------------------------
+
+
+def test_an_ask_is_stored_on_its_goal_and_its_owner_goes_with_their_person(store, team):
+    workshop, anna = team["workshop"], team["anna"]
+    goal_id = store.snapshot(workshop["id"])["goals"][0]["id"]
+    with store.transaction() as tx:
+        goal = tx.set_ask(workshop["id"], goal_id, True, "Who helps?", "Q3", anna["id"])
+    assert goal["ask"] == {"open": True, "text": "Who helps?", "effort": "Q3", "owner_id": anna["id"]}
+    with store.transaction() as tx:
+        tx.delete_participant(workshop["id"], anna["id"])
+    assert store.goal(workshop["id"], goal_id)["ask"]["owner_id"] is None
+
+
+def test_a_proposal_is_stored_decided_and_goes_with_its_card_or_maker(store, team):
+    workshop, anna, bob = team["workshop"], team["anna"], team["bob"]
+    goal_id = store.snapshot(workshop["id"])["goals"][0]["id"]
+    new = {"goal_id": goal_id, "card_id": team["drive"]["id"], "kind": "answer", "type": "grow", "note": "Yes"}
+    with store.transaction() as tx:
+        made = tx.add_proposal(workshop["id"], {"id": "prop-0001", **new, "made_by": anna["id"]})
+        by_bob = tx.add_proposal(workshop["id"], {"id": "prop-0002", **new, "made_by": bob["id"]})
+    assert (made["status"], made["decider"], made["decided_at"]) == ("waiting", None, None)
+    assert store.waiting_proposal_between(team["drive"]["id"], goal_id)["id"] == "prop-0001"
+    with store.transaction() as tx:
+        decided = tx.decide_proposal(workshop["id"], "prop-0001", "declined", "owner")
+    assert (decided["status"], decided["decider"]) == ("declined", "owner") and decided["decided_at"]
+    with pytest.raises(ValueError), store.transaction() as tx:
+        tx.decide_proposal(workshop["id"], "prop-0001", "waiting", None)
+    with store.transaction() as tx:
+        tx.delete_participant(workshop["id"], bob["id"])
+    assert [p["id"] for p in store.proposals(workshop["id"])] == ["prop-0001"]
+    assert by_bob["id"] not in {p["id"] for p in store.snapshot(workshop["id"])["proposals"]}
+    with store.transaction() as tx:
+        tx.delete_card(workshop["id"], team["drive"]["id"])
+    assert store.proposals(workshop["id"]) == []
+
+
+def test_the_digest_reads_subscribers_of_open_markets_and_marks_them_sent(store, team):
+    workshop, anna = team["workshop"], team["anna"]
+    assert store.open_markets("2025-01-01") == []
+    with store.transaction() as tx:
+        tx.set_market(workshop["id"], "2025-01-08")
+        tx.set_digest_email(workshop["id"], anna["id"], "anna@example.org")
+        tx.set_digest_email(workshop["id"], None, "lead@example.org")
+    assert [w["id"] for w in store.open_markets("2025-01-08")] == [workshop["id"]]
+    assert store.open_markets("2025-01-09") == []
+    subscribers = store.digest_subscribers(workshop["id"])
+    assert [(s["participant_id"], s["name"], s["email"], s["sent_at"]) for s in subscribers] == [
+        (None, None, "lead@example.org", None),
+        (anna["id"], "Anna", "anna@example.org", None),
+    ]
+    with store.transaction() as tx:
+        tx.mark_digest_sent(workshop["id"], anna["id"], "2025-01-02T09:00:00.000+00:00")
+        tx.mark_digest_sent(workshop["id"], None, "2025-01-02T09:00:00.000+00:00")
+    assert {s["sent_at"] for s in store.digest_subscribers(workshop["id"])} == {"2025-01-02T09:00:00.000+00:00"}
+    assert store.digest_email_of(workshop["id"], anna["id"]) == "anna@example.org"
+    # The address is in no shape the rest of the app reads.
+    assert "anna@example.org" not in str(store.snapshot(workshop["id"]))
+
+
+def test_a_market_key_is_found_by_its_hash_only(store, team):
+    workshop = team["workshop"]
+    with store.transaction() as tx:
+        tx.set_market_key(workshop["id"], "a" * 64)
+    assert store.workshop_by_market_key("a" * 64)["id"] == workshop["id"]
+    assert store.workshop(workshop["id"])["market_key"] is True
+    assert "a" * 64 not in str(store.workshop(workshop["id"]))
