@@ -52,6 +52,17 @@ export const SEND = Object.freeze({
   REVOKE_SEAT_LINK: "revoke_seat_link",
   REISSUE_SEAT_LINK: "reissue_seat_link",
   SIGN_OUT_DEVICE: "sign_out_device",
+  // The marketplace (issue 15): asks, offers, proposals, suggestions, the digest.
+  OPEN_MARKET: "open_market",
+  CLOSE_MARKET: "close_market",
+  SET_ASK: "set_ask",
+  SET_OFFER: "set_offer",
+  PROPOSE: "propose",
+  DECIDE_PROPOSAL: "decide_proposal",
+  WITHDRAW_PROPOSAL: "withdraw_proposal",
+  SUGGEST_MATCHES: "suggest_matches",
+  SET_DIGEST: "set_digest",
+  SET_FACILITATOR_DIGEST: "set_facilitator_digest",
 });
 
 /** Events the server sends. */
@@ -81,6 +92,7 @@ export const RECEIVE = Object.freeze({
   THEME_DELETED: "theme_deleted",
   SEAT_CHANGED: "seat_changed",
   SIGNED_OUT: "signed_out",
+  PROPOSAL_SAVED: "proposal_saved",
 });
 
 /** The server events that carry a `version` and change the state by exactly one step. */
@@ -104,6 +116,7 @@ export const CHANGES = Object.freeze([
   RECEIVE.CHECKIN_ANSWERED,
   RECEIVE.THEME_SAVED,
   RECEIVE.THEME_DELETED,
+  RECEIVE.PROPOSAL_SAVED,
 ]);
 
 /** Workshop phases, in their order on the stepper. */

@@ -13,17 +13,24 @@ import { RECEIVE } from "./events.js";
  * @typedef {"named"|"anonymous"|"facilitator"} Visibility
  * @typedef {"energises"|"grow"|"already"} LinkType
  * @typedef {{unsent?: boolean, fresh?: boolean}} Marks
- * @typedef {{id: string, kind: "goal"|"project"|"activity", text: string, position: number}} Goal
+ * @typedef {{id: string, kind: "goal"|"project"|"activity", text: string, position: number, ask?: ?Ask}} Goal
+ *   `ask`: the goal listed in the marketplace (issue 15), or null.
+ * @typedef {{open: boolean, text: ?string, effort: ?string, owner_id: ?string}} Ask
+ * @typedef {{id: string, goal_id: string, card_id: string, kind: "answer"|"propose"|"broker", type: LinkType,
+ *            note: ?string, made_by: ?string, status: "waiting"|"accepted"|"declined"|"withdrawn", created_at: string,
+ *            decided_at: ?string, link_id: ?string, decider: "owner"|"facilitator"|"person"}} Proposal
+ *   `made_by`: null for the facilitator (and, to others, for the person of an anonymous card).
  * @typedef {{id: string, name: string, color: number, done?: string[]}} Participant
  *   `color`: 0–7, an index into the colour-blind-safe palette (already reduced by the server).
  *   `done`: the phases the person said they finished.
  * @typedef {Marks & {id: string, kind: "drive"|"strength", about: ?string, author: ?string, text: string,
  *            prompt: ?number, visibility: Visibility, status: "pending"|"accepted",
- *            signed: boolean, reworded?: boolean, hidden?: boolean, theme_id?: ?string, created_at: string}} Card
+ *            signed: boolean, reworded?: boolean, hidden?: boolean, theme_id?: ?string, offered?: boolean, created_at: string}} Card
  *   `about` and `author` are null where the viewer may not know them (anonymous drives, unsigned strengths).
  *   `reworded`: a strength its person accepted in their own words (then unsigned, shown as theirs).
  *   `hidden`: moderated away by the facilitator.
  *   `theme_id`: the theme the drive is grouped in, or null (strengths: always null).
+ *   `offered`: its person offers it in the marketplace.
  * @typedef {Marks & {id: string, card_id: string, goal_id: string, type?: LinkType, endorsements?: string[],
  *            created_by: ?string, created_at: string}} Link
  * @typedef {Marks & {id: string, link_id: string, text: string, owner: ?string, due: ?string, done: boolean,
@@ -38,12 +45,15 @@ import { RECEIVE } from "./events.js";
  * @typedef {{code: string, title: string, language: string, phase: Phase, prompts: string[], join_url?: string,
  *            default_visibility: Visibility, timer_ends_at?: ?string, timer_seconds?: number, timer_lock?: boolean,
  *            revealed?: boolean, joining_locked?: boolean, team_link?: ?boolean, board_link?: ?boolean,
- *            follow_up_of?: ?boolean, follow_ups?: ?number}} Workshop
+ *            follow_up_of?: ?boolean, follow_ups?: ?number, market_until?: ?string, market_open?: boolean}} Workshop
  * @typedef {{version: number, workshop: Workshop, goals: Goal[], participants: Participant[], cards: Card[],
  *            links: Link[], agreements: Agreement[], assignments: Assignment[], themes: Theme[], checkin?: ?Checkin,
+ *            proposals: Proposal[], waiting?: number, waiting_by_person?: Object<string, number>,
  *            connected?: string[], server_time?: string,
  *            me: {role: ?string, id: ?string, view: ?string}}} State
  *   `connected`: who has a phone connected now (the presence event; not versioned).
+ *   `proposals`: the marketplace's proposals this viewer may see; `waiting` / `waiting_by_person`: as the
+ *   server counted them with the state (market.js counts them again as proposals change).
  */
 
 /**
@@ -91,6 +101,7 @@ export function fromServer(raw) {
     agreements: raw.agreements || [],
     assignments: raw.assignments || [],
     themes: raw.themes || [],
+    proposals: raw.proposals || [],
     me: raw.me || { role: null, id: null, view: null },
   };
 }
@@ -106,6 +117,7 @@ const REDUCERS = {
     ...state,
     cards: without(state.cards, [data.id]),
     links: state.links.filter((l) => l.card_id !== data.id && !(data.link_ids || []).includes(l.id)),
+    proposals: (state.proposals || []).filter((p) => p.card_id !== data.id),
   }),
   [RECEIVE.LINK_SAVED]: (state, data) => ({ ...state, links: upsert(state.links, data.link) }),
   [RECEIVE.LINK_DELETED]: (state, data) => ({ ...state, links: without(state.links, [data.id]) }),
@@ -114,6 +126,7 @@ const REDUCERS = {
     ...state,
     goals: without(state.goals, [data.id]),
     links: state.links.filter((l) => l.goal_id !== data.id && !(data.link_ids || []).includes(l.id)),
+    proposals: (state.proposals || []).filter((p) => p.goal_id !== data.id),
   }),
   // A phase's timer (and its lock) ends with the phase, as on the server.
   [RECEIVE.PHASE_CHANGED]: (state, data) => ({
@@ -147,6 +160,7 @@ const REDUCERS = {
     themes: without(state.themes || [], [data.id]),
     cards: state.cards.map((c) => (c.theme_id === data.id || (data.card_ids || []).includes(c.id) ? { ...c, theme_id: null } : c)),
   }),
+  [RECEIVE.PROPOSAL_SAVED]: (state, data) => ({ ...state, proposals: upsert(state.proposals || [], data.proposal) }),
   // RECEIVE.HIDDEN_CHANGE has no reducer on purpose: a change this viewer may not see moves the version only.
 };
 
@@ -175,7 +189,10 @@ function withoutParticipant(state, data) {
     });
   const agreements = (state.agreements || []).map((a) => (a.owner === gone ? { ...a, owner: null } : a));
   const assignments = (state.assignments || []).filter((a) => a.giver !== gone && a.receiver !== gone);
-  return { ...state, participants: without(state.participants, [gone]), cards, links, agreements, assignments };
+  // Their proposals go with them: those they made, and those on their cards.
+  const proposals = (state.proposals || []).filter((p) => p.made_by !== gone && !goneCards.has(p.card_id)
+    && (kept.has(p.card_id) || !state.cards.some((c) => c.id === p.card_id)));
+  return { ...state, participants: without(state.participants, [gone]), cards, links, agreements, assignments, proposals };
 }
 
 /**
