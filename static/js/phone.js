@@ -14,8 +14,10 @@
 // the server's state once the outbox is delivered.
 // Every module is one more request on the phone's first load (about 0.4 KB of headers, and each
 // compressed on its own), and that load must stay under 60 KB: hence a module per screen, and no
-// more. This one imports every screen itself, so they are all asked for at once — except the
-// check-in's, which only a check-in between workshops needs: it is loaded when one is open.
+// more. This one imports the first screens itself, so they are all asked for at once; the
+// others are loaded when first needed: the agreements' in the agreements phase and after (or
+// when its tab opens), the check-in's when one is open, and the market's (with its markup and words, from
+// the server: templates/phone_market.html) once the workshop is a marketplace.
 // The data-testid handles this page and the browser tests share: docs/phone-handles.md.
 
 import { focusIn, format, part, setText, toast } from "./dom.js";
@@ -23,13 +25,12 @@ import { RECEIVE, SEND } from "./events.js";
 import { countText, nameOf } from "./labels.js";
 import { connectLive } from "./live.js";
 import { cardById, fromServer, participantById } from "./state.js";
-import { renderAgreements, restoreAgreement } from "./phone/agreements.js";
 import { renderDrives, restoreDrive, wireDrives } from "./phone/drives.js";
 import { renderLinks } from "./phone/linking.js";
 import { renderMe, showLeft, wireMe } from "./phone/me.js";
 import {
   CHECKIN, TABS, boot, currentView, enqueue, flushOutbox, isClosed, isLocked, kept, linkableCards, meId, ownPart, readOnly, screenFor,
-  restoreCheckinComment, store, strings, tabForPhase, timerInfo, ui, useConnection, useServerClock,
+  restoreAgreement, restoreCheckinComment, store, strings, tabForPhase, timerInfo, ui, useConnection, useServerClock,
 } from "./phone/store.js";
 import { renderStrengths, restoreStrength, saveStrengthDraft, wireStrengths } from "./phone/strengths.js";
 
@@ -46,6 +47,16 @@ const TICK_MS = 1000;
 /** @type {?typeof import("./phone/checkin.js")} */
 let checkin = null;
 let checkinLoading = false;
+
+/** The agreements' screen, once loaded (from the linking phase on, or when its tab opens); whether it is on its way. */
+/** @type {?typeof import("./phone/agreements.js")} */
+let agreements = null;
+let agreementsLoading = false;
+
+/** The market's screen (issue 15), once loaded; whether it is on its way. */
+/** @type {?typeof import("./phone/market.js")} */
+let market = null;
+let marketLoading = false;
 
 /** Whether the phase's timer had run out at the last tick (to signal the moment it does). */
 /** @type {?boolean} */
@@ -105,7 +116,8 @@ function renderTabs(s) {
     const button = part(`tab-${name}`);
     button.setAttribute("aria-selected", String(name === tab));
     button.tabIndex = name === stop ? 0 : -1;
-    part(`panel-${name}`).hidden = name !== tab;
+    const panel = document.getElementById(`panel-${name}`); // the market's comes with its screen
+    if (panel) panel.hidden = name !== tab;
   }
   part("panel-checkin").hidden = tab !== CHECKIN;
 }
@@ -236,7 +248,17 @@ function render() {
   renderDrives(view, s);
   renderStrengths(view, s);
   renderLinks(view, s);
-  renderAgreements(view, s);
+  if (agreements) agreements.renderAgreements(view, s);
+  else if (!agreementsLoading && (s.tab === "agreements" || s.agreementForm || view.agreements.length
+    || ["agreements", "closed"].includes(view.workshop.phase))) {
+    agreementsLoading = true;
+    import("./phone/agreements.js").then((module) => {
+      agreements = module;
+      render();
+    }, () => {
+      agreementsLoading = false; // offline: the next render asks again
+    });
+  }
   if (checkin) checkin.renderCheckin(view, s);
   else if ((view.checkin || isClosed(s)) && !checkinLoading) { // check-ins come after the close: be ready
     checkinLoading = true;
@@ -247,7 +269,32 @@ function render() {
       checkinLoading = false; // offline: the next render asks again
     });
   }
+  if (market) market.renderMarket(view, s);
+  else if ((view.workshop.market_until || view.proposals.length) && !marketLoading) loadMarket();
   renderMe(view, s);
+}
+
+/**
+ * Fetch the market's screen: its markup and words (templates/phone_market.html, parsed, never
+ * run) and its script, together; then draw. Offline, the next render asks again.
+ */
+function loadMarket() {
+  marketLoading = true;
+  Promise.all([
+    fetch(`/w/${boot.code}/phone/market`, { credentials: "same-origin" }).then((r) => (r.ok ? r.text() : Promise.reject(r.status))),
+    import("./phone/market.js"),
+  ]).then(([html, module]) => {
+    const page = new DOMParser().parseFromString(html, "text/html");
+    Object.assign(strings, JSON.parse(page.getElementById("market-strings")?.textContent || "{}"));
+    for (const link of page.querySelectorAll("link")) document.head.append(document.adoptNode(link));
+    for (const section of page.querySelectorAll("body > section")) part("panel-me").before(document.adoptNode(section));
+    module.wireMarket();
+    market = module;
+    part("tab-market").hidden = false;
+    render();
+  }, () => {
+    marketLoading = false;
+  });
 }
 
 /**
@@ -371,7 +418,8 @@ function wire() {
   el.tabbar.addEventListener("keydown", (event) => {
     if (event.key !== "ArrowRight" && event.key !== "ArrowLeft") return;
     const step = event.key === "ArrowRight" ? 1 : -1;
-    showTab(TABS[(TABS.indexOf(ui().tab || "") + step + TABS.length) % TABS.length], { focus: true });
+    const shown = TABS.filter((name) => !part(`tab-${name}`).hidden);
+    showTab(shown[(shown.indexOf(ui().tab || "") + step + shown.length) % shown.length], { focus: true });
   });
   setText(el.phase, strings[`phase_${el.root.dataset.phase}`] || el.root.dataset.phase || "");
   part("checkin-back").addEventListener("click", () => showTab(phaseTab()));

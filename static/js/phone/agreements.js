@@ -179,17 +179,6 @@ function openAgreementForm(form) {
   document.getElementById(`agreement-text-${key}`)?.focus();
 }
 
-/**
- * Give a refused new agreement back to its form, when no form is open.
- * @param {Object<string, any>} payload the refused change
- * @returns {boolean} whether it was given back
- */
-export function restoreAgreement(payload) {
-  if (ui().agreementForm) return false;
-  openAgreementForm({ linkId: payload.link_id, id: null, text: payload.text, owner: payload.owner ?? null, due: payload.due || "" });
-  return true;
-}
-
 /** Close the agreement form without saving. */
 function closeAgreementForm() {
   store.update({ agreementForm: null });

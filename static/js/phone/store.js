@@ -112,10 +112,10 @@ function patchAgreement(state, agreementId, change) {
 }
 
 /**
- * How each queued change shows before the server has it.
+ * How each queued change shows before the server has it (a screen loaded later adds its own: phone/market.js).
  * @type {Object<string, (state: import("../state.js").State, item: OutboxItem, me: ?string) => import("../state.js").State>}
  */
-const OVERLAYS = {
+export const OVERLAYS = {
   [SEND.ADD_CARD]: (state, { payload, at }, me) => {
     if (state.cards.some((c) => c.id === payload.id)) return state; // the server has it
     const drive = payload.kind === "drive";
@@ -406,7 +406,7 @@ export function unsentText(s = ui()) {
 // --- What the screens show: pure, from a state and the person ------------------------------------
 
 /** The screens with a tab, in the tab bar's order. */
-export const TABS = ["drives", "strengths", "links", "agreements", "me"];
+export const TABS = ["drives", "strengths", "links", "agreements", "market", "me"];
 // The check-in is a screen without a tab: it is reached from its banner, and opens by itself.
 export const CHECKIN = "checkin";
 /** @type {Object<string, string>} */
@@ -433,6 +433,7 @@ export function tabForPhase(phase) {
  */
 export function screenFor(tab, state, phaseTab) {
   if (tab === CHECKIN && state && !state.checkin) return phaseTab;
+  if (tab === "market" && state && !state.workshop.market_until && !(state.proposals || []).length) return phaseTab;
   return tab && (TABS.includes(tab) || tab === CHECKIN) ? tab : "drives";
 }
 
@@ -681,6 +682,18 @@ export function givenStatus(card, name) {
   if (card.status !== "pending" && card.reworded) return format(strings.reworded_by, { name });
   const status = card.status === "pending" ? format(strings.waiting_for, { name }) : format(strings.accepted_by, { name });
   return `${status} · ${card.signed ? strings.signed_yes : strings.signed_no}`;
+}
+
+/**
+ * Give a refused new agreement back to its form, when no form is open (here, not in the
+ * agreements' module: that one is loaded only when its screen is needed).
+ * @param {Object<string, any>} payload the refused change
+ * @returns {boolean} whether it was given back
+ */
+export function restoreAgreement(payload) {
+  if (ui().agreementForm) return false;
+  store.update({ agreementForm: { linkId: payload.link_id, id: null, text: payload.text, owner: payload.owner ?? null, due: payload.due || "" } });
+  return true;
 }
 
 /**
