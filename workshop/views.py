@@ -284,6 +284,18 @@ def phone(code):
     return render_template("phone.html", workshop=workshop, boot=boot)
 
 
+@bp.get("/w/<code>/phone/market")
+def phone_market(code):
+    """The phone's market section (issue 15), fetched by the phone once its workshop is a
+    marketplace: kept out of phone.html, whose first load must stay under 60 KB. Words only,
+    no data (that comes with the live state); for the workshop's participants."""
+    workshop = workshop_or_404(code)
+    use_workshop_language(workshop["language"])
+    if _participant_or_none(workshop) is None:
+        return Response(status=403)
+    return render_template("phone_market.html")
+
+
 def _facilitator_page(code, template, view):
     workshop = workshop_or_404(code)
     use_workshop_language(workshop["language"])

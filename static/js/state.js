@@ -16,7 +16,7 @@ import { RECEIVE } from "./events.js";
  * @typedef {{id: string, kind: "goal"|"project"|"activity", text: string, position: number, ask?: ?Ask}} Goal
  *   `ask`: the goal listed in the marketplace (issue 15), or null.
  * @typedef {{open: boolean, text: ?string, effort: ?string, owner_id: ?string}} Ask
- * @typedef {{id: string, goal_id: string, card_id: string, kind: "answer"|"propose"|"broker", type: LinkType,
+ * @typedef {Marks & {id: string, goal_id: string, card_id: string, kind: "answer"|"propose"|"broker", type: LinkType,
  *            note: ?string, made_by: ?string, status: "waiting"|"accepted"|"declined"|"withdrawn", created_at: string,
  *            decided_at: ?string, link_id: ?string, decider: "owner"|"facilitator"|"person"}} Proposal
  *   `made_by`: null for the facilitator (and, to others, for the person of an anonymous card).
@@ -48,12 +48,13 @@ import { RECEIVE } from "./events.js";
  *            follow_up_of?: ?boolean, follow_ups?: ?number, market_until?: ?string, market_open?: boolean}} Workshop
  * @typedef {{version: number, workshop: Workshop, goals: Goal[], participants: Participant[], cards: Card[],
  *            links: Link[], agreements: Agreement[], assignments: Assignment[], themes: Theme[], checkin?: ?Checkin,
- *            proposals: Proposal[], waiting?: number, waiting_by_person?: Object<string, number>,
+ *            proposals: Proposal[], waiting?: number, waiting_by_person?: ?Object<string, number>, digest_email?: ?string,
  *            connected?: string[], server_time?: string,
  *            me: {role: ?string, id: ?string, view: ?string}}} State
  *   `connected`: who has a phone connected now (the presence event; not versioned).
  *   `proposals`: the marketplace's proposals this viewer may see; `waiting` / `waiting_by_person`: as the
- *   server counted them with the state (market.js counts them again as proposals change).
+ *   server counted them with the state (market.js counts them again as proposals change); `digest_email`: the
+ *   viewer's own address for the marketplace's weekly e-mail (nobody else's ever comes).
  */
 
 /**

@@ -51,7 +51,17 @@ describe("which screen shows", () => {
     assert.equal(screenFor(CHECKIN, null, "links"), CHECKIN, "before the first state it is kept");
     assert.equal(screenFor("nope", state, "links"), "drives");
     assert.equal(screenFor(null, state, "links"), "drives");
-    for (const tab of TABS) assert.equal(screenFor(tab, state, "links"), tab);
+    for (const tab of TABS.filter((t) => t !== "market")) assert.equal(screenFor(tab, state, "links"), tab);
+  });
+
+  it("shows the market only in a workshop that is (or was) a marketplace", () => {
+    const state = workshop();
+    assert.equal(screenFor("market", state, "links"), "links");
+    assert.equal(screenFor("market", withChange({ workshop: { ...state.workshop, market_until: "2026-02-01" } }), "links"), "market");
+    const proposal = { id: "p", goal_id: "g1", card_id: "c-ann", kind: "answer", type: "energises", note: null, made_by: "ann",
+      status: "accepted", created_at: "", decided_at: null, link_id: null, decider: "owner" };
+    assert.equal(screenFor("market", withChange({ proposals: [proposal] }), "links"), "market", "its proposals stay readable");
+    assert.equal(screenFor("market", null, "links"), "market", "before the first state it is kept");
   });
 });
 

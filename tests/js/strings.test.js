@@ -22,7 +22,7 @@ describe("string keys", () => {
   it("are defined once: in the shared include, or in the one page that uses them", () => {
     /** @type {Map<string, string[]>} */
     const where = new Map();
-    for (const template of ["_strings.html", "phone.html", "board.html", "console.html"]) {
+    for (const template of ["_strings.html", "phone.html", "phone_market.html", "board.html", "console.html"]) {
       for (const key of keysOf(template)) where.set(key, [...(where.get(key) || []), template]);
     }
     const twice = [...where].filter(([, templates]) => templates.length > 1);
