@@ -18,9 +18,9 @@
 //   counts-screen, counts-title, hidden-count-cards, hidden-count-cards-label, hidden-count-people,
 //   hidden-count-people-label, hidden-count-done, count-people, count-chip (data-participant-id, data-n),
 //   stage, columns, links, drag-line, goals, goal-count, goals-empty, goal (data-goal-id, data-energy,
-//   data-kind), goal-text, goal-link-count, goal-link-chip (data-link-id, data-type), chip-endorsements,
+//   data-kind), goal-text, goal-ask, goal-effort (a goal listed in the marketplace), goal-link-count, goal-link-chip (data-link-id, data-type), chip-endorsements,
 //   chip-remove, persons, people-count, people-empty, person (data-participant-id; "anonymous" for the
-//   group of drives shown without a name), person-name, card (data-card-id, data-kind), card-text,
+//   group of drives shown without a name), person-name, card (data-card-id, data-kind), card-text, card-offered,
 //   card-by, link (the visible <path>, data-link-id, data-card-id, data-goal-id, data-type),
 //   link-actions, link-actions-text, link-remove, link-cancel, drag-ghost, filter-kind, filter-person,
 //   agreements-screen, ag-goals, ag-goal, ag-link (data-link-id), board-agreement, ag-also, ag-empty,
@@ -483,7 +483,8 @@ function renderGoals() {
       li.hidden = Boolean(ui.filter.kind) && goal.kind !== ui.filter.kind;
       // "Full": among the goals most are drawn to (and at least a few links).
       li.dataset.energy = n === 0 ? "none" : n >= FULL_GOAL_LINKS && n >= most * FULL_SHARE ? "full" : "some";
-      const signature = JSON.stringify([goal.kind, goal.text, links.map((l) => {
+      const ask = goal.ask && goal.ask.open ? goal.ask : null;
+      const signature = JSON.stringify([goal.kind, goal.text, ask, links.map((l) => {
         const card = cardById(current(), l.card_id);
         return [l.id, l.card_id, typeOf(l), (l.endorsements || []).length, card && nameOf(card.about), card && card.kind, mayChange(l),
           mayEndorse(l) && (l.endorsements || []).includes(String(myId()))];
@@ -500,6 +501,10 @@ function renderGoals() {
         h("div", { class: "goal-main" },
           h("p", { class: "goal-kind" }, icon(goal.kind), h("span", {}, strings[`kind_${goal.kind}`] || goal.kind)),
           h("p", { class: "goal-text", "data-testid": "goal-text" }, goal.text),
+          // Listed in the marketplace (issue 15): what it asks for, and the effort.
+          ask ? h("p", { class: "goal-ask", "data-testid": "goal-ask" }, icon("people"),
+            h("span", {}, ask.text ? format(strings.goal_asks, { text: ask.text }) : strings.goal_asks_open),
+            ask.effort ? h("span", { class: "goal-effort", "data-testid": "goal-effort" }, format(strings.goal_effort, { effort: ask.effort })) : null) : null,
           n ? h("p", { class: "goal-owners", "data-testid": "goal-owners", "aria-hidden": "true" }, owners.join(", ")) : null),
         h("p", { class: "goal-tally" },
           endorsed ? h("span", { class: "goal-plus", "data-testid": "goal-endorsements",
@@ -586,6 +591,8 @@ function cardElement(card, color) {
   // The text is cut after a few lines; whose it is (in a theme) or who named it stays below it.
   h("span", { class: "card-body" }, h("span", { class: "card-text", "data-testid": "card-text" }, card.text),
     by ? h("span", { class: "card-by", "data-testid": "card-by" }, by) : null),
+  // Offered by its person in the marketplace: a small word, not a colour.
+  card.offered ? h("span", { class: "card-offered", "data-testid": "card-offered", title: strings.card_offered }, strings.card_offered) : null,
   unlinked ? h("span", { class: "card-open", title: strings.no_outlet }, icon("open"), h("span", { class: "visually-hidden" }, strings.no_outlet)) : null);
 }
 
@@ -707,7 +714,8 @@ function renderPeople() {
         && !(isTheme && drives.some((c) => c.about === ui.filter.person));
       if (isTheme && ui.editingTheme === group.id && li.querySelector("[data-testid=theme-input]")) return;
       const signature = JSON.stringify([group.name, group.color, ui.editingTheme === group.id,
-        [...drives, ...strengths].map((c) => [c.id, c.text, c.author && nameOf(c.author), isTheme && nameOf(c.about), linked.has(c.id), c.visibility, mayLink(c)])]);
+        [...drives, ...strengths].map((c) => [c.id, c.text, c.author && nameOf(c.author), isTheme && nameOf(c.about), linked.has(c.id), c.visibility, mayLink(c),
+          Boolean(c.offered)])]);
       if (li.dataset.signature === signature) return;
       const before = new Set(Array.from(li.querySelectorAll("[data-card-id]"), (c) => c.getAttribute("data-card-id")));
       li.dataset.signature = signature;
