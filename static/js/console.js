@@ -46,6 +46,7 @@ import { checkedOf, fill, focusIn, format, h, icon, part, readJSON, reconcile, s
 import { GOAL_KINDS, LIMITS, SEND, VISIBILITIES } from "./events.js";
 import { agreementMeta, colorClass, countText, linkCountText, nameOf as nameIn, pageLanguage, typeOf, typeWords } from "./labels.js";
 import { connectLive, newId } from "./live.js";
+import { renderMarket, wireMarket } from "./console/market.js";
 import {
   cardById, cardsAbout, counts, createStore, goalById, goalsInOrder, linksOfCard, linksOfGoal, participantById,
 } from "./state.js";
@@ -148,7 +149,7 @@ const LEAD = {
   strengths: ["round-panel", "presence-panel", "board-panel"],
   linking: ["open-panel", "presence-panel", "board-panel"],
   agreements: ["agreements-panel"],
-  closed: ["after-panel", "agreements-panel"],
+  closed: ["after-panel", "market-panel", "agreements-panel"],
 };
 
 /** The phases whose work is the people's cards (moderation): the people come before the goals. */
@@ -717,6 +718,7 @@ function render() {
   renderAfterwards();
   renderBoardKey();
   renderDeleteFollowUps();
+  renderMarket(current(), live.serverNow());
   rendered = true;
 }
 
@@ -1195,6 +1197,7 @@ function wireTimer() {
 
 /** Wire the controls that exist before any state arrives. */
 function wire() {
+  wireMarket({ live: { act: (event, payload) => live.act(event, payload), send: (event, payload) => live.send(event, payload) }, strings, current });
   const go = part("phase-next-go", HTMLButtonElement);
   go.addEventListener("click", () => {
     if (go.dataset.phase) setPhase(go.dataset.phase);
