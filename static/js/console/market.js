@@ -69,6 +69,20 @@ function cardWords(state, card) {
   return name ? `${card.text} (${name})` : card.text;
 }
 
+/**
+ * A card (and whose) above the goal it is matched with.
+ * @param {State} state
+ * @param {?Card|undefined} card
+ * @param {?Goal|undefined} goal
+ * @returns {HTMLElement[]}
+ */
+function pairLines(state, card, goal) {
+  return [
+    h("p", { class: "proposal-pair" }, icon(card ? card.kind : "drive"), h("span", {}, cardWords(state, card))),
+    h("p", { class: "proposal-pair is-goal" }, icon(goal ? goal.kind : "goal"), h("span", {}, goal ? goal.text : "")),
+  ];
+}
+
 // --- Drawing ----------------------------------------------------------------------------------------
 
 /**
@@ -162,11 +176,11 @@ function fillAskRow(state, li, goal) {
     onchange: () => { li.dataset.dirty = "true"; },
     onsubmit: (/** @type {Event} */ event) => {
       event.preventDefault();
-      saveAsk(goal, openBox.checked, text.value, effort.value, owner.value);
+      saveAsk(li, goal, openBox.checked, text.value, effort.value, owner.value);
     } },
   h("p", { class: "ask-goal" }, icon(goal.kind), h("span", {}, goal.text)),
   h("div", { class: "ask-listed check-field" }, openBox, h("label", { for: `ask-open-${key}` }, strings.ask_listed)),
-  h("div", { class: "ask-field" }, h("label", { for: `ask-text-${key}` }, strings.ask_text), text),
+  h("div", { class: "ask-field is-wide" }, h("label", { for: `ask-text-${key}` }, strings.ask_text), text),
   h("div", { class: "ask-field" }, h("label", { for: `ask-effort-${key}` }, strings.ask_effort_label), effort),
   h("div", { class: "ask-field" }, h("label", { for: `ask-owner-${key}` }, strings.ask_owner_label), owner),
   h("button", { type: "submit", class: "button small", "data-testid": "ask-save" }, strings.ask_save));
@@ -208,8 +222,7 @@ function proposalRow(state, p, deciding) {
     ? format(strings.proposal_waiting_for, { name: decider === "facilitator" ? strings.decider_you : nameOf(state, decider) || strings.made_by_someone })
     : strings[`proposal_${p.status}`] || p.status;
   return h("li", { class: `console-proposal is-${p.status}`, "data-testid": "console-proposal", dataset: { proposalId: p.id, status: p.status, kind: p.kind } },
-    h("p", { class: "proposal-pair" }, icon(card ? card.kind : "drive"), h("span", {}, cardWords(state, card)), icon("next"),
-      icon(goal ? goal.kind : "goal"), h("span", {}, goal ? goal.text : "")),
+    pairLines(state, card, goal),
     h("p", { class: "hint" }, `${strings[`proposal_kind_${p.kind}`] || p.kind} · ${maker} · ${typeWords(strings, p)}`),
     p.note ? h("p", { class: "proposal-note" }, p.note) : null,
     h("p", { class: "proposal-status", "data-testid": "console-proposal-status" }, status),
@@ -251,8 +264,7 @@ function renderBroker(state) {
       const type = h("select", { "data-testid": "broker-suggestion-type", "aria-label": strings.broker_type_label },
         LINK_TYPES.map((t) => h("option", { value: t }, strings[`link_type_${t}`])));
       return h("li", { class: "broker-suggestion", "data-testid": "broker-suggestion", dataset: { goalId: x.goal_id, cardId: x.card_id } },
-        h("p", { class: "proposal-pair" }, icon(card ? card.kind : "drive"), h("span", {}, cardWords(state, card)), icon("next"),
-          icon(goal ? goal.kind : "goal"), h("span", {}, goal ? goal.text : "")),
+        pairLines(state, card, goal),
         h("p", { class: "broker-reason", "data-testid": "broker-reason" }, icon("link"),
           (x.shared || []).length ? format(strings.broker_reason, { words: (x.shared || []).join(", ") }) : x.reason || ""),
         mayPropose(state, x.goal_id, x.card_id) ? h("p", { class: "row" }, type,
@@ -279,17 +291,24 @@ function renderProposals(state) {
 // --- Doing ------------------------------------------------------------------------------------------
 
 /**
- * Save a goal's ask: listed (open) or not, its text, effort and owner (empty: none).
+ * Save a goal's ask: listed (open) or not, its text, effort and owner (empty: none); once saved,
+ * its row shows the server's again.
+ * @param {HTMLElement} li the goal's row
  * @param {Goal} goal
  * @param {boolean} open
  * @param {string} text
  * @param {string} effort
  * @param {string} owner
  */
-async function saveAsk(goal, open, text, effort, owner) {
+async function saveAsk(li, goal, open, text, effort, owner) {
   if (!live) return;
   const ack = await live.act(SEND.SET_ASK, { goal_id: goal.id, open, text: text.trim() || null, effort: effort.trim() || null, owner_id: owner || null });
-  if (ack.ok) toast(strings.ask_saved);
+  if (!ack.ok) return;
+  toast(strings.ask_saved);
+  li.dataset.dirty = "false";
+  delete li.dataset.signature;
+  const state = current();
+  if (state) renderAsks(state);
 }
 
 /**

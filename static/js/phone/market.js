@@ -131,7 +131,8 @@ function proposalItem(view, s, p, deciding) {
   return h("li", { class: `card market-proposal is-${p.status} ${p.unsent ? "is-pending" : ""}`, "data-testid": "market-proposal",
     dataset: { proposalId: p.id, status: p.status, kind: p.kind } },
   ...pairLines(view, p),
-  h("p", { class: "card-meta" }, makerLine(view, p), " · ", h("span", { class: `link-type type-${p.type}` }, icon(p.type), typeWords(strings, p))),
+  h("p", { class: "card-meta" }, makerLine(view, p)),
+  h("p", { class: `card-meta link-type type-${p.type}` }, icon(p.type), h("span", {}, typeWords(strings, p))),
   p.note ? h("p", { class: "market-note", "data-testid": "proposal-note" }, p.note) : null,
   h("p", { class: "market-status", "data-testid": "proposal-status" }, p.unsent ? unsentText(s) : statusLine(view, p)),
   deciding && p.status === "waiting" && !p.unsent ? h("div", { class: "card-actions" },
@@ -228,7 +229,7 @@ export function renderMarket(view, s) {
         ask.effort ? h("span", { class: "meta-part", "data-testid": "ask-effort" }, icon("wait"), format(strings.ask_effort, { effort: ask.effort })) : null,
         h("span", { class: "meta-part", "data-testid": "ask-owner" }, icon("me"),
           ask.owner_id === me ? strings.ask_yours : owner ? format(strings.ask_owner, { name: owner }) : strings.ask_no_owner)),
-      form && form.at === at
+      !open ? null : form && form.at === at
         ? proposeForm(view, form, myCards.filter((c) => mayPropose(view, goal.id, c.id)), true)
         : h("div", { class: "card-actions" }, h("button", { type: "button", class: "button small primary", "data-testid": "ask-contribute",
           props: { disabled: locked }, onclick: () => openForm({ at, goalId: goal.id, cardId: null, type: "energises", note: "" }) },
@@ -243,7 +244,7 @@ export function renderMarket(view, s) {
     return h("li", { class: `card market-offer ${card.kind === "strength" ? "is-strength" : ""}`, "data-testid": "market-offer", dataset: { cardId: card.id } },
       h("p", { class: "card-text" }, card.text),
       h("p", { class: "card-meta" }, icon(card.kind), " ", person ? format(strings.offered_by, { name: person }) : strings.offered_anonymous),
-      form && form.at === at
+      !open ? null : form && form.at === at
         ? proposeForm(view, form, asks.filter((g) => mayPropose(view, g.id, card.id)), false)
         : h("div", { class: "card-actions" }, h("button", { type: "button", class: "button small", "data-testid": "offer-propose",
           props: { disabled: locked }, onclick: () => openForm({ at, goalId: null, cardId: card.id, type: "energises", note: "" }) },
