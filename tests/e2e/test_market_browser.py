@@ -229,7 +229,7 @@ def test_a_week_of_marketplace_with_consent(browsers, room, clocked, lang):
     broker.get_by_test_id("proposal-accept").click()
     wait_until(lambda: link_between(workshop, interviews, happier), 10, "the brokered match's link")
     console.wait_for_selector(
-        f'[data-testid=console-proposals] [data-testid=console-proposal][data-status="accepted"][data-kind="broker"]'
+        '[data-testid=console-proposals] [data-testid=console-proposal][data-status="accepted"][data-kind="broker"]'
     )
     waiting_people.locator("[data-testid=waiting-person]").first.wait_for(state="detached")
 
