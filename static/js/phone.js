@@ -20,7 +20,7 @@
 // the server: templates/phone_market.html) once the workshop is a marketplace.
 // The data-testid handles this page and the browser tests share: docs/phone-handles.md.
 
-import { focusIn, format, part, setText, toast } from "./dom.js";
+import { byTestId, focusIn, format, part, setText, toast } from "./dom.js";
 import { RECEIVE, SEND } from "./events.js";
 import { countText, nameOf } from "./labels.js";
 import { connectLive } from "./live.js";
@@ -113,11 +113,11 @@ function renderTabs(s) {
   // On the check-in no tab is selected; the phase's tab keeps the keyboard's way into the tab bar.
   const stop = TABS.includes(tab) ? tab : phaseTab(s);
   for (const name of TABS) {
-    const button = part(`tab-${name}`);
+    const button = byTestId(`tab-${name}`); // the market's comes with its screen
+    if (!button) continue;
     button.setAttribute("aria-selected", String(name === tab));
     button.tabIndex = name === stop ? 0 : -1;
-    const panel = document.getElementById(`panel-${name}`); // the market's comes with its screen
-    if (panel) panel.hidden = name !== tab;
+    part(`panel-${name}`).hidden = name !== tab;
   }
   part("panel-checkin").hidden = tab !== CHECKIN;
 }
@@ -288,9 +288,10 @@ function loadMarket() {
     Object.assign(strings, JSON.parse(page.getElementById("market-strings")?.textContent || "{}"));
     for (const link of page.querySelectorAll("link")) document.head.append(document.adoptNode(link));
     for (const section of page.querySelectorAll("body > section")) part("panel-me").before(document.adoptNode(section));
+    const tab = page.querySelector("[data-testid=tab-market]");
+    if (tab) part("tab-me").before(document.adoptNode(tab));
     module.wireMarket();
     market = module;
-    part("tab-market").hidden = false;
     render();
   }, () => {
     marketLoading = false;
@@ -418,7 +419,10 @@ function wire() {
   el.tabbar.addEventListener("keydown", (event) => {
     if (event.key !== "ArrowRight" && event.key !== "ArrowLeft") return;
     const step = event.key === "ArrowRight" ? 1 : -1;
-    const shown = TABS.filter((name) => !part(`tab-${name}`).hidden);
+    const shown = TABS.filter((name) => {
+      const button = byTestId(`tab-${name}`);
+      return button && !button.hidden;
+    });
     showTab(shown[(shown.indexOf(ui().tab || "") + step + shown.length) % shown.length], { focus: true });
   });
   setText(el.phase, strings[`phase_${el.root.dataset.phase}`] || el.root.dataset.phase || "");

@@ -31,6 +31,9 @@ import { OVERLAYS, currentView, enqueue, isConnected, kept, meId, readOnly, send
 /** The open proposal form, as typed (kept on the phone like every draft). */
 /** @type {?ProposeForm} */
 let form = kept.get("draft:market", null);
+/** The ask of mine being edited (a goal's id), if any. */
+/** @type {?string} */
+let editingAsk = null;
 /** The last suggestions asked for (null: not asked yet). */
 /** @type {?Suggestion[]} */
 let suggestions = null;
@@ -207,6 +210,8 @@ export function renderMarket(view, s) {
   setText(part("market-until"), open ? format(strings.market_until, { date: dayText(view.workshop.market_until, lang, "long") }) : strings.market_closed);
   part("panel-market").classList.toggle("is-closed", !open);
 
+  // A market closed by the facilitator (no date) with nothing of mine in it: no tab either.
+  part("tab-market").hidden = !view.workshop.market_until && !(view.proposals || []).length;
   const waiting = waitingForMe(view);
   const badge = part("market-badge");
   badge.hidden = !waiting.length;
@@ -218,7 +223,7 @@ export function renderMarket(view, s) {
   const myCards = myMarketCards(view, me);
   const asks = openAsks(view);
   setText(part("market-asks-count"), asks.length || "");
-  drawList("market-asks", [asks, myCards, view.links, view.proposals, names(view), form && { ...form, note: "" }, locked], () => asks.map((goal) => {
+  drawList("market-asks", [asks, myCards, view.links, view.proposals, names(view), form && { ...form, note: "" }, locked, editingAsk], () => asks.map((goal) => {
     const ask = goal.ask || { open: true, text: null, effort: null, owner_id: null };
     const at = `ask:${goal.id}`;
     const owner = ask.owner_id ? nameOf(view, ask.owner_id) : "";
@@ -229,11 +234,15 @@ export function renderMarket(view, s) {
         ask.effort ? h("span", { class: "meta-part", "data-testid": "ask-effort" }, icon("wait"), format(strings.ask_effort, { effort: ask.effort })) : null,
         h("span", { class: "meta-part", "data-testid": "ask-owner" }, icon("me"),
           ask.owner_id === me ? strings.ask_yours : owner ? format(strings.ask_owner, { name: owner }) : strings.ask_no_owner)),
+      ask.owner_id === me && editingAsk === goal.id ? askEditor(goal, ask) : null,
       !open ? null : form && form.at === at
         ? proposeForm(view, form, myCards.filter((c) => mayPropose(view, goal.id, c.id)), true)
-        : h("div", { class: "card-actions" }, h("button", { type: "button", class: "button small primary", "data-testid": "ask-contribute",
-          props: { disabled: locked }, onclick: () => openForm({ at, goalId: goal.id, cardId: null, type: "energises", note: "" }) },
-        strings.contribute)));
+        : h("div", { class: "card-actions" },
+          ask.owner_id === me && editingAsk !== goal.id ? h("button", { type: "button", class: "button small", "data-testid": "ask-edit",
+            props: { disabled: locked }, onclick: () => editAsk(goal.id) }, strings.ask_edit) : null,
+          h("button", { type: "button", class: "button small primary", "data-testid": "ask-contribute",
+            props: { disabled: locked }, onclick: () => openForm({ at, goalId: goal.id, cardId: null, type: "energises", note: "" }) },
+          strings.contribute)));
   }), asks.length);
 
   const offers = offersOfOthers(view, me);
@@ -280,6 +289,39 @@ export function renderMarket(view, s) {
   drawList("market-mine", [rest, names(view), locked, s.status], () => rest.map((p) => proposalItem(view, s, p, false)), rest.length);
 
   renderDigest();
+}
+
+/**
+ * The owner of an ask changes what it asks and the effort (the facilitator lists it and picks its owner).
+ * @param {Goal} goal
+ * @param {import("../state.js").Ask} ask
+ * @returns {HTMLElement}
+ */
+function askEditor(goal, ask) {
+  const text = h("input", { type: "text", id: "market-ask-text", "data-testid": "ask-edit-text", maxlength: String(ASK_LIMITS.TEXT_MAX),
+    props: { value: ask.text || "" } });
+  const effort = h("input", { type: "text", id: "market-ask-effort", "data-testid": "ask-edit-effort", maxlength: String(ASK_LIMITS.EFFORT_MAX),
+    props: { value: ask.effort || "" } });
+  return h("form", { class: "market-form", "data-testid": "ask-edit-form", novalidate: true, onsubmit: (/** @type {Event} */ e) => {
+    e.preventDefault();
+    enqueue(SEND.SET_ASK, { goal_id: goal.id, open: ask.open, text: text.value.trim() || null, effort: effort.value.trim() || null });
+    editAsk(null);
+  } },
+  h("label", { for: "market-ask-text" }, strings.ask_edit_text), text,
+  h("label", { for: "market-ask-effort" }, strings.ask_edit_effort), effort,
+  h("div", { class: "actions" },
+    h("button", { type: "button", class: "button", onclick: () => editAsk(null) }, strings.market_cancel),
+    h("button", { type: "submit", class: "button primary", "data-testid": "ask-edit-save" }, strings.ask_edit_save)));
+}
+
+/**
+ * Open (or close, with null) the editor of my ask.
+ * @param {?string} goalId
+ */
+function editAsk(goalId) {
+  editingAsk = goalId;
+  renderMarket(currentView(), ui());
+  if (goalId) document.getElementById("market-ask-text")?.focus();
 }
 
 /**
