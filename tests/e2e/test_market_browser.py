@@ -173,6 +173,16 @@ def test_a_week_of_marketplace_with_consent(browsers, room, clocked, lang):
     assert mine.get_attribute("data-status") == "waiting"
     assert link_between(workshop, welcoming, onboarding) is None
 
+    # In Me, Bram asks for the weekly e-mail: his address, seen by him alone.
+    bram_phone.get_by_test_id("tab-me").click()
+    bram_phone.get_by_test_id("digest-email").fill("bram@example.org")
+    bram_phone.get_by_test_id("digest-save").click()
+    bram_phone.wait_for_function(
+        "() => document.querySelector('[data-testid=digest-state]')?.textContent?.includes('bram@example.org')"
+    )
+    assert bram_phone.get_by_test_id("digest-stop").is_visible()
+    market_tab(bram_phone)
+
     # Anna's phone: one waits for her answer (the badge), the note as text; she says yes.
     anna_phone = phone_of(browsers, clocked, workshop, "Anna", words["locale"])
     badge = anna_phone.get_by_test_id("market-badge")
@@ -189,9 +199,16 @@ def test_a_week_of_marketplace_with_consent(browsers, room, clocked, lang):
     bram_phone.wait_for_selector('[data-testid=market-mine] [data-testid=market-proposal][data-status="accepted"]')
     badge.wait_for(state="hidden")
 
-    # Day 3: Anna offers her drive on her phone; Chris offers his (his own phone, a socket).
-    # Bram proposes Chris's offer for the customers' ask; Chris says no: no link, Bram sees it.
+    # Day 3: Anna changes the effort of her own ask and offers her drive; Chris offers his (on
+    # his own phone: a socket). Bram proposes Chris's offer for the customers' ask; Chris says no: no link, Bram sees it.
     clocked.move_ahead(2 * DAY)
+    own_ask = anna_phone.locator(f'[data-testid=market-ask][data-goal-id="{onboarding}"]')
+    own_ask.get_by_test_id("ask-edit").click()
+    own_ask.get_by_test_id("ask-edit-effort").fill("3 hours a week")
+    own_ask.get_by_test_id("ask-edit-save").click()
+    bram_phone.locator(
+        f'[data-testid=market-ask][data-goal-id="{onboarding}"] [data-testid=ask-effort]', has_text="3 hours"
+    ).wait_for()
     offer = anna_phone.locator(f'[data-testid=market-my-offer][data-card-id="{interviews}"]')
     offer.get_by_test_id("offer-toggle").click()
     anna_phone.wait_for_selector(f'[data-testid=market-my-offer][data-card-id="{interviews}"][data-offered="true"]')
@@ -239,16 +256,23 @@ def test_a_week_of_marketplace_with_consent(browsers, room, clocked, lang):
     board.goto(local(clocked, workshop.urls["board"]))
     wait_live(board)
     goal = board.locator(f'[data-testid=goal][data-goal-id="{onboarding}"]')
-    assert "2 hours a week" in goal.get_by_test_id("goal-effort").text_content()
+    assert "3 hours a week" in goal.get_by_test_id("goal-effort").text_content()
     assert "A buddy for newcomers" in goal.get_by_test_id("goal-ask").text_content()
     board.locator(f'[data-testid=card][data-card-id="{interviews}"] [data-testid=card-offered]').wait_for()
     assert board.locator(f'[data-testid=card][data-card-id="{welcoming}"] [data-testid=card-offered]').count() == 0
     screenshot(board, f"market-board-{lang}")
 
+    assert "bram@example.org" not in console.content() + board.content() + anna_phone.content()
+
     # Day 8: past its last day, the market says it is closed and takes no proposal.
     clocked.move_ahead(3 * DAY)
     bram_phone.reload()
     wait_live(bram_phone)
+    bram_phone.get_by_test_id("tab-me").click()
+    bram_phone.wait_for_function(
+        "() => document.querySelector('[data-testid=digest-state]')?.textContent?.includes('bram@example.org')"
+    )
+    assert bram_phone.get_by_test_id("digest-email").input_value() == "bram@example.org"
     market_tab(bram_phone)
     bram_phone.wait_for_selector("[data-testid=panel-market].is-closed")
     assert bram_phone.get_by_test_id("market-suggest").is_disabled()
