@@ -286,7 +286,7 @@ def phone(code):
 
 @bp.get("/w/<code>/phone/market")
 def phone_market(code):
-    """The phone's market section (issue 15), fetched by the phone once its workshop is a
+    """The phone's market section, fetched by the phone once its workshop is a
     marketplace: kept out of phone.html, whose first load must stay under 60 KB. Words only,
     no data (that comes with the live state); for the workshop's participants."""
     workshop = workshop_or_404(code)

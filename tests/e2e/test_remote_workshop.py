@@ -206,7 +206,7 @@ def test_a_remote_workshop_on_everyones_own_screen(open_page, server, new_worksh
         10,
         "Anna's +1 on Bram's link",
     )
-    assert endorse.get_attribute("aria-pressed") == "true"
+    anna.page.wait_for_selector('[data-testid=link-endorse][aria-pressed="true"]')  # her board heard it too
 
     # Chris, by keyboard, gives Anna's link its +1: Enter on the goal shows its chips, Tab to the +1, Enter.
     chris.page.keyboard.press("Escape")
