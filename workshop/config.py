@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -152,6 +153,33 @@ def _origins(value: list[str]) -> None:
         parts = urlsplit(origin)
         if parts.scheme not in ("http", "https") or not parts.netloc or parts.path not in ("", "/"):
             raise ValueError(f"{origin!r} is not an origin such as https://workshop.example.org")
+
+
+#: One plain address, ``local@domain.tld`` in ASCII: no name, no list, no spaces or brackets (a
+#: digest goes to exactly one person), at most 254 characters (RFC 5321's path less its brackets).
+MAIL_ADDRESS_MAX = 254
+_MAIL_ADDRESS = re.compile(r"[^@\s,;:<>()\[\]\"\\]+@[^@\s,;:<>()\[\]\"\\.]+(\.[^@\s,;:<>()\[\]\"\\.]+)+")
+
+
+def is_mail_address(value: object) -> bool:
+    """One e-mail address a digest may be sent to (the sender's, or a subscriber's)."""
+    return (
+        isinstance(value, str)
+        and len(value) <= MAIL_ADDRESS_MAX
+        and value.isascii()  # an international address needs SMTPUTF8 from every relay on the way
+        and value.isprintable()
+        and bool(_MAIL_ADDRESS.fullmatch(value))
+    )
+
+
+def _mail_address(value: str) -> None:
+    if not is_mail_address(value):
+        raise ValueError(f"{value[:80]!r} is not one e-mail address such as workshop@example.org")
+
+
+def _host(value: str) -> None:
+    if not value.strip() or any(ch.isspace() or ch in "/@" for ch in value.strip()):
+        raise ValueError(f"{value[:80]!r} is not a host name or address")
 
 
 def _redis(value: str) -> None:
@@ -303,6 +331,39 @@ SETTINGS: tuple[Setting, ...] = (
         _redis,
         optional=True,
         metavar="URL",
+    ),
+    Setting(
+        "SMTP_HOST",
+        None,
+        "the SMTP server that sends the marketplace's weekly digest (default: no digest is sent)",
+        _text,
+        _host,
+        optional=True,
+        metavar="HOST",
+    ),
+    Setting("SMTP_PORT", 587, "the SMTP server's port", _whole, _port),
+    Setting(
+        "SMTP_USERNAME", None, "the SMTP login's user name (default: no login)", _text, optional=True, metavar="NAME"
+    ),
+    Setting(
+        "SMTP_PASSWORD",
+        None,
+        "the SMTP login's password (better in the environment or the config file: a flag shows in the process list)",
+        _text,
+        optional=True,
+        metavar="PASSWORD",
+    ),
+    Setting(
+        "SMTP_FROM",
+        None,
+        "the digest's sender address, e.g. workshop@example.org",
+        _text,
+        _mail_address,
+        optional=True,
+        metavar="ADDRESS",
+    ),
+    Setting(
+        "SMTP_STARTTLS", True, "encrypt the SMTP connection with STARTTLS, the server's certificate checked", _yes_no
     ),
     Setting("LOG_LEVEL", "INFO", "DEBUG, INFO, WARNING or ERROR", _one_of(LOG_LEVELS, str.upper)),
     Setting("LOG_FORMAT", "text", "text, or json (one JSON object a line)", _one_of(LOG_FORMATS, str.lower)),
