@@ -9,16 +9,19 @@ import email.policy
 import logging
 import ssl
 import subprocess
+import uuid
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
-from helpers import free_port
+from helpers import free_port, run_app
+from inprocess import elapse
 
 from workshop import config as settings
+from workshop.cli import send_digests
 from workshop.digest import SECTION_MAX, Mail, Match, SendFailed, SmtpSettings, Waiting, compose, send, smtp_settings
 
 NOW = datetime(2025, 3, 3, 8, 0, tzinfo=UTC)
@@ -79,6 +82,13 @@ def test_matches_come_with_their_reasons():
     )
     assert "Asks that match what you offer" in text
     assert "- “Faster onboarding” ← “Coaching newcomers”\n  shares: onboarding, klant\n" in text
+
+
+def test_an_ask_owner_hears_of_offers_that_match_their_ask():
+    text = body(compose(mail(offers=(Match("Faster onboarding", "Onboarding buddies", ("onboarding",)),)), SENDER, NOW))
+    assert "Offers that match your asks" in text
+    assert "Asks that match what you offer" not in text
+    assert "- “Faster onboarding” ← “Onboarding buddies”\n  shares: onboarding\n" in text
 
 
 def test_the_facilitators_digest_tells_new_matches_and_where_to_stop_it():
@@ -389,3 +399,248 @@ def test_no_server_listening_is_one_line_without_an_address():
 
 def test_nothing_to_send_opens_no_connection():
     assert [] == send([], SmtpSettings("127.0.0.1", free_port(), SENDER, starttls=False), NOW)
+
+
+# --- a week of a marketplace, and ``python app.py digest`` ------------------------------------------
+
+
+GOALS = [
+    {"text": "Klant onboarding verbeteren", "kind": "project"},
+    {"text": "Grow sales in the north", "kind": "goal"},
+]
+
+
+class Market:
+    """A workshop open as a marketplace for a week: the console, Anna, Bram and Cas. Anna owns the
+    onboarding ask; the sales ask has no owner. Each wrote a drive; Cas offers his."""
+
+    def __init__(self, server, workshop):
+        self.server, self.workshop = server, workshop
+        self.store = server.app.extensions["workshop_store"]
+        self.console = workshop.facilitator()
+        self.anna, self.bram, self.cas = (workshop.participant(n) for n in ("Anna", "Bram", "Cas"))
+        self.onboarding, self.sales = (g["id"] for g in self.anna.state["goals"])
+        self.until = (server.clock.now().date() + timedelta(days=7)).isoformat()
+        assert self.console.call("open_market", {"until": self.until})["ok"] is True
+        self.ask(self.onboarding, text="Wie helpt klanten op weg?", effort="twee middagen", owner_id=self.anna.id)
+        self.ask(self.sales, text="Ideas for the north", effort="an hour a week")
+        self.a1 = self.drive(self.anna, "Coaching nieuwe collega's")
+        self.b1 = self.drive(self.bram, "Klanten blij maken met onboarding")
+        self.c1 = self.drive(self.cas, "Sales in the north")
+        assert self.cas.call("set_offer", {"card_id": self.c1["id"], "offered": True})["ok"] is True
+
+    @staticmethod
+    def drive(phone, text, visibility="named") -> dict:
+        ack = phone.call("add_card", {"kind": "drive", "text": text, "visibility": visibility})
+        assert ack["ok"] is True, ack
+        return ack["card"]
+
+    def ask(self, goal_id, **fields) -> None:
+        ack = self.console.call("set_ask", {"goal_id": goal_id, "open": True, **fields})
+        assert ack["ok"] is True, ack
+
+    def propose(self, client, goal_id, card, **fields) -> dict:
+        ack = client.call("propose", {"id": str(uuid.uuid4()), "goal_id": goal_id, "card_id": card["id"], **fields})
+        assert ack["ok"] is True, ack
+        return ack
+
+    def subscribe(self, **addresses) -> None:
+        for name, address in addresses.items():
+            if name == "facilitator":
+                ack = self.console.call("set_facilitator_digest", {"email": address})
+            else:
+                ack = getattr(self, name).call("set_digest", {"email": address})
+            assert ack["ok"] is True, ack
+
+
+@pytest.fixture
+def market(server, new_workshop, request):
+    if not hasattr(server, "app"):
+        pytest.skip("the digest reads the database in this process")
+    language = getattr(request, "param", "nl")
+    return Market(server, new_workshop(title="Team Noord", language=language, goals=GOALS))
+
+
+@pytest.fixture
+def inbox(smtp_server) -> tuple[Inbox, dict]:
+    """A local SMTP server, and the settings that send to it."""
+    box = Inbox()
+    port = smtp_server(box)
+    config = {
+        **settings.defaults(),
+        "SMTP_HOST": "127.0.0.1",
+        "SMTP_PORT": port,
+        "SMTP_FROM": SENDER,
+        "SMTP_STARTTLS": False,
+        "PUBLIC_URL": "https://workshop.example.org",
+    }
+    return box, config
+
+
+def mails_to(box: Inbox) -> dict[str, str]:
+    """Each recipient's one mail: its text."""
+    found: dict[str, str] = {}
+    for received in box.received:
+        (to,) = received["to"]
+        assert to not in found, f"two digests to {to}"
+        assert [to] == [received["message"]["To"]]
+        found[to] = received["message"].get_content()
+    return found
+
+
+def test_each_subscriber_hears_what_waits_for_them_and_what_matches(market, inbox, capsys):
+    box, config = inbox
+    market.propose(market.bram, market.onboarding, market.b1, type="grow", note="Vrijdagmiddag?")  # Anna decides
+    market.propose(market.console, market.sales, market.c1)  # Cas decides
+    market.propose(market.anna, market.sales, market.a1)  # the sales ask has no owner: the facilitator decides
+    market.subscribe(
+        anna="anna@example.org", bram="bram@example.org", cas="cas@example.org", facilitator="lead@example.org"
+    )
+
+    assert 0 == send_digests(config, market.store)
+
+    mails = mails_to(box)
+    assert {"anna@example.org", "cas@example.org", "lead@example.org"} == set(mails)  # Bram: nothing to tell
+    anna = mails["anna@example.org"]
+    assert anna.startswith("Hallo Anna,")
+    assert "Bram wil graag bijdragen met “Klanten blij maken met onboarding” aan “Klant onboarding verbeteren”." in anna
+    assert "(Hierin wil ik groeien)" in anna and "“Vrijdagmiddag?”" in anna
+    assert f"https://workshop.example.org/w/{market.workshop.code}/phone" in anna
+    cas = mails["cas@example.org"]
+    assert "De facilitator stelt voor om je “Sales in the north” aan “Grow sales in the north” te koppelen." in cas
+    lead = mails["lead@example.org"]
+    assert lead.startswith("Hallo,")
+    assert "- Anna wil graag bijdragen met “Coaching nieuwe collega's” aan “Grow sales in the north”." in lead
+    assert f"https://workshop.example.org/w/{market.workshop.code}/facilitate" in lead
+    printed = capsys.readouterr().out
+    assert "Sent 3 digest(s)" in printed
+    for private in ("anna@", "cas@", "lead@", "Anna", "Cas", "Bram", "Team Noord"):
+        assert private not in printed
+
+
+def test_matches_are_suggested_with_their_shared_words(market, inbox):
+    box, config = inbox
+    market.subscribe(anna="anna@example.org", bram="bram@example.org", facilitator="lead@example.org")
+    market.cas.call("set_offer", {"card_id": market.c1["id"], "offered": False})
+    assert market.bram.call("set_offer", {"card_id": market.b1["id"], "offered": True})["ok"] is True
+
+    assert 0 == send_digests(config, market.store)
+
+    mails = mails_to(box)
+    bram = mails["bram@example.org"]
+    assert "Vragen die passen bij wat jij aanbiedt" in bram
+    assert "- “Klant onboarding verbeteren” ← “Klanten blij maken met onboarding”" in bram
+    assert "deelt: " in bram and "onboarding" in bram.split("deelt: ")[1].splitlines()[0]
+    assert "Nieuwe matches sinds je vorige overzicht" in mails["lead@example.org"]
+    anna = mails["anna@example.org"]  # she owns the onboarding ask
+    assert "Aanbod dat past bij jouw vragen" in anna
+    assert "- “Klant onboarding verbeteren” ← “Klanten blij maken met onboarding”" in anna
+    assert "Vragen die passen bij wat jij aanbiedt" not in anna  # her own card is offered to nothing that matches
+
+
+def test_at_most_once_a_week_and_only_while_the_market_is_open(market, inbox, capsys):
+    box, config = inbox
+    market.propose(market.console, market.sales, market.c1)
+    market.subscribe(cas="cas@example.org")
+    assert 0 == send_digests(config, market.store)
+    assert 1 == len(box.received)
+
+    sent_at = market.server.clock.now()
+    for later in (timedelta(minutes=1), timedelta(days=3), timedelta(days=6)):  # however often cron runs
+        market.server.clock.set(sent_at + later)
+        assert 0 == send_digests(config, market.store)
+        assert 1 == len(box.received)
+    assert "No digest is due" in capsys.readouterr().out
+
+    # A week on, at an earlier hour than last week's (cron a little early): due by the day.
+    market.server.clock.set(datetime.combine(sent_at.date() + timedelta(days=7), datetime.min.time(), UTC))
+    assert 0 == send_digests(config, market.store)
+    assert 2 == len(box.received)
+
+    elapse(market.server, 7 * 86400)  # the market closed after its last day
+    assert 0 == send_digests(config, market.store)
+    assert 2 == len(box.received)
+
+
+def test_a_decided_proposal_is_news_no_more(market, inbox):
+    box, config = inbox
+    ack = market.propose(market.console, market.sales, market.c1)
+    market.subscribe(cas="cas@example.org")
+    assert market.cas.call("decide_proposal", {"id": ack["proposal"]["id"], "answer": "decline"})["ok"] is True
+
+    assert 0 == send_digests(config, market.store)
+    assert "Wacht op jouw beslissing" not in "".join(mails_to(box).values())
+
+
+def test_an_anonymous_answer_never_names_its_person(market, inbox):
+    box, config = inbox
+    quiet = market.drive(market.bram, "Onboarding in stilte verbeteren", "anonymous")
+    market.propose(market.bram, market.onboarding, quiet)
+    market.subscribe(anna="anna@example.org")
+
+    assert 0 == send_digests(config, market.store)
+
+    anna = mails_to(box)["anna@example.org"]
+    assert "Iemand wil graag bijdragen met “Onboarding in stilte verbeteren”" in anna
+    assert "Bram" not in anna
+
+
+def test_a_person_who_left_gets_no_digest(market, inbox):
+    box, config = inbox
+    market.propose(market.console, market.sales, market.c1)
+    market.subscribe(cas="cas@example.org")
+    assert market.console.call("remove_participant", {"id": market.cas.id})["ok"] is True
+
+    assert 0 == send_digests(config, market.store)
+    assert [] == box.received
+
+
+def test_what_the_server_refused_or_never_got_goes_at_the_next_run(market, inbox, capsys):
+    box, config = inbox
+    market.propose(market.console, market.sales, market.c1)
+    market.propose(market.bram, market.onboarding, market.b1)
+    market.subscribe(anna="anna@example.org", cas="cas@example.org")
+
+    box.refuse.add("anna@example.org")
+    assert 0 == send_digests(config, market.store)
+    assert "Sent 1 digest(s); the SMTP server refused 1" in capsys.readouterr().out
+    assert ["cas@example.org"] == list(mails_to(box))
+
+    down = {**config, "SMTP_PORT": free_port()}
+    box.refuse.clear()
+    assert 1 == send_digests(down, market.store)
+    assert "Sent 0 of 1 digest(s) before that" in capsys.readouterr().out
+
+    assert 0 == send_digests(config, market.store)  # Anna's, at last; Cas had his this week
+    assert ["anna@example.org", "cas@example.org"] == sorted(mails_to(box))
+
+
+def test_without_smtp_settings_the_command_sends_nothing_and_says_so(server, tmp_path):
+    done = run_app("digest", "--db", str(tmp_path / "none.sqlite3"), env={"WORKSHOP_SMTP_HOST": ""})
+    assert 0 == done.returncode, done.stderr
+    assert "No SMTP server is set" in done.stdout
+    half = run_app("digest", "--db", str(tmp_path / "none.sqlite3"), env={"WORKSHOP_SMTP_HOST": "127.0.0.1"})
+    assert 2 == half.returncode
+    assert "No sender address" in half.stdout
+
+
+def test_the_digest_command_sends_from_the_database(market, inbox):
+    box, config = inbox
+    market.propose(market.console, market.sales, market.c1)
+    market.subscribe(cas="cas@example.org")
+    env = {
+        "WORKSHOP_SMTP_HOST": "127.0.0.1",
+        "WORKSHOP_SMTP_PORT": str(config["SMTP_PORT"]),
+        "WORKSHOP_SMTP_FROM": SENDER,
+        "WORKSHOP_SMTP_STARTTLS": "off",
+    }
+
+    done = run_app("digest", "--db", str(market.server.db_path), env=env)
+
+    assert 0 == done.returncode, done.stdout + done.stderr
+    assert "Sent 1 digest(s)" in done.stdout
+    assert "cas@" not in done.stdout + done.stderr
+    assert "De facilitator stelt voor" in mails_to(box)["cas@example.org"]
+    again = run_app("digest", "--db", str(market.server.db_path), env=env)
+    assert "No digest is due" in again.stdout
+    assert 1 == len(box.received)

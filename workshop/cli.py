@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from . import config as settings
-from . import model, service
+from . import digest, model, service
 from .live import close_workshop_rooms, socketio
 from .retention import sweep
 from .shared import QueueManager
@@ -27,6 +27,7 @@ COMMANDS: dict[str, tuple[str, str | None]] = {
     "backup": ("copy the database to FILE with SQLite's online backup (the app may keep running)", "FILE"),
     "erase": ("erase the workshop with this code, its follow-ups too; open phones are told", "CODE"),
     "rotate-key": ("give a workshop a new facilitator key; prints a one-time sign-in link", "CODE"),
+    "digest": ("send the marketplace's weekly e-mail digests that are due (needs the SMTP settings)", None),
 }
 
 
@@ -176,9 +177,45 @@ def rotate_key(config: Mapping[str, Any], code: str) -> int:
     return 0
 
 
+def send_digests(config: Mapping[str, Any], store: Store | None = None) -> int:
+    """Send the weekly digests that are due, each stamped as sent right after the SMTP server took
+    it (a second run, or a run after a failure, sends nobody's twice). Prints counts, never an
+    address or a name."""
+    smtp = digest.smtp_settings(config)
+    if isinstance(smtp, str):
+        print(smtp)
+        return 2 if config.get("SMTP_HOST") else 0  # half set up is a mistake; not set up is a choice
+    store = store or _open(config)
+    if store is None:
+        return 1
+    mails = digest.gather(store, store.clock, config.get("PUBLIC_URL"))
+    if not mails:
+        print("No digest is due (nobody subscribed to an open marketplace has news, or had theirs this week)")
+        return 0
+
+    sent: list[digest.Mail] = []
+
+    def stamp(mail: digest.Mail) -> None:
+        with store.transaction() as tx:
+            tx.mark_digest_sent(mail.workshop_id, mail.participant_id, store.clock.stamp())
+        sent.append(mail)
+
+    try:
+        digest.send(mails, smtp, store.clock.now(), on_sent=stamp)
+    except digest.SendFailed as exc:
+        print(exc)
+        print(f"Sent {len(sent)} of {len(mails)} digest(s) before that; the others go at the next run")
+        return 1
+    refused = len(mails) - len(sent)
+    print(f"Sent {len(sent)} digest(s)" + (f"; the SMTP server refused {refused} (see the log)" if refused else ""))
+    return 0
+
+
 def run(command: str, config: Mapping[str, Any], argument: str | None) -> int:
     if command == "list":
         return list_workshops(config)
+    if command == "digest":
+        return send_digests(config)
     if command == "sweep":
         return sweep_now(config)
     assert argument is not None

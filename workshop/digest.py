@@ -89,7 +89,10 @@ class Mail:
     until: str
     name: str | None = None
     waiting: tuple[Waiting, ...] = ()
+    #: Asks that match the reader's own cards (the facilitator: new matches of any offer).
     matches: tuple[Match, ...] = ()
+    #: Colleagues' offers that match the asks the reader owns.
+    offers: tuple[Match, ...] = ()
     link: str | None = None
     workshop_id: str = ""
     participant_id: str | None = None
@@ -102,7 +105,7 @@ class Mail:
 
     @property
     def empty(self) -> bool:
-        return not self.waiting and not self.matches
+        return not self.waiting and not self.matches and not self.offers
 
 
 # --- compose -----------------------------------------------------------------------------------
@@ -177,19 +180,25 @@ def compose(mail: Mail, sender: str, now: datetime) -> EmailMessage:
         if len(mail.waiting) > SECTION_MAX:
             lines.append("- " + _("and %(n)s more in the app") % {"n": len(mail.waiting) - SECTION_MAX})
 
-    if mail.matches:
-        heading = (
+    sections = [
+        (
+            mail.matches,
             _("New matches since your last digest (suggestions: nobody is asked until you propose):")
             if mail.facilitator
-            else _("Asks that match what you offer (suggestions: nothing happens until you act):")
-        )
+            else _("Asks that match what you offer (suggestions: nothing happens until you act):"),
+        ),
+        (mail.offers, _("Offers that match your asks (suggestions: nothing happens until you act):")),
+    ]
+    for matches, heading in sections:
+        if not matches:
+            continue
         lines += ["", heading]
-        for match in mail.matches[:SECTION_MAX]:
+        for match in matches[:SECTION_MAX]:
             lines.append(f"- “{one_line(match.goal)}” ← “{one_line(match.card)}”")
             if match.shared:
                 lines.append("  " + _("shares: %(words)s") % {"words": one_line(", ".join(match.shared))})
-        if len(mail.matches) > SECTION_MAX:
-            lines.append("- " + _("and %(n)s more in the app") % {"n": len(mail.matches) - SECTION_MAX})
+        if len(matches) > SECTION_MAX:
+            lines.append("- " + _("and %(n)s more in the app") % {"n": len(matches) - SECTION_MAX})
 
     lines += [""]
     if mail.link:
@@ -294,3 +303,100 @@ def send(
         reason = type(exc).__name__ if not isinstance(exc, OSError) else (exc.strerror or type(exc).__name__)
         raise SendFailed(f"Cannot send through {settings.host} port {settings.port}: {reason}") from None
     return sent
+
+
+# --- gather: who is due, and what to tell them ----------------------------------------------------
+
+
+def due(sent_at: str | None, today: date) -> bool:
+    """At most once a week: due when never sent, or last sent seven or more days ago (by the UTC
+    day, so a weekly cron job a few seconds early still finds last week's digest due)."""
+    return sent_at is None or (today - datetime.fromisoformat(sent_at).date()).days >= INTERVAL_DAYS
+
+
+def match_key(goal_id: str, card_id: str) -> str:
+    return f"{goal_id} {card_id}"
+
+
+def gather(store: Any, clock: Any, public_url: str | None = None) -> list[Mail]:
+    """The digests due now: for each subscriber of each open marketplace whose last digest is a
+    week old (or who never had one), the proposals waiting for their decision and the matches
+    suggested to them (workshop/market.py's ``suggest_matches``: only what they may see). The
+    facilitator's matches are those not told in their last digest (``told``). A digest with
+    nothing to tell is not sent (nor stamped). ``public_url``: where the mail's link points
+    (none without one: an address that only works on the server's own network helps nobody)."""
+    from . import model
+
+    now = clock.now()
+    mails: list[Mail] = []
+    for workshop in store.open_markets(now.date().isoformat()):
+        subscribers = [s for s in store.digest_subscribers(workshop["id"]) if due(s["sent_at"], now.date())]
+        if not subscribers:
+            continue
+        snap = store.snapshot(workshop["id"])
+        if snap is None or not model.market_open(snap["workshop"]["market_until"], now):
+            continue
+        for subscriber in subscribers:
+            mail = _digest_of(store, snap, dict(subscriber), public_url)
+            if mail is not None and not mail.empty:
+                mails.append(mail)
+    return mails
+
+
+def _digest_of(store: Any, snap: Any, subscriber: dict[str, Any], public_url: str | None) -> Mail | None:
+    """One subscriber's digest, everything in it as they may see it in the app."""
+    from . import model
+    from .market import suggest_matches
+
+    workshop = snap["workshop"]
+    me = subscriber["participant_id"]
+    names = {p["id"]: p["name"] for p in snap["participants"]}
+    if me is not None and me not in names:
+        return None  # left meanwhile
+    viewer = model.FACILITATOR if me is None else model.Viewer("participant", me)
+    actor = model.Actor(workshop["id"], "facilitator") if me is None else model.Actor(workshop["id"], "participant", me)
+    cards = {c["id"]: c for c in snap["cards"]}
+    goals = {g["id"]: g for g in snap["goals"]}
+
+    waiting = []
+    for proposal in snap["proposals"]:
+        card, goal = cards.get(proposal["card_id"]), goals.get(proposal["goal_id"])
+        if card is None or goal is None or model.waits_for(proposal, card, goal) != ("" if me is None else me):
+            continue
+        shown, seen = model.proposal_for(proposal, card, goal, viewer), model.card_for(card, viewer)
+        if shown is None or seen is None:
+            continue
+        by = names.get(shown["made_by"]) if shown["made_by"] else None
+        waiting.append(Waiting(proposal["kind"], goal["text"], seen["text"], proposal["type"], by, proposal["note"]))
+
+    told = set(subscriber.get("told") or ())
+    matches, offers, keys = [], [], []
+    for suggestion in suggest_matches(store, actor, viewer):
+        key = match_key(suggestion["goal_id"], suggestion["card_id"])
+        card, goal = cards.get(suggestion["card_id"]), goals.get(suggestion["goal_id"])
+        seen = model.card_for(card, viewer) if card is not None else None
+        if card is None or seen is None or goal is None:
+            continue
+        keys.append(key)
+        if me is None and key in told:
+            continue  # the facilitator heard of this one last time
+        match = Match(goal["text"], seen["text"], tuple(suggestion["shared"]))
+        (matches if me is None or card["about"] == me else offers).append(match)
+
+    link = None
+    if public_url:
+        link = f"{public_url.rstrip('/')}/w/{workshop['code']}/{'facilitate' if me is None else 'phone'}"
+    return Mail(
+        to=subscriber["email"],
+        language=workshop["language"],
+        workshop=workshop["title"],
+        until=workshop["market_until"],
+        name=None if me is None else names[me],
+        waiting=tuple(waiting),
+        matches=tuple(matches),
+        offers=tuple(offers),
+        link=link,
+        workshop_id=workshop["id"],
+        participant_id=me,
+        told=tuple(keys) if me is None else (),
+    )
