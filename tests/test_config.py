@@ -73,7 +73,7 @@ def test_help_lists_every_flag_of_the_table():
     for setting in settings.SETTINGS:
         assert setting.option in done.stdout
         assert setting.env in done.stdout
-    for command in ("list", "sweep", "backup", "erase", "rotate-key", "serve"):
+    for command in ("list", "sweep", "backup", "erase", "rotate-key", "digest", "serve"):
         assert command in done.stdout
 
 
