@@ -78,18 +78,24 @@ def _stemmer(language: str) -> Any:
     return snowballstemmer.stemmer(ALGORITHMS.get(language, "english"))
 
 
+@lru_cache(maxsize=65_536)
+def _stem(word: str, language: str) -> str:
+    """A word's stem, folded. Remembered: a team writes the same words again and again, and the
+    stemmer is pure Python (nine in ten of a cold suggestion's time)."""
+    # The stemmer knows its language's accents ("financiële" → "financieel"): stem first, fold after.
+    return fold(_stemmer(language).stemWord(word.casefold()))
+
+
 def words(text: str, language: str) -> dict[str, str]:
     """The stems of ``text`` in ``language`` → the word each was first written as (lower case):
     stopwords and one-letter words left out."""
     stop = STOPWORDS.get(language, STOPWORDS["en"])
-    stemmer = _stemmer(language)
     found: dict[str, str] = {}
     for match in _WORD.finditer(unicodedata.normalize("NFKC", text or "")):
         surface = match.group().lower()
         if len(surface) < 2 or fold(surface) in stop:
             continue
-        # The stemmer knows its language's accents ("financiële" → "financieel"): stem first, fold after.
-        stem = fold(stemmer.stemWord(surface.casefold()))
+        stem = _stem(surface, language)
         if stem:
             found.setdefault(stem, surface)
     return found
@@ -129,18 +135,25 @@ def suggest(
     def weight(stem: str) -> float:
         return 1.0 + math.log(documents / frequency[stem])
 
-    learned = _learned(links, language)
+    # Only pairs that share a word are looked at: each ask meets the offers through its stems.
+    offers_with: dict[str, list[int]] = defaultdict(list)
+    for index, offered in enumerate(offer_words):
+        for stem in offered:
+            offers_with[stem].append(index)
+    learned = _Learned(links, language)
+    offer_links = [learned.cards_sharing(offered) for offered in offer_words]
 
     suggestions = []
     for ask, asked in zip(asks, ask_words):
-        for offer, offered in zip(offers, offer_words):
+        ask_links = learned.goals_sharing(asked)
+        candidates = sorted({index for stem in asked for index in offers_with.get(stem, ())})
+        for index in candidates:
+            offer, offered = offers[index], offer_words[index]
             shared = sorted(asked.keys() & offered.keys(), key=lambda s: (-weight(s), _shown(s, asked, offered)))
-            if not shared:
-                continue
             shown = [_shown(stem, asked, offered) for stem in shared]
             score = sum(weight(stem) for stem in shared)
             reason = "shares: " + ", ".join(shown)
-            agreeing, link_type = _agreeing_links(learned, asked.keys(), offered.keys())
+            agreeing, link_type = _agreeing(ask_links, offer_links[index])
             if agreeing:
                 score += BOOST_PER_LINK * min(agreeing, BOOST_LINKS)
                 reason += f"; like {agreeing} earlier {link_type} link{'s' if agreeing > 1 else ''}"
@@ -157,28 +170,47 @@ def suggest(
     return suggestions[:limit]
 
 
-def _learned(links: Iterable[dict], language: str) -> dict[str, list[tuple[frozenset[str], frozenset[str]]]]:
-    """Earlier links by type: each as (the goal's stems, the card's stems)."""
-    by_type: dict[str, list[tuple[frozenset[str], frozenset[str]]]] = defaultdict(list)
-    for link in links:
-        goal = frozenset(words(str(link.get("goal_text") or ""), language))
-        card = frozenset(words(str(link.get("card_text") or ""), language))
-        if goal and card:
-            by_type[str(link.get("type") or "")].append((goal, card))
-    return by_type
+class _Learned:
+    """Earlier links, indexed: which links of each type have a goal (or a card) with a stem."""
+
+    def __init__(self, links: Iterable[dict], language: str):
+        self.goals: dict[str, dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))
+        self.cards: dict[str, dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))
+        for number, link in enumerate(links):
+            goal = words(str(link.get("goal_text") or ""), language)
+            card = words(str(link.get("card_text") or ""), language)
+            if not goal or not card:
+                continue
+            link_type = str(link.get("type") or "")
+            for stem in goal:
+                self.goals[link_type][stem].add(number)
+            for stem in card:
+                self.cards[link_type][stem].add(number)
+
+    @staticmethod
+    def _sharing(index: dict[str, dict[str, set[int]]], stems: Iterable[str]) -> dict[str, set[int]]:
+        found: dict[str, set[int]] = {}
+        for link_type, by_stem in index.items():
+            numbers = set().union(*(by_stem.get(stem, ()) for stem in stems))
+            if numbers:
+                found[link_type] = numbers
+        return found
+
+    def goals_sharing(self, stems: Iterable[str]) -> dict[str, set[int]]:
+        """By type, the links whose goal shares a word with these stems."""
+        return self._sharing(self.goals, list(stems))
+
+    def cards_sharing(self, stems: Iterable[str]) -> dict[str, set[int]]:
+        """By type, the links whose card shares a word with these stems."""
+        return self._sharing(self.cards, list(stems))
 
 
-def _agreeing_links(
-    learned: dict[str, list[tuple[frozenset[str], frozenset[str]]]],
-    asked: Iterable[str],
-    offered: Iterable[str],
-) -> tuple[int, str]:
-    """How many earlier links of one type joined a goal sharing a word with this ask to a card
-    sharing a word with this offer, for the type with the most (ties: by name)."""
-    ask_set, offer_set = frozenset(asked), frozenset(offered)
+def _agreeing(ask_links: dict[str, set[int]], offer_links: dict[str, set[int]]) -> tuple[int, str]:
+    """How many earlier links of one type joined a goal sharing a word with the ask to a card
+    sharing a word with the offer, for the type with the most (ties: by name)."""
     best, best_type = 0, ""
-    for link_type in sorted(learned):
-        count = sum(1 for goal, card in learned[link_type] if goal & ask_set and card & offer_set)
+    for link_type in sorted(ask_links.keys() & offer_links.keys()):
+        count = len(ask_links[link_type] & offer_links[link_type])
         if count > best:
             best, best_type = count, link_type
     return best, best_type
