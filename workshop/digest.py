@@ -370,7 +370,9 @@ def _digest_of(store: Any, snap: Any, subscriber: dict[str, Any], public_url: st
         waiting.append(Waiting(proposal["kind"], goal["text"], seen["text"], proposal["type"], by, proposal["note"]))
 
     told = set(subscriber.get("told") or ())
-    matches, offers, keys = [], [], []
+    matches: list[Match] = []
+    offers: list[Match] = []
+    keys: list[str] = []
     for suggestion in suggest_matches(store, actor, viewer):
         key = match_key(suggestion["goal_id"], suggestion["card_id"])
         card, goal = cards.get(suggestion["card_id"]), goals.get(suggestion["goal_id"])
