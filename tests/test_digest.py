@@ -94,7 +94,7 @@ def test_an_ask_owner_hears_of_offers_that_match_their_ask():
 def test_the_facilitators_digest_tells_new_matches_and_where_to_stop_it():
     text = body(compose(mail(name=None, participant_id=None, matches=(Match("Plan", "Maps", ("map",)),)), SENDER, NOW))
     assert text.startswith("Hello,\n")
-    assert "New matches since your last digest" in text
+    assert "Matches nobody has proposed yet" in text
     assert "in the console" in text
 
 
@@ -531,7 +531,7 @@ def test_matches_are_suggested_with_their_shared_words(market, inbox):
     assert "Vragen die passen bij wat jij aanbiedt" in bram
     assert "- “Klant onboarding verbeteren” ← “Klanten blij maken met onboarding”" in bram
     assert "deelt: " in bram and "onboarding" in bram.split("deelt: ")[1].splitlines()[0]
-    assert "Nieuwe matches sinds je vorige overzicht" in mails["lead@example.org"]
+    assert "Matches die nog niemand heeft voorgesteld" in mails["lead@example.org"]
     anna = mails["anna@example.org"]  # she owns the onboarding ask
     assert "Aanbod dat past bij jouw vragen" in anna
     assert "- “Klant onboarding verbeteren” ← “Klanten blij maken met onboarding”" in anna

@@ -3,8 +3,9 @@
 Who gets one: a person who gave their own address on their phone (``set_digest``) and the
 facilitator who gave theirs (``set_facilitator_digest``), while their workshop's marketplace is
 open, at most once a week. What it says: the proposals waiting for their decision, the asks that
-match their offers (workshop/suggest.py), and to the facilitator the matches new since their last
-digest. In the workshop's language, as plain text (participant text is never HTML here either).
+match their offers and the offers that match the asks they own (workshop/suggest.py), and to the
+facilitator the matches nobody has proposed yet. In the workshop's language, as plain text
+(participant text is never HTML here either).
 
 The address is personal data: it goes into the envelope and the ``To`` header of its own mail,
 and nowhere else — not into a log line, not into an error. Without SMTP settings nothing is sent.
@@ -89,14 +90,15 @@ class Mail:
     until: str
     name: str | None = None
     waiting: tuple[Waiting, ...] = ()
-    #: Asks that match the reader's own cards (the facilitator: new matches of any offer).
+    #: Asks that match the reader's own cards (the facilitator: matches of any offer).
     matches: tuple[Match, ...] = ()
     #: Colleagues' offers that match the asks the reader owns.
     offers: tuple[Match, ...] = ()
     link: str | None = None
     workshop_id: str = ""
     participant_id: str | None = None
-    #: What the facilitator was told this time (suggestion keys), so the next digest tells only newer ones.
+    #: The facilitator's matches this time (``match_key``s): a store that keeps them with the
+    #: last-sent stamp (a subscriber's ``told``) lets the next digest leave them out.
     told: tuple[str, ...] = field(default=(), compare=False)
 
     @property
@@ -183,7 +185,7 @@ def compose(mail: Mail, sender: str, now: datetime) -> EmailMessage:
     sections = [
         (
             mail.matches,
-            _("New matches since your last digest (suggestions: nobody is asked until you propose):")
+            _("Matches nobody has proposed yet (suggestions: nobody is asked until you propose):")
             if mail.facilitator
             else _("Asks that match what you offer (suggestions: nothing happens until you act):"),
         ),
@@ -321,8 +323,9 @@ def match_key(goal_id: str, card_id: str) -> str:
 def gather(store: Any, clock: Any, public_url: str | None = None) -> list[Mail]:
     """The digests due now: for each subscriber of each open marketplace whose last digest is a
     week old (or who never had one), the proposals waiting for their decision and the matches
-    suggested to them (workshop/market.py's ``suggest_matches``: only what they may see). The
-    facilitator's matches are those not told in their last digest (``told``). A digest with
+    suggested to them (workshop/market.py's ``suggest_matches``: only what they may see, pairs
+    linked or waiting left out). The facilitator's leave out those told in their last digest
+    where the store keeps them (a subscriber's ``told``; today's store does not). A digest with
     nothing to tell is not sent (nor stamped). ``public_url``: where the mail's link points
     (none without one: an address that only works on the server's own network helps nobody)."""
     from . import model
