@@ -2,7 +2,7 @@
 
     python app.py [serve] [--host H] [--port P] [--db PATH] [--public-url URL]
                   [--async-mode eventlet|gevent|threading] [--retention-days N] [--config FILE] ...
-    python app.py list | sweep | backup FILE | erase CODE | rotate-key CODE   [settings]
+    python app.py list | sweep | backup FILE | erase CODE | rotate-key CODE | digest   [settings]
 
 Every setting (``python app.py --help`` lists them) also comes from the environment
 (``WORKSHOP_<KEY>``) and from ``instance/workshop.toml``; the table is workshop/config.py, and

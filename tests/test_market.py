@@ -570,9 +570,15 @@ def test_suggestions_explain_themselves_and_cover_only_what_the_caller_may_see(m
     assert market.c_private["id"] not in json.dumps(projected)
     # Never applied: nothing was proposed or linked by asking.
     assert state(market.console)["proposals"] == []
-    market.propose(market.bram, market.onboarding, market.b1)
+    made = market.propose(market.bram, market.onboarding, market.b1)
     after = market.bram.call("suggest_matches", {})["suggestions"]
     assert (market.onboarding, market.b1["id"]) not in {(s["goal_id"], s["card_id"]) for s in after}
+    # Declined, the pair is not suggested again: a no is not asked again by a suggestion.
+    declined = market.anna.call("decide_proposal", {"id": made["proposal"]["id"], "answer": "decline"})
+    assert declined["ok"], declined
+    for client in (market.bram, market.anna, market.console):
+        again = client.call("suggest_matches", {})["suggestions"]
+        assert (market.onboarding, market.b1["id"]) not in {(s["goal_id"], s["card_id"]) for s in again}
 
 
 # --- the digest opt-in ----------------------------------------------------------------------------
@@ -595,7 +601,20 @@ def test_a_digest_address_is_its_persons_alone(market):
     assert state(market.anna)["digest_email"] is None
 
 
-@pytest.mark.parametrize("email", ["not an address", "a@b", "x" * 250 + "@e.org", "two@lines\n.org", {}, ""])
+@pytest.mark.parametrize(
+    "email",
+    [
+        "not an address",
+        "a@b",
+        "x" * 250 + "@e.org",
+        "two@lines\n.org",
+        {},
+        "",
+        "a,b@c.org",
+        "<a@b.org>",
+        "jürgen@example.org",
+    ],
+)
 def test_a_digest_address_that_is_none_is_invalid(market, email):
     assert market.anna.call("set_digest", {"email": email})["error"]["code"] == "invalid"
 

@@ -245,8 +245,8 @@ SUGGESTIONS_MAX = 20
 def suggest_matches(store: Store, actor: Actor, viewer: Viewer) -> list[dict]:
     """Suggested matches this caller may see, each with its reason (never applied): a
     participant's for their own cards and for the asks they own, the facilitator's for every
-    offer (on the facilitator's board: those the team sees). Pairs already linked or with a
-    proposal waiting are left out."""
+    offer (on the facilitator's board: those the team sees). Pairs already linked, with a
+    proposal waiting, or declined once are left out: a no is not asked again by a suggestion."""
     from .suggest import suggest
 
     snap = store.snapshot(actor.workshop_id)
@@ -258,7 +258,7 @@ def suggest_matches(store: Store, actor: Actor, viewer: Viewer) -> list[dict]:
     asks = [g for g in snap["goals"] if g["ask"] is not None and g["ask"]["open"]]
     ask_text = {g["id"]: ask["text"] for g in asks if (ask := g["ask"]) is not None}
     taken = {(l["goal_id"], l["card_id"]) for l in snap["links"]} | {
-        (p["goal_id"], p["card_id"]) for p in snap["proposals"] if p["status"] == "waiting"
+        (p["goal_id"], p["card_id"]) for p in snap["proposals"] if p["status"] in ("waiting", "declined")
     }
 
     def shareable(card: Card) -> bool:

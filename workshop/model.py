@@ -19,6 +19,7 @@ from typing import Annotated, Literal, TypeVar
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
 from . import names
+from .config import is_mail_address
 from .rows import Agreement, Assignment, Card, Goal, Link, Proposal, Snapshot, Workshop
 
 # --- Words ---------------------------------------------------------------------------------
@@ -306,7 +307,9 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 def _an_address(value: str) -> str:
-    if not _EMAIL.match(value):
+    # The address the digest will send to, exactly (one plain ASCII address): one it would refuse
+    # is refused here, where the person can correct it, not silently never mailed.
+    if not _EMAIL.match(value) or not is_mail_address(value):
         raise ValueError("must be an e-mail address")
     return value
 
