@@ -16,7 +16,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from conftest import PHONE
-from helpers import Api, Workshop, wait_until
+from helpers import Api, Workshop, free_port, run_app, wait_until
 from pages import REVIEW, label_not_in_name, local, screenshot, serious_accessibility_violations, wait_live
 from test_seat_browser import ClockedServer
 
@@ -88,6 +88,30 @@ def phone_of(open_, clocked, workshop, name: str, locale: str):
     page.goto(f"{clocked.url}/w/{workshop.code}/phone")
     wait_live(page)
     return page
+
+
+def run_digest(clocked) -> dict[str, str]:
+    """Run the digest command against the server's database, with a local SMTP server (aiosmtpd)
+    started for it: each recipient's one mail, as text."""
+    from aiosmtpd.controller import Controller
+    from test_digest import SENDER, Inbox, mails_to
+
+    box = Inbox()
+    port = free_port()
+    controller = Controller(box, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        env = {
+            "WORKSHOP_SMTP_HOST": "127.0.0.1",
+            "WORKSHOP_SMTP_PORT": str(port),
+            "WORKSHOP_SMTP_FROM": SENDER,
+            "WORKSHOP_SMTP_STARTTLS": "off",
+        }
+        done = run_app("digest", "--db", str(clocked.db_path), env=env)
+        assert done.returncode == 0, done.stdout + done.stderr
+    finally:
+        controller.stop()
+    return mails_to(box)
 
 
 def market_tab(page):
@@ -243,6 +267,22 @@ def test_a_week_of_marketplace_with_consent(browsers, room, clocked, lang):
     screenshot(console, f"market-console-{lang}")
     badge.wait_for()
     broker = anna_phone.locator('[data-testid=market-waiting] [data-testid=market-proposal][data-kind="broker"]')
+    broker.wait_for()
+
+    # Anna asks for the weekly e-mail on her phone too; the operator's weekly run of the digest
+    # (`python app.py digest`, as cron would) brings her what waits for her, through a local SMTP server.
+    anna_phone.get_by_test_id("tab-me").click()
+    anna_phone.get_by_test_id("digest-email").fill("anna@example.org")
+    anna_phone.get_by_test_id("digest-save").click()
+    anna_phone.wait_for_function(
+        "() => document.querySelector('[data-testid=digest-state]')?.textContent?.includes('anna@example.org')"
+    )
+    mails = run_digest(clocked)
+    assert "anna@example.org" in mails, list(mails)
+    for text in ("Running customer interviews", "Happier customers"):
+        assert text in mails["anna@example.org"]
+    assert all("anna@example.org" not in text for to, text in mails.items() if to != "anna@example.org")
+    market_tab(anna_phone)
     broker.get_by_test_id("proposal-accept").click()
     wait_until(lambda: link_between(workshop, interviews, happier), 10, "the brokered match's link")
     console.wait_for_selector(
