@@ -109,10 +109,11 @@ def create_app(test_config: Mapping[str, Any] | None = None, config: Mapping[str
     Compress(app)
     limiter.init_app(app)
 
-    from . import api, events, views  # noqa: F401  (events registers the socket handlers)
+    from . import api, events, org_views, views  # noqa: F401  (events registers the socket handlers)
 
     app.register_blueprint(views.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(org_views.bp)
     socketio.init_app(
         app,
         async_mode=app.config["ASYNC_MODE"],

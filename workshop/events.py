@@ -25,7 +25,7 @@ from flask import current_app, request
 from flask_socketio import ConnectionRefusedError, join_room
 from pydantic import BaseModel, Field
 
-from . import market, model, read, service
+from . import market, model, org, read, service
 from .i18n import chosen_language
 from .limits import bucket_for, cap
 from .live import (
@@ -379,14 +379,21 @@ def sync(actor, view, _):
 
 @client_event("leave_workshop", model.Empty)
 def leave_workshop(actor, view, req):
-    """A participant leaves and erases everything by or about them; broadcasts participant_left."""
-    return _erased(service.leave_workshop(_store(), actor))
+    """A participant leaves and erases everything by or about them; broadcasts participant_left
+    (and to other teams, their cross-team proposals withdrawn or gone)."""
+    crossings = org.audiences_of_person(_store(), actor.participant_id) if actor.participant_id else []
+    changes = _erased(service.leave_workshop(_store(), actor))
+    org.announce_gone(_store(), crossings)
+    return changes
 
 
 @client_event("remove_participant", model.ById)
 def remove_participant(actor, view, req):
     """The facilitator removes a person and everything by or about them; broadcasts participant_left."""
-    return _erased(service.remove_participant(_store(), actor, req))
+    crossings = org.audiences_of_person(_store(), req.id) if actor.is_facilitator else []
+    changes = _erased(service.remove_participant(_store(), actor, req))
+    org.announce_gone(_store(), crossings)
+    return changes
 
 
 def _erased(changes: list) -> list:
@@ -556,6 +563,63 @@ def sign_out_device(actor, view, req):
 def delete_workshop(actor, view, req):
     """Facilitator erases the workshop (typing its code again), with its follow-ups unless
     ``follow_ups`` is false; everyone in them gets workshop_deleted."""
+    crossings = org.audiences_of_workshop(_store(), actor.workshop_id) if actor.is_facilitator else []
     for erased in service.delete_workshop(_store(), actor, follow_ups=req.follow_ups, confirm_code=req.code):
         close_workshop_rooms(erased)
+    org.announce_gone(_store(), crossings)
     return {}
+
+
+# --- several teams, one marketplace (workshop/org.py) --------------------------------------
+
+
+@client_event("join_organisation", org.JoinOrganisation)
+def join_organisation(actor, view, req):
+    """The facilitator joins the workshop's marketplace to an organisation by its join code;
+    broadcasts settings_changed (``organisation``) and acks ``organisation``."""
+    return org.join_organisation(_store(), actor, req)
+
+
+@client_event("leave_organisation", model.Empty)
+def leave_organisation(actor, view, req):
+    """The facilitator takes the team out of its organisation; broadcasts settings_changed."""
+    return org.leave_organisation(_store(), actor)
+
+
+@client_event("list_across", model.Empty)
+def list_across(actor, view, req):
+    """A member's view of its organisation: each team's open asks and offers (the team's view),
+    the cross-team proposals they may see, how many wait for them (no broadcast)."""
+    return org.list_across(_store(), actor, view)
+
+
+def _console_only(actor, view) -> None:
+    """Cross-team proposals are the console's (a facilitator's board only shows the room)."""
+    if actor.is_facilitator and view != "console":
+        raise model.forbidden("The board only shows the workshop.")
+
+
+def _across(crossing) -> dict:
+    org.announce(_store(), [crossing])
+    return {"proposal": org.shown(_store(), crossing, _connection()[0])}
+
+
+@client_event("propose_across", org.ProposeAcross)
+def propose_across(actor, view, req):
+    """A cross-team proposal; acks it, and those who may see it get ``across_saved``."""
+    _console_only(actor, view)
+    return _across(org.propose_across(_store(), actor, req))
+
+
+@client_event("decide_across", org.DecideAcross)
+def decide_across(actor, view, req):
+    """Its decider accepts (a match) or declines a cross-team proposal; ``across_saved``."""
+    _console_only(actor, view)
+    return _across(org.decide_across(_store(), actor, req))
+
+
+@client_event("withdraw_across", model.ById)
+def withdraw_across(actor, view, req):
+    """Its maker withdraws a waiting cross-team proposal; ``across_saved``."""
+    _console_only(actor, view)
+    return _across(org.withdraw_across(_store(), actor, req))

@@ -36,6 +36,8 @@ def _settings(workshop: Workshop, clock: Clock) -> dict[str, Any]:
     return {
         "market_until": workshop["market_until"],
         "market_open": model.market_open(workshop["market_until"], clock.now()),
+        # The organisation whose marketplace this one joined (workshop/org.py), or None.
+        "organisation": workshop["organisation"],
         "default_visibility": workshop["default_visibility"],
         "timer_ends_at": workshop["timer_ends_at"],
         "timer_seconds": workshop["timer_seconds"],

@@ -32,6 +32,12 @@ class Workshop(TypedDict):
     last_active_at: str | None
     market_until: str | None  # the last day the marketplace is open (ISO date), or None
     market_key: bool  # whether a read-only market key is set (its hash never leaves the store)
+    organisation: OrganisationRef | None  # the organisation whose marketplace it joined
+
+
+class OrganisationRef(TypedDict):
+    id: str
+    name: str
 
 
 class Ask(TypedDict):
@@ -239,3 +245,45 @@ class SeatLink(TypedDict):
 
     by: str
     created_at: str
+
+
+class Organisation(TypedDict):
+    """Several teams' marketplaces brought together by an organiser (workshop/org.py). The
+    organiser's key and sign-in link never leave the store but as hashes compared."""
+
+    id: str
+    name: str
+    join_code: str
+    created_at: str
+
+
+class Member(TypedDict):
+    """A workshop in an organisation: its id, its handle on the organisation page (``team``:
+    never its join code) and its title."""
+
+    id: str
+    team: str
+    title: str
+
+
+class Crossing(TypedDict):
+    """A cross-team proposal between an ask of one member workshop (``workshop_id``, the goal's)
+    and a card of another (``card_workshop``). ``made_in``/``made_by``: the maker's workshop and
+    participant id (``made_by`` None: that workshop's facilitator, or a maker since erased).
+    Accepted, it is a match."""
+
+    id: str
+    organisation_id: str
+    workshop_id: str
+    goal_id: str
+    card_workshop: str
+    card_id: str
+    kind: str  # "answer" | "propose" | "broker"
+    type: str
+    note: str | None
+    made_in: str | None
+    made_by: str | None
+    status: str  # "waiting" | "accepted" | "declined" | "withdrawn"
+    decider: str | None
+    created_at: str
+    decided_at: str | None

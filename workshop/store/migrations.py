@@ -232,6 +232,50 @@ MIGRATIONS: list[str] = [
     CREATE INDEX proposals_made_by ON proposals(made_by);
     CREATE INDEX proposals_link ON proposals(link_id);
     """,
+    # Several teams, one marketplace: an organisation (its organiser's key and one-time sign-in
+    # link by their hashes, the join code it hands to facilitators), the workshops that joined
+    # it (each under a handle of its own, never its join code), and cross-team proposals
+    # between an ask of one member and a card of another: each goes with either workshop, its
+    # goal and its card; its maker's words go with them (the row stays, as a match, unnamed).
+    """
+    CREATE TABLE organisations (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        key_hash TEXT NOT NULL UNIQUE,
+        signin TEXT,
+        join_code TEXT NOT NULL UNIQUE,
+        created_at TEXT NOT NULL
+    );
+    ALTER TABLE workshops ADD COLUMN organisation_id TEXT REFERENCES organisations(id) ON DELETE SET NULL;
+    ALTER TABLE workshops ADD COLUMN org_team TEXT;
+    ALTER TABLE workshops ADD COLUMN org_team_at TEXT;
+    CREATE INDEX workshops_organisation ON workshops(organisation_id);
+    CREATE UNIQUE INDEX workshops_org_team ON workshops(org_team);
+    CREATE TABLE crossings (
+        id TEXT PRIMARY KEY,
+        organisation_id TEXT NOT NULL REFERENCES organisations(id) ON DELETE CASCADE,
+        workshop_id TEXT NOT NULL REFERENCES workshops(id) ON DELETE CASCADE,
+        goal_id TEXT NOT NULL REFERENCES goals(id) ON DELETE CASCADE,
+        card_workshop TEXT NOT NULL REFERENCES workshops(id) ON DELETE CASCADE,
+        card_id TEXT NOT NULL REFERENCES cards(id) ON DELETE CASCADE,
+        kind TEXT NOT NULL,
+        type TEXT NOT NULL,
+        note TEXT,
+        made_in TEXT REFERENCES workshops(id) ON DELETE SET NULL,
+        made_by TEXT REFERENCES participants(id) ON DELETE SET NULL,
+        status TEXT NOT NULL DEFAULT 'waiting',
+        decided_by TEXT,
+        created_at TEXT NOT NULL,
+        decided_at TEXT
+    );
+    CREATE INDEX crossings_organisation ON crossings(organisation_id, created_at);
+    CREATE INDEX crossings_workshop ON crossings(workshop_id);
+    CREATE INDEX crossings_card_workshop ON crossings(card_workshop);
+    CREATE INDEX crossings_goal ON crossings(goal_id);
+    CREATE INDEX crossings_card ON crossings(card_id);
+    CREATE INDEX crossings_made_in ON crossings(made_in);
+    CREATE INDEX crossings_made_by ON crossings(made_by);
+    """,
 ]
 
 #: Bytes the write-ahead log may keep after a checkpoint (it is truncated to this size).
@@ -252,6 +296,7 @@ TABLES = (
     "themes",
     "devices",
     "proposals",
+    "crossings",
 )
 # Rows copied into a follow-up remember where they came from; erasing the original forgets that.
 ORIGIN_TABLES = ("goals", "participants", "cards", "links", "agreements")

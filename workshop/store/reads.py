@@ -26,9 +26,12 @@ from ..rows import (
     Checkin,
     CheckinAnswer,
     CheckinWithAnswers,
+    Crossing,
     Device,
     Goal,
     Link,
+    Member,
+    Organisation,
     Origins,
     Participant,
     Proposal,
@@ -43,7 +46,7 @@ from .migrations import TABLES
 Params = Sequence[Any]
 
 #: The tables whose ids a client may choose (a replayed creation brings its own id).
-ID_TABLES = frozenset({"goals", "cards", "links", "agreements", "themes", "proposals"})
+ID_TABLES = frozenset({"goals", "cards", "links", "agreements", "themes", "proposals", "crossings"})
 
 
 def goal_row(row: sqlite3.Row) -> Goal:
@@ -149,7 +152,42 @@ def workshop_row(row: sqlite3.Row) -> Workshop:
         "last_active_at": row["last_active_at"],
         "market_until": row["market_until"],
         "market_key": row["market_key_hash"] is not None,
+        "organisation": (
+            {"id": row["organisation_id"], "name": row["organisation_name"]}
+            if "organisation_name" in row.keys() and row["organisation_id"] is not None  # noqa: SIM118 (a Row's "in" looks at values)
+            else None
+        ),
     }
+
+
+def crossing_row(row: sqlite3.Row) -> Crossing:
+    return {
+        "id": row["id"],
+        "organisation_id": row["organisation_id"],
+        "workshop_id": row["workshop_id"],
+        "goal_id": row["goal_id"],
+        "card_workshop": row["card_workshop"],
+        "card_id": row["card_id"],
+        "kind": row["kind"],
+        "type": row["type"],
+        "note": row["note"],
+        "made_in": row["made_in"],
+        "made_by": row["made_by"],
+        "status": row["status"],
+        "decider": row["decided_by"],
+        "created_at": row["created_at"],
+        "decided_at": row["decided_at"],
+    }
+
+
+def organisation_row(row: sqlite3.Row) -> Organisation:
+    return {"id": row["id"], "name": row["name"], "join_code": row["join_code"], "created_at": row["created_at"]}
+
+
+#: A workshop with its organisation's name (the organisation is part of its settings).
+WORKSHOP_WITH_ORGANISATION = (
+    "SELECT w.*, o.name AS organisation_name FROM workshops w LEFT JOIN organisations o ON o.id = w.organisation_id"
+)
 
 
 def checkin_row(row: sqlite3.Row) -> Checkin:
@@ -211,7 +249,7 @@ class Reads:
     # --- workshops ----------------------------------------------------------------------------
 
     def workshop(self, workshop_id: str) -> Workshop | None:
-        row = self._one("SELECT * FROM workshops WHERE id = ?", (workshop_id,))
+        row = self._one(f"{WORKSHOP_WITH_ORGANISATION} WHERE w.id = ?", (workshop_id,))
         return workshop_row(row) if row else None
 
     def recent_workshops(self, limit: int = 5) -> list[Workshop]:
@@ -220,7 +258,7 @@ class Reads:
         ]
 
     def workshop_by_code(self, code: str) -> Workshop | None:
-        row = self._one("SELECT * FROM workshops WHERE code = ?", (code,))
+        row = self._one(f"{WORKSHOP_WITH_ORGANISATION} WHERE w.code = ?", (code,))
         return workshop_row(row) if row else None
 
     def workshop_by_facilitator(self, token_hash: str) -> Workshop | None:
@@ -606,6 +644,84 @@ class Reads:
                 "SELECT digest_email FROM participants WHERE workshop_id = ? AND id = ?", (workshop_id, participant_id)
             )
         return row[0] if row else None
+
+    # --- organisations: several teams, one marketplace ------------------------------------------
+
+    def organisation(self, organisation_id: str) -> Organisation | None:
+        row = self._one("SELECT * FROM organisations WHERE id = ?", (organisation_id,))
+        return organisation_row(row) if row else None
+
+    def organisation_by_join_code(self, join_code: str) -> Organisation | None:
+        row = self._one("SELECT * FROM organisations WHERE join_code = ?", (join_code,))
+        return organisation_row(row) if row else None
+
+    def organiser_key_hash(self, organisation_id: str) -> str | None:
+        row = self._one("SELECT key_hash FROM organisations WHERE id = ?", (organisation_id,))
+        return row[0] if row else None
+
+    def organiser_signin(self, organisation_id: str) -> str | None:
+        row = self._one("SELECT signin FROM organisations WHERE id = ?", (organisation_id,))
+        return row[0] if row else None
+
+    def members(self, organisation_id: str) -> list[Member]:
+        """The workshops in an organisation, in the order they joined it (their handles grow)."""
+        return [
+            {"id": r["id"], "team": r["org_team"], "title": r["title"]}
+            for r in self._all(
+                "SELECT id, org_team, title FROM workshops WHERE organisation_id = ? ORDER BY org_team_at, rowid",
+                (organisation_id,),
+            )
+        ]
+
+    def member_by_team(self, organisation_id: str, team: str) -> Member | None:
+        row = self._one(
+            "SELECT id, org_team, title FROM workshops WHERE organisation_id = ? AND org_team = ?",
+            (organisation_id, team),
+        )
+        return {"id": row["id"], "team": row["org_team"], "title": row["title"]} if row else None
+
+    def crossing(self, crossing_id: str) -> Crossing | None:
+        row = self._one("SELECT * FROM crossings WHERE id = ?", (crossing_id,))
+        return crossing_row(row) if row else None
+
+    def crossings_of(self, workshop_id: str) -> list[Crossing]:
+        """The cross-team proposals a workshop is part of (its ask's, its card's or its maker's
+        team), oldest first."""
+        return [
+            crossing_row(r)
+            for r in self._all(
+                "SELECT * FROM crossings WHERE workshop_id = ?1 OR card_workshop = ?1 OR made_in = ?1 "
+                "ORDER BY created_at, rowid",
+                (workshop_id,),
+            )
+        ]
+
+    def crossings_in(self, organisation_id: str) -> list[Crossing]:
+        return [
+            crossing_row(r)
+            for r in self._all(
+                "SELECT * FROM crossings WHERE organisation_id = ? ORDER BY created_at, rowid", (organisation_id,)
+            )
+        ]
+
+    def crossings_touching(self, participant_id: str) -> list[Crossing]:
+        """The cross-team proposals a person made, or on a card of theirs (or by them)."""
+        return [
+            crossing_row(r)
+            for r in self._all(
+                "SELECT * FROM crossings WHERE made_by = ?1 OR card_id IN "
+                "(SELECT id FROM cards WHERE about = ?1 OR author = ?1) ORDER BY created_at, rowid",
+                (participant_id,),
+            )
+        ]
+
+    def open_crossing_between(self, card_id: str, goal_id: str) -> Crossing | None:
+        """A cross-team proposal between this card and goal still waiting, or accepted (a match)."""
+        row = self._one(
+            "SELECT * FROM crossings WHERE card_id = ? AND goal_id = ? AND status IN ('waiting', 'accepted')",
+            (card_id, goal_id),
+        )
+        return crossing_row(row) if row else None
 
     # --- the whole workshop ---------------------------------------------------------------------
 

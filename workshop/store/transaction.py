@@ -27,6 +27,7 @@ from ..rows import (
     Assignment,
     Card,
     Checkin,
+    Crossing,
     Device,
     Goal,
     Link,
@@ -34,6 +35,7 @@ from ..rows import (
     NewCard,
     NewGoal,
     NewProposal,
+    Organisation,
     Participant,
     Proposal,
     Snapshot,
@@ -41,7 +43,18 @@ from ..rows import (
     Workshop,
 )
 from .migrations import ORIGIN_TABLES
-from .reads import Params, Reads, agreement_row, card_row, checkin_row, link_row, proposal_row, theme_row
+from .reads import (
+    Params,
+    Reads,
+    agreement_row,
+    card_row,
+    checkin_row,
+    crossing_row,
+    link_row,
+    organisation_row,
+    proposal_row,
+    theme_row,
+)
 
 #: What a caller may change with the update methods, per table.
 WORKSHOP_SETTINGS = frozenset(
@@ -423,6 +436,14 @@ class Transaction(Reads):
             for r in self._all("SELECT * FROM links WHERE card_id = ? ORDER BY rowid", (card["id"],))
         ]
         self.bury(workshop_id, [c["id"] for c in cards] + [l["id"] for l in links])
+        # Cross-team proposals they made: their note goes, what still waited is withdrawn (the
+        # row, a match, stays unnamed: made_by is set null with the person). Those on their
+        # cards go with the cards.
+        self._execute(
+            "UPDATE crossings SET note = NULL, decided_at = CASE status WHEN 'waiting' THEN ?1 ELSE decided_at END, "
+            "status = CASE status WHEN 'waiting' THEN 'withdrawn' ELSE status END WHERE made_by = ?2",
+            (self.clock.stamp(), participant_id),
+        )
         self._execute("DELETE FROM participants WHERE workshop_id = ? AND id = ?", (workshop_id, participant_id))
         return cards, links
 
@@ -670,6 +691,66 @@ class Transaction(Reads):
             (status, decided_by, self.clock.stamp(), link_id, workshop_id, proposal_id),
         ).fetchone()
         return proposal_row(_must(row, "proposal"))
+
+    # --- organisations: several teams, one marketplace ------------------------------------------
+
+    def add_organisation(self, organisation_id: str, name: str, key_hash: str, join_code: str) -> Organisation:
+        return organisation_row(
+            self._insert(
+                "organisations",
+                {
+                    "id": organisation_id,
+                    "name": name,
+                    "key_hash": key_hash,
+                    "join_code": join_code,
+                    "created_at": self.clock.stamp(),
+                },
+            )
+        )
+
+    def set_organiser_signin(self, organisation_id: str, signin: str | None) -> None:
+        self._execute("UPDATE organisations SET signin = ? WHERE id = ?", (signin, organisation_id))
+
+    def take_organiser_signin(self, organisation_id: str, signin: str) -> bool:
+        """Use up a pending sign-in (once: whoever takes it first)."""
+        cursor = self._execute(
+            "UPDATE organisations SET signin = NULL WHERE id = ? AND signin = ?", (organisation_id, signin)
+        )
+        return cursor.rowcount == 1
+
+    def set_join_code(self, organisation_id: str, join_code: str) -> None:
+        self._execute("UPDATE organisations SET join_code = ? WHERE id = ?", (join_code, organisation_id))
+
+    def set_organisation(self, workshop_id: str, organisation_id: str | None, team: str | None) -> None:
+        """A workshop joins an organisation under a new handle, or leaves it (None)."""
+        self._execute(
+            "UPDATE workshops SET organisation_id = ?, org_team = ?, org_team_at = ? WHERE id = ?",
+            (organisation_id, team, self.clock.stamp() if team else None, workshop_id),
+        )
+
+    def add_crossing(self, crossing: dict[str, Any]) -> Crossing:
+        return crossing_row(
+            self._insert("crossings", {**crossing, "status": "waiting", "created_at": self.clock.stamp()})
+        )
+
+    def decide_crossing(self, crossing_id: str, status: str, decided_by: str | None) -> Crossing:
+        if status not in PROPOSAL_STATUSES:
+            raise ValueError(f"no such proposal status {status!r}")
+        row = self._execute(
+            "UPDATE crossings SET status = ?, decided_by = ?, decided_at = ? WHERE id = ? RETURNING *",
+            (status, decided_by, self.clock.stamp(), crossing_id),
+        ).fetchone()
+        return crossing_row(_must(row, "crossing"))
+
+    def withdraw_crossings_of(self, workshop_id: str) -> list[Crossing]:
+        """A team leaves its organisation: every cross-team proposal of it still waiting is
+        withdrawn. Returns them."""
+        rows = self._execute(
+            "UPDATE crossings SET status = 'withdrawn', decided_at = ?1 WHERE status = 'waiting' AND "
+            "(workshop_id = ?2 OR card_workshop = ?2 OR made_in = ?2) RETURNING *",
+            (self.clock.stamp(), workshop_id),
+        ).fetchall()
+        return [crossing_row(r) for r in rows]
 
     def set_digest_email(self, workshop_id: str, participant_id: str | None, email: str | None) -> None:
         """A person's address for the weekly digest (None: the facilitator's); None stops it."""
