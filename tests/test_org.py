@@ -518,3 +518,27 @@ def test_the_board_only_reads(orgs):
     assert board.call("list_across", {})["organisation"] is None  # the console's, not the projector's
     refused = orgs.propose(board, "Support", orgs.support.goal, "Sales", orgs.sales.cards["Bram"])
     assert refused["ok"] is False
+
+
+# --- afterwards: the summaries -----------------------------------------------------------------
+
+
+def test_a_match_shows_in_both_teams_summaries(orgs):
+    bram, cas = orgs.sales.phones["Bram"], orgs.support.phones["Cas"]
+    proposal = orgs.propose(bram, "Support", orgs.support.goal, "Sales", orgs.sales.cards["Bram"])["proposal"]
+    cas.call("decide_across", {"id": proposal["id"], "answer": "accept"})
+    base = orgs.server.url
+    for team, ours, other in ((orgs.support, "goal", "Sales"), (orgs.sales, "card", "Support")):
+        headers = {"Authorization": f"Bearer {team.workshop.token}"}
+        body = requests.get(f"{base}/api/workshops/{team.code}/summary.json", headers=headers).json()
+        assert body["matches"] == [
+            {"goal": "Customer calls", "team": other, "card": "Numbers", "person": "Bram", "ours": ours}
+        ]
+        markdown = requests.get(f"{base}/api/workshops/{team.code}/summary.md", headers=headers).text
+        assert "Matches with other teams" in markdown and "Numbers (Bram)" in markdown
+    # made facilitator-only since: gone from the summaries and from the other team's screens
+    bram.call("edit_card", {"id": orgs.sales.cards["Bram"]["id"], "visibility": "facilitator"})
+    headers = {"Authorization": f"Bearer {orgs.support.workshop.token}"}
+    body = requests.get(f"{base}/api/workshops/{orgs.support.code}/summary.json", headers=headers).json()
+    assert body["matches"] == []
+    assert "Numbers" not in json.dumps(cas.call("list_across", {}))

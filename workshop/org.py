@@ -292,6 +292,9 @@ def crossing_for(parts: Parts, seat: Seat) -> dict[str, Any] | None:
     crossing, goal, card = parts.crossing, parts.goal, parts.card
     me = seat.participant_id
     team_card = model.card_for(card, model.TEAM)
+    card_side = me == card["about"] if me is not None else seat.workshop_id == crossing["card_workshop"]
+    if team_card is None and not card_side:
+        return None  # made facilitator-only or hidden since: other teams no longer see it
     named = team_card is not None and team_card["about"] is not None
     own_card = me is not None and me == card["about"]
     person = first_name(parts.names.get(card["about"] or "")) if (named or own_card) else None
@@ -670,7 +673,9 @@ def matches_of(store: Store, workshop_id: str) -> list[dict[str, Any]]:
         if parts is None:
             continue
         team_card = model.card_for(parts.card, model.TEAM)
-        named = team_card is not None and team_card["about"] is not None
+        if team_card is None:
+            continue  # made facilitator-only or hidden since
+        named = team_card["about"] is not None
         ours = crossing["workshop_id"] == workshop_id
         found.append(
             {

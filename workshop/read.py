@@ -221,6 +221,9 @@ def full_summary(store: Store, workshop: Workshop, viewer: Viewer) -> dict:
         summary.checkin_trend(snapshot, store.checkins(workshop["id"]), viewer) if viewer.is_facilitator else []
     )
     data["agreements"] = agreements_of(snapshot, viewer)
+    from .org import matches_of
+
+    data["matches"] = matches_of(store, workshop["id"])
     return data
 
 

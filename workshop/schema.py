@@ -3,6 +3,8 @@ check (in the tests) that the summary JSON keeps its documented shape."""
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, ConfigDict
 
 
@@ -167,6 +169,17 @@ class Market(Shape):
     median_hours_to_match: float | None  # from a proposal to its acceptance
 
 
+class Match(Shape):
+    """A cross-team proposal accepted (workshop/org.py): the goal, the other team, the card's text
+    and its person's first name where the card is named; ``ours``: which side is this team's."""
+
+    goal: str
+    team: str
+    card: str
+    person: str | None
+    ours: Literal["goal", "card"]
+
+
 class Summary(Shape):
     """GET /api/workshops/<code>/summary.json (and the team link's summary.json)."""
 
@@ -182,6 +195,7 @@ class Summary(Shape):
     changes: Changes | None
     checkins: list[CheckinRow]
     market: Market
+    matches: list[Match]  # with other teams of the workshop's organisation
 
 
 def summary_json_schema() -> dict:

@@ -154,6 +154,7 @@ def build(snapshot: Snapshot, viewer: Viewer = FACILITATOR) -> dict:
         # Cards shared without a name (the team's view of anonymous drives).
         "anonymous": [{**entry(c), "kind": c["kind"]} for c in snapshot["cards"] if c["about"] is None],
         "market": market_of(snapshot),
+        "matches": [],  # with other teams: read.full_summary adds them (workshop/org.py)
     }
 
 
@@ -301,6 +302,12 @@ def to_markdown(summary: dict, _: Callable[[str], str] = _identity) -> str:
             lines.append(
                 "- " + _("Median time to a match: %(hours)s hours") % {"hours": market["median_hours_to_match"]}
             )
+        lines.append("")
+    if summary.get("matches"):
+        lines += ["## " + _("Matches with other teams"), ""]
+        for m in summary["matches"]:
+            who = f" ({_md_escape(m['person'])})" if m["person"] else ""
+            lines.append(f"- {_md_escape(m['goal'])} · {_md_escape(m['card'])}{who} · {_md_escape(m['team'])}")
         lines.append("")
     lines += [f"## {goals_with_nobody}", ""]
     lines += [f"- {_md_escape(g['text'])}" for g in summary["open_goals"]] or [f"- _{none}_"]
