@@ -542,3 +542,32 @@ def test_a_match_shows_in_both_teams_summaries(orgs):
     body = requests.get(f"{base}/api/workshops/{orgs.support.code}/summary.json", headers=headers).json()
     assert body["matches"] == []
     assert "Numbers" not in json.dumps(cas.call("list_across", {}))
+
+
+# --- the page itself ---------------------------------------------------------------------------
+
+
+def test_the_page_opens_for_the_organiser_and_members_only(orgs, server):
+    r = orgs.organiser.get(f"{server.url}/o/{orgs.id}")
+    assert r.status_code == 200 and 'data-testid="org-organiser"' in r.text
+    assert r.headers["Cache-Control"] == "no-store"
+    member = cookie_session(
+        server, orgs.sales.code, "participant", orgs.sales.workshop.people["Anna"]["participant_token"]
+    )
+    r = member.get(f"{server.url}/o/{orgs.id}")
+    assert r.status_code == 200 and 'data-testid="org-organiser"' not in r.text
+    assert orgs.created["join_code"] not in r.text
+    assert requests.get(f"{server.url}/o/{orgs.id}").status_code == 404
+    assert requests.get(f"{server.url}/o/{'x' * 300}").status_code == 404
+
+
+def test_the_home_page_form_creates_an_organisation_signed_in(server):
+    session = requests.Session()
+    r = session.post(f"{server.url}/organisations", data={"name": "Acme Home"}, allow_redirects=False)
+    assert r.status_code == 303
+    page = session.get(server.url + r.headers["Location"])
+    assert page.status_code == 200 and "Acme Home" in page.text
+    foreign = requests.post(
+        f"{server.url}/organisations", data={"name": "Evil"}, headers={"Origin": "https://evil.example"}
+    )
+    assert foreign.status_code == 403

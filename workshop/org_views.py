@@ -13,7 +13,7 @@ guess budget.
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, jsonify, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from . import limits, model, org, service
@@ -149,7 +149,7 @@ def page(organisation_id):
         "api": url_for("org.api_page", organisation_id=organisation["id"]),
         "organiser": seat is None,
     }
-    return _no_store(render_template("org.html", organisation=organisation, boot=boot))
+    return _no_store(make_response(render_template("org.html", organisation=organisation, boot=boot)))
 
 
 # --- the REST API ---------------------------------------------------------------------------

@@ -1197,7 +1197,8 @@ function wireTimer() {
 
 /** Wire the controls that exist before any state arrives. */
 function wire() {
-  wireMarket({ live: { act: (event, payload) => live.act(event, payload), send: (event, payload) => live.send(event, payload) }, strings, current });
+  wireMarket({ live: { act: (event, payload) => live.act(event, payload), send: (event, payload) => live.send(event, payload) }, strings, current,
+    on: (event, handler) => /** @type {any} */ (live.socket).on(event, handler) });
   const go = part("phase-next-go", HTMLButtonElement);
   go.addEventListener("click", () => {
     if (go.dataset.phase) setPhase(go.dataset.phase);

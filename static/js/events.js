@@ -63,11 +63,21 @@ export const SEND = Object.freeze({
   SUGGEST_MATCHES: "suggest_matches",
   SET_DIGEST: "set_digest",
   SET_FACILITATOR_DIGEST: "set_facilitator_digest",
+  // Several teams, one marketplace: the organisation and cross-team proposals (static/js/across.js).
+  JOIN_ORGANISATION: "join_organisation",
+  LEAVE_ORGANISATION: "leave_organisation",
+  LIST_ACROSS: "list_across",
+  PROPOSE_ACROSS: "propose_across",
+  DECIDE_ACROSS: "decide_across",
+  WITHDRAW_ACROSS: "withdraw_across",
 });
 
 /** Events the server sends. */
 export const RECEIVE = Object.freeze({
   STATE: "state",
+  // Cross-team proposals: outside the workshop's version order (static/js/across.js).
+  ACROSS_SAVED: "across_saved",
+  ACROSS_DELETED: "across_deleted",
   PARTICIPANT_JOINED: "participant_joined",
   CARD_SAVED: "card_saved",
   CARD_DELETED: "card_deleted",

@@ -45,7 +45,8 @@ import { RECEIVE } from "./events.js";
  * @typedef {{code: string, title: string, language: string, phase: Phase, prompts: string[], join_url?: string,
  *            default_visibility: Visibility, timer_ends_at?: ?string, timer_seconds?: number, timer_lock?: boolean,
  *            revealed?: boolean, joining_locked?: boolean, team_link?: ?boolean, board_link?: ?boolean,
- *            follow_up_of?: ?boolean, follow_ups?: ?number, market_until?: ?string, market_open?: boolean}} Workshop
+ *            follow_up_of?: ?boolean, follow_ups?: ?number, market_until?: ?string, market_open?: boolean,
+ *            organisation?: ?{id: string, name: string}}} Workshop
  * @typedef {{version: number, workshop: Workshop, goals: Goal[], participants: Participant[], cards: Card[],
  *            links: Link[], agreements: Agreement[], assignments: Assignment[], themes: Theme[], checkin?: ?Checkin,
  *            proposals: Proposal[], waiting?: number, waiting_by_person?: ?Object<string, number>, digest_email?: ?string,

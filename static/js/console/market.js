@@ -13,9 +13,11 @@
 //   console-proposal-status, console-accept, console-decline,
 //   broker-form, broker-goal, broker-card, broker-type, broker-send, broker-suggest, broker-suggestions,
 //   broker-suggestion (data-goal-id, data-card-id), broker-reason, broker-propose, broker-none,
-//   console-proposals, console-proposals-empty
+//   console-proposals, console-proposals-empty,
+//   org-join-form, org-join-code, org-join, org-member, org-leave (and static/js/across.js's)
 
-import { fill, format, h, icon, part, setText, toast, unchanged } from "../dom.js";
+import { createAcross } from "../across.js";
+import { fill, format, h, icon, part, readJSON, setText, toast, unchanged } from "../dom.js";
 import { LINK_TYPES, SEND } from "../events.js";
 import { dayText, nameOf, pageLanguage, refusalText, typeWords } from "../labels.js";
 import { newId } from "../live.js";
@@ -28,6 +30,7 @@ import { cardById, goalById, goalsInOrder } from "../state.js";
  * @typedef {import("../state.js").Card} Card
  * @typedef {import("../state.js").Proposal} Proposal
  * @typedef {{act: (event: string, payload?: object) => Promise<any>, send: (event: string, payload?: object) => Promise<any>}} Live
+ * @typedef {(event: string, handler: (data: any) => void) => void} Listen
  * @typedef {{goal_id: string, card_id: string, shared?: string[], reason?: string, score?: number}} Suggestion
  */
 
@@ -37,6 +40,11 @@ let strings = {};
 let live = null;
 /** @type {() => ?State} */
 let current = () => null;
+/** @type {?Listen} */
+let listen = null;
+/** The organisation's part (static/js/across.js), made with the first state (once connected). */
+/** @type {?ReturnType<typeof createAcross>} */
+let across = null;
 /** The last suggestions asked for (null: not asked yet). */
 /** @type {?Suggestion[]} */
 let suggestions = null;
@@ -110,6 +118,45 @@ export function renderMarket(state, now) {
   renderWaiting(state);
   renderBroker(state);
   renderProposals(state);
+  renderAcross(state);
+}
+
+/**
+ * My people's offers other teams may see: offered, accepted, not hidden, not only mine to see.
+ * @param {State} state
+ * @returns {Card[]}
+ */
+function teamOffers(state) {
+  return state.cards.filter((c) => c.offered && !c.hidden && c.status === "accepted" && c.visibility !== "facilitator");
+}
+
+/**
+ * The organisation: join it with a code, or leave it; other teams' asks and the cross-team proposals.
+ * @param {State} state
+ */
+function renderAcross(state) {
+  if (!across && live && listen) {
+    const acting = live;
+    const strings_ = { ...strings, ...readJSON("across-strings") };
+    across = createAcross({
+      send: (event, payload) => acting.send(event, payload),
+      on: listen,
+      strings: strings_,
+      console: true,
+      newId,
+      onChange: () => {
+        const now = current();
+        if (now) renderAcross(now);
+      },
+      toast: (text, kind) => toast(text, kind === "error" ? { kind: "error" } : {}),
+    });
+  }
+  const organisation = state.workshop.organisation || null;
+  part("org-join-form").hidden = Boolean(organisation);
+  part("org-member").hidden = !organisation;
+  if (!across) return;
+  across.follow(organisation);
+  across.render(part("across"), teamOffers(state).map((c) => ({ id: c.id, text: cardWords(state, c), kind: c.kind })));
 }
 
 /**
@@ -356,10 +403,25 @@ async function setDigest(email) {
 
 /**
  * Wire the panel.
- * @param {{live: Live, strings: Object<string, string>, current: () => ?State}} context
+ * @param {{live: Live, strings: Object<string, string>, current: () => ?State, on?: Listen}} context
  */
 export function wireMarket(context) {
   ({ live, strings, current } = context);
+  listen = context.on || null;
+  part("org-join-form").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const input = part("org-join-code", HTMLInputElement);
+    if (!input.value.trim()) return;
+    const ack = await live?.act(SEND.JOIN_ORGANISATION, { code: input.value.trim() });
+    if (ack && ack.ok) {
+      input.value = "";
+      toast(format(readJSON("across-strings").across_joined, { name: ack.organisation.name }));
+    }
+  });
+  part("org-leave").addEventListener("click", async () => {
+    const ack = await live?.act(SEND.LEAVE_ORGANISATION, {});
+    if (ack && ack.ok) toast(readJSON("across-strings").across_left);
+  });
   part("market-form").addEventListener("submit", async (event) => {
     event.preventDefault();
     const until = part("market-until", HTMLInputElement).value;

@@ -7,6 +7,7 @@
 // (templates/phone_market.html): phone.html carries only the tab. Changes go through the outbox
 // like every other change on the phone (kept on the phone, sent once, shown at once).
 
+import { createAcross } from "../across.js";
 import { fill, format, h, icon, part, setText, showEmpty, toast, unchanged, valueOf } from "../dom.js";
 import { LINK_TYPES, SEND } from "../events.js";
 import { countText, dayText, nameOf, pageLanguage, refusalText, typeWords } from "../labels.js";
@@ -15,7 +16,9 @@ import {
   ASK_LIMITS, deciderOf, madeByMe, marketOpen, mayPropose, myMarketCards, offersOfOthers, openAsks, waitingForMe,
 } from "../market.js";
 import { cardById, goalById } from "../state.js";
-import { OVERLAYS, currentView, enqueue, isConnected, kept, meId, readOnly, sendNow, store, strings, ui, unsentText } from "./store.js";
+import {
+  OVERLAYS, currentView, enqueue, isConnected, kept, meId, onServer, readOnly, sendNow, store, strings, ui, unsentText,
+} from "./store.js";
 
 /**
  * @typedef {import("../state.js").State} State
@@ -37,6 +40,9 @@ let editingAsk = null;
 /** The last suggestions asked for (null: not asked yet). */
 /** @type {?Suggestion[]} */
 let suggestions = null;
+/** Other teams of the organisation the workshop joined (static/js/across.js): made when wired. */
+/** @type {?ReturnType<typeof createAcross>} */
+let across = null;
 /** My digest address, as the server last told this phone (only I ever see it). */
 /** @type {?string} */
 let digest = null;
@@ -213,10 +219,17 @@ export function renderMarket(view, s) {
   // A market closed by the facilitator (no date) with nothing of mine in it: no tab either.
   part("tab-market").hidden = !view.workshop.market_until && !(view.proposals || []).length;
   const waiting = waitingForMe(view);
+  if (across) {
+    across.follow(view.workshop.organisation || null);
+    across.render(part("across"), myMarketCards(view, me)
+      .filter((c) => c.offered && c.visibility !== "facilitator" && c.status === "accepted" && !c.hidden)
+      .map((c) => ({ id: c.id, text: c.text, kind: c.kind })));
+  }
+  const badgeCount = waiting.length + (across ? across.get().waiting : 0);
   const badge = part("market-badge");
-  badge.hidden = !waiting.length;
-  setText(badge, waiting.length || "");
-  badge.setAttribute("aria-label", countText(strings, "market_waiting_badge", waiting.length));
+  badge.hidden = !badgeCount;
+  setText(badge, badgeCount || "");
+  badge.setAttribute("aria-label", countText(strings, "market_waiting_badge", badgeCount));
   setText(part("market-waiting-count"), waiting.length || "");
   drawList("market-waiting", [waiting, names(view), locked, s.status], () => waiting.map((p) => proposalItem(view, s, p, true)), waiting.length);
 
@@ -451,6 +464,15 @@ async function setDigest(email) {
  */
 export function wireMarket() {
   part("market-suggest").addEventListener("click", suggest);
+  across = createAcross({
+    send: sendNow,
+    on: onServer,
+    strings,
+    console: false,
+    newId,
+    onChange: () => renderMarket(currentView(), ui()),
+    toast: (text, kind) => toast(text, kind === "error" ? { kind: "error" } : {}),
+  });
   const box = part("digest-box");
   const language = document.getElementById("language-title");
   if (language && language.parentElement) language.parentElement.insertBefore(box, language);
