@@ -30,9 +30,9 @@ class Team:
     """A workshop open as a marketplace: its console and the phones named, one goal asked
     (owned by the first person when ``owned``) and a named drive each, offered."""
 
-    def __init__(self, server, new_workshop, title, goal, people, drives, owned=True):
+    def __init__(self, server, new_workshop, title, goal, people, drives, owned=True, language="en"):
         self.server = server
-        self.workshop = new_workshop(title=title, goals=[{"text": goal, "kind": "project"}])
+        self.workshop = new_workshop(title=title, language=language, goals=[{"text": goal, "kind": "project"}])
         self.code = self.workshop.code
         self.console = self.workshop.facilitator()
         self.phones = {name: self.workshop.participant(name) for name in people}

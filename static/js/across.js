@@ -130,10 +130,12 @@ export function createAcross(options) {
     const rest = data.proposals.filter((p) => !p.waits_for_me)
       .sort((a, b) => String(b.created_at).localeCompare(String(a.created_at)));
     const asksOfAll = data.teams.flatMap((t) => t.asks.map((a) => ({ team: t, ask: a })));
+    const link = h("a", { "data-testid": "across-org-link" }, strings.across_open_page);
+    link.href = `/o/${encodeURIComponent(data.organisation.id)}`; // the server's id, never anyone's words
     fill(root,
+      options.console ? null : h("h2", { class: "list-title" }, strings.across_title),
       h("p", { class: "across-org", "data-testid": "across-org" }, icon("people"),
-        h("span", {}, format(strings.across_part_of, { name: data.organisation.name })), " ",
-        h("a", { href: `/o/${encodeURIComponent(data.organisation.id)}`, "data-testid": "across-org-link" }, strings.across_open_page)),
+        h("span", {}, format(strings.across_part_of, { name: data.organisation.name })), " ", link),
       h("h3", { class: "list-title" }, strings.across_waiting_title, " ", h("span", { class: "count" }, String(waiting.length))),
       h("ul", { class: "card-list across-list", "data-testid": "across-waiting" }, waiting.map((p) => crossingRow(p))),
       waiting.length ? null : h("p", { class: "empty", "data-testid": "across-waiting-empty" }, strings.across_waiting_none),
