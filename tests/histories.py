@@ -13,7 +13,9 @@ suggestions asked for, digest addresses, the market key), while these spies list
 - the board (the facilitator's key, view ``board``; and a board with its own key, where the
   server offers one),
 - the team link (page, JSON, Markdown, SVG map), the marketplace exports and the market key's JSON,
-- a newcomer holding only the join code, who tries to join (and, admitted, is one more phone).
+- a newcomer holding only the join code, who tries to join (and, admitted, is one more phone),
+- the organisation page's JSON (several teams, one marketplace: the workshop joins an
+  organisation at the start), read by a member of another team and by the organiser.
 
 Every text, name and comment is a fresh marker, so the leak finder recognises it anywhere.
 After every step each spy's new messages are read (the HTTP documents are fetched every third
@@ -53,6 +55,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from html.parser import HTMLParser
 from typing import ClassVar, NamedTuple
+from urllib.parse import urlsplit
 
 import privacy_rules as rules
 import requests
@@ -587,6 +590,9 @@ class Adversary(RuleBasedStateMachine):
         self.before: dict[int, Sight] = {}
         self.before_facts: Facts | None = None
         self.leaving: Person | None = None
+        #: The organisation the first workshop joined: its id, the organiser's key, the join code,
+        #: and the token of a participant of another member workshop (a spy of another team).
+        self.org: dict[str, str] = {}
 
     @property
     def room(self) -> Room:
@@ -653,6 +659,32 @@ class Adversary(RuleBasedStateMachine):
             self._register(text, "ask:" + goal["id"], "ask", "text")
             payload = {"goal_id": goal["id"], "open": True, "text": text, "owner_id": owner.id if owner else None}
             self.as_facilitator("set_ask", payload)
+        self._join_organisation()
+
+    def _join_organisation(self) -> None:
+        """An organisation with another member workshop (one participant: the spy of another team);
+        this workshop joins it. The organiser signs in with the one-time link (its cookie read, then
+        dropped: every request of the history goes without it)."""
+        created = self.http("post", "/api/organisations", json={"name": "Acme"})
+        assert created.status_code == 201, created.text
+        body = created.json()
+        link = urlsplit(body["organiser_url"])
+        signed = self.http("get", f"{link.path}?{link.query}", allow_redirects=False)
+        found = re.search(r"wo_[A-Za-z0-9_-]+=([A-Za-z0-9_-]+)", signed.headers.get("Set-Cookie", ""))
+        assert signed.status_code == 303 and found, signed.headers
+        self.web.cookies.clear()
+        self.org = {"id": body["id"], "key": found.group(1), "join_code": body["join_code"]}
+        self._register(self.org["key"], "credential:organiser", "credential", "text")
+        self._register(self.org["join_code"], "credential:organisation-join-code", "credential", "text")
+        other = self.http("post", "/api/workshops", json={"title": "Neighbours", "language": "en", "goals": GOALS[:1]})
+        assert other.status_code == 201, other.text
+        code, token = other.json()["code"], other.json()["facilitator_token"]
+        member = self.http("post", f"/api/workshops/{code}/participants", json={"name": "Zed" + secrets.token_hex(3)})
+        self.org["member"] = member.json()["participant_token"]
+        self._register(self.org["member"], "credential:another-team", "credential", "text")
+        (console,) = self._connect_to(code, [(Client, {"role": "facilitator", "view": "console", "token": token}, "n")])
+        for joining in (console, self.console):
+            assert joining.call("join_organisation", {"code": self.org["join_code"]})["ok"] is True
 
     def _add_room(self, created: dict, previous: int | None) -> Room:
         room = Room(len(self.rooms), created["code"], created["facilitator_token"], previous)
@@ -710,10 +742,12 @@ class Adversary(RuleBasedStateMachine):
 
     def _connect(self, room: Room, wanted: list[tuple]) -> list[Client]:
         """Connect sockets in parallel; ``wanted`` holds (class, auth, label[, viewer]) each."""
+        return self._connect_to(room.code, wanted)
 
+    def _connect_to(self, code: str, wanted: list[tuple]) -> list[Client]:
         def connect(want: tuple) -> Client:
             kind, auth, *rest = want
-            return kind(self.server_url, {"code": room.code, **auth}, *rest)
+            return kind(self.server_url, {"code": code, **auth}, *rest)
 
         if server_at(self.server_url) is not None:  # in this process: one at a time, as fast
             clients = [connect(want) for want in wanted]
@@ -1663,6 +1697,21 @@ class Adversary(RuleBasedStateMachine):
                     (f"/t/{room.team_token}{path}", None, reader, team, rules.TEAM_LINK, "team link", name, room)
                     for path, name, reader in TEAM_DOCUMENTS
                 ]
+        if self.org and self.rooms:
+            # The organisation page's JSON: the first workshop joined it (a follow-up does not).
+            first = self.rooms[0]
+            for audience, token, spy in (
+                (rules.ANOTHER_TEAM, self.org["member"], "another team"),
+                (rules.ORGANISER, self.org["key"], "organiser"),
+            ):
+                holds = (
+                    frozenset({self.org["key"], self.org["join_code"]}) if audience == rules.ORGANISER else frozenset()
+                )
+                viewer = Viewer(audience, holds=holds)
+                allowed = rules.sight(first.facts, viewer) if first.facts and not first.deleted else Sight(holds)
+                path = f"/api/organisations/{self.org['id']}"
+                documents.append((path, token, by_json, allowed, audience, spy, "organisation JSON", first))
+            type(self).reached["the organisation page read"] += 1
         for path, token, reader, allowed, audience, spy, name, room in documents:
             answer = self.http("get", path, token=token)
             if reader is None:

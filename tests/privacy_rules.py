@@ -28,7 +28,21 @@ TEAM_LINK = "team link"
 MARKETPLACE = "marketplace"
 MARKET_KEY = "market key"
 NEWCOMER = "newcomer with the code"
-AUDIENCES = (FACILITATOR, PERSON, AUTHOR, COLLEAGUE, BOARD, TEAM_LINK, MARKETPLACE, MARKET_KEY, NEWCOMER)
+ANOTHER_TEAM = "another team"
+ORGANISER = "organiser"
+AUDIENCES = (
+    FACILITATOR,
+    PERSON,
+    AUTHOR,
+    COLLEAGUE,
+    BOARD,
+    TEAM_LINK,
+    MARKETPLACE,
+    MARKET_KEY,
+    NEWCOMER,
+    ANOTHER_TEAM,
+    ORGANISER,
+)
 
 # --- Words (what a cell may say) -------------------------------------------------------------
 
@@ -47,6 +61,8 @@ OFFERED = "text if offered"  # a card's words, without whose, once its person of
 OWNED_BY = "who owns it"  # an ask's owner
 PARTY = "to its parties"  # a proposal: its maker, its card's person, its ask's owner
 MADE_BY = "maker if whose"  # who made a proposal, where its card's person is seen (or to the maker)
+ON_THE_PAGE = "offered, on the page"  # a card on the organisation page: its words and id, once offered
+WHOSE_ON_THE_PAGE = "whose, on the page"  # ... with its person's first name where the team sees it
 
 LEGEND = {
     EVERYTHING: "all of it, with every name",
@@ -64,6 +80,8 @@ LEGEND = {
     OWNED_BY: "who owns it (decides the answers to it)",
     PARTY: "only to its maker, its card's person and the ask's owner, each while they see the card",
     MADE_BY: "who made it, only where the card's person is seen (and to the one who made it)",
+    ON_THE_PAGE: "on the organisation page: the card's words and id, only while its person offers it",
+    WHOSE_ON_THE_PAGE: "with its person's first name there, where the team sees whose it is",
 }
 
 NOTHING: tuple[str, ...] = ()
@@ -77,6 +95,8 @@ AGREEMENT = (WITH_LINK, OWNER)
 ASK = (TEXT, OWNED_BY)
 PROPOSAL = (PARTY, MADE_BY)
 OFFER = (OFFERED,)
+PAGE = (ON_THE_PAGE,)
+PAGE_WHOSE = (ON_THE_PAGE, WHOSE_ON_THE_PAGE)
 
 # --- The table --------------------------------------------------------------------------------
 
@@ -102,27 +122,27 @@ PROPOSAL_ROW = "proposal, its note and who made it"
 DIGEST_ROW = "digest e-mail address"
 
 RULES: dict[str, tuple[tuple[str, ...], ...]] = {
-    # item                 facilitator  the person        its author        a colleague      the board        team link        marketplace      market key       newcomer
-    NAMED_DRIVE:          (ALL,         T_WHOSE,          T_WHOSE,          T_WHOSE,         T_WHOSE,         T_WHOSE,         T_WHOSE,         OFFER,           T_WHOSE),
-    ANONYMOUS_DRIVE:      (ALL,         T_WHOSE,          T_WHOSE,          T,               T,               T,               T,               OFFER,           T),
-    PRIVATE_DRIVE:        (ALL,         T_WHOSE,          T_WHOSE,          NOTHING,         NOTHING,         NOTHING,         NOTHING,         NOTHING,         NOTHING),
-    HIDDEN_CARD:          (ALL,         (AS_IF_SHOWN,),   (AS_IF_SHOWN,),   NOTHING,         NOTHING,         NOTHING,         NOTHING,         NOTHING,         NOTHING),
-    PENDING_UNSIGNED:     (ALL,         T_WHOSE,          T_WHOSE_AUTHOR,   NOTHING,         NOTHING,         NOTHING,         NOTHING,         NOTHING,         NOTHING),
-    PENDING_SIGNED:       (ALL,         T_WHOSE_AUTHOR,   T_WHOSE_AUTHOR,   NOTHING,         NOTHING,         NOTHING,         NOTHING,         NOTHING,         NOTHING),
-    ACCEPTED_UNSIGNED:    (ALL,         T_WHOSE,          T_WHOSE_AUTHOR,   T_WHOSE,         T_WHOSE,         T_WHOSE,         NOTHING,         OFFER,           T_WHOSE),
-    ACCEPTED_SIGNED:      (ALL,         T_WHOSE_AUTHOR,   T_WHOSE_AUTHOR,   T_WHOSE_AUTHOR,  T_WHOSE_AUTHOR,  T_WHOSE_AUTHOR,  NOTHING,         OFFER,           T_WHOSE_AUTHOR),
-    REWORDED:             (ALL,         T_WHOSE,          T_WHOSE_AUTHOR,   T_WHOSE,         T_WHOSE,         T_WHOSE,         NOTHING,         OFFER,           T_WHOSE),
-    LINK_ROW:             (ALL,         LINK,             LINK,             LINK,            LINK,            LINK,            NOTHING,         NOTHING,         LINK),
-    PLUS_ONES_ROW:        (ALL,         PLUS_ONES,        PLUS_ONES,        PLUS_ONES,       PLUS_ONES,       PLUS_ONES,       NOTHING,         NOTHING,         PLUS_ONES),
-    AGREEMENT_ROW:        (ALL,         AGREEMENT,        AGREEMENT,        AGREEMENT,       AGREEMENT,       AGREEMENT,       NOTHING,         NOTHING,         AGREEMENT),
-    CHECKIN_ROW:          (ALL,         T_WHOSE,          NOTHING,          NOTHING,         NOTHING,         NOTHING,         NOTHING,         NOTHING,         NOTHING),
-    PAIR_ROW:             (ALL,         T,                NOTHING,          NOTHING,         NOTHING,         NOTHING,         NOTHING,         NOTHING,         NOTHING),
-    ASK_ROW:              (ALL,         ASK,              ASK,              ASK,             ASK,             NOTHING,         NOTHING,         T,               ASK),
-    PROPOSAL_ROW:         (ALL,         PROPOSAL,         PROPOSAL,         PROPOSAL,        NOTHING,         NOTHING,         NOTHING,         NOTHING,         PROPOSAL),
-    DIGEST_ROW:           ((OWN,),      (OWN,),           NOTHING,          NOTHING,         NOTHING,         NOTHING,         NOTHING,         NOTHING,         NOTHING),
-    CODE_ROW:             (ALL,         T,                T,                T,               T,               NOTHING,         NOTHING,         NOTHING,         T),
-    NAME_ROW:             (ALL,         T,                T,                T,               T,               T,               NOTHING,         NOTHING,         T),
-    CREDENTIAL_ROW:       (ALL,         (OWN,),           (OWN,),           (OWN,),          (OWN,),          (OWN,),          NOTHING,         NOTHING,         (OWN,)),
+    # item                 facilitator  the person        its author        a colleague      the board        team link        marketplace      market key       newcomer         another team  organiser
+    NAMED_DRIVE:          (ALL,         T_WHOSE,          T_WHOSE,          T_WHOSE,         T_WHOSE,         T_WHOSE,         T_WHOSE,         OFFER,           T_WHOSE,         PAGE_WHOSE,   PAGE_WHOSE),
+    ANONYMOUS_DRIVE:      (ALL,         T_WHOSE,          T_WHOSE,          T,               T,               T,               T,               OFFER,           T,               PAGE,         PAGE),
+    PRIVATE_DRIVE:        (ALL,         T_WHOSE,          T_WHOSE,          NOTHING,         NOTHING,         NOTHING,         NOTHING,         NOTHING,         NOTHING,         NOTHING,      NOTHING),
+    HIDDEN_CARD:          (ALL,         (AS_IF_SHOWN,),   (AS_IF_SHOWN,),   NOTHING,         NOTHING,         NOTHING,         NOTHING,         NOTHING,         NOTHING,         NOTHING,      NOTHING),
+    PENDING_UNSIGNED:     (ALL,         T_WHOSE,          T_WHOSE_AUTHOR,   NOTHING,         NOTHING,         NOTHING,         NOTHING,         NOTHING,         NOTHING,         NOTHING,      NOTHING),
+    PENDING_SIGNED:       (ALL,         T_WHOSE_AUTHOR,   T_WHOSE_AUTHOR,   NOTHING,         NOTHING,         NOTHING,         NOTHING,         NOTHING,         NOTHING,         NOTHING,      NOTHING),
+    ACCEPTED_UNSIGNED:    (ALL,         T_WHOSE,          T_WHOSE_AUTHOR,   T_WHOSE,         T_WHOSE,         T_WHOSE,         NOTHING,         OFFER,           T_WHOSE,         PAGE_WHOSE,   PAGE_WHOSE),
+    ACCEPTED_SIGNED:      (ALL,         T_WHOSE_AUTHOR,   T_WHOSE_AUTHOR,   T_WHOSE_AUTHOR,  T_WHOSE_AUTHOR,  T_WHOSE_AUTHOR,  NOTHING,         OFFER,           T_WHOSE_AUTHOR,  PAGE_WHOSE,   PAGE_WHOSE),
+    REWORDED:             (ALL,         T_WHOSE,          T_WHOSE_AUTHOR,   T_WHOSE,         T_WHOSE,         T_WHOSE,         NOTHING,         OFFER,           T_WHOSE,         PAGE_WHOSE,   PAGE_WHOSE),
+    LINK_ROW:             (ALL,         LINK,             LINK,             LINK,            LINK,            LINK,            NOTHING,         NOTHING,         LINK,            NOTHING,      NOTHING),
+    PLUS_ONES_ROW:        (ALL,         PLUS_ONES,        PLUS_ONES,        PLUS_ONES,       PLUS_ONES,       PLUS_ONES,       NOTHING,         NOTHING,         PLUS_ONES,       NOTHING,      NOTHING),
+    AGREEMENT_ROW:        (ALL,         AGREEMENT,        AGREEMENT,        AGREEMENT,       AGREEMENT,       AGREEMENT,       NOTHING,         NOTHING,         AGREEMENT,       NOTHING,      NOTHING),
+    CHECKIN_ROW:          (ALL,         T_WHOSE,          NOTHING,          NOTHING,         NOTHING,         NOTHING,         NOTHING,         NOTHING,         NOTHING,         NOTHING,      NOTHING),
+    PAIR_ROW:             (ALL,         T,                NOTHING,          NOTHING,         NOTHING,         NOTHING,         NOTHING,         NOTHING,         NOTHING,         NOTHING,      NOTHING),
+    ASK_ROW:              (ALL,         ASK,              ASK,              ASK,             ASK,             NOTHING,         NOTHING,         T,               ASK,             ASK,          ASK),
+    PROPOSAL_ROW:         (ALL,         PROPOSAL,         PROPOSAL,         PROPOSAL,        NOTHING,         NOTHING,         NOTHING,         NOTHING,         PROPOSAL,        NOTHING,      NOTHING),
+    DIGEST_ROW:           ((OWN,),      (OWN,),           NOTHING,          NOTHING,         NOTHING,         NOTHING,         NOTHING,         NOTHING,         NOTHING,         NOTHING,      NOTHING),
+    CODE_ROW:             (ALL,         T,                T,                T,               T,               NOTHING,         NOTHING,         NOTHING,         T,               NOTHING,      NOTHING),
+    NAME_ROW:             (ALL,         T,                T,                T,               T,               T,               NOTHING,         NOTHING,         T,               NOTHING,      NOTHING),
+    CREDENTIAL_ROW:       (ALL,         (OWN,),           (OWN,),           (OWN,),          (OWN,),          (OWN,),          NOTHING,         NOTHING,         (OWN,),          NOTHING,      (OWN,)),
 }  # fmt: skip
 
 #: Said under the table: what its rows and columns mean where that is not obvious, and the rules
@@ -155,6 +175,14 @@ NOTES = (
     "card's person. A **digest e-mail address** is its person's alone (the facilitator's, the facilitator's): "
     "not the facilitator's console, not an export. Someone who leaves takes their proposals, offers, "
     "ownership of asks and address with them.",
+    "**Another team** is a member of another workshop in the same organisation (several teams, one "
+    "marketplace), reading the organisation page (`GET /o/<id>`, its JSON); the **organiser** reads the "
+    "same page, with its join code and counts of the cross-team proposals. Both see each member team's open "
+    "asks (with the owner's first name) and its offers as the team sees them: an anonymous offer without its "
+    "person, never a facilitator-only, hidden or pending card; no proposal of one team, no join code of a "
+    "workshop, no names but those of an offer's person and an ask's owner. A **cross-team proposal** is seen "
+    "by its maker, its decider, the card's person, the ask's owner and both teams' facilitators, and counted "
+    "(only) by the organiser (tests/test_org.py).",
     "A **theme** (drives the facilitator grouped under a name of their own) is seen by everyone in the "
     "workshop; a drive's membership is seen with the drive. Only drives every audience but the "
     "marketplace sees in full or without a name may be in one: a facilitator-only or hidden drive is "
@@ -328,6 +356,11 @@ def sight(facts: Facts, viewer: Viewer) -> Sight:
         cluster[key] = seen.ties[key] = set()
         if OFFERED in words and card.offered:
             seen.texts.add(card.text)  # the words alone: no id, no one tied to them
+        if ON_THE_PAGE in words and card.offered:  # the organisation page: words and id
+            seen.items.add(key)
+            seen.texts.add(card.text)
+            if WHOSE_ON_THE_PAGE in words:
+                cluster[key].add(card.about)
         if TEXT in words:
             seen.items.add(key)
             seen.texts.add(card.text)

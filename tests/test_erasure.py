@@ -276,3 +276,83 @@ def test_an_erased_workshop_takes_its_marketplace_from_the_disk(disk, room):
         [ask, effort, lead, note],
         lambda: requests.delete(f"{disk.url}/api/workshops/{room.code}", headers=bearer(room.token)),
     )
+
+
+# --- several teams, one marketplace -------------------------------------------------------------
+
+
+def two_teams(disk, clients):
+    """Two workshops open as marketplaces, in one organisation (tests/test_org.py's teams)."""
+    from test_org import Team, create_organisation
+
+    def new_workshop(**kwargs):
+        return Workshop(disk, Api(disk.url), clients, **kwargs)
+
+    created = create_organisation(disk, marker("Org"))
+    sales = Team(disk, new_workshop, marker("Sales"), "Onboarding", ["Anna", "Bram"], [marker("D"), marker("D")])
+    support = Team(disk, new_workshop, marker("Support"), "Calls", ["Cas", "Dirk"], [marker("D"), marker("D")])
+    sales.join(created["join_code"])
+    support.join(created["join_code"])
+    handles = {
+        t["title"]: t["team"]
+        for t in requests.get(
+            f"{disk.url}/api/organisations/{created['id']}", headers=bearer(sales.workshop.token)
+        ).json()["teams"]
+    }
+    return created, sales, support, handles
+
+
+def across(client, organisation, goal_team, goal_id, card_team, card_id, note) -> dict:
+    payload = {
+        "id": "erase-" + secrets.token_hex(6),
+        "organisation_id": organisation,
+        "goal_workshop": goal_team,
+        "goal_id": goal_id,
+        "card_workshop": card_team,
+        "card_id": card_id,
+        "note": note,
+    }
+    ack = client.call("propose_across", payload)
+    assert ack["ok"] is True, ack
+    return ack["proposal"]
+
+
+def test_a_person_who_leaves_takes_their_cross_team_words_from_the_disk(disk, clients):
+    created, sales, support, handles = two_teams(disk, clients)
+    s_sales, s_support = (
+        handles[sales.console.state["workshop"]["title"]],
+        handles[support.console.state["workshop"]["title"]],
+    )
+    bram, dirk = sales.phones["Bram"], support.phones["Dirk"]
+    made, received = marker("Made"), marker("Received")
+    # Bram answers Support's ask (his words); Dirk (Support) proposes Anna's offer for his team's
+    # ask (his words). Each takes their own words with them when they leave.
+    across(bram, created["id"], s_support, support.goal, s_sales, sales.cards["Bram"]["id"], made)
+    anna_card = sales.cards["Anna"]["id"]
+    across(dirk, created["id"], s_support, support.goal, s_sales, anna_card, received)
+
+    def erase():
+        assert bram.call("leave_workshop", {})["ok"] is True
+        assert dirk.call("leave_workshop", {})["ok"] is True
+
+    written_then_erased(disk, [made, received], erase)
+
+
+def test_an_erased_workshop_takes_its_crossings_from_the_disk(disk, clients):
+    created, sales, support, handles = two_teams(disk, clients)
+    s_sales, s_support = (
+        handles[sales.console.state["workshop"]["title"]],
+        handles[support.console.state["workshop"]["title"]],
+    )
+    note = marker("Note")
+    proposal = across(
+        sales.phones["Bram"], created["id"], s_support, support.goal, s_sales, sales.cards["Bram"]["id"], note
+    )
+    assert support.phones["Cas"].call("decide_across", {"id": proposal["id"], "answer": "accept"})["ok"] is True
+    written_then_erased(
+        disk,
+        [note, sales.cards["Bram"]["text"]],
+        lambda: requests.delete(f"{disk.url}/api/workshops/{sales.code}", headers=bearer(sales.workshop.token)),
+    )
+    page = requests.get(f"{disk.url}/api/organisations/{created['id']}", headers=bearer(support.workshop.token))
+    assert [t["title"] for t in page.json()["teams"]] == [support.console.state["workshop"]["title"]]
