@@ -571,3 +571,18 @@ def test_the_home_page_form_creates_an_organisation_signed_in(server):
         f"{server.url}/organisations", data={"name": "Evil"}, headers={"Origin": "https://evil.example"}
     )
     assert foreign.status_code == 403
+
+
+def test_the_cross_team_words_follow_each_workshops_language(server, new_workshop):
+    """The words come from an imported template: rendered in English first, Dutch must still be Dutch."""
+    for language, word in (
+        ("en", "Proposals with other teams"),
+        ("nl", "Voorstellen met andere teams"),
+        ("en", "Proposals with other teams"),
+    ):
+        workshop = new_workshop(title="Words", language=language)
+        person = workshop.api.join(workshop.code, "Anna")
+        session = cookie_session(server, workshop.code, "participant", person["participant_token"])
+        assert word in session.get(f"{server.url}/w/{workshop.code}/phone/market").text
+        console = cookie_session(server, workshop.code, "facilitator", workshop.token)
+        assert word in console.get(f"{server.url}/w/{workshop.code}/facilitate").text
