@@ -336,3 +336,16 @@ def start_redis(folder: Path) -> RedisServer:
             pytest.fail(message)
         pytest.skip(message)
     return RedisServer(folder)
+
+
+def self_signed_certificate(folder: Path, openssl: str = "openssl") -> tuple[Path, Path]:
+    """A self-signed certificate for 127.0.0.1 (cert.pem, key.pem in ``folder``): the clients
+    under test verify against it, so the TLS is real."""
+    cert, key = folder / "cert.pem", folder / "key.pem"
+    subprocess.run(
+        [openssl, "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1"]
+        + ["-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", str(key), "-out", str(cert)],
+        check=True,
+        capture_output=True,
+    )
+    return cert, key

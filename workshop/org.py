@@ -33,7 +33,7 @@ from pydantic import Field
 from . import model
 from .model import Actor, WorkshopError
 from .rows import Card, Crossing, Goal, Member, Organisation, Workshop
-from .service import Change, _changing, _must, _unwrap, _workshop, _wrap
+from .service import Change, _changing, _must, _workshop, _wrap, open_signin
 from .store import Store
 from .store.reads import Reads
 
@@ -109,14 +109,7 @@ def use_organiser_signin(store: Store, organisation_id: str, code: str | None) -
     if not code or len(code) > 200:
         raise model.unauthorized()
     pending = store.organiser_signin(organisation_id)
-    if not pending or ":" not in pending:
-        raise model.unauthorized()
-    code_hash, wrapped = pending.split(":", 1)
-    if not hmac.compare_digest(code_hash, model.hash_token(code)):
-        raise model.unauthorized()
-    key = _unwrap(wrapped, code)
-    if key is None or store.organiser_key_hash(organisation_id) != model.hash_token(key):
-        raise model.unauthorized()
+    key = open_signin(pending, code, store.organiser_key_hash(organisation_id))
     with store.transaction() as tx:
         if not tx.take_organiser_signin(organisation_id, pending):
             raise model.unauthorized()

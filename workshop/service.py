@@ -1109,20 +1109,28 @@ def create_signin(store: Store, actor: Actor, token: str | None) -> str:
     return code
 
 
+def open_signin(pending: str | None, code: str, key_hash: str | None) -> str:
+    """The key a one-time sign-in code opens: ``pending`` is what was stored when it was made
+    (the code's hash and the key wrapped with the code), ``key_hash`` the key's hash now (a key
+    rotated away since opens nothing). Raises unauthorized."""
+    if not pending or ":" not in pending:
+        raise model.unauthorized()
+    code_hash, wrapped = pending.split(":", 1)
+    if not hmac.compare_digest(code_hash, model.hash_token(code)):
+        raise model.unauthorized()
+    key = _unwrap(wrapped, code)
+    if key is None or key_hash != model.hash_token(key):
+        raise model.unauthorized()
+    return key
+
+
 def use_signin(store: Store, workshop: Workshop, code: str | None) -> str:
     """Use up a sign-in code of this workshop: the facilitator key it opens. Raises unauthorized
     (an unknown, used, replaced or rotated-away code)."""
     if not code or not isinstance(code, str) or len(code) > 200:
         raise model.unauthorized()
     pending = store.signin_of(workshop["id"])
-    if not pending or ":" not in pending:
-        raise model.unauthorized()
-    code_hash, wrapped = pending.split(":", 1)
-    if not hmac.compare_digest(code_hash, model.hash_token(code)):
-        raise model.unauthorized()
-    token = _unwrap(wrapped, code)
-    if token is None or store.facilitator_token_hash(workshop["id"]) != model.hash_token(token):
-        raise model.unauthorized()
+    token = open_signin(pending, code, store.facilitator_token_hash(workshop["id"]))
     with store.transaction() as tx:
         taken = tx.take_signin(workshop["id"], pending)
     if not taken:

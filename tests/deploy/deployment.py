@@ -27,7 +27,7 @@ from pathlib import Path
 import engineio
 import requests
 import socketio
-from helpers import RedisServer
+from helpers import RedisServer, self_signed_certificate
 from requests.adapters import HTTPAdapter
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -123,32 +123,7 @@ class AppProcess:
 
 def make_certificate(workdir: Path) -> tuple[Path, Path]:
     """A self-signed certificate for 127.0.0.1 (the clients verify against it: real TLS)."""
-    cert, key = workdir / "cert.pem", workdir / "key.pem"
-    subprocess.run(
-        [
-            BINARIES["openssl"],
-            "req",
-            "-x509",
-            "-newkey",
-            "ec",
-            "-pkeyopt",
-            "ec_paramgen_curve:prime256v1",
-            "-nodes",
-            "-days",
-            "1",
-            "-subj",
-            "/CN=127.0.0.1",
-            "-addext",
-            "subjectAltName=IP:127.0.0.1",
-            "-keyout",
-            str(key),
-            "-out",
-            str(cert),
-        ],
-        check=True,
-        capture_output=True,
-    )
-    return cert, key
+    return self_signed_certificate(workdir, BINARIES["openssl"])
 
 
 def render_site(documented: str, upstreams: list[str], port: int, cert: Path, key: Path, access_log: Path) -> str:

@@ -26,6 +26,9 @@ CHROMIUM_ARGS = [
 PHONE = {"viewport": {"width": 360, "height": 740}, "device_scale_factor": 2, "is_mobile": True, "has_touch": True}
 BOARD = {"viewport": {"width": 1920, "height": 1080}}
 LAPTOP = {"viewport": {"width": 1440, "height": 900}}
+# A phone of today's common size and a common laptop (the market and organisation tests).
+SMALL_PHONE = {**PHONE, "viewport": {"width": 390, "height": 844}}
+WIDE_LAPTOP = {"viewport": {"width": 1366, "height": 768}}
 
 
 def _browser_required() -> bool:
@@ -78,3 +81,24 @@ def open_page(browser):
         watched.context.close()
     errors = [e for w in made for e in w.errors]
     assert errors == [], errors
+
+
+@pytest.fixture
+def browsers(browser):
+    """``open(kind, locale)`` → a page (a phone of 390×844 or a 1366×768 laptop) in a fresh
+    context; every console error or uncaught exception is a failure."""
+    contexts, errors = [], []
+
+    def open_(kind: str, locale: str):
+        context = browser.new_context(locale=locale, **{"phone": SMALL_PHONE, "laptop": WIDE_LAPTOP}[kind])
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        page = context.new_page()
+        page.on("pageerror", lambda exc: errors.append(f"pageerror: {exc}"))
+        page.on("console", lambda msg: msg.type == "error" and errors.append(f"console: {msg.text}"))
+        return page
+
+    yield open_
+    for context in contexts:
+        context.close()
+    assert errors == []

@@ -15,7 +15,6 @@ import re
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from conftest import PHONE
 from helpers import Api, Workshop, free_port, run_app, wait_until
 from pages import REVIEW, label_not_in_name, local, screenshot, serious_accessibility_violations, wait_live
 from test_seat_browser import ClockedServer
@@ -23,8 +22,6 @@ from test_seat_browser import ClockedServer
 pytestmark = pytest.mark.live
 
 DAY = 24 * 60 * 60
-SMALL_PHONE = {**PHONE, "viewport": {"width": 390, "height": 844}}
-LAPTOP = {"viewport": {"width": 1366, "height": 768}}
 GOALS = [
     {"text": "Happier customers", "kind": "goal"},
     {"text": "New onboarding", "kind": "project"},
@@ -54,26 +51,6 @@ def room(clocked):
     yield make
     for client in clients:
         client.disconnect()
-
-
-@pytest.fixture
-def browsers(browser):
-    """``open(kind, locale)`` → a page in a fresh context; every console error is a failure."""
-    contexts, errors = [], []
-
-    def open_(kind: str, locale: str, cookie=None):
-        context = browser.new_context(locale=locale, **{"phone": SMALL_PHONE, "laptop": LAPTOP}[kind])
-        context.set_default_timeout(10_000)
-        contexts.append(context)
-        page = context.new_page()
-        page.on("pageerror", lambda exc: errors.append(f"pageerror: {exc}"))
-        page.on("console", lambda msg: msg.type == "error" and errors.append(f"console: {msg.text}"))
-        return page
-
-    yield open_
-    for context in contexts:
-        context.close()
-    assert errors == []
 
 
 def server_today(clocked) -> date:

@@ -13,39 +13,16 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import PHONE
 from helpers import wait_until
 from pages import label_not_in_name, local, screenshot, serious_accessibility_violations, wait_live
 from test_org import Team
 
 pytestmark = pytest.mark.live
 
-SMALL_PHONE = {**PHONE, "viewport": {"width": 390, "height": 844}}
-LAPTOP = {"viewport": {"width": 1366, "height": 768}}
 WORDS = {
     "en": {"locale": "en-US", "contribute": "I'd like to contribute", "tab": "Market"},
     "nl": {"locale": "nl-NL", "contribute": "Ik wil bijdragen", "tab": "Markt"},
 }
-
-
-@pytest.fixture
-def browsers(browser):
-    """``open(kind, locale)`` → a page in a fresh context; every console error is a failure."""
-    contexts, errors = [], []
-
-    def open_(kind: str, locale: str):
-        context = browser.new_context(locale=locale, **{"phone": SMALL_PHONE, "laptop": LAPTOP}[kind])
-        context.set_default_timeout(10_000)
-        contexts.append(context)
-        page = context.new_page()
-        page.on("pageerror", lambda exc: errors.append(f"pageerror: {exc}"))
-        page.on("console", lambda msg: msg.type == "error" and errors.append(f"console: {msg.text}"))
-        return page
-
-    yield open_
-    for context in contexts:
-        context.close()
-    assert errors == []
 
 
 def phone_of(open_, server, team: Team, name: str, locale: str):
