@@ -309,9 +309,12 @@ class Phone:
         # The client moves from long-polling to the WebSocket right after connecting; once, on a
         # loaded CI machine, the first event sent during that move got no answer within 10 s.
         # Tests act once the move is done (they check later that every client ended on it).
-        deadline = time.monotonic() + 10
+        # Waited out up to 30 s (a CI run under gevent once needed more than 10), and said plainly
+        # when it never comes, rather than as a lost answer to the first event afterwards.
+        deadline = time.monotonic() + 30
         while self.sio.transport() != "websocket" and time.monotonic() < deadline:
             time.sleep(0.02)
+        assert self.sio.transport() == "websocket", f"{name}: still on {self.sio.transport()} after 30 s"
 
     def call(self, event: str, payload: dict, timeout: float = 10) -> dict:
         return self.sio.call(event, payload, timeout=timeout)
