@@ -108,7 +108,7 @@ def use_organiser_signin(store: Store, organisation_id: str, code: str | None) -
     for an unknown or used one)."""
     if not code or len(code) > 200:
         raise model.unauthorized()
-    pending = store.organiser_signin(organisation_id)
+    pending = store.organiser_signin(organisation_id) or ""
     key = open_signin(pending, code, store.organiser_key_hash(organisation_id))
     with store.transaction() as tx:
         if not tx.take_organiser_signin(organisation_id, pending):

@@ -1109,10 +1109,10 @@ def create_signin(store: Store, actor: Actor, token: str | None) -> str:
     return code
 
 
-def open_signin(pending: str | None, code: str, key_hash: str | None) -> str:
+def open_signin(pending: str, code: str, key_hash: str | None) -> str:
     """The key a one-time sign-in code opens: ``pending`` is what was stored when it was made
-    (the code's hash and the key wrapped with the code), ``key_hash`` the key's hash now (a key
-    rotated away since opens nothing). Raises unauthorized."""
+    (the code's hash and the key wrapped with the code; "" when none waits), ``key_hash`` the
+    key's hash now (a key rotated away since opens nothing). Raises unauthorized."""
     if not pending or ":" not in pending:
         raise model.unauthorized()
     code_hash, wrapped = pending.split(":", 1)
@@ -1129,7 +1129,7 @@ def use_signin(store: Store, workshop: Workshop, code: str | None) -> str:
     (an unknown, used, replaced or rotated-away code)."""
     if not code or not isinstance(code, str) or len(code) > 200:
         raise model.unauthorized()
-    pending = store.signin_of(workshop["id"])
+    pending = store.signin_of(workshop["id"]) or ""
     token = open_signin(pending, code, store.facilitator_token_hash(workshop["id"]))
     with store.transaction() as tx:
         taken = tx.take_signin(workshop["id"], pending)

@@ -324,7 +324,7 @@ def test_an_agreement_made_on_the_phone_reaches_the_facilitator(open_page, serve
     wait_panel(page, "agreements")
 
     item = page.locator(f'[data-testid="agreement-link"][data-link-id="{link_id}"]')
-    assert item.get_by_test_id("agreement-none").is_visible()
+    item.get_by_test_id("agreement-none").wait_for()  # (the screen is drawn once its code has loaded)
     item.get_by_test_id("agreement-add").tap()
     form = item.get_by_test_id("agreement-form")
     assert form.get_by_test_id("agreement-owner").input_value() == anna_id  # me, unless I choose

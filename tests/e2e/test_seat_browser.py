@@ -288,7 +288,9 @@ def test_the_facilitator_reissues_a_link_and_the_person_sees_it(browser, open_pa
             assert "with a link the facilitator made" in device.text_content()
             # A second link the facilitator makes shows on the person's Me tab while it is open.
             dialog.get_by_test_id("seat-done").click()
-            assert dialog.get_by_test_id("seat-url").input_value() == ""  # the link left the page
+            console.wait_for_function(  # the link leaves the page as the dialog closes
+                "() => document.querySelector('[data-testid=seat-url]').value === ''"
+            )
             person.get_by_test_id("participant-seat-link").click()
             dialog.get_by_test_id("seat-reissue").click()
             dialog.get_by_test_id("seat-qr").wait_for()
