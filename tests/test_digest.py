@@ -93,7 +93,7 @@ def test_an_ask_owner_hears_of_offers_that_match_their_ask():
 def test_the_facilitators_digest_tells_new_matches_and_where_to_stop_it():
     text = body(compose(mail(name=None, participant_id=None, matches=(Match("Plan", "Maps", ("map",)),)), SENDER, NOW))
     assert text.startswith("Hello,\n")
-    assert "Matches nobody has proposed yet" in text
+    assert "New matches since your last digest" in text
     assert "in the console" in text
 
 
@@ -505,11 +505,30 @@ def test_matches_are_suggested_with_their_shared_words(market, inbox):
     assert "Vragen die passen bij wat jij aanbiedt" in bram
     assert "- “Klant onboarding verbeteren” ← “Klanten blij maken met onboarding”" in bram
     assert "deelt: " in bram and "onboarding" in bram.split("deelt: ")[1].splitlines()[0]
-    assert "Matches die nog niemand heeft voorgesteld" in mails["lead@example.org"]
+    assert "Nieuwe matches sinds je vorige overzicht" in mails["lead@example.org"]
     anna = mails["anna@example.org"]  # she owns the onboarding ask
     assert "Aanbod dat past bij jouw vragen" in anna
     assert "- “Klant onboarding verbeteren” ← “Klanten blij maken met onboarding”" in anna
     assert "Vragen die passen bij wat jij aanbiedt" not in anna  # her own card is offered to nothing that matches
+
+
+def test_the_facilitators_next_digest_tells_only_new_matches(market, inbox):
+    box, config = inbox
+    market.subscribe(facilitator="lead@example.org")
+    market.cas.call("set_offer", {"card_id": market.c1["id"], "offered": False})
+    assert market.bram.call("set_offer", {"card_id": market.b1["id"], "offered": True})["ok"] is True
+    assert 0 == send_digests(config, market.store)
+    first = mails_to(box)["lead@example.org"]
+    assert "“Klanten blij maken met onboarding”" in first  # Bram's offer, told once
+
+    # A week on, with one more offer: only that one is new.
+    market.server.clock.set(market.server.clock.now() + timedelta(days=7))
+    assert market.cas.call("set_offer", {"card_id": market.c1["id"], "offered": True})["ok"] is True
+    box.received.clear()
+    assert 0 == send_digests(config, market.store)
+    second = mails_to(box).get("lead@example.org", "")
+    assert "“Klanten blij maken met onboarding”" not in second
+    assert f"“{market.c1['text']}”" in second
 
 
 def test_at_most_once_a_week_and_only_while_the_market_is_open(market, inbox, capsys):

@@ -197,7 +197,7 @@ def send_digests(config: Mapping[str, Any], store: Store | None = None) -> int:
 
     def stamp(mail: digest.Mail) -> None:
         with store.transaction() as tx:
-            tx.mark_digest_sent(mail.workshop_id, mail.participant_id, store.clock.stamp())
+            tx.mark_digest_sent(mail.workshop_id, mail.participant_id, store.clock.stamp(), told=list(mail.told))
         sent.append(mail)
 
     try:

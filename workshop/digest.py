@@ -4,7 +4,7 @@ Who gets one: a person who gave their own address on their phone (``set_digest``
 facilitator who gave theirs (``set_facilitator_digest``), while their workshop's marketplace is
 open, at most once a week. What it says: the proposals waiting for their decision, the asks that
 match their offers and the offers that match the asks they own (workshop/suggest.py), and to the
-facilitator the matches nobody has proposed yet. In the workshop's language, as plain text
+facilitator the new matches since their last digest. In the workshop's language, as plain text
 (participant text is never HTML here either).
 
 The address is personal data: it goes into the envelope and the ``To`` header of its own mail,
@@ -185,7 +185,7 @@ def compose(mail: Mail, sender: str, now: datetime) -> EmailMessage:
     sections = [
         (
             mail.matches,
-            _("Matches nobody has proposed yet (suggestions: nobody is asked until you propose):")
+            _("New matches since your last digest (suggestions: nobody is asked until you propose):")
             if mail.facilitator
             else _("Asks that match what you offer (suggestions: nothing happens until you act):"),
         ),
@@ -324,8 +324,8 @@ def gather(store: Any, clock: Any, public_url: str | None = None) -> list[Mail]:
     """The digests due now: for each subscriber of each open marketplace whose last digest is a
     week old (or who never had one), the proposals waiting for their decision and the matches
     suggested to them (workshop/market.py's ``suggest_matches``: only what they may see, pairs
-    linked or waiting left out). The facilitator's leave out those told in their last digest
-    where the store keeps them (a subscriber's ``told``; today's store does not). A digest with
+    linked, waiting or declined left out). The facilitator's leave out those their last digest
+    told of (a subscriber's ``told``): they hear of new matches only. A digest with
     nothing to tell is not sent (nor stamped). ``public_url``: where the mail's link points
     (none without one: an address that only works on the server's own network helps nobody)."""
     from . import model

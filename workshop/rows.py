@@ -198,13 +198,15 @@ class NewProposal(TypedDict):
 
 class Subscriber(TypedDict):
     """Someone who wants the weekly digest: a participant (``participant_id``) or the
-    facilitator (``participant_id`` None), with their address and when it was last sent."""
+    facilitator (``participant_id`` None), with their address, when it was last sent, and (the
+    facilitator's) the matches it told of then."""
 
     workshop_id: str
     participant_id: str | None
     name: str | None
     email: str
     sent_at: str | None
+    told: list[str]
 
 
 class Snapshot(TypedDict):

@@ -276,6 +276,11 @@ MIGRATIONS: list[str] = [
     CREATE INDEX crossings_made_in ON crossings(made_in);
     CREATE INDEX crossings_made_by ON crossings(made_by);
     """,
+    # The matches the facilitator's last digest told of ("goal card" id pairs, JSON), so the next
+    # tells only new ones.
+    """
+    ALTER TABLE workshops ADD COLUMN digest_told TEXT;
+    """,
 ]
 
 #: Bytes the write-ahead log may keep after a checkpoint (it is truncated to this size).

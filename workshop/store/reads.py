@@ -606,7 +606,7 @@ class Reads:
         with self._consistent():
             subscribers: list[Subscriber] = []
             row = self._one(
-                "SELECT digest_email, digest_sent_at FROM workshops WHERE id = ? AND digest_email IS NOT NULL",
+                "SELECT digest_email, digest_sent_at, digest_told FROM workshops WHERE id = ? AND digest_email IS NOT NULL",
                 (workshop_id,),
             )
             if row is not None:
@@ -617,6 +617,7 @@ class Reads:
                         "name": None,
                         "email": row[0],
                         "sent_at": row[1],
+                        "told": json.loads(row[2]) if row[2] else [],
                     }
                 )
             for r in self._all(
@@ -631,6 +632,7 @@ class Reads:
                         "name": r["name"],
                         "email": r["digest_email"],
                         "sent_at": r["digest_sent_at"],
+                        "told": [],
                     }
                 )
             return subscribers

@@ -762,10 +762,16 @@ class Transaction(Reads):
                 (email, workshop_id, participant_id),
             )
 
-    def mark_digest_sent(self, workshop_id: str, participant_id: str | None, stamp: str) -> None:
-        """When a person's digest (None: the facilitator's) was last sent."""
+    def mark_digest_sent(
+        self, workshop_id: str, participant_id: str | None, stamp: str, told: list[str] | None = None
+    ) -> None:
+        """When a person's digest (None: the facilitator's) was last sent; for the facilitator's,
+        the matches it told of (the next tells only new ones)."""
         if participant_id is None:
-            self._execute("UPDATE workshops SET digest_sent_at = ? WHERE id = ?", (stamp, workshop_id))
+            self._execute(
+                "UPDATE workshops SET digest_sent_at = ?, digest_told = ? WHERE id = ?",
+                (stamp, json.dumps(sorted(told or [])), workshop_id),
+            )
         else:
             self._execute(
                 "UPDATE participants SET digest_sent_at = ? WHERE workshop_id = ? AND id = ?",
