@@ -466,6 +466,20 @@ def test_a_workshop_erased_takes_its_crossings(orgs):
 # --- hostile payloads ---------------------------------------------------------------------------
 
 
+def bram_for_support(orgs, **change) -> dict:
+    """A cross-team proposal: Bram's card (Sales) for Support's ask, with ``change`` on top."""
+    handles = orgs.handles()
+    return {
+        "id": new_id(),
+        "organisation_id": orgs.id,
+        "goal_workshop": handles["Support"],
+        "goal_id": orgs.support.goal,
+        "card_workshop": handles["Sales"],
+        "card_id": orgs.sales.cards["Bram"]["id"],
+        **change,
+    }
+
+
 @pytest.mark.parametrize(
     "change",
     [
@@ -479,16 +493,7 @@ def test_a_workshop_erased_takes_its_crossings(orgs):
     ],
 )
 def test_a_bad_cross_team_proposal_is_invalid_to_its_sender_only(orgs, change):
-    handles = orgs.handles()
-    payload = {
-        "id": new_id(),
-        "organisation_id": orgs.id,
-        "goal_workshop": handles["Support"],
-        "goal_id": orgs.support.goal,
-        "card_workshop": handles["Sales"],
-        "card_id": orgs.sales.cards["Bram"]["id"],
-        **change,
-    }
+    payload = bram_for_support(orgs, **change)
     bram, cas = orgs.sales.phones["Bram"], orgs.support.phones["Cas"]
     assert bram.call("propose_across", payload)["error"]["code"] == "invalid"
     cas.call("sync")
@@ -497,15 +502,7 @@ def test_a_bad_cross_team_proposal_is_invalid_to_its_sender_only(orgs, change):
 
 def test_an_id_is_not_taken_twice_and_a_replay_is_the_same(orgs):
     bram = orgs.sales.phones["Bram"]
-    handles = orgs.handles()
-    payload = {
-        "id": new_id(),
-        "organisation_id": orgs.id,
-        "goal_workshop": handles["Support"],
-        "goal_id": orgs.support.goal,
-        "card_workshop": handles["Sales"],
-        "card_id": orgs.sales.cards["Bram"]["id"],
-    }
+    payload = bram_for_support(orgs)
     first = bram.call("propose_across", payload)
     assert bram.call("propose_across", payload)["proposal"] == first["proposal"]
     assert bram.call("propose_across", {**payload, "note": "other"})["error"]["code"] == "conflict"
