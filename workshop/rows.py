@@ -164,7 +164,19 @@ class Answer(CheckinAnswer):
     checkin_id: str
 
 
-class Proposal(TypedDict):
+class NewProposal(TypedDict):
+    """A proposal as it is made (what ``Proposal`` holds before anyone decides)."""
+
+    id: str
+    goal_id: str
+    card_id: str
+    kind: str
+    type: str
+    note: str | None
+    made_by: str | None
+
+
+class Proposal(NewProposal):
     """A proposed match between an ask (a goal) and a card, waiting for its decider's yes.
 
     ``kind``: "answer" (the card's person offers to contribute), "propose" (a colleague proposes
@@ -172,28 +184,11 @@ class Proposal(TypedDict):
     None for the facilitator. ``decider``: who decides ("owner": the ask's owner, "facilitator",
     "person": the card's person) while it waits, who decided once it is decided."""
 
-    id: str
-    goal_id: str
-    card_id: str
-    kind: str
-    type: str
-    note: str | None
-    made_by: str | None
     status: str  # "waiting" | "accepted" | "declined" | "withdrawn"
     created_at: str
     decided_at: str | None
     link_id: str | None
     decider: str | None  # stored once decided; while waiting, model.decider_of says who
-
-
-class NewProposal(TypedDict):
-    id: str
-    goal_id: str
-    card_id: str
-    kind: str
-    type: str
-    note: str | None
-    made_by: str | None
 
 
 class Subscriber(TypedDict):
