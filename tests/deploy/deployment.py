@@ -316,7 +316,10 @@ class Phone:
             time.sleep(0.02)
         assert self.sio.transport() == "websocket", f"{name}: still on {self.sio.transport()} after 30 s"
 
-    def call(self, event: str, payload: dict, timeout: float = 10) -> dict:
+    def call(self, event: str, payload: dict, timeout: float = 30) -> dict:
+        # 30 s: on a CI machine running two test workers on two cores, the first event a freshly
+        # started process answered (three nginx-fronted apps, Redis, browsers beside) twice took
+        # more than 10 s. A lost answer still fails, only later.
         return self.sio.call(event, payload, timeout=timeout)
 
     def wait_for(self, event: str, where=lambda data: True, timeout: float = 15.0) -> dict:
